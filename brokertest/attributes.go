@@ -1,0 +1,73 @@
+package brokertest
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+
+	"github.com/pivotal-cf/brokerapi/v12/domain"
+)
+
+// attributes are the parts of a PUT or PATCH that decide whether a repeated request is the same
+// request (an idempotent replay) or a conflicting one.
+type attributes struct {
+	ServiceID        string
+	PlanID           string
+	OrganizationGUID string
+	SpaceGUID        string
+	AppGUID          string
+	BindResource     domain.BindResource
+	Parameters       json.RawMessage
+}
+
+func provisionAttributes(d domain.ProvisionDetails) attributes {
+	return attributes{
+		ServiceID:        d.ServiceID,
+		PlanID:           d.PlanID,
+		OrganizationGUID: d.OrganizationGUID,
+		SpaceGUID:        d.SpaceGUID,
+		Parameters:       d.RawParameters,
+	}
+}
+
+func bindAttributes(d domain.BindDetails) attributes {
+	a := attributes{ServiceID: d.ServiceID, PlanID: d.PlanID, AppGUID: d.AppGUID, Parameters: d.RawParameters}
+	if d.BindResource != nil {
+		a.BindResource = *d.BindResource
+	}
+	return a
+}
+
+// equal compares parameters as JSON values, so key order and whitespace do not matter, and an
+// absent, null or empty parameters object are the same.
+func (a attributes) equal(b attributes) bool {
+	pa, pb := a.Parameters, b.Parameters
+	a.Parameters, b.Parameters = nil, nil
+	return reflect.DeepEqual(a, b) && reflect.DeepEqual(normalizedParameters(pa), normalizedParameters(pb))
+}
+
+func normalizedParameters(raw json.RawMessage) map[string]any {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+// checkParameters rejects parameters that are present but not a JSON object.
+func checkParameters(raw json.RawMessage) error {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) || trimmed[0] == '{' {
+		return nil
+	}
+	return badRequest("parameters must be a JSON object")
+}
+
+// decodedParameters returns parameters as a value to answer GET requests with: an untyped nil
+// when there are none, so that the answer leaves the field out instead of sending null.
+func decodedParameters(raw json.RawMessage) any {
+	if m := normalizedParameters(raw); m != nil {
+		return m
+	}
+	return nil
+}

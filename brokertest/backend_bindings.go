@@ -1,0 +1,148 @@
+package brokertest
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/pivotal-cf/brokerapi/v12/domain"
+	"github.com/pivotal-cf/brokerapi/v12/domain/apiresponses"
+)
+
+// Bind creates a binding with fresh credentials, or answers a repeated request as the OSB spec
+// asks: 200 with the same credentials when identical, 202 with the same operation while that
+// binding is in progress, 409 when it differs.
+func (b *backend) Bind(_ context.Context, instanceID, bindingID string, details domain.BindDetails, asyncAllowed bool) (domain.Binding, error) {
+	if err := checkParameters(details.RawParameters); err != nil {
+		return domain.Binding{}, err
+	}
+	request := bindAttributes(details)
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	inst, err := b.bindableInstance(instanceID)
+	if err != nil {
+		return domain.Binding{}, err
+	}
+	async := b.async.bindingOpsAsync(inst.attrs.PlanID)
+	if async && !asyncAllowed {
+		return domain.Binding{}, apiresponses.ErrAsyncRequired
+	}
+	bnd, exists := inst.bindings[bindingID]
+	if !exists {
+		bnd = &binding{id: bindingID, attrs: request, credentials: newCredentials(fmt.Sprintf("db%d", b.next()))}
+		inst.bindings[bindingID] = bnd
+		delete(inst.unbound, bindingID)
+		return b.bind(inst, bnd, async), nil
+	}
+	if !bnd.attrs.equal(request) {
+		return domain.Binding{}, apiresponses.ErrBindingAlreadyExists
+	}
+	if op := bnd.ops.inFlight(); op != nil {
+		if op.kind != OperationBind {
+			return domain.Binding{}, concurrencyError(op)
+		}
+		return domain.Binding{IsAsync: true, OperationData: op.id}, nil
+	}
+	if !bnd.ready {
+		// An earlier bind failed: an identical request tries again.
+		return b.bind(inst, bnd, async), nil
+	}
+	return domain.Binding{AlreadyExists: true, Credentials: bnd.credentials}, nil
+}
+
+// bindableInstance returns the instance a new binding may be created for.
+func (b *backend) bindableInstance(id string) (*instance, error) {
+	inst := b.lookup(id)
+	if inst == nil || !inst.ready {
+		// brokerapi answers this error with 404 for bind requests.
+		return nil, apiresponses.ErrInstanceDoesNotExist
+	}
+	if !b.catalog.plans[inst.attrs.PlanID].bindable() {
+		return nil, badRequest("the instance's plan is not bindable")
+	}
+	if !inst.enabled {
+		return nil, unprocessable("the instance is disabled; enable it before binding")
+	}
+	if op := inst.ops.inFlight(); op != nil {
+		return nil, concurrencyError(op)
+	}
+	return inst, nil
+}
+
+func (b *backend) bind(inst *instance, bnd *binding, async bool) domain.Binding {
+	op := b.start(&bnd.ops, OperationBind, bnd.attrs, async)
+	if async {
+		return domain.Binding{IsAsync: true, OperationData: op.id}
+	}
+	b.finishBindingOp(inst, bnd, op)
+	return domain.Binding{Credentials: bnd.credentials}
+}
+
+// Unbind removes a binding: 410 Gone when it does not exist, 202 with the same operation while
+// its unbinding is in progress.
+func (b *backend) Unbind(_ context.Context, instanceID, bindingID string, _ domain.UnbindDetails, asyncAllowed bool) (domain.UnbindSpec, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	inst := b.lookup(instanceID)
+	if inst == nil || inst.bindings[bindingID] == nil {
+		return domain.UnbindSpec{}, apiresponses.ErrBindingDoesNotExist
+	}
+	bnd := inst.bindings[bindingID]
+	async := b.async.bindingOpsAsync(inst.attrs.PlanID)
+	if async && !asyncAllowed {
+		return domain.UnbindSpec{}, apiresponses.ErrAsyncRequired
+	}
+	if op := bnd.ops.inFlight(); op != nil {
+		if op.kind == OperationUnbind {
+			return domain.UnbindSpec{IsAsync: true, OperationData: op.id}, nil
+		}
+		return domain.UnbindSpec{}, concurrencyError(op)
+	}
+	op := b.start(&bnd.ops, OperationUnbind, bnd.attrs, async)
+	if !async {
+		b.finishBindingOp(inst, bnd, op)
+		return domain.UnbindSpec{}, nil
+	}
+	return domain.UnbindSpec{IsAsync: true, OperationData: op.id}, nil
+}
+
+// GetBinding answers 404 while binding runs or after it failed.
+func (b *backend) GetBinding(_ context.Context, instanceID, bindingID string, _ domain.FetchBindingDetails) (domain.GetBindingSpec, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	inst := b.lookup(instanceID)
+	if inst == nil || inst.bindings[bindingID] == nil || !inst.bindings[bindingID].ready {
+		return domain.GetBindingSpec{}, apiresponses.ErrBindingNotFound
+	}
+	if !b.catalog.plans[inst.attrs.PlanID].service.BindingsRetrievable {
+		return domain.GetBindingSpec{}, badRequest("bindings of this service are not retrievable (bindings_retrievable is false)")
+	}
+	bnd := inst.bindings[bindingID]
+	return domain.GetBindingSpec{Credentials: bnd.credentials, Parameters: decodedParameters(bnd.attrs.Parameters)}, nil
+}
+
+// LastBindingOperation reports the binding operation named by details.OperationData, or the
+// latest one. After an unbind has removed the binding it answers 410 Gone.
+func (b *backend) LastBindingOperation(_ context.Context, instanceID, bindingID string, details domain.PollDetails) (domain.LastOperation, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	inst, ok := b.instances[instanceID]
+	if !ok {
+		if b.deprovisioned[instanceID] {
+			return domain.LastOperation{}, apiresponses.ErrBindingDoesNotExist
+		}
+		return domain.LastOperation{}, notFound("instance does not exist")
+	}
+	bnd, ok := inst.bindings[bindingID]
+	if !ok {
+		if inst.unbound[bindingID] {
+			return domain.LastOperation{}, apiresponses.ErrBindingDoesNotExist
+		}
+		return domain.LastOperation{}, notFound("binding does not exist")
+	}
+	op, err := bnd.ops.find(details.OperationData)
+	if err != nil {
+		return domain.LastOperation{}, err
+	}
+	return b.poll(inst, op), nil
+}

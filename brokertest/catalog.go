@@ -1,0 +1,164 @@
+package brokertest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/pivotal-cf/brokerapi/v12/domain"
+)
+
+// Identifiers of the default catalog.
+const (
+	// DefaultServiceID is the id of the default catalog's only service, a bindable database.
+	DefaultServiceID = "brokertest-db"
+	// DefaultSyncPlanID is the id of its plan whose operations all complete synchronously.
+	DefaultSyncPlanID = "brokertest-db-small"
+	// DefaultAsyncPlanID is the id of its plan whose instance operations are asynchronous only.
+	DefaultAsyncPlanID = "brokertest-db-large"
+)
+
+// DefaultCatalog returns the catalog a Server offers unless WithCatalog replaces it: one
+// bindable, retrievable, updatable service with a synchronous and an asynchronous-only plan.
+func DefaultCatalog() []domain.Service {
+	return []domain.Service{{
+		ID:                   DefaultServiceID,
+		Name:                 "brokertest-db",
+		Description:          "An in-memory database offered by the brokertest broker",
+		Bindable:             true,
+		InstancesRetrievable: true,
+		BindingsRetrievable:  true,
+		PlanUpdatable:        true,
+		Tags:                 []string{"database", "test"},
+		Metadata: &domain.ServiceMetadata{
+			DisplayName:         "Brokertest DB",
+			ProviderDisplayName: "osb-go-sdk",
+			LongDescription:     "A database that lives in the memory of the test broker.",
+		},
+		Plans: []domain.ServicePlan{
+			defaultPlan(DefaultSyncPlanID, "small", "Provisioned synchronously"),
+			defaultPlan(DefaultAsyncPlanID, "large", "Provisioned asynchronously; needs accepts_incomplete=true"),
+		},
+	}}
+}
+
+func defaultPlan(id, name, description string) domain.ServicePlan {
+	return domain.ServicePlan{
+		ID:          id,
+		Name:        name,
+		Description: description,
+		Free:        domain.FreeValue(true),
+		Bindable:    domain.BindableValue(true),
+		Metadata:    &domain.ServicePlanMetadata{DisplayName: name, Bullets: []string{description}},
+		Schemas: &domain.ServiceSchemas{
+			Instance: domain.ServiceInstanceSchema{
+				Create: domain.Schema{Parameters: objectSchema("size_gb")},
+				Update: domain.Schema{Parameters: objectSchema("size_gb")},
+			},
+		},
+		MaintenanceInfo: &domain.MaintenanceInfo{Version: "1.0.0", Description: "initial release"},
+	}
+}
+
+func objectSchema(integerProperty string) map[string]any {
+	return map[string]any{
+		"$schema":    "http://json-schema.org/draft-04/schema#",
+		"type":       "object",
+		"properties": map[string]any{integerProperty: map[string]any{"type": "integer"}},
+	}
+}
+
+// ParseCatalog reads a catalog in the form GET /v2/catalog answers: {"services": [...]}.
+func ParseCatalog(data []byte) ([]domain.Service, error) {
+	var doc struct {
+		Services []domain.Service `json:"services"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("catalog is not valid JSON of the form {\"services\": [...]}: %w", err)
+	}
+	if err := validateCatalog(doc.Services); err != nil {
+		return nil, err
+	}
+	return doc.Services, nil
+}
+
+// LoadCatalog reads a catalog file in the form ParseCatalog accepts.
+func LoadCatalog(path string) ([]domain.Service, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading catalog: %w", err)
+	}
+	services, err := ParseCatalog(data)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", path, err)
+	}
+	return services, nil
+}
+
+// errInvalidCatalog is wrapped by every catalog validation error.
+var errInvalidCatalog = errors.New("invalid catalog")
+
+// validateCatalog checks what the broker relies on: at least one service, and every service and
+// plan with a unique, non-empty id.
+func validateCatalog(services []domain.Service) error {
+	if len(services) == 0 {
+		return fmt.Errorf("%w: it has no services", errInvalidCatalog)
+	}
+	seen := map[string]bool{}
+	for i, s := range services {
+		if err := claimID(seen, s.ID, fmt.Sprintf("service %d", i)); err != nil {
+			return err
+		}
+		if len(s.Plans) == 0 {
+			return fmt.Errorf("%w: service %q has no plans", errInvalidCatalog, s.ID)
+		}
+		for j, p := range s.Plans {
+			if err := claimID(seen, p.ID, fmt.Sprintf("plan %d of service %q", j, s.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func claimID(seen map[string]bool, id, what string) error {
+	if id == "" {
+		return fmt.Errorf("%w: %s has no id", errInvalidCatalog, what)
+	}
+	if seen[id] {
+		return fmt.Errorf("%w: %s reuses the id %q", errInvalidCatalog, what, id)
+	}
+	seen[id] = true
+	return nil
+}
+
+// catalogIndex answers the questions the broker asks about its catalog.
+type catalogIndex struct {
+	services []domain.Service
+	plans    map[string]catalogPlan
+}
+
+type catalogPlan struct {
+	service *domain.Service
+	plan    *domain.ServicePlan
+}
+
+func newCatalogIndex(services []domain.Service) catalogIndex {
+	idx := catalogIndex{services: services, plans: map[string]catalogPlan{}}
+	for i := range idx.services {
+		s := &idx.services[i]
+		for j := range s.Plans {
+			idx.plans[s.Plans[j].ID] = catalogPlan{service: s, plan: &s.Plans[j]}
+		}
+	}
+	return idx
+}
+
+// bindable follows the OSB rule: a plan's bindable field overrides its service's.
+func (p catalogPlan) bindable() bool {
+	if p.plan.Bindable != nil {
+		return *p.plan.Bindable
+	}
+	return p.service.Bindable
+}

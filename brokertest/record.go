@@ -1,0 +1,113 @@
+package brokertest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+)
+
+// RecordedRequest is one request the server received, as returned by Server.Requests.
+type RecordedRequest struct {
+	Method string
+	// Path is the escaped path exactly as sent, e.g. /v2/service_instances/crn:v1:a%2Fb.
+	Path     string
+	RawQuery string
+	Header   http.Header
+	Body     []byte
+	// Status is the status code answered; 0 when the connection was dropped.
+	Status int
+	// Fault describes the fault injected into this request ("" when there was none),
+	// e.g. "status 503", "drop-before", "drop-after", "delay 50ms".
+	Fault string
+}
+
+// Query returns the parsed query parameters.
+func (r RecordedRequest) Query() url.Values {
+	values, _ := url.ParseQuery(r.RawQuery) // keeps whatever parsed; the raw form is in RawQuery
+	return values
+}
+
+// recorder keeps every request, in the order their handling finished.
+type recorder struct {
+	mu       sync.Mutex
+	requests []RecordedRequest
+}
+
+func (rec *recorder) all() []RecordedRequest {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	out := slices.Clone(rec.requests)
+	for i := range out {
+		out[i].Header = out[i].Header.Clone()
+		out[i].Body = cloneBytes(out[i].Body)
+	}
+	return out
+}
+
+func (rec *recorder) reset() {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	rec.requests = nil
+}
+
+func (rec *recorder) add(r RecordedRequest) {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	rec.requests = append(rec.requests, r)
+}
+
+// wrap records each request around next, which the body is handed on to unchanged.
+func (rec *recorder) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body) // a body cut short is recorded as far as it arrived
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		entry := RecordedRequest{
+			Method:   r.Method,
+			Path:     r.URL.EscapedPath(),
+			RawQuery: r.URL.RawQuery,
+			Header:   r.Header.Clone(),
+			Body:     body,
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), faultNoteKey{}, &entry.Fault)))
+		entry.Status = sw.status
+		rec.add(entry)
+	})
+}
+
+// statusWriter remembers the status code written; Unwrap lets http.ResponseController reach
+// the connection underneath to hijack it.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// faultNoteKey keys the request context value through which the fault injector tells the
+// recorder what it did.
+type faultNoteKey struct{}
+
+func noteFault(r *http.Request, description string) {
+	if note, ok := r.Context().Value(faultNoteKey{}).(*string); ok {
+		*note = description
+	}
+}

@@ -1,0 +1,119 @@
+package brokertest
+
+import (
+	"encoding/json"
+	"net"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Instance is a copy of a service instance the broker holds, as returned by Server.Instances.
+type Instance struct {
+	ID               string
+	ServiceID        string
+	PlanID           string
+	OrganizationGUID string
+	SpaceGUID        string
+	Parameters       json.RawMessage
+	Context          json.RawMessage
+	// Ready reports whether provisioning has succeeded; false while it runs or after it failed.
+	Ready bool
+	// Enabled is the IBM state set through PUT /bluemix_v1/service_instances/{instance_id}.
+	Enabled       bool
+	LastOperation LastOperation
+}
+
+// Binding is a copy of a service binding the broker holds, as returned by Server.Bindings.
+type Binding struct {
+	InstanceID  string
+	ID          string
+	ServiceID   string
+	PlanID      string
+	AppGUID     string
+	Parameters  json.RawMessage
+	Credentials Credentials
+	// Ready reports whether binding has succeeded; false while it runs or after it failed.
+	Ready         bool
+	LastOperation LastOperation
+}
+
+// Credentials are what a bind answer carries: a database login and a URI that embeds it.
+type Credentials struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	URI      string `json:"uri"`
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+}
+
+func newCredentials(database string) Credentials {
+	username := "user-" + randomToken(8)
+	password := randomToken(26)
+	const host, port = "localhost", 5432
+	uri := url.URL{
+		Scheme: "postgres",
+		User:   url.UserPassword(username, password),
+		Host:   net.JoinHostPort(host, strconv.Itoa(port)),
+		Path:   "/" + database,
+	}
+	return Credentials{Username: username, Password: password, URI: uri.String(), Host: host, Port: port}
+}
+
+type instance struct {
+	id      string
+	attrs   attributes
+	context json.RawMessage
+	ready   bool
+	enabled bool
+	// lastActive is reported by the IBM state endpoint.
+	lastActive time.Time
+	ops        operationLog
+	bindings   map[string]*binding
+	// unbound holds the ids of bindings removed by unbind, so their last_operation answers 410.
+	unbound map[string]bool
+}
+
+type binding struct {
+	id          string
+	attrs       attributes
+	credentials Credentials
+	ready       bool
+	ops         operationLog
+}
+
+func (i *instance) view() Instance {
+	return Instance{
+		ID:               i.id,
+		ServiceID:        i.attrs.ServiceID,
+		PlanID:           i.attrs.PlanID,
+		OrganizationGUID: i.attrs.OrganizationGUID,
+		SpaceGUID:        i.attrs.SpaceGUID,
+		Parameters:       cloneBytes(i.attrs.Parameters),
+		Context:          cloneBytes(i.context),
+		Ready:            i.ready,
+		Enabled:          i.enabled,
+		LastOperation:    i.ops.current.view(),
+	}
+}
+
+func (b *binding) view(instanceID string) Binding {
+	return Binding{
+		InstanceID:    instanceID,
+		ID:            b.id,
+		ServiceID:     b.attrs.ServiceID,
+		PlanID:        b.attrs.PlanID,
+		AppGUID:       b.attrs.AppGUID,
+		Parameters:    cloneBytes(b.attrs.Parameters),
+		Credentials:   b.credentials,
+		Ready:         b.ready,
+		LastOperation: b.ops.current.view(),
+	}
+}
+
+func cloneBytes(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return append([]byte(nil), b...)
+}

@@ -1,0 +1,377 @@
+package common
+
+import (
+	"crypto/tls"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/IBM/go-sdk-core/v5/core"
+)
+
+// Configuration properties this package reads, besides those go-sdk-core reads itself. The
+// variable of a property is the upper-case service name, with '-' replaced by '_', then '_'
+// and the property; see EnvVarName.
+const (
+	PropertyAuthType            = core.PROPNAME_AUTH_TYPE // AUTH_TYPE, as in go-sdk-core
+	PropertyAuthTypeAlternate   = "AUTHTYPE"              // read when AUTH_TYPE is not set, as in go-sdk-core
+	PropertyBearerTokenFile     = "BEARER_TOKEN_FILE"
+	PropertyClientCertFile      = "CLIENT_CERT_FILE"
+	PropertyClientKeyFile       = "CLIENT_KEY_FILE"
+	PropertyCACertFile          = "CA_CERT_FILE"
+	PropertyAPIVersion          = "API_VERSION"
+	PropertyOriginatingIdentity = "ORIGINATING_IDENTITY"
+	PropertyTimeout             = "TIMEOUT"
+	PropertyMaxRetries          = core.PROPNAME_SVC_MAX_RETRIES
+	PropertyRetryInterval       = core.PROPNAME_SVC_RETRY_INTERVAL
+	PropertyEnableRetries       = core.PROPNAME_SVC_ENABLE_RETRIES
+	PropertyDisableSSL          = core.PROPNAME_SVC_DISABLE_SSL
+	PropertyEnableGzip          = core.PROPNAME_SVC_ENABLE_GZIP
+)
+
+// What valid values look like, for error text.
+const (
+	expectedAPIVersion = "the OSB API version the broker implements, such as 2.17"
+	expectedIdentity   = `"<platform> <base64 of a JSON object>", such as "cloudfoundry eyJ1c2VyX2lkIjoiNjgzZWE3NDgifQ=="`
+	expectedDuration   = "a Go duration greater than zero, such as 30s or 1m30s, or a whole number of seconds, such as 30"
+	expectedRetries    = "a whole number of retries, 0 or more; 0 switches retries off"
+	expectedBool       = "true or false"
+)
+
+// fileProperties gives, for each kind of credential file, the property naming it and what a
+// valid file holds.
+var fileProperties = map[FileKind]struct{ property, expected string }{
+	FileKindBearerToken:       {PropertyBearerTokenFile, "the path of a readable file holding the bearer token"},
+	FileKindClientCertificate: {PropertyClientCertFile, "the path of a PEM file holding the client certificate"},
+	FileKindClientKey:         {PropertyClientKeyFile, "the path of a PEM file holding the unencrypted private key of the client certificate"},
+	FileKindCACertificate:     {PropertyCACertFile, "the path of a PEM file holding the CA certificates that sign the broker's certificate"},
+}
+
+// Config is the external configuration of a client, beyond what go-sdk-core applies itself
+// (service URL and credentials). A setting that is not configured keeps its zero value (an
+// empty string or a nil pointer), so that the caller applies its own default.
+type Config struct {
+	// ServiceName is the name the configuration was loaded for; it prefixes every variable.
+	ServiceName string
+	// AuthType is the authentication type in its canonical spelling (e.g. "bearerTokenFile"),
+	// AuthTypeBearerTokenFile when only BEARER_TOKEN_FILE is set, or empty when go-sdk-core
+	// chooses the type.
+	AuthType string
+	// BearerTokenFile is the path of the token file of AuthTypeBearerTokenFile.
+	BearerTokenFile string
+	// ClientCertFile and ClientKeyFile are the PEM files of the client certificate for mutual TLS.
+	ClientCertFile, ClientKeyFile string
+	// CACertFile is a PEM file of the CA certificates trusted instead of the system's roots.
+	CACertFile string
+	// APIVersion is the value of the X-Broker-API-Version header, e.g. "2.17".
+	APIVersion string
+	// OriginatingIdentity is the value of the X-Broker-API-Originating-Identity header.
+	OriginatingIdentity string
+	// Timeout bounds each HTTP request.
+	Timeout *time.Duration
+	// MaxRetries is how often a failed request is retried; 0 switches retries off.
+	MaxRetries *int
+	// RetryInterval is the longest wait between two attempts.
+	RetryInterval *time.Duration
+	// EnableRetries, when false, switches retries off.
+	EnableRetries *bool
+	// DisableSSL switches off the verification of the broker's certificate.
+	DisableSSL *bool
+	// EnableGzip compresses request bodies.
+	EnableGzip *bool
+}
+
+// LoadConfig reads the configuration of the service from the sources go-sdk-core reads, in its
+// order of precedence: the credentials file, the environment, VCAP_SERVICES. Every value is
+// checked, and the TLS files are read; all misconfigurations are returned together, each a
+// *ConfigError naming its variable (errors.Is(err, ErrInvalidConfiguration) holds). A service
+// without any configuration gets an empty Config.
+func LoadConfig(serviceName string) (*Config, error) {
+	props, err := serviceProperties(serviceName)
+	if err != nil {
+		return nil, err
+	}
+	r := &propertyReader{serviceName: serviceName, props: props}
+	config := &Config{
+		ServiceName:         serviceName,
+		AuthType:            r.authType(),
+		BearerTokenFile:     props[PropertyBearerTokenFile],
+		ClientCertFile:      props[PropertyClientCertFile],
+		ClientKeyFile:       props[PropertyClientKeyFile],
+		CACertFile:          props[PropertyCACertFile],
+		APIVersion:          r.checked(PropertyAPIVersion, expectedAPIVersion, ValidateBrokerAPIVersion),
+		OriginatingIdentity: r.checked(PropertyOriginatingIdentity, expectedIdentity, ValidateOriginatingIdentity),
+		Timeout:             parsed(r, PropertyTimeout, expectedDuration, parseDuration),
+		MaxRetries:          parsed(r, PropertyMaxRetries, expectedRetries, parseRetryCount),
+		RetryInterval:       parsed(r, PropertyRetryInterval, expectedDuration, parseDuration),
+		EnableRetries:       parsed(r, PropertyEnableRetries, expectedBool, parseBool),
+		DisableSSL:          parsed(r, PropertyDisableSSL, expectedBool, parseBool),
+		EnableGzip:          parsed(r, PropertyEnableGzip, expectedBool, parseBool),
+	}
+	if _, err := config.TLSConfig(); err != nil {
+		r.errs = append(r.errs, err)
+	}
+	if err := errors.Join(r.errs...); err != nil {
+		return nil, err
+	}
+	return config, nil
+}
+
+// TLSConfig returns the TLS client configuration of ClientCertFile, ClientKeyFile and
+// CACertFile (see NewTLSConfig), reading the files now; nil when none of them is set.
+func (c *Config) TLSConfig() (*tls.Config, error) {
+	if c.ClientCertFile == "" && c.ClientKeyFile == "" && c.CACertFile == "" {
+		return nil, nil
+	}
+	tlsConfig, err := NewTLSConfig(c.ClientCertFile, c.ClientKeyFile, c.CACertFile)
+	if err != nil {
+		return nil, fileConfigError(c.ServiceName, err)
+	}
+	return tlsConfig, nil
+}
+
+// ApplyTransport installs the TLS files' configuration (see TLSConfig) on client, which must be
+// the client that sends the requests (with go-sdk-core, BaseService.GetHTTPClient). The
+// transport is cloned, never modified in place, since it may be shared, and the settings of its
+// TLS configuration that the files do not concern, such as InsecureSkipVerify, are kept. Without
+// TLS files it does nothing.
+func (c *Config) ApplyTransport(client *http.Client) error {
+	tlsConfig, err := c.TLSConfig()
+	if err != nil || tlsConfig == nil {
+		return err
+	}
+	transport, err := cloneTransport(client.Transport)
+	if err != nil {
+		return err
+	}
+	transport.TLSClientConfig = mergeTLSConfig(transport.TLSClientConfig, tlsConfig)
+	client.Transport = transport
+	return nil
+}
+
+// RetrySettings resolves the retry policy from MaxRetries, RetryInterval and EnableRetries,
+// using the given defaults for what is not configured. A maxRetries of 0 means retries are off.
+func (c *Config) RetrySettings(defaultMaxRetries int, defaultInterval time.Duration) (maxRetries int, maxInterval time.Duration) {
+	maxRetries, maxInterval = defaultMaxRetries, defaultInterval
+	if c.MaxRetries != nil {
+		maxRetries = *c.MaxRetries
+	}
+	if c.RetryInterval != nil {
+		maxInterval = *c.RetryInterval
+	}
+	if c.EnableRetries != nil && !*c.EnableRetries {
+		maxRetries = 0
+	}
+	return maxRetries, maxInterval
+}
+
+// EnvVarName returns the variable of a property for the service, derived as go-sdk-core does:
+// EnvVarName("open-service-broker", "TIMEOUT") is "OPEN_SERVICE_BROKER_TIMEOUT".
+func EnvVarName(serviceName, property string) string {
+	return strings.ReplaceAll(strings.ToUpper(serviceName), "-", "_") + "_" + property
+}
+
+var apiVersionPattern = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
+
+// ValidateBrokerAPIVersion checks that version has the form major.minor, such as "2.17".
+func ValidateBrokerAPIVersion(version string) error {
+	if !apiVersionPattern.MatchString(version) {
+		return errors.New("broker API version is not of the form major.minor")
+	}
+	return nil
+}
+
+// ValidateOriginatingIdentity checks that value has the form of an
+// X-Broker-API-Originating-Identity header: a platform (one word of visible ASCII), a space, and
+// the base64 (padded or not) of a JSON object. The error never quotes the value.
+func ValidateOriginatingIdentity(value string) error {
+	platform, encoded, found := strings.Cut(strings.TrimSpace(value), " ")
+	if !found {
+		return errors.New("originating identity has no space between the platform and the encoded value")
+	}
+	if platform == "" || strings.IndexFunc(platform, isNotVisibleASCII) >= 0 {
+		return errors.New("originating identity's platform is not one word of visible ASCII characters")
+	}
+	decoded, err := decodeBase64(strings.TrimSpace(encoded))
+	if err != nil {
+		return errors.New("originating identity's value is not base64")
+	}
+	var object map[string]json.RawMessage
+	if err := json.Unmarshal(decoded, &object); err != nil || object == nil {
+		return errors.New("originating identity's value is not the base64 of a JSON object")
+	}
+	return nil
+}
+
+// decodeBase64 accepts padded and unpadded standard base64, since senders differ.
+func decodeBase64(encoded string) ([]byte, error) {
+	decoded, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return base64.RawStdEncoding.DecodeString(encoded)
+	}
+	return decoded, nil
+}
+
+// isNotVisibleASCII reports a character that cannot be part of a one-word header token.
+func isNotVisibleASCII(r rune) bool {
+	return r <= ' ' || r > '~'
+}
+
+// serviceProperties reads the service's properties through go-sdk-core.
+func serviceProperties(serviceName string) (map[string]string, error) {
+	props, err := core.GetServiceProperties(serviceName)
+	if err != nil {
+		return nil, fmt.Errorf("reading the external configuration of service %q: %w", serviceName, err)
+	}
+	return props, nil
+}
+
+// propertyReader reads properties and collects what is wrong with them.
+type propertyReader struct {
+	serviceName string
+	props       map[string]string
+	errs        []error
+}
+
+// fail records a misconfigured property.
+func (r *propertyReader) fail(property, expected string, err error) {
+	r.errs = append(r.errs, &ConfigError{Variable: EnvVarName(r.serviceName, property), Expected: expected, Err: err})
+}
+
+// authType returns the resolved authentication type (see resolveAuthType).
+func (r *propertyReader) authType() string {
+	authType, err := resolveAuthType(r.serviceName, r.props)
+	if err != nil {
+		r.errs = append(r.errs, err)
+	}
+	return authType
+}
+
+// checked returns the property's value if validate accepts it, and "" otherwise.
+func (r *propertyReader) checked(property, expected string, validate func(string) error) string {
+	value := r.props[property]
+	if value == "" {
+		return ""
+	}
+	if err := validate(value); err != nil {
+		r.fail(property, expected, err)
+		return ""
+	}
+	return value
+}
+
+// parsed returns the parsed value of the property, or nil when it is not set or invalid. parse
+// must not quote the value in its error.
+func parsed[T any](r *propertyReader, property, expected string, parse func(string) (T, error)) *T {
+	value := r.props[property]
+	if value == "" {
+		return nil
+	}
+	result, err := parse(value)
+	if err != nil {
+		r.fail(property, expected, err)
+		return nil
+	}
+	return &result
+}
+
+// maxSeconds is the largest whole number of seconds a time.Duration holds.
+const maxSeconds = math.MaxInt64 / int64(time.Second)
+
+// parseDuration reads a duration greater than zero (see durationOrSeconds).
+func parseDuration(value string) (time.Duration, error) {
+	duration, err := durationOrSeconds(value)
+	if err != nil {
+		return 0, err
+	}
+	if duration <= 0 {
+		return 0, errors.New("value is not greater than zero")
+	}
+	return duration, nil
+}
+
+// durationOrSeconds reads a Go duration such as "1m30s", or a whole number of seconds as
+// go-sdk-core reads RETRY_INTERVAL.
+func durationOrSeconds(value string) (time.Duration, error) {
+	seconds, err := strconv.ParseInt(value, 10, 64)
+	if err != nil {
+		duration, err := time.ParseDuration(value)
+		if err != nil {
+			return 0, errors.New("value is not a duration")
+		}
+		return duration, nil
+	}
+	if seconds > maxSeconds {
+		return 0, errors.New("value is too large")
+	}
+	return time.Duration(seconds) * time.Second, nil
+}
+
+// parseRetryCount reads a whole number, 0 or more.
+func parseRetryCount(value string) (int, error) {
+	count, err := strconv.Atoi(value)
+	if err != nil {
+		return 0, errors.New("value is not a whole number")
+	}
+	if count < 0 {
+		return 0, errors.New("value is negative")
+	}
+	return count, nil
+}
+
+// parseBool reads a boolean the way strconv.ParseBool does, without quoting the value in the error.
+func parseBool(value string) (bool, error) {
+	b, err := strconv.ParseBool(value)
+	if err != nil {
+		return false, errors.New("value is not a boolean")
+	}
+	return b, nil
+}
+
+// fileConfigError names the variable of the file a *FileError is about.
+func fileConfigError(serviceName string, err error) error {
+	var fileErr *FileError
+	if !errors.As(err, &fileErr) {
+		return err
+	}
+	setting := fileProperties[fileErr.Kind]
+	return &ConfigError{Variable: EnvVarName(serviceName, setting.property), Expected: setting.expected, Err: err}
+}
+
+// cloneTransport returns a copy of an http.Client's transport that can take TLS settings.
+func cloneTransport(roundTripper http.RoundTripper) (*http.Transport, error) {
+	switch transport := roundTripper.(type) {
+	case nil:
+		return defaultTransport(), nil
+	case *http.Transport:
+		return transport.Clone(), nil
+	default:
+		return nil, fmt.Errorf("cannot install TLS settings on an HTTP transport of type %T; "+
+			"build its TLS configuration with NewTLSConfig instead", roundTripper)
+	}
+}
+
+// mergeTLSConfig returns a copy of base with the client certificate, roots and minimum version
+// of files.
+func mergeTLSConfig(base, files *tls.Config) *tls.Config {
+	merged := base.Clone()
+	if merged == nil {
+		merged = &tls.Config{}
+	}
+	if files.GetClientCertificate != nil {
+		merged.Certificates = nil
+		merged.GetClientCertificate = files.GetClientCertificate
+	}
+	if files.RootCAs != nil {
+		merged.RootCAs = files.RootCAs
+	}
+	merged.MinVersion = max(merged.MinVersion, files.MinVersion)
+	return merged
+}

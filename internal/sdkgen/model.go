@@ -1,0 +1,156 @@
+package sdkgen
+
+// API is the intermediate model of a spec: everything the templates need,
+// resolved and named, with nothing left to look up in the OpenAPI document.
+type API struct {
+	Package      string // Go package name of the generated client
+	Client       string // client type name, e.g. OpenServiceBrokerV1
+	Receiver     string // receiver name of client methods, e.g. openServiceBroker
+	ServiceName  string // default external-configuration name, e.g. open_service_broker
+	Title        string
+	Description  string
+	Version      string // info.version
+	DefaultURL   string // first server URL
+	CommonImport string // import path of the package providing GetSdkHeaders
+	Operations   []*Operation
+	Models       []*Model
+}
+
+// Operation is one API call and its Options struct.
+type Operation struct {
+	ID               string // operationId
+	Name             string // Go method name
+	Summary          string
+	Description      string
+	Method           string // HTTP method in capitals
+	Path             string
+	Fields           []*Field // Options fields: parameters, then body properties
+	Constructor      []*Field // New<Op>Options arguments, in order
+	Result           string   // Go type name of the decoded result, "" when none
+	ResultInResponse bool     // the method returns only (*core.DetailedResponse, error)
+	HasBody          bool
+	SuccessStatuses  []int
+	Headers          []string // header parameters, wire spelling (skipped ones included)
+}
+
+// Model is one component schema rendered as a Go struct.
+type Model struct {
+	Name                 string
+	Description          string
+	Fields               []*Field
+	AdditionalProperties bool
+}
+
+// Field is a struct field of a model or an Options struct.
+type Field struct {
+	Name        string // Go name
+	WireName    string // JSON property, query, path or header name
+	In          string // "path", "query", "header", "body" for Options fields; "" for model fields
+	Description string
+	Required    bool
+	Deprecated  bool
+	Kind        Kind
+	Type        string // Go type of the field
+	Elem        string // element Go type for arrays
+	Enum        []EnumValue
+}
+
+// Kind says how a field is encoded and validated.
+type Kind int
+
+const (
+	KindString Kind = iota
+	KindBool
+	KindInt
+	KindNumber
+	KindDateTime
+	KindModel
+	KindArray
+	KindFreeForm
+)
+
+// EnumValue is one allowed value of a string field.
+type EnumValue struct {
+	Const string // Go constant name
+	Value string
+}
+
+// IsString tells whether the field holds a *string.
+func (f *Field) IsString() bool { return f.Kind == KindString }
+
+// IsFreeForm tells whether the field holds an arbitrary JSON object.
+func (f *Field) IsFreeForm() bool { return f.Kind == KindFreeForm }
+
+// ArgType is the type a constructor or setter takes for the field: scalars by value.
+func (f *Field) ArgType() string {
+	switch f.Kind {
+	case KindString, KindBool, KindInt, KindNumber:
+		return f.Type[1:]
+	}
+	return f.Type
+}
+
+var pointerHelpers = map[Kind]string{
+	KindString: "core.StringPtr",
+	KindBool:   "core.BoolPtr",
+	KindInt:    "core.Int64Ptr",
+	KindNumber: "core.Float64Ptr",
+}
+
+// Wrap turns an ArgType expression into the field's type.
+func (f *Field) Wrap(expr string) string {
+	if helper, ok := pointerHelpers[f.Kind]; ok {
+		return helper + "(" + expr + ")"
+	}
+	return expr
+}
+
+// BodyType is the field's type inside a request body: free-form values travel pre-encoded.
+func (f *Field) BodyType() string {
+	if f.Kind == KindFreeForm {
+		return "json.RawMessage"
+	}
+	return f.Type
+}
+
+// QueryValue renders the Go expression that formats the (non-nil) field for a query string.
+func (f *Field) QueryValue(expr string) string {
+	switch f.Kind {
+	case KindBool:
+		return "strconv.FormatBool(*" + expr + ")"
+	case KindInt:
+		return "strconv.FormatInt(*" + expr + ", 10)"
+	case KindNumber:
+		return "strconv.FormatFloat(*" + expr + ", 'f', -1, 64)"
+	case KindArray:
+		return "strings.Join(" + expr + ", \",\")"
+	case KindDateTime:
+		return expr + ".String()"
+	}
+	return "*" + expr
+}
+
+// PathParams returns the Options fields that fill the path template.
+func (op *Operation) PathParams() []*Field { return op.fieldsIn("path") }
+
+// QueryParams returns the Options fields sent in the query string.
+func (op *Operation) QueryParams() []*Field { return op.fieldsIn("query") }
+
+// HeaderParams returns the Options fields sent as headers.
+func (op *Operation) HeaderParams() []*Field { return op.fieldsIn("header") }
+
+// BodyFields returns the Options fields sent in the JSON body.
+func (op *Operation) BodyFields() []*Field { return op.fieldsIn("body") }
+
+func (op *Operation) fieldsIn(in string) []*Field {
+	var out []*Field
+	for _, f := range op.Fields {
+		if f.In == in {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ReturnsResult tells whether the method returns a decoded result besides the response.
+func (op *Operation) ReturnsResult() bool { return op.Result != "" && !op.ResultInResponse }

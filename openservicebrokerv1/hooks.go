@@ -1,0 +1,199 @@
+package openservicebrokerv1
+
+// The client hooks (see internal/sdkgen/README.md), maintained by hand: they carry the Open
+// Service Broker semantics that every generated operation shares.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/IBM/go-sdk-core/v5/core"
+
+	"github.com/osbkit/osb-go-sdk/common"
+)
+
+// DefaultBrokerAPIVersion is the X-Broker-API-Version sent unless SetBrokerAPIVersion or
+// OPEN_SERVICE_BROKER_API_VERSION says otherwise.
+const DefaultBrokerAPIVersion = "2.17"
+
+// DefaultMinRetryInterval is the first wait between attempts when the broker gives no Retry-After.
+const DefaultMinRetryInterval = 200 * time.Millisecond
+
+// clientSettings holds what the hooks add to every request.
+type clientSettings struct {
+	brokerAPIVersion           string
+	defaultOriginatingIdentity string
+}
+
+var apiVersionPattern = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
+
+// SetBrokerAPIVersion sets the X-Broker-API-Version sent with every request, such as "2.17".
+func (openServiceBroker *OpenServiceBrokerV1) SetBrokerAPIVersion(version string) error {
+	if !apiVersionPattern.MatchString(version) {
+		return fmt.Errorf("SetBrokerAPIVersion: %q is not an API version; use major.minor such as %q", version, DefaultBrokerAPIVersion)
+	}
+	openServiceBroker.brokerAPIVersion = version
+	return nil
+}
+
+// GetBrokerAPIVersion returns the X-Broker-API-Version sent with every request.
+func (openServiceBroker *OpenServiceBrokerV1) GetBrokerAPIVersion() string {
+	return openServiceBroker.brokerAPIVersion
+}
+
+// SetDefaultOriginatingIdentity sets the X-Broker-API-Originating-Identity sent with every
+// operation that takes one, unless its Options set their own. Build the value with
+// NewOriginatingIdentity; an empty string sends none.
+func (openServiceBroker *OpenServiceBrokerV1) SetDefaultOriginatingIdentity(identity string) error {
+	if identity != "" {
+		if _, _, err := ParseOriginatingIdentity(identity); err != nil {
+			return fmt.Errorf("SetDefaultOriginatingIdentity: %w", err)
+		}
+	}
+	openServiceBroker.defaultOriginatingIdentity = identity
+	return nil
+}
+
+// GetDefaultOriginatingIdentity returns the client-wide X-Broker-API-Originating-Identity.
+func (openServiceBroker *OpenServiceBrokerV1) GetDefaultOriginatingIdentity() string {
+	return openServiceBroker.defaultOriginatingIdentity
+}
+
+func authenticatorFromEnvironment(serviceName string) (core.Authenticator, error) {
+	return common.GetAuthenticatorFromEnvironment(serviceName)
+}
+
+// init applies the defaults a platform needs without asking: API version, a bounded request
+// duration, and retries of transient failures.
+func (openServiceBroker *OpenServiceBrokerV1) init() error {
+	openServiceBroker.brokerAPIVersion = DefaultBrokerAPIVersion
+	openServiceBroker.GetHTTPClient().Timeout = DefaultTimeout
+	openServiceBroker.enableRetries(DefaultMaxRetries, DefaultMaxRetryInterval)
+	return nil
+}
+
+// configureFromEnvironment applies go-sdk-core's settings (URL, DISABLE_SSL, ENABLE_GZIP) and
+// this SDK's own (API version, originating identity, timeout, mutual TLS, retries).
+func (openServiceBroker *OpenServiceBrokerV1) configureFromEnvironment(serviceName string) error {
+	config, err := common.LoadConfig(serviceName)
+	if err != nil {
+		return err
+	}
+	if err := openServiceBroker.Service.ConfigureService(serviceName); err != nil {
+		return err
+	}
+	if config.APIVersion != "" {
+		openServiceBroker.brokerAPIVersion = config.APIVersion
+	}
+	if config.OriginatingIdentity != "" {
+		openServiceBroker.defaultOriginatingIdentity = config.OriginatingIdentity
+	}
+	httpClient := openServiceBroker.GetHTTPClient()
+	if config.Timeout != nil {
+		httpClient.Timeout = *config.Timeout
+	}
+	if err := config.ApplyTransport(httpClient); err != nil {
+		return err
+	}
+	maxRetries, maxInterval := config.RetrySettings(DefaultMaxRetries, DefaultMaxRetryInterval)
+	if maxRetries == 0 {
+		openServiceBroker.DisableRetries()
+	} else {
+		openServiceBroker.enableRetries(maxRetries, maxInterval)
+	}
+	return nil
+}
+
+func (openServiceBroker *OpenServiceBrokerV1) enableRetries(maxRetries int, maxRetryInterval time.Duration) {
+	if maxRetries <= 0 {
+		maxRetries = DefaultMaxRetries
+	}
+	if maxRetryInterval <= 0 {
+		maxRetryInterval = DefaultMaxRetryInterval
+	}
+	openServiceBroker.Service.EnableRetries(maxRetries, maxRetryInterval)
+	installRetryPolicy(openServiceBroker.Service.Client, min(DefaultMinRetryInterval, maxRetryInterval))
+}
+
+// send adds the OSB headers, sends the request and reads the answer the way the
+// specification defines it.
+func (openServiceBroker *OpenServiceBrokerV1) send(ctx context.Context, op *operation, builder *core.RequestBuilder, result any) (*core.DetailedResponse, error) {
+	identity := headerValue(builder.Header, HeaderRequestIdentity)
+	if identity == "" {
+		identity = newRequestIdentity()
+		builder.AddHeader(HeaderRequestIdentity, identity)
+	}
+	if headerValue(builder.Header, HeaderAPIVersion) == "" {
+		builder.AddHeader(HeaderAPIVersion, openServiceBroker.brokerAPIVersion)
+	}
+	if openServiceBroker.defaultOriginatingIdentity != "" && slices.Contains(op.Headers, HeaderOriginatingIdentity) &&
+		headerValue(builder.Header, HeaderOriginatingIdentity) == "" {
+		builder.AddHeader(HeaderOriginatingIdentity, openServiceBroker.defaultOriginatingIdentity)
+	}
+	request, err := builder.WithContext(ctx).Build()
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot build the request: %w", op.Name, err)
+	}
+	response, err := openServiceBroker.Service.Request(request, result)
+	if response != nil && response.Headers != nil && response.Headers.Get(HeaderRequestIdentity) == "" {
+		response.Headers.Set(HeaderRequestIdentity, identity)
+	}
+	if err == nil {
+		return response, nil
+	}
+	return interpretFailure(op, identity, response, err, result)
+}
+
+// interpretFailure turns what go-sdk-core reports as a failure into the OSB meaning: statuses
+// the operation defines as success (410 Gone on a deletion), typed broker errors for other
+// answers, and wrapped transport errors.
+func interpretFailure(op *operation, identity string, response *core.DetailedResponse, err error, result any) (*core.DetailedResponse, error) {
+	if response == nil || response.StatusCode == 0 {
+		if isAuthenticationFailure(err) {
+			return response, fmt.Errorf("%s: cannot authenticate the request: %w", op.Name, err)
+		}
+		return response, fmt.Errorf("%s: no answer from the broker (request identity %s): %w", op.Name, identity, err)
+	}
+	status := response.StatusCode
+	if slices.Contains(op.SuccessStatuses, status) {
+		decodeSuccessBody(response, result)
+		return response, nil
+	}
+	if status >= 200 && status < 300 {
+		return response, fmt.Errorf("%s: broker answered %d with a body that is not the expected JSON (request identity %s): %w", op.Name, status, identity, err)
+	}
+	return response, newBrokerError(op.Name, identity, response, err)
+}
+
+// decodeSuccessBody fills result from an answer go-sdk-core treated as an error but the
+// operation defines as success. Such bodies are usually "{}"; one that does not decode is
+// left in the response and result stays at its zero value.
+func decodeSuccessBody(response *core.DetailedResponse, result any) {
+	body, ok := response.Result.(map[string]any)
+	if result == nil || !ok {
+		return
+	}
+	encoded, err := json.Marshal(body)
+	if err != nil || json.Unmarshal(encoded, result) != nil {
+		return
+	}
+	response.Result = reflect.ValueOf(result).Elem().Interface()
+}
+
+// headerValue looks a header up whatever the case of its name, since go-sdk-core's request
+// builder stores names as given.
+func headerValue(header http.Header, name string) string {
+	for key, values := range header {
+		if strings.EqualFold(key, name) && len(values) > 0 {
+			return values[0]
+		}
+	}
+	return ""
+}

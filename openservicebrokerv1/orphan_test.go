@@ -1,0 +1,178 @@
+package openservicebrokerv1
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/IBM/go-sdk-core/v5/core"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNeedsOrphanMitigationForBrokerAnswers(t *testing.T) {
+	const good = `{"dashboard_url":"http://dashboard","operation":"op-1"}`
+	const malformed = `{"dashboard_url":"http://dash`
+	tests := []struct {
+		name     string
+		status   int
+		body     string
+		mitigate bool
+	}{
+		{name: "200 with a good body", status: 200, body: good, mitigate: false},
+		{name: "200 with a malformed body", status: 200, body: malformed, mitigate: false},
+		{name: "201 with a good body", status: 201, body: good, mitigate: false},
+		{name: "201 with an empty body", status: 201, body: "", mitigate: false},
+		{name: "201 with a malformed body", status: 201, body: malformed, mitigate: true},
+		{name: "202 with a good body", status: 202, body: good, mitigate: false},
+		{name: "202 with a malformed body", status: 202, body: malformed, mitigate: true},
+		{name: "other 2xx: 203", status: 203, body: good, mitigate: true},
+		{name: "other 2xx: 204", status: 204, body: "", mitigate: true},
+		{name: "other 2xx: 206", status: 206, body: good, mitigate: true},
+		{name: "408", status: 408, body: "", mitigate: false},
+		{name: "400", status: 400, body: `{"description":"bad"}`, mitigate: false},
+		{name: "401", status: 401, body: "", mitigate: false},
+		{name: "409", status: 409, body: `{}`, mitigate: false},
+		{name: "422 ConcurrencyError", status: 422, body: `{"error":"ConcurrencyError"}`, mitigate: false},
+		{name: "429", status: 429, body: "", mitigate: false},
+		{name: "500", status: 500, body: `{"description":"boom"}`, mitigate: true},
+		{name: "501", status: 501, body: "", mitigate: true},
+		{name: "503 with HTML", status: 503, body: "<html>down</html>", mitigate: true},
+		{name: "504", status: 504, body: "", mitigate: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			response, err := provisionAgainst(t, answer(tt.status, jsonType, tt.body))
+			require.NotNil(t, response)
+			require.Equal(t, tt.status, response.StatusCode)
+
+			assert.Equal(t, tt.mitigate, NeedsOrphanMitigation(response, err))
+		})
+	}
+}
+
+func TestNeedsOrphanMitigationForAnswersOutsideTheTable(t *testing.T) {
+	for _, status := range []int{100, 304, 399, 600} {
+		assert.Falsef(t, NeedsOrphanMitigation(&core.DetailedResponse{StatusCode: status}, errors.New("failed")), "status %d", status)
+	}
+}
+
+func TestNeedsOrphanMitigationWithoutAnswer(t *testing.T) {
+	timedOut := func() (*core.DetailedResponse, error) {
+		server := httptest.NewServer(http.HandlerFunc(waitForClientToLeave))
+		t.Cleanup(server.Close)
+		service := newLoopbackCoreService(t, server.URL)
+		service.Client.Timeout = 30 * time.Millisecond
+		return sendProvision(t, context.Background(), service)
+	}
+	deadlineWhileBrokerWorks := func() (*core.DetailedResponse, error) {
+		server := httptest.NewServer(http.HandlerFunc(waitForClientToLeave))
+		t.Cleanup(server.Close)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+		defer cancel()
+		return sendProvision(t, ctx, newLoopbackCoreService(t, server.URL))
+	}
+	dropped := func() (*core.DetailedResponse, error) {
+		return provisionAgainst(t, hijackAndClose)
+	}
+	refused := func() (*core.DetailedResponse, error) {
+		listener, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		brokerURL := "http://" + listener.Addr().String()
+		require.NoError(t, listener.Close())
+		return sendProvision(t, context.Background(), newLoopbackCoreService(t, brokerURL))
+	}
+	cancelledBeforeSending := func() (*core.DetailedResponse, error) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		return nil, requestNotSent(fmt.Errorf("ProvisionServiceInstance: %w", ctx.Err()))
+	}
+	invalidOptions := func() (*core.DetailedResponse, error) {
+		return nil, core.ValidateNotNil(nil, "provisionServiceInstanceOptions cannot be nil")
+	}
+	authenticationRejected := func() (*core.DetailedResponse, error) {
+		tokenServer := httptest.NewServer(answer(500, jsonType, `{"errorMessage":"IAM is down"}`))
+		t.Cleanup(tokenServer.Close)
+		broker := httptest.NewServer(answer(201, jsonType, `{}`))
+		t.Cleanup(broker.Close)
+		return sendProvision(t, context.Background(), newIAMCoreService(t, broker.URL, tokenServer.URL))
+	}
+	authenticationServerUnreachable := func() (*core.DetailedResponse, error) {
+		listener, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		tokenURL := "http://" + listener.Addr().String()
+		require.NoError(t, listener.Close())
+		broker := httptest.NewServer(answer(201, jsonType, `{}`))
+		t.Cleanup(broker.Close)
+		return sendProvision(t, context.Background(), newIAMCoreService(t, broker.URL, tokenURL))
+	}
+
+	tests := []struct {
+		name     string
+		outcome  func() (*core.DetailedResponse, error)
+		mitigate bool
+	}{
+		{name: "attempt timed out", outcome: timedOut, mitigate: true},
+		{name: "context deadline while the broker works", outcome: deadlineWhileBrokerWorks, mitigate: true},
+		{name: "connection dropped after the request", outcome: dropped, mitigate: true},
+		{name: "connection refused", outcome: refused, mitigate: true},
+		{name: "context cancelled before sending", outcome: cancelledBeforeSending, mitigate: false},
+		{name: "invalid options", outcome: invalidOptions, mitigate: false},
+		{name: "authentication rejected", outcome: authenticationRejected, mitigate: false},
+		{name: "authentication server unreachable", outcome: authenticationServerUnreachable, mitigate: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			response, err := tt.outcome()
+			require.Error(t, err)
+
+			assert.Equal(t, tt.mitigate, NeedsOrphanMitigation(response, err))
+			assert.Equal(t, tt.mitigate, NeedsOrphanMitigation(response, fmt.Errorf("ProvisionServiceInstance: %w", err)), "through a wrapping error")
+		})
+	}
+}
+
+func TestNeedsOrphanMitigationForNothing(t *testing.T) {
+	assert.False(t, NeedsOrphanMitigation(nil, nil))
+}
+
+func TestRequestNotSentKeepsTheMessageAndTheCause(t *testing.T) {
+	err := requestNotSent(context.Canceled)
+
+	assert.Equal(t, "context canceled", err.Error())
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.NoError(t, requestNotSent(nil))
+}
+
+func ExampleNeedsOrphanMitigation() {
+	failed := errors.New("ProvisionServiceInstance failed")
+	outcomes := []struct {
+		what     string
+		response *core.DetailedResponse
+		err      error
+	}{
+		{"created", &core.DetailedResponse{StatusCode: 201}, nil},
+		{"accepted, poll the last operation", &core.DetailedResponse{StatusCode: 202}, nil},
+		{"created, body not decodable", &core.DetailedResponse{StatusCode: 201}, failed},
+		{"rejected with 422", &core.DetailedResponse{StatusCode: 422}, failed},
+		{"broker error 500", &core.DetailedResponse{StatusCode: 500}, failed},
+		{"no answer", nil, &url.Error{Op: "Put", URL: "http://broker/v2/service_instances/1", Err: io.EOF}},
+	}
+	for _, outcome := range outcomes {
+		fmt.Printf("%s: %t\n", outcome.what, NeedsOrphanMitigation(outcome.response, outcome.err))
+	}
+	// Output:
+	// created: false
+	// accepted, poll the last operation: false
+	// created, body not decodable: true
+	// rejected with 422: false
+	// broker error 500: true
+	// no answer: true
+}
