@@ -146,18 +146,18 @@ func (g *catalogGenerator) costs(free bool) []any {
 func (g *catalogGenerator) schemas() *plainSchemas {
 	return &plainSchemas{
 		ServiceInstance: &plainInstanceSchemas{
-			Create: &plainSchemaParameters{Parameters: g.jsonSchema(map[string]any{
+			Create: &plainSchemaParameters{Parameters: jsonSchema(map[string]any{
 				"region":  map[string]any{"type": "string", "enum": g.distinctAny(regions, 3)},
 				"storage": g.storageSchema(),
 				"backup":  g.backupSchema(),
 			}, "region")},
-			Update: &plainSchemaParameters{Parameters: g.jsonSchema(map[string]any{
+			Update: &plainSchemaParameters{Parameters: jsonSchema(map[string]any{
 				"storage": g.storageSchema(),
 				"backup":  g.backupSchema(),
 			})},
 		},
 		ServiceBinding: &plainBindingSchemas{
-			Create: &plainSchemaParameters{Parameters: g.jsonSchema(map[string]any{
+			Create: &plainSchemaParameters{Parameters: jsonSchema(map[string]any{
 				"role":        map[string]any{"type": "string", "enum": []any{"reader", "writer", "manager"}},
 				"ttl_seconds": map[string]any{"type": "integer", "minimum": 60, "maximum": 86400 * (1 + g.rng.IntN(30))},
 				"network": objectSchema(map[string]any{
@@ -185,7 +185,7 @@ func (g *catalogGenerator) backupSchema() map[string]any {
 }
 
 // jsonSchema wraps properties into a top-level draft-04 schema, as OSB brokers publish them.
-func (g *catalogGenerator) jsonSchema(properties map[string]any, required ...string) map[string]any {
+func jsonSchema(properties map[string]any, required ...string) map[string]any {
 	schema := objectSchema(properties, required...)
 	schema["$schema"] = "http://json-schema.org/draft-04/schema#"
 	schema["additionalProperties"] = false

@@ -7,6 +7,7 @@ replace github.com/osbkit/osb-go-sdk => ../
 require (
 	github.com/IBM/go-sdk-core/v5 v5.25.3
 	github.com/IBM/platform-services-go-sdk v0.101.0
+	github.com/osbkit/osb-go-sdk v0.0.0-00010101000000-000000000000
 	github.com/stretchr/testify v1.12.1
 )
 

@@ -18,11 +18,11 @@ type brokerServer struct {
 	onProvision func(instanceID string, body []byte)
 }
 
-// Fixed answers of the broker; the description reads like a real broker's progress message.
-var (
-	lastOperationBody = []byte(`{"state":"in progress","description":"Provisioning: 3 of 5 steps done, creating replicas."}`)
-	dashboardPrefix   = "https://dashboard.acme.example.com/instances/"
-)
+// lastOperationBody is the broker's fixed answer to a poll, worded like a real progress message.
+var lastOperationBody = []byte(`{"state":"in progress","description":"Provisioning: 3 of 5 steps done, creating replicas."}`)
+
+// dashboardPrefix starts the dashboard URL the broker returns for a new instance.
+const dashboardPrefix = "https://dashboard.acme.example.com/instances/"
 
 // newBrokerServer starts a loopback broker that serves catalog on GET /v2/catalog and, when
 // onProvision is not nil, hands it each provision request's instance id and body.

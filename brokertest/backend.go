@@ -132,7 +132,7 @@ func (b *backend) poll(inst *instance, op *operation) domain.LastOperation {
 	return op.lastOperation()
 }
 
-// instances returns copies of all instances, sorted by id.
+// instanceViews returns copies of all instances, sorted by id.
 func (b *backend) instanceViews() []Instance {
 	b.mu.Lock()
 	defer b.mu.Unlock()

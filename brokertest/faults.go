@@ -15,6 +15,10 @@ import (
 )
 
 // DropMode says whether and when a fault closes the connection without an answer.
+//
+// Go's http.Transport itself resends a GET (or a request with an Idempotency-Key header) on a
+// new connection when a reused keep-alive connection closes without an answer, so a single
+// dropped GET may never reach the caller as an error.
 type DropMode int
 
 const (
@@ -27,6 +31,7 @@ const (
 	DropAfterBroker
 )
 
+// String returns the name recorded in RecordedRequest.Fault.
 func (m DropMode) String() string {
 	switch m {
 	case DropNone:
@@ -84,6 +89,8 @@ func (f Fault) validate() error {
 		return fmt.Errorf("%w: set either Status or Drop, not both", ErrInvalidFault)
 	case f.Status == 0 && (f.Body != "" || f.ContentType != ""):
 		return fmt.Errorf("%w: Body and ContentType need a Status", ErrInvalidFault)
+	case f.Status == 0 && f.Drop == DropNone && f.Delay == 0 && len(f.Header) == 0:
+		return fmt.Errorf("%w: it does nothing; set Status, Drop, Delay or Header", ErrInvalidFault)
 	}
 	return nil
 }

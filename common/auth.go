@@ -17,10 +17,11 @@ var supportedAuthTypes = []string{
 
 // GetAuthenticatorFromEnvironment returns the authenticator the service's external
 // configuration describes. AUTH_TYPE (or AUTHTYPE) bearerTokenFile, or BEARER_TOKEN_FILE set
-// without an AUTH_TYPE, gives a BearerTokenFileAuthenticator; any other type is built by
-// core.GetAuthenticatorFromEnvironment, which also guesses the type when none is given. Like
-// that function, it returns a nil authenticator and no error when the service has no
-// configuration at all. An unknown type is a *ConfigError that lists the supported ones.
+// without an AUTH_TYPE, gives a BearerTokenFileAuthenticator; any other type is built from the
+// properties go-sdk-core defines for it, as core.GetAuthenticatorFromEnvironment does, which
+// also guesses the type when none is given. Like that function, it returns a nil authenticator
+// and no error when the service has no configuration at all. An unknown type is a *ConfigError
+// that lists the supported ones.
 func GetAuthenticatorFromEnvironment(serviceName string) (core.Authenticator, error) {
 	props, err := serviceProperties(serviceName)
 	if err != nil {
@@ -30,24 +31,41 @@ func GetAuthenticatorFromEnvironment(serviceName string) (core.Authenticator, er
 	if err != nil {
 		return nil, err
 	}
-	if authType == AuthTypeBearerTokenFile {
-		return bearerTokenFileAuthenticator(serviceName, props[PropertyBearerTokenFile])
+	switch authType {
+	case AuthTypeBearerTokenFile:
+		authenticator, err := NewBearerTokenFileAuthenticator(props[PropertyBearerTokenFile])
+		return authenticatorOrError(authenticator, fileConfigError(serviceName, err))
+	// core.GetAuthenticatorFromEnvironment (v5.25.3) panics when these two fail to build: it
+	// calls AuthenticationType on the nil pointer it got, and their method has a value receiver.
+	case core.AUTHTYPE_BASIC:
+		authenticator, err := core.NewBasicAuthenticator(props[core.PROPNAME_USERNAME], props[core.PROPNAME_PASSWORD])
+		return authenticatorOrError(authenticator, coreAuthError(serviceName, err))
+	case core.AUTHTYPE_BEARER_TOKEN:
+		authenticator, err := core.NewBearerTokenAuthenticator(props[core.PROPNAME_BEARER_TOKEN])
+		return authenticatorOrError(authenticator, coreAuthError(serviceName, err))
+	default:
+		authenticator, err := core.GetAuthenticatorFromEnvironment(serviceName)
+		return authenticatorOrError(authenticator, coreAuthError(serviceName, err))
 	}
-	authenticator, err := core.GetAuthenticatorFromEnvironment(serviceName)
+}
+
+// authenticatorOrError returns a nil interface, not an interface holding a nil pointer, with
+// an error.
+func authenticatorOrError[A core.Authenticator](authenticator A, err error) (core.Authenticator, error) {
 	if err != nil {
-		return nil, fmt.Errorf("%w: authentication configured by the %s variables: %w",
-			ErrInvalidConfiguration, EnvVarName(serviceName, "*"), err)
+		return nil, err
 	}
 	return authenticator, nil
 }
 
-// bearerTokenFileAuthenticator builds the file authenticator, naming BEARER_TOKEN_FILE in errors.
-func bearerTokenFileAuthenticator(serviceName, path string) (core.Authenticator, error) {
-	authenticator, err := NewBearerTokenFileAuthenticator(path)
-	if err != nil {
-		return nil, fileConfigError(serviceName, err)
+// coreAuthError says which variables configured the authenticator go-sdk-core refused; its
+// errors name the property (e.g. "Password"), never the value.
+func coreAuthError(serviceName string, err error) error {
+	if err == nil {
+		return nil
 	}
-	return authenticator, nil
+	return fmt.Errorf("%w: authentication configured by the %s variables: %w",
+		ErrInvalidConfiguration, EnvVarName(serviceName, "*"), err)
 }
 
 // resolveAuthType returns the canonical spelling of the configured authentication type, read as

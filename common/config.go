@@ -91,8 +91,9 @@ type Config struct {
 // LoadConfig reads the configuration of the service from the sources go-sdk-core reads, in its
 // order of precedence: the credentials file, the environment, VCAP_SERVICES. Every value is
 // checked, and the TLS files are read; all misconfigurations are returned together, each a
-// *ConfigError naming its variable (errors.Is(err, ErrInvalidConfiguration) holds). A service
-// without any configuration gets an empty Config.
+// *ConfigError naming its variable (errors.Is(err, ErrInvalidConfiguration) holds). The bearer
+// token file is read by GetAuthenticatorFromEnvironment, not here. A service without any
+// configuration gets an empty Config.
 func LoadConfig(serviceName string) (*Config, error) {
 	props, err := serviceProperties(serviceName)
 	if err != nil {
@@ -335,7 +336,8 @@ func parseBool(value string) (bool, error) {
 	return b, nil
 }
 
-// fileConfigError names the variable of the file a *FileError is about.
+// fileConfigError names the variable of the file a *FileError is about; other errors, and nil,
+// are returned as they are.
 func fileConfigError(serviceName string, err error) error {
 	var fileErr *FileError
 	if !errors.As(err, &fileErr) {

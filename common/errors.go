@@ -23,6 +23,9 @@ type ConfigError struct {
 
 // Error implements error.
 func (e *ConfigError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("configuration variable %s: expected %s", e.Variable, e.Expected)
+	}
 	return fmt.Sprintf("configuration variable %s: %v; expected %s", e.Variable, e.Err, e.Expected)
 }
 

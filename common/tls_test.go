@@ -109,6 +109,32 @@ func TestClientCertificate_RotatedCertificateReachesServer(t *testing.T) {
 	assert.Equal(t, 2, reads.count(), "certificate and key are read once per change")
 }
 
+func TestClientCertificate_SetCheckIntervalDelaysRotation(t *testing.T) {
+	pki := newTestPKI(t)
+	certFile, keyFile, _ := clientFiles(t, pki, t.TempDir(), "platform-one")
+	certificate, err := LoadClientCertificate(certFile, keyFile)
+	require.NoError(t, err)
+	clock := newFakeClock()
+	watch(certificate.pair, clock)
+	certificate.SetCheckInterval(time.Hour)
+	certPEM, keyPEM := pki.issue("platform-two", x509.ExtKeyUsageClientAuth)
+	later := time.Now().Add(time.Minute)
+	rewriteFile(t, certFile, certPEM, later)
+	rewriteFile(t, keyFile, keyPEM, later)
+	presented := func() string {
+		t.Helper()
+		cert, err := certificate.GetClientCertificate(&tls.CertificateRequestInfo{})
+		require.NoError(t, err)
+		return cert.Leaf.Subject.CommonName
+	}
+
+	clock.Advance(DefaultFileCheckInterval)
+	assert.Equal(t, "platform-one", presented())
+
+	clock.Advance(time.Hour)
+	assert.Equal(t, "platform-two", presented())
+}
+
 // Files rotated one after the other briefly hold a new certificate with the old key; the pair
 // read last stays in use until the key follows.
 func TestClientCertificate_KeepsLastPairWhileRotationIsHalfDone(t *testing.T) {

@@ -33,7 +33,7 @@ type BearerTokenFileAuthenticator struct {
 // names the path.
 func NewBearerTokenFileAuthenticator(path string) (*BearerTokenFileAuthenticator, error) {
 	if path == "" {
-		return nil, fileContentError(FileKindBearerToken, path, "is not set; give the path of the file that holds the token")
+		return nil, fileContentError(FileKindBearerToken, path, "is not set")
 	}
 	token, err := newReloader(func(read readFileFunc) (string, error) {
 		return readBearerToken(read, path)

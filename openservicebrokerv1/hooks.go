@@ -4,13 +4,16 @@ package openservicebrokerv1
 // Service Broker semantics that every generated operation shares.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +28,9 @@ const DefaultBrokerAPIVersion = "2.17"
 
 // DefaultMinRetryInterval is the first wait between attempts when the broker gives no Retry-After.
 const DefaultMinRetryInterval = 200 * time.Millisecond
+
+// DefaultMaxIdleConnsPerHost is how many idle keep-alive connections to the broker the client keeps.
+const DefaultMaxIdleConnsPerHost = 64
 
 // clientSettings holds what the hooks add to every request.
 type clientSettings struct {
@@ -74,7 +80,13 @@ func authenticatorFromEnvironment(serviceName string) (core.Authenticator, error
 // duration, and retries of transient failures.
 func (openServiceBroker *OpenServiceBrokerV1) init() error {
 	openServiceBroker.brokerAPIVersion = DefaultBrokerAPIVersion
-	openServiceBroker.GetHTTPClient().Timeout = DefaultTimeout
+	httpClient := openServiceBroker.GetHTTPClient()
+	httpClient.Timeout = DefaultTimeout
+	// go-sdk-core's pooled transport keeps GOMAXPROCS+1 idle connections per host; a platform
+	// sharing one client between many goroutines would open a new connection for most calls.
+	if transport, ok := httpClient.Transport.(*http.Transport); ok {
+		transport.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	}
 	openServiceBroker.enableRetries(DefaultMaxRetries, DefaultMaxRetryInterval)
 	return nil
 }
@@ -141,14 +153,55 @@ func (openServiceBroker *OpenServiceBrokerV1) send(ctx context.Context, op *oper
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot build the request: %w", op.Name, err)
 	}
-	response, err := openServiceBroker.Service.Request(request, result)
+	if err := ctx.Err(); err != nil {
+		return nil, requestNotSent(fmt.Errorf("%s: not sent (request identity %s): %w", op.Name, identity, err))
+	}
+	// go-sdk-core hands a successful body back unread when asked for an io.ReadCloser; decoding
+	// it here skips core's copy of the body and its content-type check on every answer.
+	var body io.ReadCloser
+	target := any(nil)
+	if result != nil {
+		target = &body
+	}
+	response, err := openServiceBroker.Service.Request(request, target)
 	if response != nil && response.Headers != nil && response.Headers.Get(HeaderRequestIdentity) == "" {
 		response.Headers.Set(HeaderRequestIdentity, identity)
 	}
-	if err == nil {
-		return response, nil
+	if err != nil {
+		return interpretFailure(op, identity, response, err, result)
 	}
-	return interpretFailure(op, identity, response, err, result)
+	if body != nil {
+		if err := decodeBody(response, body, result); err != nil {
+			return response, fmt.Errorf("%s: broker answered %d with a body that is not the expected JSON (request identity %s): %w",
+				op.Name, response.StatusCode, identity, err)
+		}
+	}
+	return response, nil
+}
+
+// maxPresizedBody bounds the buffer allocated up front from a Content-Length header.
+const maxPresizedBody = 64 << 20
+
+// decodeBody reads a successful answer and decodes it into result in one pass. An empty body
+// leaves result unset; a body that does not decode is kept in response.RawResult.
+func decodeBody(response *core.DetailedResponse, body io.ReadCloser, result any) error {
+	defer body.Close()
+	response.Result = nil
+	size, _ := strconv.Atoi(response.Headers.Get("Content-Length"))
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(size, 0), maxPresizedBody)+bytes.MinRead))
+	if _, err := buf.ReadFrom(body); err != nil {
+		return err
+	}
+	data := buf.Bytes()
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(data, result); err != nil {
+		response.RawResult = data
+		return err
+	}
+	response.Result = reflect.ValueOf(result).Elem().Interface()
+	return nil
 }
 
 // interpretFailure turns what go-sdk-core reports as a failure into the OSB meaning: statuses
@@ -161,13 +214,9 @@ func interpretFailure(op *operation, identity string, response *core.DetailedRes
 		}
 		return response, fmt.Errorf("%s: no answer from the broker (request identity %s): %w", op.Name, identity, err)
 	}
-	status := response.StatusCode
-	if slices.Contains(op.SuccessStatuses, status) {
+	if slices.Contains(op.SuccessStatuses, response.StatusCode) {
 		decodeSuccessBody(response, result)
 		return response, nil
-	}
-	if status >= 200 && status < 300 {
-		return response, fmt.Errorf("%s: broker answered %d with a body that is not the expected JSON (request identity %s): %w", op.Name, status, identity, err)
 	}
 	return response, newBrokerError(op.Name, identity, response, err)
 }

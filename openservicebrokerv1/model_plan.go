@@ -2,6 +2,10 @@
 
 package openservicebrokerv1
 
+import (
+	"encoding/json"
+)
+
 // Plan: A plan of a service offering.
 type Plan struct {
 	// The ID of the plan, unique in the platform; a GUID is recommended.
@@ -14,7 +18,9 @@ type Plan struct {
 	Description *string `json:"description,omitempty"`
 
 	// Broker-defined metadata about the plan, such as display name and bullets.
-	Metadata map[string]any `json:"metadata,omitempty"`
+	//
+	// It is kept as encoded JSON: decode it with json.Unmarshal when it is needed.
+	Metadata json.RawMessage `json:"metadata,omitempty"`
 
 	// Whether instances of the plan are free of charge. True when left out.
 	Free *bool `json:"free,omitempty"`

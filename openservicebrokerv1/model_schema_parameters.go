@@ -2,8 +2,14 @@
 
 package openservicebrokerv1
 
+import (
+	"encoding/json"
+)
+
 // SchemaParameters: The schema of the parameters one kind of request accepts.
 type SchemaParameters struct {
 	// A JSON Schema (draft 04 or later) that the request's parameters object must satisfy.
-	Parameters map[string]any `json:"parameters,omitempty"`
+	//
+	// It is kept as encoded JSON: decode it with json.Unmarshal when it is needed.
+	Parameters json.RawMessage `json:"parameters,omitempty"`
 }

@@ -2,6 +2,10 @@
 
 package openservicebrokerv1
 
+import (
+	"encoding/json"
+)
+
 // Service: A service offering in the broker's catalog.
 type Service struct {
 	// The name of the service offering, unique in the platform, as a CLI-friendly string (IBM Cloud:
@@ -35,7 +39,9 @@ type Service struct {
 	AllowContextUpdates *bool `json:"allow_context_updates,omitempty"`
 
 	// Broker-defined metadata about the offering, such as display name and image URLs.
-	Metadata map[string]any `json:"metadata,omitempty"`
+	//
+	// It is kept as encoded JSON: decode it with json.Unmarshal when it is needed.
+	Metadata json.RawMessage `json:"metadata,omitempty"`
 
 	// The OAuth client the platform registers for the offering's dashboard single sign-on.
 	DashboardClient *DashboardClient `json:"dashboard_client,omitempty"`

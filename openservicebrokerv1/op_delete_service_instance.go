@@ -4,11 +4,9 @@ package openservicebrokerv1
 
 import (
 	"context"
-
 	"strconv"
 
 	"github.com/IBM/go-sdk-core/v5/core"
-
 	common "github.com/osbkit/osb-go-sdk/common"
 )
 

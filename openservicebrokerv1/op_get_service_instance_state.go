@@ -6,7 +6,6 @@ import (
 	"context"
 
 	"github.com/IBM/go-sdk-core/v5/core"
-
 	common "github.com/osbkit/osb-go-sdk/common"
 )
 

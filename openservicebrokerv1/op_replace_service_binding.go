@@ -4,11 +4,9 @@ package openservicebrokerv1
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 
 	"github.com/IBM/go-sdk-core/v5/core"
-
 	common "github.com/osbkit/osb-go-sdk/common"
 )
 
@@ -63,6 +61,7 @@ func (openServiceBroker *OpenServiceBrokerV1) ReplaceServiceBindingWithContext(c
 		builder.AddQuery("accepts_incomplete", strconv.FormatBool(*replaceServiceBindingOptions.AcceptsIncomplete))
 	}
 	if _, err = builder.SetBodyContentJSON(body); err != nil {
+		err = &ParameterError{Operation: "ReplaceServiceBinding", Parameter: "request body", Problem: "cannot be encoded as JSON", Err: err}
 		return
 	}
 	response, err = openServiceBroker.send(ctx, &replaceServiceBindingOperation, builder, &result)
@@ -242,16 +241,16 @@ func (_options *ReplaceServiceBindingOptions) validate() error {
 
 // replaceServiceBindingBody is the JSON request body of ReplaceServiceBinding.
 type replaceServiceBindingBody struct {
-	Context              *Context        `json:"context,omitempty"`
-	ServiceID            *string         `json:"service_id,omitempty"`
-	PlanID               *string         `json:"plan_id,omitempty"`
-	AppGuid              *string         `json:"app_guid,omitempty"`
-	BindResource         *BindResource   `json:"bind_resource,omitempty"`
-	Parameters           json.RawMessage `json:"parameters,omitempty"`
-	PredecessorBindingID *string         `json:"predecessor_binding_id,omitempty"`
+	Context              *Context      `json:"context,omitempty"`
+	ServiceID            *string       `json:"service_id,omitempty"`
+	PlanID               *string       `json:"plan_id,omitempty"`
+	AppGuid              *string       `json:"app_guid,omitempty"`
+	BindResource         *BindResource `json:"bind_resource,omitempty"`
+	Parameters           any           `json:"parameters,omitempty"`
+	PredecessorBindingID *string       `json:"predecessor_binding_id,omitempty"`
 }
 
-// body assembles the request body; free-form values are encoded here, so that a value that
+// body assembles the request body; free-form values are checked here, so that a value that
 // is not a JSON object is reported before anything is sent.
 func (_options *ReplaceServiceBindingOptions) body() (*replaceServiceBindingBody, error) {
 	body := &replaceServiceBindingBody{
@@ -262,10 +261,10 @@ func (_options *ReplaceServiceBindingOptions) body() (*replaceServiceBindingBody
 		BindResource:         _options.BindResource,
 		PredecessorBindingID: _options.PredecessorBindingID,
 	}
-	parametersJSON, err := encodeObject("ReplaceServiceBinding", "parameters", _options.Parameters)
+	parametersObject, err := checkObject("ReplaceServiceBinding", "parameters", _options.Parameters)
 	if err != nil {
 		return nil, err
 	}
-	body.Parameters = parametersJSON
+	body.Parameters = parametersObject
 	return body, nil
 }

@@ -4,11 +4,9 @@ package openservicebrokerv1
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 
 	"github.com/IBM/go-sdk-core/v5/core"
-
 	common "github.com/osbkit/osb-go-sdk/common"
 )
 
@@ -62,6 +60,7 @@ func (openServiceBroker *OpenServiceBrokerV1) ReplaceServiceInstanceWithContext(
 		builder.AddQuery("accepts_incomplete", strconv.FormatBool(*replaceServiceInstanceOptions.AcceptsIncomplete))
 	}
 	if _, err = builder.SetBodyContentJSON(body); err != nil {
+		err = &ParameterError{Operation: "ReplaceServiceInstance", Parameter: "request body", Problem: "cannot be encoded as JSON", Err: err}
 		return
 	}
 	response, err = openServiceBroker.send(ctx, &replaceServiceInstanceOperation, builder, &result)
@@ -186,12 +185,26 @@ func (_options *ReplaceServiceInstanceOptions) SetOrganizationGuid(organizationG
 	return _options
 }
 
+// SetOrganizationGUID sets OrganizationGuid and returns the options for chaining.
+//
+// Deprecated: use SetOrganizationGuid; this spelling is kept for code written against other SDKs.
+func (_options *ReplaceServiceInstanceOptions) SetOrganizationGUID(organizationGuid string) *ReplaceServiceInstanceOptions {
+	return _options.SetOrganizationGuid(organizationGuid)
+}
+
 // SetSpaceGuid sets SpaceGuid and returns the options for chaining.
 //
 // Deprecated: the API keeps this field for compatibility only.
 func (_options *ReplaceServiceInstanceOptions) SetSpaceGuid(spaceGuid string) *ReplaceServiceInstanceOptions {
 	_options.SpaceGuid = core.StringPtr(spaceGuid)
 	return _options
+}
+
+// SetSpaceGUID sets SpaceGuid and returns the options for chaining.
+//
+// Deprecated: use SetSpaceGuid; this spelling is kept for code written against other SDKs.
+func (_options *ReplaceServiceInstanceOptions) SetSpaceGUID(spaceGuid string) *ReplaceServiceInstanceOptions {
+	return _options.SetSpaceGuid(spaceGuid)
 }
 
 // SetParameters sets Parameters and returns the options for chaining.
@@ -236,11 +249,11 @@ type replaceServiceInstanceBody struct {
 	Context          *Context         `json:"context,omitempty"`
 	OrganizationGuid *string          `json:"organization_guid,omitempty"`
 	SpaceGuid        *string          `json:"space_guid,omitempty"`
-	Parameters       json.RawMessage  `json:"parameters,omitempty"`
+	Parameters       any              `json:"parameters,omitempty"`
 	MaintenanceInfo  *MaintenanceInfo `json:"maintenance_info,omitempty"`
 }
 
-// body assembles the request body; free-form values are encoded here, so that a value that
+// body assembles the request body; free-form values are checked here, so that a value that
 // is not a JSON object is reported before anything is sent.
 func (_options *ReplaceServiceInstanceOptions) body() (*replaceServiceInstanceBody, error) {
 	body := &replaceServiceInstanceBody{
@@ -251,10 +264,10 @@ func (_options *ReplaceServiceInstanceOptions) body() (*replaceServiceInstanceBo
 		SpaceGuid:        _options.SpaceGuid,
 		MaintenanceInfo:  _options.MaintenanceInfo,
 	}
-	parametersJSON, err := encodeObject("ReplaceServiceInstance", "parameters", _options.Parameters)
+	parametersObject, err := checkObject("ReplaceServiceInstance", "parameters", _options.Parameters)
 	if err != nil {
 		return nil, err
 	}
-	body.Parameters = parametersJSON
+	body.Parameters = parametersObject
 	return body, nil
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 
 	"github.com/IBM/go-sdk-core/v5/core"
-
 	common "github.com/osbkit/osb-go-sdk/common"
 )
 
@@ -53,6 +52,7 @@ func (openServiceBroker *OpenServiceBrokerV1) ReplaceServiceInstanceStateWithCon
 		builder.AddHeader("X-Broker-API-Originating-Identity", *replaceServiceInstanceStateOptions.OriginatingIdentity)
 	}
 	if _, err = builder.SetBodyContentJSON(body); err != nil {
+		err = &ParameterError{Operation: "ReplaceServiceInstanceState", Parameter: "request body", Problem: "cannot be encoded as JSON", Err: err}
 		return
 	}
 	response, err = openServiceBroker.send(ctx, &replaceServiceInstanceStateOperation, builder, &result)
@@ -184,7 +184,7 @@ type replaceServiceInstanceStateBody struct {
 	ReasonCode  *string `json:"reason_code,omitempty"`
 }
 
-// body assembles the request body; free-form values are encoded here, so that a value that
+// body assembles the request body; free-form values are checked here, so that a value that
 // is not a JSON object is reported before anything is sent.
 func (_options *ReplaceServiceInstanceStateOptions) body() (*replaceServiceInstanceStateBody, error) {
 	body := &replaceServiceInstanceStateBody{

@@ -4,11 +4,9 @@ package openservicebrokerv1
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 
 	"github.com/IBM/go-sdk-core/v5/core"
-
 	common "github.com/osbkit/osb-go-sdk/common"
 )
 
@@ -61,6 +59,7 @@ func (openServiceBroker *OpenServiceBrokerV1) UpdateServiceInstanceWithContext(c
 		builder.AddQuery("accepts_incomplete", strconv.FormatBool(*updateServiceInstanceOptions.AcceptsIncomplete))
 	}
 	if _, err = builder.SetBodyContentJSON(body); err != nil {
+		err = &ParameterError{Operation: "UpdateServiceInstance", Parameter: "request body", Problem: "cannot be encoded as JSON", Err: err}
 		return
 	}
 	response, err = openServiceBroker.send(ctx, &updateServiceInstanceOperation, builder, &result)
@@ -213,12 +212,12 @@ type updateServiceInstanceBody struct {
 	Context         *Context         `json:"context,omitempty"`
 	ServiceID       *string          `json:"service_id,omitempty"`
 	PlanID          *string          `json:"plan_id,omitempty"`
-	Parameters      json.RawMessage  `json:"parameters,omitempty"`
+	Parameters      any              `json:"parameters,omitempty"`
 	PreviousValues  *PreviousValues  `json:"previous_values,omitempty"`
 	MaintenanceInfo *MaintenanceInfo `json:"maintenance_info,omitempty"`
 }
 
-// body assembles the request body; free-form values are encoded here, so that a value that
+// body assembles the request body; free-form values are checked here, so that a value that
 // is not a JSON object is reported before anything is sent.
 func (_options *UpdateServiceInstanceOptions) body() (*updateServiceInstanceBody, error) {
 	body := &updateServiceInstanceBody{
@@ -228,10 +227,10 @@ func (_options *UpdateServiceInstanceOptions) body() (*updateServiceInstanceBody
 		PreviousValues:  _options.PreviousValues,
 		MaintenanceInfo: _options.MaintenanceInfo,
 	}
-	parametersJSON, err := encodeObject("UpdateServiceInstance", "parameters", _options.Parameters)
+	parametersObject, err := checkObject("UpdateServiceInstance", "parameters", _options.Parameters)
 	if err != nil {
 		return nil, err
 	}
-	body.Parameters = parametersJSON
+	body.Parameters = parametersObject
 	return body, nil
 }

@@ -28,6 +28,8 @@ const (
 	extSkip        = "x-sdkgen-skip"
 	extResult      = "x-sdkgen-result"
 	extSuccess     = "x-sdkgen-success"
+	extAliases     = "x-sdkgen-aliases"
+	extRaw         = "x-sdkgen-raw"
 )
 
 const schemaRefPrefix = "#/components/schemas/"
@@ -381,6 +383,15 @@ func (b *builder) field(wire string, ref *openapi3.SchemaRef, required, forOptio
 	if name, ok := s.Extensions[extGoName].(string); ok && ref.Ref == "" {
 		f.Name = name
 	}
+	if aliases, ok := s.Extensions[extAliases].([]any); ok && ref.Ref == "" {
+		for _, alias := range aliases {
+			name, ok := alias.(string)
+			if !ok || name == "" {
+				return nil, fmt.Errorf("%s: %s must be a list of Go names", b.locate(origin, pointer), extAliases)
+			}
+			f.Aliases = append(f.Aliases, name)
+		}
+	}
 	kind, goType, err := b.typeOf(ref, forOptions, pointer, origin)
 	if err != nil {
 		return nil, err
@@ -431,6 +442,9 @@ func (b *builder) typeOf(ref *openapi3.SchemaRef, forOptions bool, pointer strin
 	case s.Type.Is("object") || s.Type.IsEmpty():
 		if forOptions {
 			return KindFreeForm, "any", nil
+		}
+		if raw, _ := s.Extensions[extRaw].(bool); raw {
+			return KindFreeForm, "json.RawMessage", nil
 		}
 		return KindFreeForm, "map[string]any", nil
 	}

@@ -53,6 +53,7 @@ type Field struct {
 	Type        string // Go type of the field
 	Elem        string // element Go type for arrays
 	Enum        []EnumValue
+	Aliases     []string // other names of the setter, offered deprecated for code written against other SDKs
 }
 
 // Kind says how a field is encoded and validated.
@@ -103,14 +104,6 @@ func (f *Field) Wrap(expr string) string {
 		return helper + "(" + expr + ")"
 	}
 	return expr
-}
-
-// BodyType is the field's type inside a request body: free-form values travel pre-encoded.
-func (f *Field) BodyType() string {
-	if f.Kind == KindFreeForm {
-		return "json.RawMessage"
-	}
-	return f.Type
 }
 
 // QueryValue renders the Go expression that formats the (non-nil) field for a query string.

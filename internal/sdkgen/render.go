@@ -83,8 +83,8 @@ func renderGo(name string, data any) ([]byte, error) {
 	return formatted, nil
 }
 
-// pruneImports drops the imports a rendered file does not use and formats it,
-// so templates can list every import they might need.
+// pruneImports drops the imports a rendered file does not use and formats it, so templates can
+// list every import they might need. It edits the import block as text, keeping the groups.
 func pruneImports(src []byte) ([]byte, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "", src, parser.ParseComments)
@@ -100,34 +100,39 @@ func pruneImports(src []byte) ([]byte, error) {
 		}
 		return true
 	})
-	for _, decl := range file.Decls {
-		gen, ok := decl.(*ast.GenDecl)
-		if !ok || gen.Tok != token.IMPORT {
+	unused := map[int]bool{} // lines of unused import specs
+	for _, imp := range file.Imports {
+		if !used[importName(imp)] {
+			unused[fset.Position(imp.Pos()).Line] = true
+		}
+	}
+	lines := strings.Split(string(src), "\n")
+	kept := make([]string, 0, len(lines))
+	inBlock := false
+	for i, line := range lines {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case unused[i+1]:
+			continue
+		case strings.HasPrefix(line, "import ("):
+			inBlock = true
+		case inBlock && trimmed == ")":
+			inBlock = false
+			kept = trimTrailingBlank(kept)
+		case inBlock && trimmed == "" && (strings.HasPrefix(kept[len(kept)-1], "import (") || strings.TrimSpace(kept[len(kept)-1]) == ""):
 			continue
 		}
-		kept := gen.Specs[:0]
-		for _, spec := range gen.Specs {
-			imp := spec.(*ast.ImportSpec)
-			if used[importName(imp)] {
-				kept = append(kept, spec)
-			}
-		}
-		gen.Specs = kept
+		kept = append(kept, line)
 	}
-	kept := file.Decls[:0]
-	for _, decl := range file.Decls {
-		if gen, ok := decl.(*ast.GenDecl); ok && gen.Tok == token.IMPORT && len(gen.Specs) == 0 {
-			continue
-		}
-		kept = append(kept, decl)
+	out := strings.Replace(strings.Join(kept, "\n"), "import (\n)\n", "", 1)
+	return format.Source([]byte(out))
+}
+
+func trimTrailingBlank(lines []string) []string {
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
 	}
-	file.Decls = kept
-	var out bytes.Buffer
-	if err := format.Node(&out, fset, file); err != nil {
-		return nil, err
-	}
-	// A second pass normalises blank lines left where import groups were removed.
-	return format.Source(out.Bytes())
+	return lines
 }
 
 func importName(imp *ast.ImportSpec) string {

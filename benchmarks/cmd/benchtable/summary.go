@@ -135,16 +135,16 @@ func (v verdict) met() bool {
 }
 
 // String describes the verdict in one line, such as
-// "P2LastOperation: time within 1.2x of plain: met (ours/plain 1.05x)".
+// "P2 last_operation, per-call overhead: time within 1.2x of plain: met (ns/op ours/plain 1.05x)".
 func (v verdict) String() string {
 	if !v.measured {
-		return fmt.Sprintf("%s: %s: not measured (a contender is missing)", v.caseName, v.label)
+		return fmt.Sprintf("%s: %s: not measured (a contender is missing)", caseLabel(v.caseName), v.label)
 	}
 	outcome := "MISSED"
 	if v.met() {
 		outcome = "met"
 	}
-	return fmt.Sprintf("%s: %s: %s (%s %s/%s %.2fx)", v.caseName, v.label, outcome, v.unit, ours, v.baseline, v.ratio)
+	return fmt.Sprintf("%s: %s: %s (%s %s/%s %.2fx)", caseLabel(v.caseName), v.label, outcome, v.unit, ours, v.baseline, v.ratio)
 }
 
 // checkTargets evaluates every target of every case present in results.

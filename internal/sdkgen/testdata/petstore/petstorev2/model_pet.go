@@ -2,6 +2,10 @@
 
 package petstorev2
 
+import (
+	"encoding/json"
+)
+
 // Pet: A pet in the store.
 type Pet struct {
 	// The pet's identifier.
@@ -18,6 +22,11 @@ type Pet struct {
 
 	// Free-form attributes.
 	Attributes map[string]any `json:"attributes,omitempty"`
+
+	// A large document most callers never read.
+	//
+	// It is kept as encoded JSON: decode it with json.Unmarshal when it is needed.
+	CareSheet json.RawMessage `json:"care_sheet,omitempty"`
 
 	// Photos.
 	PhotoUrls []string `json:"photo_urls,omitempty"`

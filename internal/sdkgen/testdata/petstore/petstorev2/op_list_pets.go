@@ -4,12 +4,10 @@ package petstorev2
 
 import (
 	"context"
-
 	"strconv"
 	"strings"
 
 	"github.com/IBM/go-sdk-core/v5/core"
-
 	common "github.com/osbkit/osb-go-sdk/common"
 )
 

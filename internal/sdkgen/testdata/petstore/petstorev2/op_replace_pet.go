@@ -4,7 +4,6 @@ package petstorev2
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 
 	"github.com/IBM/go-sdk-core/v5/core"
@@ -48,6 +47,7 @@ func (petStore *PetStoreV2) ReplacePetWithContext(ctx context.Context, replacePe
 		builder.AddQuery("dry_run", strconv.FormatBool(*replacePetOptions.DryRun))
 	}
 	if _, err = builder.SetBodyContentJSON(body); err != nil {
+		err = &ParameterError{Operation: "ReplacePet", Parameter: "request body", Problem: "cannot be encoded as JSON", Err: err}
 		return
 	}
 	response, err = petStore.send(ctx, &replacePetOperation, builder, &result)
@@ -113,6 +113,13 @@ func (_options *ReplacePetOptions) SetName(name string) *ReplacePetOptions {
 	return _options
 }
 
+// SetPetName sets Name and returns the options for chaining.
+//
+// Deprecated: use SetName; this spelling is kept for code written against other SDKs.
+func (_options *ReplacePetOptions) SetPetName(name string) *ReplacePetOptions {
+	return _options.SetName(name)
+}
+
 // SetWeight sets Weight and returns the options for chaining.
 func (_options *ReplacePetOptions) SetWeight(weight float64) *ReplacePetOptions {
 	_options.Weight = core.Float64Ptr(weight)
@@ -163,10 +170,10 @@ type replacePetBody struct {
 	Weight     *float64         `json:"weight,omitempty"`
 	BornAt     *strfmt.DateTime `json:"born_at,omitempty"`
 	Owner      *Owner           `json:"owner,omitempty"`
-	Attributes json.RawMessage  `json:"attributes,omitempty"`
+	Attributes any              `json:"attributes,omitempty"`
 }
 
-// body assembles the request body; free-form values are encoded here, so that a value that
+// body assembles the request body; free-form values are checked here, so that a value that
 // is not a JSON object is reported before anything is sent.
 func (_options *ReplacePetOptions) body() (*replacePetBody, error) {
 	body := &replacePetBody{
@@ -175,10 +182,10 @@ func (_options *ReplacePetOptions) body() (*replacePetBody, error) {
 		BornAt: _options.BornAt,
 		Owner:  _options.Owner,
 	}
-	attributesJSON, err := encodeObject("ReplacePet", "attributes", _options.Attributes)
+	attributesObject, err := checkObject("ReplacePet", "attributes", _options.Attributes)
 	if err != nil {
 		return nil, err
 	}
-	body.Attributes = attributesJSON
+	body.Attributes = attributesObject
 	return body, nil
 }

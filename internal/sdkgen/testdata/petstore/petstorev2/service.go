@@ -6,9 +6,11 @@
 package petstorev2
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -196,22 +198,52 @@ func checkPresent(op, name string, unset bool) error {
 	return nil
 }
 
-// encodeObject encodes a free-form value that the API expects to be a JSON object.
-// A nil value, or one that encodes to null, is not sent.
-func encodeObject(op, name string, value any) (json.RawMessage, error) {
-	if value == nil {
+// checkObject accepts a free-form value that the API expects to be a JSON object: a map, a
+// struct or a pointer to one is sent as it is; encoded JSON and values with their own MarshalJSON
+// are checked by what they encode to. A nil value, or one that encodes to null, is not sent.
+func checkObject(op, name string, value any) (any, error) {
+	switch v := value.(type) {
+	case nil:
 		return nil, nil
+	case json.RawMessage:
+		return checkEncodedObject(op, name, v, value)
+	case json.Marshaler:
+		encoded, err := json.Marshal(v)
+		if err != nil {
+			return nil, &ParameterError{Operation: op, Parameter: name, Problem: "cannot be encoded as JSON", Err: err}
+		}
+		return checkEncodedObject(op, name, encoded, value)
 	}
-	encoded, err := json.Marshal(value)
-	if err != nil {
-		return nil, &ParameterError{Operation: op, Parameter: name, Problem: "cannot be encoded as JSON", Err: err}
+	rv := reflect.ValueOf(value)
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return nil, nil
+		}
+		rv = rv.Elem()
 	}
-	trimmed := strings.TrimSpace(string(encoded))
-	if trimmed == "null" {
+	switch rv.Kind() {
+	case reflect.Map:
+		if rv.IsNil() {
+			return nil, nil
+		}
+		return value, nil
+	case reflect.Struct:
+		return value, nil
+	}
+	return nil, notAnObject(op, name, value)
+}
+
+func checkEncodedObject(op, name string, encoded []byte, value any) (any, error) {
+	trimmed := bytes.TrimSpace(encoded)
+	switch {
+	case bytes.Equal(trimmed, []byte("null")):
 		return nil, nil
+	case len(trimmed) > 0 && trimmed[0] == '{' && json.Valid(trimmed):
+		return json.RawMessage(trimmed), nil
 	}
-	if !strings.HasPrefix(trimmed, "{") {
-		return nil, &ParameterError{Operation: op, Parameter: name, Problem: fmt.Sprintf("must be a JSON object (a map or a struct), not %T", value)}
-	}
-	return encoded, nil
+	return nil, notAnObject(op, name, value)
+}
+
+func notAnObject(op, name string, value any) error {
+	return &ParameterError{Operation: op, Parameter: name, Problem: fmt.Sprintf("must be a JSON object (a map, a struct or encoded JSON object), not %T", value)}
 }

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFormatFigure(t *testing.T) {
+	tests := []struct {
+		value float64
+		want  string
+	}{
+		{0, "0"},
+		{12.345, "12.35"},
+		{99.5, "99.5"},
+		{100, "100"},
+		{1234.4, "1,234"},
+		{1941373352, "1,941,373,352"},
+		{-123456, "-123,456"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, formatFigure(tt.value), "%v", tt.value)
+	}
+}
+
+func TestRunWritesTheTable(t *testing.T) {
+	input := sampleOutput + "BenchmarkP2LastOperation/ibm-2   40000   34000 ns/op   8000 B/op   90 allocs/op\n"
+	outputPath := filepath.Join(t.TempDir(), "BENCHMARKS.md")
+	notesPath := filepath.Join(t.TempDir(), "notes.md")
+	require.NoError(t, os.WriteFile(notesPath, []byte("## Notes\n\nHow to read it.\n"), 0o600))
+	var stdout, diag bytes.Buffer
+
+	err := run(strings.NewReader(input), &stdout, &diag, outputPath, "make bench", notesPath)
+
+	require.NoError(t, err)
+	written, err := os.ReadFile(outputPath)
+	require.NoError(t, err)
+	assert.Equal(t, stdout.String(), string(written), "file and stdout hold the same table")
+	table := stdout.String()
+	assert.Contains(t, table, "- Command: `make bench`")
+	assert.Contains(t, table, "GOMAXPROCS 2, linux/amd64")
+	assert.Contains(t, table, "each figure is the median of 1 runs")
+	assert.Contains(t, table, "| P2 last_operation, per-call overhead | ours | 31,000 | 6,000 | 70.5 | 0.89x | 0.78x | 1.24x | 1.18x |  |")
+	assert.Contains(t, table, "|  | IBM | 35,000 | 8,000 | 90 |  |  |  |  |  |")
+	assert.Contains(t, table, "|  | IBM | missing |", "P4 has no IBM result")
+	assert.Contains(t, table, "12.5 conns/op")
+	assert.Contains(t, table, "time within 1.2x of plain: MISSED (ns/op ours/plain 1.24x)")
+	assert.Contains(t, table, "## Notes\n\nHow to read it.")
+	assert.Contains(t, diag.String(), "P4SharedClient has no results for [ibm plain]")
+	assert.Contains(t, diag.String(), "MISSED")
+}
+
+func TestRunFailsOnAFailedBenchmarkRun(t *testing.T) {
+	outputPath := filepath.Join(t.TempDir(), "BENCHMARKS.md")
+
+	err := run(strings.NewReader(sampleOutput+"--- FAIL: BenchmarkP3Provision/ibm\n"), &bytes.Buffer{}, &bytes.Buffer{}, outputPath, "make bench", "")
+
+	require.ErrorIs(t, err, errRunFailed)
+	assert.NoFileExists(t, outputPath, "a failed run leaves the previous table alone")
+}
+
+func TestModelNameReadsTheFirstModelNameLine(t *testing.T) {
+	cpuinfo := "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\nprocessor\t: 1\nmodel name\t: AMD EPYC 7B13\n"
+
+	assert.Equal(t, "AMD EPYC 7B13", modelName(bufio.NewScanner(strings.NewReader(cpuinfo)), "fallback"))
+	assert.Equal(t, "fallback", modelName(bufio.NewScanner(strings.NewReader("processor\t: 0\n")), "fallback"))
+}

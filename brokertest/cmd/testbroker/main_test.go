@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from run while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func parseEnv(t *testing.T, content string) map[string]string {
+	env := map[string]string{}
+	scanner := bufio.NewScanner(strings.NewReader(content))
+	for scanner.Scan() {
+		if key, value, ok := strings.Cut(scanner.Text(), "="); ok {
+			env[key] = value
+		}
+	}
+	require.NoError(t, scanner.Err())
+	return env
+}
+
+func TestRunServesUntilCancelled(t *testing.T) {
+	readyFile := filepath.Join(t.TempDir(), "broker.env")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-username", "u", "-password", "p",
+			"-async-polls", "0", "-ready-file", readyFile}, &stdout, &stderr)
+	}()
+
+	var content []byte
+	require.Eventually(t, func() bool {
+		var err error
+		content, err = os.ReadFile(readyFile)
+		return err == nil
+	}, 5*time.Second, 5*time.Millisecond, "ready file; stderr: %s", stderr.String())
+	env := parseEnv(t, string(content))
+	assert.Equal(t, "basic", env["OPEN_SERVICE_BROKER_AUTH_TYPE"])
+	assert.Equal(t, "u", env["OPEN_SERVICE_BROKER_USERNAME"])
+	assert.Equal(t, "p", env["OPEN_SERVICE_BROKER_PASSWORD"])
+	assert.Equal(t, "brokertest-db", env["OPEN_SERVICE_BROKER_SERVICE_ID"])
+	assert.Equal(t, "brokertest-db-small", env["OPEN_SERVICE_BROKER_PLAN_ID"])
+	assert.Equal(t, "brokertest-db-large", env["OPEN_SERVICE_BROKER_ASYNC_PLAN_ID"])
+	assert.Contains(t, stdout.String(), "testbroker: listening on "+env["OPEN_SERVICE_BROKER_URL"])
+
+	req, err := http.NewRequest(http.MethodGet, env["OPEN_SERVICE_BROKER_URL"]+"/v2/catalog", nil)
+	require.NoError(t, err)
+	req.SetBasicAuth("u", "p")
+	req.Header.Set("X-Broker-API-Version", "2.17")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not return after cancellation")
+	}
+	assert.NoFileExists(t, readyFile, "the ready file goes away with the broker")
+}
+
+func TestRunRejectsBadSettings(t *testing.T) {
+	catalog := filepath.Join(t.TempDir(), "catalog.json")
+	require.NoError(t, os.WriteFile(catalog, []byte(`{"services": []}`), 0o600))
+	tests := map[string][]string{
+		"unknown flag":      {"-nope"},
+		"stray argument":    {"serve"},
+		"missing catalog":   {"-catalog", filepath.Join(t.TempDir(), "missing.json")},
+		"empty catalog":     {"-catalog", catalog},
+		"unknown fail kind": {"-fail", "explode"},
+		"fault rate":        {"-fault-rate", "2"},
+	}
+	for name, args := range tests {
+		t.Run(name, func(t *testing.T) {
+			var out syncBuffer
+			err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, args...), &out, &out)
+			assert.Error(t, err)
+		})
+	}
+}
+
+func TestCustomCatalogEnvironment(t *testing.T) {
+	catalog := filepath.Join(t.TempDir(), "catalog.json")
+	doc := `{"services": [
+		{"id": "plain", "name": "plain", "bindable": false, "plans": [{"id": "p0"}]},
+		{"id": "db", "name": "db", "bindable": true, "plans": [{"id": "slow"}, {"id": "fast"}]}]}`
+	require.NoError(t, os.WriteFile(catalog, []byte(doc), 0o600))
+	s, err := parseFlags([]string{"-catalog", catalog, "-async-plans", "slow"}, &syncBuffer{})
+	require.NoError(t, err)
+	_, err = s.options(&syncBuffer{})
+	require.NoError(t, err)
+
+	service, ok := firstBindable(s.catalog)
+	require.True(t, ok)
+	syncPlan, asyncPlan := splitPlans(service, s.effectiveAsyncPlans())
+	assert.Equal(t, []string{"db", "fast", "slow"}, []string{service.ID, syncPlan, asyncPlan})
+}

@@ -1,0 +1,91 @@
+package brokertest_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/osbkit/osb-go-sdk/brokertest"
+)
+
+// get sends an authenticated OSB GET request and returns the status code.
+func get(srv *brokertest.Server, path string, into any) int {
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+	req.SetBasicAuth(srv.Username, srv.Password)
+	req.Header.Set("X-Broker-API-Version", "2.17")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	if into != nil {
+		_ = json.NewDecoder(resp.Body).Decode(into)
+	}
+	return resp.StatusCode
+}
+
+func Example() {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+
+	var catalog struct {
+		Services []struct {
+			Name  string
+			Plans []struct{ ID string }
+		}
+	}
+	status := get(srv, "/v2/catalog", &catalog)
+	fmt.Println(status, catalog.Services[0].Name)
+	for _, plan := range catalog.Services[0].Plans {
+		fmt.Println(" plan", plan.ID)
+	}
+	// Output:
+	// 200 brokertest-db
+	//  plan brokertest-db-small
+	//  plan brokertest-db-large
+}
+
+func ExampleServer_InjectFault() {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+
+	// The next catalog request gets a proxy's HTML error page instead of the broker's answer.
+	err := srv.InjectFault(brokertest.Fault{
+		Method: http.MethodGet, PathPattern: "/v2/catalog", Count: 1,
+		Status: http.StatusBadGateway, Body: "<html>bad gateway</html>",
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(get(srv, "/v2/catalog", nil))
+	fmt.Println(get(srv, "/v2/catalog", nil))
+	for _, r := range srv.Requests() {
+		fmt.Printf("%s %s -> %d %q\n", r.Method, r.Path, r.Status, r.Fault)
+	}
+	// Output:
+	// 502
+	// 200
+	// GET /v2/catalog -> 502 "status 502"
+	// GET /v2/catalog -> 200 ""
+}
+
+func ExampleServer_Instances() {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+
+	body := `{"service_id": "brokertest-db", "plan_id": "brokertest-db-small"}`
+	req, _ := http.NewRequest(http.MethodPut, srv.URL+"/v2/service_instances/db-1", strings.NewReader(body))
+	req.SetBasicAuth(srv.Username, srv.Password)
+	req.Header.Set("X-Broker-API-Version", "2.17")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		fmt.Println(resp.StatusCode)
+	}
+	for _, inst := range srv.Instances() {
+		fmt.Println(inst.ID, inst.PlanID, inst.Ready)
+	}
+	// Output:
+	// 201
+	// db-1 brokertest-db-small true
+}

@@ -1,0 +1,379 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/IBM/go-sdk-core/v5/core"
+	"github.com/google/uuid"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+)
+
+// cleanupTimeout bounds the clean-up after a failed step.
+const cleanupTimeout = 2 * time.Minute
+
+// lifecycle is one walk through the life of a service instance and its binding.
+type lifecycle struct {
+	client *openservicebrokerv1.OpenServiceBrokerV1
+	target *brokerTarget
+	out    io.Writer
+	steps  *stepLog
+
+	service    *openservicebrokerv1.Service
+	plan       *openservicebrokerv1.Plan
+	instanceID string
+	bindingID  string
+	// credentials are the bind answer's, kept to compare with GET binding; never printed unmasked.
+	credentials map[string]any
+	// provisioned and bound say what exists on the broker, for the clean-up after a failure.
+	provisioned, bound bool
+}
+
+func newLifecycle(target *brokerTarget, out io.Writer) *lifecycle {
+	return &lifecycle{
+		client:     target.client,
+		target:     target,
+		out:        out,
+		steps:      &stepLog{out: out},
+		instanceID: "quickstart-" + uuid.NewString(),
+		bindingID:  "quickstart-binding-" + uuid.NewString(),
+	}
+}
+
+// run takes the steps in order and stops at the first failure.
+func (l *lifecycle) run(ctx context.Context) error {
+	steps := []struct {
+		name string
+		do   func(context.Context) error
+	}{
+		{"catalog", l.listCatalog},
+		{"provision", l.provision},
+		{"get instance", l.getInstance},
+		{"update", l.update},
+		{"disable (IBM state)", func(ctx context.Context) error {
+			return l.changeState(ctx, false, openservicebrokerv1.ReplaceServiceInstanceStateOptionsReasonCodeIbmcloudAcctSuspendConst)
+		}},
+		{"enable (IBM state)", func(ctx context.Context) error {
+			return l.changeState(ctx, true, openservicebrokerv1.ReplaceServiceInstanceStateOptionsReasonCodeIbmcloudAcctActivateConst)
+		}},
+		{"bind", l.bind},
+		{"get binding", l.getBinding},
+		{"unbind", l.unbind},
+		{"deprovision", l.deprovision},
+	}
+	l.steps.total = len(steps)
+	for _, step := range steps {
+		if err := l.steps.run(ctx, step.name, step.do); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *lifecycle) listCatalog(ctx context.Context) error {
+	catalog, _, err := l.client.ListCatalogWithContext(ctx, l.client.NewListCatalogOptions())
+	if err != nil {
+		return err
+	}
+	l.steps.detail("%d service(s) in the catalog", len(catalog.Services))
+	l.service, l.plan, err = choosePlan(catalog.Services, l.target.serviceID, l.target.planID)
+	if err != nil {
+		return err
+	}
+	l.steps.detail("using service %s (%s), plan %s (%s)", *l.service.ID, core.StringNilMapper(l.service.Name),
+		*l.plan.ID, core.StringNilMapper(l.plan.Name))
+	return nil
+}
+
+// choosePlan finds the requested service and plan in the catalog; without a request it takes
+// the first bindable service and its first plan.
+func choosePlan(services []openservicebrokerv1.Service, serviceID, planID string) (*openservicebrokerv1.Service, *openservicebrokerv1.Plan, error) {
+	for i := range services {
+		service := &services[i]
+		if !matchesService(service, serviceID, planID) {
+			continue
+		}
+		for j := range service.Plans {
+			if plan := &service.Plans[j]; planID == "" || core.StringNilMapper(plan.ID) == planID {
+				return service, plan, nil
+			}
+		}
+	}
+	return nil, nil, fmt.Errorf("no plan matches service %q and plan %q in the broker's catalog; set -service-id and -plan-id (or %s and %s) to ids from the catalog",
+		serviceID, planID, envServiceID, envPlanID)
+}
+
+func matchesService(service *openservicebrokerv1.Service, serviceID, planID string) bool {
+	if serviceID != "" {
+		return core.StringNilMapper(service.ID) == serviceID
+	}
+	// Without a service id, a plan id picks its service; with neither, a bindable one is needed.
+	return planID != "" || (service.Bindable != nil && *service.Bindable)
+}
+
+func (l *lifecycle) provision(ctx context.Context) error {
+	l.steps.detail("instance %s", l.instanceID)
+	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID)
+	if parameters := l.target.provisionParameters; parameters != nil {
+		options.SetParameters(parameters)
+	}
+	result, response, err := l.client.ProvisionAndWait(ctx, options, l.waitOptions())
+	l.provisioned = response != nil && err == nil
+	if err != nil {
+		return err
+	}
+	l.steps.detail("%s", describeStatus(response.StatusCode, creationStatuses))
+	if result.DashboardURL != nil {
+		l.steps.detail("dashboard: %s", *result.DashboardURL)
+	}
+	return nil
+}
+
+func (l *lifecycle) getInstance(ctx context.Context) error {
+	if l.service.InstancesRetrievable == nil || !*l.service.InstancesRetrievable {
+		l.steps.detail("skipped: the service does not offer GET of instances (instances_retrievable is false)")
+		return nil
+	}
+	instance, _, err := l.client.GetServiceInstanceWithContext(ctx, l.client.NewGetServiceInstanceOptions(l.instanceID).
+		SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID))
+	if err != nil {
+		return err
+	}
+	l.steps.detail("service %s, plan %s, parameters %s", core.StringNilMapper(instance.ServiceID),
+		core.StringNilMapper(instance.PlanID), describeParameters(instance.Parameters))
+	return nil
+}
+
+func (l *lifecycle) update(ctx context.Context) error {
+	options := l.client.NewUpdateServiceInstanceOptions(l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID)
+	if parameters := l.target.updateParameters; parameters != nil {
+		options.SetParameters(parameters)
+	}
+	l.steps.detail("parameters %s", describeParameters(l.target.updateParameters))
+	_, response, err := l.client.UpdateAndWait(ctx, options, l.waitOptions())
+	if err != nil {
+		return err
+	}
+	l.steps.detail("%s", describeStatus(response.StatusCode, updateStatuses))
+	return nil
+}
+
+// changeState switches the instance off or on through IBM Cloud's state endpoint and reads the
+// state back. A broker without IBM Cloud's endpoints answers 404: the step is then skipped.
+func (l *lifecycle) changeState(ctx context.Context, enabled bool, reasonCode string) error {
+	_, _, err := l.client.ReplaceServiceInstanceStateWithContext(ctx, l.client.NewReplaceServiceInstanceStateOptions(l.instanceID).
+		SetEnabled(enabled).SetReasonCode(reasonCode).SetInitiatorID("osb-go-sdk-quickstart"))
+	if errors.Is(err, openservicebrokerv1.ErrNotFound) && l.target.external {
+		l.steps.detail("skipped: the broker does not serve IBM Cloud's state endpoints (404)")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	state, _, err := l.client.GetServiceInstanceStateWithContext(ctx, l.client.NewGetServiceInstanceStateOptions(l.instanceID))
+	if err != nil {
+		return err
+	}
+	l.steps.detail("reason %s -> enabled=%t active=%t", reasonCode, boolValue(state.Enabled), boolValue(state.Active))
+	if boolValue(state.Enabled) != enabled {
+		return fmt.Errorf("the broker reports enabled=%t after it was asked for enabled=%t", boolValue(state.Enabled), enabled)
+	}
+	return nil
+}
+
+func (l *lifecycle) bind(ctx context.Context) error {
+	l.steps.detail("binding %s", l.bindingID)
+	options := l.client.NewReplaceServiceBindingOptions(l.bindingID, l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID)
+	binding, response, err := l.client.BindAndWait(ctx, options, l.waitOptions())
+	l.bound = response != nil && err == nil
+	if err != nil {
+		return err
+	}
+	l.credentials = binding.Credentials
+	l.steps.detail("%s", describeStatus(response.StatusCode, creationStatuses))
+	l.steps.detail("credentials (masked):")
+	l.printCredentials(maskCredentials(binding.Credentials))
+	return nil
+}
+
+func (l *lifecycle) printCredentials(credentials map[string]any) {
+	for _, key := range slices.Sorted(maps.Keys(credentials)) {
+		value := credentials[key]
+		if s, ok := value.(string); ok {
+			l.steps.detail("  %s: %s", key, s)
+			continue
+		}
+		l.steps.detail("  %s: %s", key, compactJSON(value))
+	}
+}
+
+func (l *lifecycle) getBinding(ctx context.Context) error {
+	if l.service.BindingsRetrievable == nil || !*l.service.BindingsRetrievable {
+		l.steps.detail("skipped: the service does not offer GET of bindings (bindings_retrievable is false)")
+		return nil
+	}
+	binding, _, err := l.client.GetServiceBindingWithContext(ctx, l.client.NewGetServiceBindingOptions(l.bindingID, l.instanceID).
+		SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID))
+	if err != nil {
+		return err
+	}
+	if !reflect.DeepEqual(binding.Credentials, l.credentials) {
+		return errors.New("GET binding returned other credentials than the bind answer")
+	}
+	l.steps.detail("credentials: the same %d field(s) as the bind answer", len(binding.Credentials))
+	return nil
+}
+
+func (l *lifecycle) unbind(ctx context.Context) error {
+	response, err := l.client.UnbindAndWait(ctx, l.client.NewDeleteServiceBindingOptions(l.bindingID, l.instanceID, *l.plan.ID, *l.service.ID), l.waitOptions())
+	if err != nil {
+		return err
+	}
+	l.bound = false
+	l.steps.detail("%s", describeStatus(response.StatusCode, deletionStatuses))
+	return nil
+}
+
+func (l *lifecycle) deprovision(ctx context.Context) error {
+	_, response, err := l.client.DeprovisionAndWait(ctx, l.client.NewDeleteServiceInstanceOptions(*l.service.ID, *l.plan.ID, l.instanceID), l.waitOptions())
+	if err != nil {
+		return err
+	}
+	l.provisioned = false
+	l.steps.detail("%s", describeStatus(response.StatusCode, deletionStatuses))
+	return nil
+}
+
+// cleanUp removes what a failed walk left on the broker, so that trying the quickstart never
+// leaves instances behind. It runs on its own deadline: the walk's context may be cancelled.
+func (l *lifecycle) cleanUp() {
+	if !l.provisioned {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+	defer cancel()
+	fmt.Fprintf(l.out, "\ncleaning up instance %s\n", l.instanceID)
+	if l.bound {
+		if err := l.unbind(ctx); err != nil {
+			fmt.Fprintf(l.out, "      could not unbind: %v\n", err)
+		}
+	}
+	if err := l.deprovision(ctx); err != nil {
+		fmt.Fprintf(l.out, "      could not deprovision: %v; delete the instance yourself\n", err)
+	}
+}
+
+// waitOptions are the target's polling settings plus a progress line per poll, and the plan's
+// maximum_polling_duration when the catalog gives one.
+func (l *lifecycle) waitOptions() *openservicebrokerv1.WaitOptions {
+	options := openservicebrokerv1.NewWaitOptions()
+	if l.target.wait != nil {
+		*options = *l.target.wait
+	}
+	if l.plan != nil && l.plan.MaximumPollingDuration != nil && *l.plan.MaximumPollingDuration > 0 {
+		options.SetMaximumPollingDuration(*l.plan.MaximumPollingDuration)
+	}
+	return options.SetOnPoll(l.reportPoll)
+}
+
+func (l *lifecycle) reportPoll(event openservicebrokerv1.PollEvent) {
+	if event.Err != nil {
+		l.steps.detail("poll %d: no valid answer after %s, polling on: %v", event.Attempt, formatDuration(event.Elapsed), event.Err)
+		return
+	}
+	line := fmt.Sprintf("poll %d: %s after %s", event.Attempt, event.State, formatDuration(event.Elapsed))
+	if event.Description != "" {
+		line += " (" + event.Description + ")"
+	}
+	l.steps.detail("%s", line)
+}
+
+// What the success statuses of each kind of request mean (202 means the same for all).
+var (
+	creationStatuses = map[int]string{http.StatusOK: "an identical one already existed", http.StatusCreated: "created synchronously"}
+	updateStatuses   = map[int]string{http.StatusOK: "updated synchronously"}
+	deletionStatuses = map[int]string{http.StatusOK: "removed synchronously", http.StatusGone: "it was already gone"}
+)
+
+// describeStatus says what a success status means for a request of the kind meanings describes.
+func describeStatus(status int, meanings map[int]string) string {
+	meaning, ok := meanings[status]
+	if status == http.StatusAccepted {
+		meaning, ok = "asynchronous, polled until it ended", true
+	}
+	if !ok {
+		meaning = "success"
+	}
+	return fmt.Sprintf("%d %s: %s", status, http.StatusText(status), meaning)
+}
+
+func describeParameters(parameters map[string]any) string {
+	if len(parameters) == 0 {
+		return "(none)"
+	}
+	return compactJSON(parameters)
+}
+
+func compactJSON(value any) string {
+	encoded, err := json.Marshal(value)
+	if err != nil {
+		return fmt.Sprintf("%v", value)
+	}
+	return string(encoded)
+}
+
+func boolValue(b *bool) bool {
+	return b != nil && *b
+}
+
+// stepLog prints each step as it starts and keeps its duration for the summary.
+type stepLog struct {
+	out     io.Writer
+	total   int
+	timings []stepTiming
+}
+
+type stepTiming struct {
+	name     string
+	duration time.Duration
+}
+
+// run takes one step and wraps its error with the step's name.
+func (s *stepLog) run(ctx context.Context, name string, do func(context.Context) error) error {
+	fmt.Fprintf(s.out, "\n[%d/%d] %s\n", len(s.timings)+1, s.total, name)
+	start := time.Now()
+	err := do(ctx)
+	s.timings = append(s.timings, stepTiming{name: name, duration: time.Since(start)})
+	if err != nil {
+		return fmt.Errorf("step %q: %w", name, err)
+	}
+	return nil
+}
+
+func (s *stepLog) detail(format string, args ...any) {
+	fmt.Fprintf(s.out, "      "+format+"\n", args...)
+}
+
+func (s *stepLog) printSummary() {
+	fmt.Fprintf(s.out, "\nsummary: all %d steps succeeded\n", len(s.timings))
+	var total time.Duration
+	for _, timing := range s.timings {
+		fmt.Fprintf(s.out, "  %-22s %9s\n", timing.name, formatDuration(timing.duration))
+		total += timing.duration
+	}
+	fmt.Fprintf(s.out, "  %-22s %9s\n", "total", formatDuration(total))
+}
+
+// formatDuration rounds to a tenth of a millisecond, enough to compare steps.
+func formatDuration(d time.Duration) string {
+	return d.Round(100 * time.Microsecond).String()
+}

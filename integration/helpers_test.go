@@ -1,0 +1,136 @@
+//go:build integration
+
+package integration
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/IBM/go-sdk-core/v5/core"
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+)
+
+// Polling delays: short, so that the embedded broker's operations end within milliseconds;
+// a broker's Retry-After still spaces the polls of a real one.
+const (
+	pollMinDelay = 10 * time.Millisecond
+	pollMaxDelay = 2 * time.Second
+)
+
+// waitOptions are the polling settings of every wait in the suite.
+func waitOptions() *openservicebrokerv1.WaitOptions {
+	return openservicebrokerv1.NewWaitOptions().SetMinDelay(pollMinDelay).SetMaxDelay(pollMaxDelay).SetMaxWait(maxWait)
+}
+
+// newID returns an id no other run uses, so that runs against a shared broker never collide.
+func newID(kind string) string {
+	return "osb-go-sdk-it-" + kind + "-" + uuid.NewString()
+}
+
+// testContext ends with the test, so that a stuck scenario cannot outlive it.
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), maxWait)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// instanceRef names an instance and the service and plan it was provisioned from.
+type instanceRef struct {
+	id, serviceID, planID string
+}
+
+func (ref instanceRef) provisionOptions() *openservicebrokerv1.ReplaceServiceInstanceOptions {
+	return target.client.NewReplaceServiceInstanceOptions(ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID)
+}
+
+func (ref instanceRef) deprovisionOptions() *openservicebrokerv1.DeleteServiceInstanceOptions {
+	return target.client.NewDeleteServiceInstanceOptions(ref.serviceID, ref.planID, ref.id)
+}
+
+func (ref instanceRef) bindOptions(bindingID string) *openservicebrokerv1.ReplaceServiceBindingOptions {
+	return target.client.NewReplaceServiceBindingOptions(bindingID, ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID)
+}
+
+func (ref instanceRef) unbindOptions(bindingID string) *openservicebrokerv1.DeleteServiceBindingOptions {
+	return target.client.NewDeleteServiceBindingOptions(bindingID, ref.id, ref.planID, ref.serviceID)
+}
+
+// provisioned provisions an instance of the plan with parameters, waits until it is ready, and
+// deprovisions it when the test ends.
+func provisioned(t *testing.T, planID string, parameters map[string]any) instanceRef {
+	t.Helper()
+	ref := instanceRef{id: newID("instance"), serviceID: target.serviceID, planID: planID}
+	deprovisionAtCleanup(t, ref)
+	_, response, err := target.client.ProvisionAndWait(testContext(t), ref.provisionOptions().SetParameters(parameters), waitOptions())
+	require.NoError(t, err, "provisioning %s", ref.id)
+	require.Contains(t, []int{http.StatusCreated, http.StatusAccepted}, response.StatusCode, "a new instance is created (201) or accepted (202)")
+	return ref
+}
+
+// deprovisionAtCleanup removes the instance when the test ends, whatever the test left running:
+// an operation in progress is waited for first. An instance that is already gone is fine.
+func deprovisionAtCleanup(t *testing.T, ref instanceRef) {
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), maxWait)
+		defer cancel()
+		if err := deprovisionWhenIdle(ctx, ref); err != nil {
+			t.Errorf("cleanup: deprovisioning %s: %v", ref.id, err)
+		}
+	})
+}
+
+// unbindAtCleanup removes the binding when the test ends; cleanups run last-registered first, so
+// register it after the instance's.
+func unbindAtCleanup(t *testing.T, ref instanceRef, bindingID string) {
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), maxWait)
+		defer cancel()
+		if _, err := target.client.UnbindAndWait(ctx, ref.unbindOptions(bindingID), waitOptions()); err != nil {
+			t.Errorf("cleanup: unbinding %s: %v", bindingID, err)
+		}
+	})
+}
+
+// deprovisionWhenIdle deprovisions the instance, first waiting for an operation that keeps the
+// broker busy (ConcurrencyError) to end.
+func deprovisionWhenIdle(ctx context.Context, ref instanceRef) error {
+	_, _, err := target.client.DeprovisionAndWait(ctx, ref.deprovisionOptions(), waitOptions())
+	if !openservicebrokerv1.IsRetryLater(err) {
+		return err
+	}
+	wait := target.client.NewWaitForLastOperationOptions(ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID)
+	wait.WaitOptions = *waitOptions()
+	if _, _, err := target.client.WaitForLastOperation(ctx, wait); err != nil && !isOperationFailed(err) {
+		return err
+	}
+	_, _, err = target.client.DeprovisionAndWait(ctx, ref.deprovisionOptions(), waitOptions())
+	return err
+}
+
+func isOperationFailed(err error) bool {
+	var failed *openservicebrokerv1.OperationFailedError
+	return errors.As(err, &failed)
+}
+
+// requireBrokerError asserts that err is a *BrokerError with the given status and returns it.
+func requireBrokerError(t *testing.T, err error, status int) *openservicebrokerv1.BrokerError {
+	t.Helper()
+	var brokerErr *openservicebrokerv1.BrokerError
+	require.ErrorAs(t, err, &brokerErr)
+	require.Equal(t, status, brokerErr.StatusCode, "status of %v", err)
+	return brokerErr
+}
+
+// statusOf is the HTTP status of a response, 0 without one.
+func statusOf(response *core.DetailedResponse) int {
+	if response == nil {
+		return 0
+	}
+	return response.StatusCode
+}

@@ -1,0 +1,479 @@
+package openservicebrokerv1_test
+
+// Resilience over real HTTP: a brokertest broker on loopback injects the faults a platform
+// meets (5xx, 429, connections dropped before or after the broker acted, a broker that never
+// answers), and each test proves one promise of the client's defaults.
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/IBM/go-sdk-core/v5/core"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/brokertest"
+	osb "github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+)
+
+const (
+	instanceID = "instance-1"
+	bindingID  = "binding-1"
+	// fastRetryInterval keeps tests that retry fast: the first wait is at most this long.
+	fastRetryInterval = 10 * time.Millisecond
+	// guardTimeout ends a call that a broken cap would otherwise stall for an hour.
+	guardTimeout = 5 * time.Second
+)
+
+var (
+	instancePath = "/v2/service_instances/" + instanceID
+	bindingPath  = instancePath + "/service_bindings/" + bindingID
+	catalogPath  = "/v2/catalog"
+)
+
+// brokerCall is one client operation whose outcome a test judges.
+type brokerCall func(ctx context.Context, client *osb.OpenServiceBrokerV1) (*core.DetailedResponse, error)
+
+func provision(planID string) brokerCall {
+	return func(ctx context.Context, client *osb.OpenServiceBrokerV1) (*core.DetailedResponse, error) {
+		options := client.NewReplaceServiceInstanceOptions(instanceID).
+			SetServiceID(brokertest.DefaultServiceID).SetPlanID(planID).
+			SetOrganizationGUID("org-1").SetSpaceGUID("space-1").SetAcceptsIncomplete(true)
+		_, response, err := client.ReplaceServiceInstanceWithContext(ctx, options)
+		return response, err
+	}
+}
+
+func update(ctx context.Context, client *osb.OpenServiceBrokerV1) (*core.DetailedResponse, error) {
+	options := client.NewUpdateServiceInstanceOptions(instanceID).
+		SetServiceID(brokertest.DefaultServiceID).SetParameters(map[string]any{"size_gb": 2})
+	_, response, err := client.UpdateServiceInstanceWithContext(ctx, options)
+	return response, err
+}
+
+func deprovision(ctx context.Context, client *osb.OpenServiceBrokerV1) (*core.DetailedResponse, error) {
+	options := client.NewDeleteServiceInstanceOptions(brokertest.DefaultServiceID, brokertest.DefaultSyncPlanID, instanceID)
+	_, response, err := client.DeleteServiceInstanceWithContext(ctx, options)
+	return response, err
+}
+
+func getInstance(ctx context.Context, client *osb.OpenServiceBrokerV1) (*core.DetailedResponse, error) {
+	_, response, err := client.GetServiceInstanceWithContext(ctx, client.NewGetServiceInstanceOptions(instanceID))
+	return response, err
+}
+
+func bind(ctx context.Context, client *osb.OpenServiceBrokerV1) (*core.DetailedResponse, error) {
+	_, response, err := client.ReplaceServiceBindingWithContext(ctx, bindOptions(client))
+	return response, err
+}
+
+func bindOptions(client *osb.OpenServiceBrokerV1) *osb.ReplaceServiceBindingOptions {
+	return client.NewReplaceServiceBindingOptions(bindingID, instanceID).
+		SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID).SetAppGuid("app-1")
+}
+
+func unbind(ctx context.Context, client *osb.OpenServiceBrokerV1) (*core.DetailedResponse, error) {
+	options := client.NewDeleteServiceBindingOptions(bindingID, instanceID, brokertest.DefaultSyncPlanID, brokertest.DefaultServiceID)
+	return client.DeleteServiceBindingWithContext(ctx, options)
+}
+
+func listCatalog(ctx context.Context, client *osb.OpenServiceBrokerV1) (*core.DetailedResponse, error) {
+	_, response, err := client.ListCatalogWithContext(ctx, client.NewListCatalogOptions())
+	return response, err
+}
+
+// startBroker runs a broker for the length of the test.
+func startBroker(t *testing.T, opts ...brokertest.Option) *brokertest.Server {
+	t.Helper()
+	server := brokertest.NewServer(opts...)
+	t.Cleanup(server.Close)
+	return server
+}
+
+// run performs the setup calls, which must succeed, before any fault is injected.
+func run(t *testing.T, client *osb.OpenServiceBrokerV1, calls ...brokerCall) {
+	t.Helper()
+	for _, call := range calls {
+		_, err := call(context.Background(), client)
+		require.NoError(t, err)
+	}
+}
+
+func inject(t *testing.T, server *brokertest.Server, fault brokertest.Fault) {
+	t.Helper()
+	require.NoError(t, server.InjectFault(fault))
+}
+
+// requestsTo returns what the broker recorded for one method and escaped path.
+func requestsTo(server *brokertest.Server, method, path string) []brokertest.RecordedRequest {
+	var matching []brokertest.RecordedRequest
+	for _, request := range server.Requests() {
+		if request.Method == method && request.Path == path {
+			matching = append(matching, request)
+		}
+	}
+	return matching
+}
+
+func faultsAndStatuses(requests []brokertest.RecordedRequest) (faults []string, statuses []int) {
+	for _, request := range requests {
+		faults = append(faults, request.Fault)
+		statuses = append(statuses, request.Status)
+	}
+	return faults, statuses
+}
+
+// timed runs call and returns how long it took.
+func timed(ctx context.Context, client *osb.OpenServiceBrokerV1, call brokerCall) (*core.DetailedResponse, error, time.Duration) {
+	started := time.Now()
+	response, err := call(ctx, client)
+	return response, err, time.Since(started)
+}
+
+func retryAfter(value string) http.Header {
+	return http.Header{"Retry-After": {value}}
+}
+
+func TestDefaultClientRetriesAndBoundsEveryRequest(t *testing.T) {
+	server := startBroker(t)
+	client := server.Client()
+	inject(t, server, brokertest.Fault{Method: http.MethodGet, PathPattern: catalogPath, Count: 1, Status: http.StatusServiceUnavailable})
+
+	_, err := listCatalog(context.Background(), client)
+
+	require.NoError(t, err)
+	assert.Len(t, requestsTo(server, http.MethodGet, catalogPath), 2, "one failed attempt, one retry")
+	assert.Equal(t, osb.DefaultTimeout, client.GetHTTPClient().Timeout)
+}
+
+// A replayed request whose first attempt took effect although its answer was lost gets the
+// answer for that effect (410 for a deletion, 200 for a creation), which is success.
+func TestReplayAfterADroppedAnswerFindsItsOwnEffect(t *testing.T) {
+	tests := []struct {
+		name   string
+		plan   string
+		setup  []brokerCall
+		method string
+		path   string
+		call   brokerCall
+		status int
+		check  func(t *testing.T, server *brokertest.Server)
+	}{
+		{
+			name: "deprovision answered 410", setup: []brokerCall{provision(brokertest.DefaultSyncPlanID)},
+			method: http.MethodDelete, path: instancePath, call: deprovision, status: http.StatusGone,
+			check: func(t *testing.T, server *brokertest.Server) { assert.Empty(t, server.Instances()) },
+		},
+		{
+			name: "unbind answered 410", setup: []brokerCall{provision(brokertest.DefaultSyncPlanID), bind},
+			method: http.MethodDelete, path: bindingPath, call: unbind, status: http.StatusGone,
+			check: func(t *testing.T, server *brokertest.Server) { assert.Empty(t, server.Bindings()) },
+		},
+		{
+			name:   "provision answered 200",
+			method: http.MethodPut, path: instancePath, call: provision(brokertest.DefaultSyncPlanID), status: http.StatusOK,
+			check: func(t *testing.T, server *brokertest.Server) { assertOneInstance(t, server, true) },
+		},
+		{
+			name:   "asynchronous provision answered 202 with the running operation",
+			method: http.MethodPut, path: instancePath, call: provision(brokertest.DefaultAsyncPlanID), status: http.StatusAccepted,
+			check: func(t *testing.T, server *brokertest.Server) { assertOneInstance(t, server, false) },
+		},
+		{
+			name: "bind answered 200", setup: []brokerCall{provision(brokertest.DefaultSyncPlanID)},
+			method: http.MethodPut, path: bindingPath, call: bind, status: http.StatusOK,
+			check: func(t *testing.T, server *brokertest.Server) { assert.Len(t, server.Bindings(), 1) },
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			server := startBroker(t)
+			client := server.Client()
+			run(t, client, tt.setup...)
+			inject(t, server, brokertest.Fault{Method: tt.method, PathPattern: tt.path, Count: 1, Drop: brokertest.DropAfterBroker})
+
+			response, err := tt.call(context.Background(), client)
+
+			require.NoError(t, err)
+			assert.Equal(t, tt.status, response.StatusCode)
+			faults, statuses := faultsAndStatuses(requestsTo(server, tt.method, tt.path))
+			assert.Equal(t, []string{"drop-after", ""}, faults, "the answer was dropped once, then the request replayed")
+			assert.Equal(t, []int{0, tt.status}, statuses)
+			tt.check(t, server)
+		})
+	}
+}
+
+func assertOneInstance(t *testing.T, server *brokertest.Server, ready bool) {
+	t.Helper()
+	instances := server.Instances()
+	require.Len(t, instances, 1)
+	assert.Equal(t, instanceID, instances[0].ID)
+	assert.Equal(t, ready, instances[0].Ready)
+	assert.Equal(t, brokertest.OperationProvision, instances[0].LastOperation.Kind)
+}
+
+func TestReplayedBindReturnsTheCredentialsOfTheBindingItMade(t *testing.T) {
+	server := startBroker(t)
+	client := server.Client()
+	run(t, client, provision(brokertest.DefaultSyncPlanID))
+	inject(t, server, brokertest.Fault{Method: http.MethodPut, PathPattern: bindingPath, Count: 1, Drop: brokertest.DropAfterBroker})
+
+	result, response, err := client.ReplaceServiceBinding(bindOptions(client))
+
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, response.StatusCode)
+	bindings := server.Bindings()
+	require.Len(t, bindings, 1)
+	assert.Equal(t, bindings[0].Credentials.Password, result.Credentials["password"])
+	assert.Equal(t, bindings[0].Credentials.URI, result.Credentials["uri"])
+}
+
+// The wait after a 429 or 503 follows Retry-After, in seconds or as an HTTP date, up to the
+// maximum retry interval.
+func TestRetryAfterSetsTheWaitUpToTheMaximumInterval(t *testing.T) {
+	tests := []struct {
+		name        string
+		retryAfter  string
+		maxInterval time.Duration
+		atLeast     time.Duration
+		below       time.Duration
+	}{
+		{name: "seconds below the maximum are waited", retryAfter: "1", maxInterval: osb.DefaultMaxRetryInterval, atLeast: time.Second, below: 1500 * time.Millisecond},
+		{name: "an hour is cut to the maximum", retryAfter: "3600", maxInterval: 50 * time.Millisecond, atLeast: 50 * time.Millisecond, below: time.Second},
+		// Without Retry-After the default backoff would wait at least half of DefaultMinRetryInterval.
+		{name: "zero seconds retries at once", retryAfter: "0", maxInterval: osb.DefaultMaxRetryInterval, below: osb.DefaultMinRetryInterval / 2},
+		{name: "a date an hour ahead is cut to the maximum", retryAfter: time.Now().Add(time.Hour).UTC().Format(http.TimeFormat), maxInterval: 300 * time.Millisecond, atLeast: 300 * time.Millisecond, below: time.Second},
+		{name: "a date in the past retries at once", retryAfter: time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat), maxInterval: osb.DefaultMaxRetryInterval, below: osb.DefaultMinRetryInterval / 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			server := startBroker(t)
+			client := server.Client()
+			client.EnableRetries(2, tt.maxInterval)
+			inject(t, server, brokertest.Fault{Method: http.MethodGet, PathPattern: catalogPath, Count: 1,
+				Status: http.StatusTooManyRequests, Header: retryAfter(tt.retryAfter)})
+			ctx, cancel := context.WithTimeout(context.Background(), guardTimeout)
+			defer cancel()
+
+			_, err, elapsed := timed(ctx, client, listCatalog)
+
+			require.NoError(t, err)
+			assert.GreaterOrEqual(t, elapsed, tt.atLeast)
+			assert.Less(t, elapsed, tt.below)
+			assert.Len(t, requestsTo(server, http.MethodGet, catalogPath), 2)
+		})
+	}
+}
+
+func TestRetryWaitEndsAtTheContextDeadline(t *testing.T) {
+	server := startBroker(t)
+	client := server.Client()
+	inject(t, server, brokertest.Fault{Status: http.StatusServiceUnavailable, Header: retryAfter("5")})
+	const deadline = 150 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+
+	_, err, elapsed := timed(ctx, client, provision(brokertest.DefaultSyncPlanID))
+
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.GreaterOrEqual(t, elapsed, deadline)
+	assert.Less(t, elapsed, deadline+200*time.Millisecond, "returns at the deadline, not after the 5 s Retry-After")
+	assert.Len(t, requestsTo(server, http.MethodPut, instancePath), 1)
+}
+
+func TestCancellingDuringARetryWaitReturnsAtOnce(t *testing.T) {
+	server := startBroker(t)
+	client := server.Client()
+	inject(t, server, brokertest.Fault{Status: http.StatusServiceUnavailable, Header: retryAfter("5")})
+	var slowest time.Duration
+	for range 5 {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancelledAt := make(chan time.Time, 1)
+		time.AfterFunc(50*time.Millisecond, func() {
+			cancelledAt <- time.Now()
+			cancel()
+		})
+
+		_, err := listCatalog(ctx, client)
+
+		latency := time.Since(<-cancelledAt)
+		require.ErrorIs(t, err, context.Canceled)
+		slowest = max(slowest, latency)
+	}
+	assert.Less(t, slowest, 100*time.Millisecond)
+	t.Logf("slowest return after cancel during a 5 s Retry-After wait, of 5: %v", slowest)
+}
+
+// A broker that accepts the connection and never answers costs at most the client timeout per
+// attempt; the caller gets a timeout error, and a provision that timed out calls for cleanup.
+func TestABrokerThatNeverAnswersCannotHangTheCaller(t *testing.T) {
+	const timeout = 100 * time.Millisecond
+	tests := []struct {
+		name      string
+		newClient func(t *testing.T, server *brokertest.Server) *osb.OpenServiceBrokerV1
+	}{
+		{name: "timeout set on the HTTP client", newClient: func(t *testing.T, server *brokertest.Server) *osb.OpenServiceBrokerV1 {
+			client := server.Client()
+			client.GetHTTPClient().Timeout = timeout
+			return client
+		}},
+		{name: "timeout from OPEN_SERVICE_BROKER_TIMEOUT", newClient: func(t *testing.T, server *brokertest.Server) *osb.OpenServiceBrokerV1 {
+			t.Setenv("OPEN_SERVICE_BROKER_URL", server.URL)
+			t.Setenv("OPEN_SERVICE_BROKER_AUTH_TYPE", "basic")
+			t.Setenv("OPEN_SERVICE_BROKER_USERNAME", server.Username)
+			t.Setenv("OPEN_SERVICE_BROKER_PASSWORD", server.Password)
+			t.Setenv("OPEN_SERVICE_BROKER_TIMEOUT", timeout.String())
+			client, err := osb.NewOpenServiceBrokerV1UsingExternalConfig(&osb.OpenServiceBrokerV1Options{})
+			require.NoError(t, err)
+			return client
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			server := startBroker(t)
+			client := tt.newClient(t, server)
+			client.EnableRetries(1, fastRetryInterval)
+			inject(t, server, brokertest.Fault{Delay: time.Hour})
+
+			response, err, elapsed := timed(context.Background(), client, provision(brokertest.DefaultSyncPlanID))
+
+			require.Error(t, err)
+			var netErr net.Error
+			require.ErrorAs(t, err, &netErr)
+			assert.True(t, netErr.Timeout(), "got %v", err)
+			assert.True(t, osb.NeedsOrphanMitigation(response, err))
+			assert.GreaterOrEqual(t, elapsed, 2*timeout, "two attempts, each cut at the timeout")
+			assert.Less(t, elapsed, 2*timeout+500*time.Millisecond)
+		})
+	}
+}
+
+// With retries off, the first failure reaches the caller at once.
+func TestRetriesOffReturnsTheFirstFailure(t *testing.T) {
+	tests := []struct {
+		name     string
+		fault    brokertest.Fault
+		status   int  // 0: no answer
+		mitigate bool // whether the platform must clean up, by the OSB table
+	}{
+		{name: "503", fault: brokertest.Fault{Status: http.StatusServiceUnavailable}, status: http.StatusServiceUnavailable, mitigate: true},
+		{name: "429", fault: brokertest.Fault{Status: http.StatusTooManyRequests, Header: retryAfter("0")}, status: http.StatusTooManyRequests},
+		{name: "dropped before the broker", fault: brokertest.Fault{Drop: brokertest.DropBeforeBroker}, mitigate: true},
+		{name: "dropped after the broker", fault: brokertest.Fault{Drop: brokertest.DropAfterBroker}, mitigate: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			server := startBroker(t)
+			client := server.Client()
+			client.DisableRetries()
+			tt.fault.Count = 1
+			inject(t, server, tt.fault)
+
+			response, err, elapsed := timed(context.Background(), client, provision(brokertest.DefaultSyncPlanID))
+
+			require.Error(t, err)
+			assert.Less(t, elapsed, osb.DefaultMinRetryInterval/2, "no wait for a retry")
+			assert.Len(t, requestsTo(server, http.MethodPut, instancePath), 1)
+			assert.Equal(t, tt.mitigate, osb.NeedsOrphanMitigation(response, err))
+			var brokerErr *osb.BrokerError
+			if tt.status == 0 {
+				assert.False(t, errors.As(err, &brokerErr), "no answer is not a broker error: %v", err)
+				return
+			}
+			require.ErrorAs(t, err, &brokerErr)
+			assert.Equal(t, tt.status, brokerErr.StatusCode)
+		})
+	}
+}
+
+func TestRetriesSwitchedOffByExternalConfiguration(t *testing.T) {
+	server := startBroker(t)
+	t.Setenv("OPEN_SERVICE_BROKER_URL", server.URL)
+	t.Setenv("OPEN_SERVICE_BROKER_AUTH_TYPE", "basic")
+	t.Setenv("OPEN_SERVICE_BROKER_USERNAME", server.Username)
+	t.Setenv("OPEN_SERVICE_BROKER_PASSWORD", server.Password)
+	t.Setenv("OPEN_SERVICE_BROKER_MAX_RETRIES", "0")
+	client, err := osb.NewOpenServiceBrokerV1UsingExternalConfig(nil)
+	require.NoError(t, err)
+	inject(t, server, brokertest.Fault{Count: 1, Status: http.StatusServiceUnavailable})
+
+	_, err = listCatalog(context.Background(), client)
+
+	var brokerErr *osb.BrokerError
+	require.ErrorAs(t, err, &brokerErr)
+	assert.Equal(t, http.StatusServiceUnavailable, brokerErr.StatusCode)
+	assert.Len(t, requestsTo(server, http.MethodGet, catalogPath), 1)
+}
+
+// Answers that say the request itself is wrong, or that the broker does not implement it,
+// cannot change when sent again.
+func TestAnswersThatCannotChangeAreNotRetried(t *testing.T) {
+	for _, status := range []int{http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusNotImplemented} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			server := startBroker(t)
+			client := server.Client()
+			inject(t, server, brokertest.Fault{Count: 1, Status: status})
+
+			_, err := provision(brokertest.DefaultSyncPlanID)(context.Background(), client)
+
+			var brokerErr *osb.BrokerError
+			require.ErrorAs(t, err, &brokerErr)
+			assert.Equal(t, status, brokerErr.StatusCode)
+			assert.Len(t, requestsTo(server, http.MethodPut, instancePath), 1)
+		})
+	}
+}
+
+// Transport failures, 429 and 5xx are retried for every method: OSB makes PUT, PATCH and
+// DELETE safe to send again.
+func TestTransientFailuresAreRetriedForEveryMethod(t *testing.T) {
+	operations := []struct {
+		name   string
+		method string
+		path   string
+		setup  []brokerCall
+		call   brokerCall
+	}{
+		{name: "provision", method: http.MethodPut, path: instancePath, call: provision(brokertest.DefaultSyncPlanID)},
+		{name: "update", method: http.MethodPatch, path: instancePath, setup: []brokerCall{provision(brokertest.DefaultSyncPlanID)}, call: update},
+		{name: "deprovision", method: http.MethodDelete, path: instancePath, setup: []brokerCall{provision(brokertest.DefaultSyncPlanID)}, call: deprovision},
+		{name: "get instance", method: http.MethodGet, path: instancePath, setup: []brokerCall{provision(brokertest.DefaultSyncPlanID)}, call: getInstance},
+		{name: "bind", method: http.MethodPut, path: bindingPath, setup: []brokerCall{provision(brokertest.DefaultSyncPlanID)}, call: bind},
+		{name: "unbind", method: http.MethodDelete, path: bindingPath, setup: []brokerCall{provision(brokertest.DefaultSyncPlanID), bind}, call: unbind},
+	}
+	faults := map[string]brokertest.Fault{
+		"503":                       {Status: http.StatusServiceUnavailable},
+		"502":                       {Status: http.StatusBadGateway, Body: "<html>bad gateway</html>"},
+		"429":                       {Status: http.StatusTooManyRequests, Header: retryAfter("0")},
+		"dropped before the broker": {Drop: brokertest.DropBeforeBroker},
+		"dropped after the broker":  {Drop: brokertest.DropAfterBroker},
+	}
+	for _, op := range operations {
+		for faultName, fault := range faults {
+			t.Run(op.name+"/"+faultName, func(t *testing.T) {
+				server := startBroker(t)
+				client := server.Client()
+				client.EnableRetries(osb.DefaultMaxRetries, fastRetryInterval)
+				run(t, client, op.setup...)
+				fault.Method, fault.PathPattern, fault.Count = op.method, op.path, 2
+				inject(t, server, fault)
+
+				_, err := op.call(context.Background(), client)
+
+				require.NoError(t, err)
+				faults, _ := faultsAndStatuses(requestsTo(server, op.method, op.path))
+				require.Len(t, faults, 3, "two faulted attempts, then the broker's answer")
+				assert.NotEmpty(t, faults[0])
+				assert.NotEmpty(t, faults[1])
+				assert.Empty(t, faults[2])
+			})
+		}
+	}
+}
