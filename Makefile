@@ -1,8 +1,10 @@
 # The one entry point for building and testing; `make test` is what CI runs.
 GO ?= go
 SDKGEN = $(GO) run ./internal/sdkgen/cmd/sdkgen -spec openapi.yaml -out openservicebrokerv1 -ignore .openapi-generator-ignore
+BENCH_FLAGS ?= -run '^$$' -bench . -benchmem -count 5
+BENCH_OUT ?= /tmp/osb-go-sdk-bench.txt
 
-.PHONY: generate check-generated build lint test tidy
+.PHONY: generate check-generated build lint test test-int soak bench tidy
 
 ## generate: regenerate openservicebrokerv1 from openapi.yaml
 generate:
@@ -20,17 +22,35 @@ check-generated:
 build:
 	$(GO) build ./...
 
-## lint: gofmt, go vet and staticcheck (pinned in go.mod as a tool)
+## lint: gofmt, go vet and staticcheck (pinned in go.mod as a tool), in both modules
 lint:
 	@unformatted="$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go'))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags integration ./integration/...
 	$(GO) tool staticcheck ./...
+	$(GO) tool staticcheck -tags integration ./integration/...
+	cd benchmarks && $(GO) vet ./...
 
-## test: drift check, lint, then every test
+## test: drift check, lint, unit tests (race detector on), the integration suite against the
+## embedded broker and against testbroker as a separate process, and the benchmark module's tests
 test: check-generated lint
 	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -tags integration ./integration/...
+	GO="$(GO)" scripts/test-against-testbroker.sh -race
+	cd benchmarks && $(GO) test -race -short -count=1 ./...
+
+## test-int: the integration suite against the broker that OPEN_SERVICE_BROKER_URL names
+test-int:
+	@test -n "$$OPEN_SERVICE_BROKER_URL" || { echo "set OPEN_SERVICE_BROKER_URL, its credentials (_AUTH_TYPE, _USERNAME/_PASSWORD or _APIKEY) and _SERVICE_ID, _PLAN_ID, _ASYNC_PLAN_ID"; exit 2; }
+	$(GO) test -count=1 -v -tags integration ./integration/...
+
+## bench: this SDK against IBM's SDK and plain net/http; regenerates BENCHMARKS.md
+bench:
+	cd benchmarks && $(GO) test $(BENCH_FLAGS) . | tee $(BENCH_OUT)
+	cd benchmarks && $(GO) run ./cmd/benchtable -o ../BENCHMARKS.md -notes NOTES.md -cmd "make bench ($(GO) test $(BENCH_FLAGS))" < $(BENCH_OUT)
 
 ## tidy: tidy both modules
 tidy:
 	$(GO) mod tidy
+	cd benchmarks && $(GO) mod tidy

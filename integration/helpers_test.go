@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
@@ -104,12 +103,22 @@ func deprovisionWhenIdle(ctx context.Context, ref instanceRef) error {
 	if !openservicebrokerv1.IsRetryLater(err) {
 		return err
 	}
-	wait := target.client.NewWaitForLastOperationOptions(ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID)
-	wait.WaitOptions = *waitOptions()
-	if _, _, err := target.client.WaitForLastOperation(ctx, wait); err != nil && !isOperationFailed(err) {
+	if err := waitForOperation(ctx, ref, ""); err != nil && !isOperationFailed(err) {
 		return err
 	}
 	_, _, err = target.client.DeprovisionAndWait(ctx, ref.deprovisionOptions(), waitOptions())
+	return err
+}
+
+// waitForOperation waits until the instance's operation ends; an empty operation means the
+// latest one.
+func waitForOperation(ctx context.Context, ref instanceRef, operation string) error {
+	wait := target.client.NewWaitForLastOperationOptions(ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID)
+	if operation != "" {
+		wait.SetOperation(operation)
+	}
+	wait.WaitOptions = *waitOptions()
+	_, _, err := target.client.WaitForLastOperation(ctx, wait)
 	return err
 }
 
@@ -125,12 +134,4 @@ func requireBrokerError(t *testing.T, err error, status int) *openservicebrokerv
 	require.ErrorAs(t, err, &brokerErr)
 	require.Equal(t, status, brokerErr.StatusCode, "status of %v", err)
 	return brokerErr
-}
-
-// statusOf is the HTTP status of a response, 0 without one.
-func statusOf(response *core.DetailedResponse) int {
-	if response == nil {
-		return 0
-	}
-	return response.StatusCode
 }

@@ -159,13 +159,7 @@ func TestConcurrentDeprovisionDuringProvisionGivesConcurrencyError(t *testing.T)
 	assert.True(t, openservicebrokerv1.IsRetryLater(err))
 	requireBrokerError(t, err, http.StatusUnprocessableEntity)
 
-	wait := target.client.NewWaitForLastOperationOptions(ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID)
-	if provision.Operation != nil {
-		wait.SetOperation(*provision.Operation)
-	}
-	wait.WaitOptions = *waitOptions()
-	_, _, err = target.client.WaitForLastOperation(ctx, wait)
-	require.NoError(t, err, "the provisioning ends")
+	require.NoError(t, waitForOperation(ctx, ref, core.StringNilMapper(provision.Operation)), "the provisioning ends")
 	_, _, err = target.client.DeprovisionAndWait(ctx, ref.deprovisionOptions(), waitOptions())
 	require.NoError(t, err, "retried later, the deprovision succeeds")
 }

@@ -1,5 +1,7 @@
 //go:build integration
 
+//lint:file-ignore SA1019 the document's snippets call the deprecated GUID setters, and must run as written
+
 package integration
 
 import (
@@ -88,7 +90,7 @@ func TestSeedSnippets(t *testing.T) {
 			fmt.Println(string(b))
 			_ = response
 		}, after: func(t *testing.T, _ string) {
-			waitForOperation(t, ref, operation)
+			waitBeforeNextSnippet(t, ref, operation)
 		}},
 		{name: "UpdateServiceInstance", body: func() {
 			contextOpt := &openservicebrokerv1.Context{AccountID: &accountId, Crn: &instanceId, Platform: core.StringPtr("ibmcloud")}
@@ -110,7 +112,7 @@ func TestSeedSnippets(t *testing.T) {
 			fmt.Println(string(b))
 			_ = response
 		}, after: func(t *testing.T, printed string) {
-			waitForOperation(t, ref, printedOperation(t, printed))
+			waitBeforeNextSnippet(t, ref, printedOperation(t, printed))
 		}},
 		{name: "GetServiceInstanceState", body: func() {
 			options := openServiceBrokerService.NewGetServiceInstanceStateOptions(instanceId)
@@ -248,16 +250,13 @@ func printedOperation(t *testing.T, printed string) string {
 	return answer.Operation
 }
 
-// waitForOperation waits for an asynchronous operation before the next snippet builds on it.
-func waitForOperation(t *testing.T, ref instanceRef, operation string) {
+// waitBeforeNextSnippet waits for an asynchronous operation that the next snippet builds on.
+func waitBeforeNextSnippet(t *testing.T, ref instanceRef, operation string) {
 	t.Helper()
 	if operation == "" {
-		return
+		return // the broker completed synchronously
 	}
-	wait := target.client.NewWaitForLastOperationOptions(ref.id).SetOperation(operation).SetServiceID(ref.serviceID).SetPlanID(ref.planID)
-	wait.WaitOptions = *waitOptions()
-	_, _, err := target.client.WaitForLastOperation(testContext(t), wait)
-	require.NoError(t, err, "waiting for operation %q", operation)
+	require.NoError(t, waitForOperation(testContext(t), ref, operation), "waiting for operation %q", operation)
 }
 
 func instanceIDs(instances []brokertest.Instance) []string {

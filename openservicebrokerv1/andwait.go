@@ -329,7 +329,7 @@ func (openServiceBroker *OpenServiceBrokerV1) mitigateOrphan(ctx context.Context
 		}
 		err := remove(ctx)
 		if err == nil {
-			mitigation.Completed = true
+			mitigation.Completed, mitigation.MitigationErr = true, nil
 			return mitigation
 		}
 		mitigation.MitigationErr = err

@@ -364,7 +364,7 @@ func TestOrphanMitigationOfAProvision(t *testing.T) {
 		{name: "asynchronous deprovision ending in 410", provision: canned{status: 503}, deletions: []canned{{status: 202, body: `{"operation":"del-1"}`}},
 			polls: []canned{inProgress(), {status: 410, body: `{}`}}, wantDeletes: 1, wantCompleted: true, wantStatus: 503},
 		{name: "deprovision retried after transient failures", provision: canned{status: 502},
-			deletions: []canned{{status: 503}, {status: 422, body: `{"error":"ConcurrencyError"}`}, {status: 410, body: `{}`}},
+			deletions:   []canned{{status: 503}, {status: 422, body: `{"error":"ConcurrencyError"}`}, {status: 410, body: `{}`}},
 			wantDeletes: 3, wantCompleted: true, wantStatus: 502},
 		{name: "deprovision keeps failing", provision: canned{status: 500}, deletions: []canned{{status: 500, body: `{"description":"still broken"}`}},
 			wantDeletes: orphanMitigationAttempts, wantCompleted: false, wantStatus: 500},
@@ -390,7 +390,7 @@ func TestOrphanMitigationOfAProvision(t *testing.T) {
 
 			var mitigation *OrphanMitigationError
 			require.ErrorAs(t, err, &mitigation)
-			assert.Equal(t, tt.wantCompleted, mitigation.Completed)
+			assert.Equal(t, tt.wantCompleted, mitigation.Completed, "%v", err)
 			assert.Equal(t, tt.wantCompleted, mitigation.MitigationErr == nil)
 			assert.Equal(t, waitInstanceID, mitigation.InstanceID)
 			require.Error(t, mitigation.Cause)

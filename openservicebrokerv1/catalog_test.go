@@ -1,6 +1,8 @@
 package openservicebrokerv1
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -9,8 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// mockFullCatalog is a catalog that uses every field OSB 2.17 defines for services and plans.
-const mockFullCatalog = `{
+// Free-form parts of mockFullCatalog, which the client keeps as the broker encoded them.
+const (
+	mockServiceMetadata   = `{"displayName":"Test Node Resource Service Broker Display Name","longDescription":"Long description","providerDisplayName":"Some Company"}`
+	mockPlanMetadata      = `{"bullets":["Test bullet 1","Test bullet 2"],"displayName":"Lite"}`
+	mockCreateSchema      = `{"$schema":"http://json-schema.org/draft-04/schema#","type":"object","properties":{"location":{"type":"string"}}}`
+	mockUpdateSchema      = `{"type":"object","properties":{"nodes":{"type":"integer"}}}`
+	mockBindingSchema     = `{"type":"object","properties":{"role":{"type":"string"}}}`
+	mockFullCatalogFormat = `{
   "services": [{
     "name": "testnoderesourceservicebrokername",
     "id": "service-guid-here",
@@ -21,7 +29,7 @@ const mockFullCatalog = `{
     "instances_retrievable": true,
     "bindings_retrievable": true,
     "allow_context_updates": true,
-    "metadata": {"displayName": "Test Node Resource Service Broker Display Name", "longDescription": "Long description", "providerDisplayName": "Some Company"},
+    "metadata": %s,
     "dashboard_client": {"id": "dashboard-client", "secret": "dashboard-secret", "redirect_uri": "https://dashboard.example.com/sso"},
     "plan_updateable": true,
     "binding_rotatable": true,
@@ -29,25 +37,25 @@ const mockFullCatalog = `{
       "id": "plan-guid-here",
       "name": "lite",
       "description": "Test Node Resource Service Broker Plan Description",
-      "metadata": {"bullets": ["Test bullet 1", "Test bullet 2"], "displayName": "Lite"},
+      "metadata": %s,
       "free": true,
       "bindable": false,
       "binding_rotatable": false,
       "plan_updateable": false,
       "schemas": {
-        "service_instance": {
-          "create": {"parameters": {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object", "properties": {"location": {"type": "string"}}}},
-          "update": {"parameters": {"type": "object", "properties": {"nodes": {"type": "integer"}}}}
-        },
-        "service_binding": {
-          "create": {"parameters": {"type": "object", "properties": {"role": {"type": "string"}}}}
-        }
+        "service_instance": {"create": {"parameters": %s}, "update": {"parameters": %s}},
+        "service_binding": {"create": {"parameters": %s}}
       },
       "maximum_polling_duration": 3600,
       "maintenance_info": {"version": "2.1.1+abcdef", "description": "OS image update"}
     }]
   }]
 }`
+)
+
+// mockFullCatalog is a catalog that uses every field OSB 2.17 defines for services and plans.
+var mockFullCatalog = fmt.Sprintf(mockFullCatalogFormat,
+	mockServiceMetadata, mockPlanMetadata, mockCreateSchema, mockUpdateSchema, mockBindingSchema)
 
 func TestListCatalog_DecodesEveryField(t *testing.T) {
 	client, broker := newMockClient(t)
@@ -69,11 +77,7 @@ func TestListCatalog_DecodesEveryField(t *testing.T) {
 		InstancesRetrievable: core.BoolPtr(true),
 		BindingsRetrievable:  core.BoolPtr(true),
 		AllowContextUpdates:  core.BoolPtr(true),
-		Metadata: map[string]any{
-			"displayName":         "Test Node Resource Service Broker Display Name",
-			"longDescription":     "Long description",
-			"providerDisplayName": "Some Company",
-		},
+		Metadata:             json.RawMessage(mockServiceMetadata),
 		DashboardClient: &DashboardClient{
 			ID:          core.StringPtr("dashboard-client"),
 			Secret:      core.StringPtr("dashboard-secret"),
@@ -85,29 +89,17 @@ func TestListCatalog_DecodesEveryField(t *testing.T) {
 			ID:               core.StringPtr("plan-guid-here"),
 			Name:             core.StringPtr("lite"),
 			Description:      core.StringPtr("Test Node Resource Service Broker Plan Description"),
-			Metadata:         map[string]any{"bullets": []any{"Test bullet 1", "Test bullet 2"}, "displayName": "Lite"},
+			Metadata:         json.RawMessage(mockPlanMetadata),
 			Free:             core.BoolPtr(true),
 			Bindable:         core.BoolPtr(false),
 			BindingRotatable: core.BoolPtr(false),
 			PlanUpdateable:   core.BoolPtr(false),
 			Schemas: &Schemas{
 				ServiceInstance: &ServiceInstanceSchema{
-					Create: &SchemaParameters{Parameters: map[string]any{
-						"$schema":    "http://json-schema.org/draft-04/schema#",
-						"type":       "object",
-						"properties": map[string]any{"location": map[string]any{"type": "string"}},
-					}},
-					Update: &SchemaParameters{Parameters: map[string]any{
-						"type":       "object",
-						"properties": map[string]any{"nodes": map[string]any{"type": "integer"}},
-					}},
+					Create: &SchemaParameters{Parameters: json.RawMessage(mockCreateSchema)},
+					Update: &SchemaParameters{Parameters: json.RawMessage(mockUpdateSchema)},
 				},
-				ServiceBinding: &ServiceBindingSchema{
-					Create: &SchemaParameters{Parameters: map[string]any{
-						"type":       "object",
-						"properties": map[string]any{"role": map[string]any{"type": "string"}},
-					}},
-				},
+				ServiceBinding: &ServiceBindingSchema{Create: &SchemaParameters{Parameters: json.RawMessage(mockBindingSchema)}},
 			},
 			MaximumPollingDuration: core.Int64Ptr(3600),
 			MaintenanceInfo:        &MaintenanceInfo{Version: core.StringPtr("2.1.1+abcdef"), Description: core.StringPtr("OS image update")},

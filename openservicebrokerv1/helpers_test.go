@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -121,7 +120,9 @@ func mockJSONAnswer(status int, body string, header http.Header) httpmock.Respon
 	return func(*http.Request) (*http.Response, error) {
 		response := httpmock.NewStringResponse(status, body)
 		for name, values := range header {
-			response.Header[name] = values
+			for _, value := range values {
+				response.Header.Add(name, value)
+			}
 		}
 		response.Header.Set("Content-Type", "application/json")
 		return response, nil
@@ -205,28 +206,6 @@ func mockAssertDecodedEverything(t *testing.T, answer string, result any) {
 	encoded, err := json.Marshal(result)
 	require.NoError(t, err)
 	assert.JSONEq(t, answer, string(encoded))
-}
-
-// mockCaptureStdout returns what run prints to standard output.
-func mockCaptureStdout(t *testing.T, run func()) string {
-	t.Helper()
-	reader, writer, err := os.Pipe()
-	require.NoError(t, err)
-	printed := make(chan string, 1)
-	go func() {
-		text, _ := io.ReadAll(reader)
-		printed <- string(text)
-	}()
-	stdout := os.Stdout
-	os.Stdout = writer
-	func() {
-		defer func() {
-			os.Stdout = stdout
-			_ = writer.Close()
-		}()
-		run()
-	}()
-	return <-printed
 }
 
 // mockFullContext returns a context with every typed field and one property that the schema

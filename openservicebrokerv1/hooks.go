@@ -153,6 +153,7 @@ func (openServiceBroker *OpenServiceBrokerV1) send(ctx context.Context, op *oper
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot build the request: %w", op.Name, err)
 	}
+	request.Header = canonicalHeader(request.Header)
 	if err := ctx.Err(); err != nil {
 		return nil, requestNotSent(fmt.Errorf("%s: not sent (request identity %s): %w", op.Name, identity, err))
 	}
@@ -208,10 +209,11 @@ func decodeBody(response *core.DetailedResponse, body io.ReadCloser, result any)
 // the operation defines as success (410 Gone on a deletion), typed broker errors for other
 // answers, and wrapped transport errors.
 func interpretFailure(op *operation, identity string, response *core.DetailedResponse, err error, result any) (*core.DetailedResponse, error) {
+	// An answer from a token service (IAM) comes back as a response too: it is not the broker's.
+	if isAuthenticationFailure(err) {
+		return response, fmt.Errorf("%s: cannot authenticate the request: %w", op.Name, err)
+	}
 	if response == nil || response.StatusCode == 0 {
-		if isAuthenticationFailure(err) {
-			return response, fmt.Errorf("%s: cannot authenticate the request: %w", op.Name, err)
-		}
 		return response, fmt.Errorf("%s: no answer from the broker (request identity %s): %w", op.Name, identity, err)
 	}
 	if slices.Contains(op.SuccessStatuses, response.StatusCode) {
@@ -234,6 +236,18 @@ func decodeSuccessBody(response *core.DetailedResponse, result any) {
 		return
 	}
 	response.Result = reflect.ValueOf(result).Elem().Interface()
+}
+
+// canonicalHeader returns header with canonical names. go-sdk-core's request builder keeps names
+// as spelled ("X-Broker-API-Version"), while its default headers and net/http use canonical ones
+// ("X-Broker-Api-Version"): left mixed, a default header would go out next to the operation's own.
+func canonicalHeader(header http.Header) http.Header {
+	canonical := make(http.Header, len(header))
+	for name, values := range header {
+		key := http.CanonicalHeaderKey(name)
+		canonical[key] = append(canonical[key], values...)
+	}
+	return canonical
 }
 
 // headerValue looks a header up whatever the case of its name, since go-sdk-core's request

@@ -261,7 +261,8 @@ func TestContext_SendsPropertiesTheSchemaDoesNotDeclare(t *testing.T) {
 	client, broker := newMockClient(t)
 	broker.reply(http.StatusCreated, `{}`)
 	platformContext := &Context{Platform: core.StringPtr("acme-cloud")}
-	platformContext.SetProperty("tenant", "t-42")
+	platformContext.SetProperties(map[string]any{"replaced": true})
+	platformContext.SetProperties(map[string]any{"tenant": "t-42"})
 	platformContext.SetProperty("labels", map[string]string{"env": "prod"})
 	options := client.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID)
 
@@ -288,4 +289,12 @@ func TestContext_KeepsPropertiesTheSchemaDoesNotDeclare(t *testing.T) {
 	assert.Equal(t, map[string]any{"region": region}, decoded.GetProperties())
 	assert.Nil(t, decoded.GetProperty("platform"), "declared properties live in their fields")
 	mockAssertDecodedEverything(t, mockFullContextJSON, decoded)
+}
+
+func TestContext_RejectsMalformedJSON(t *testing.T) {
+	for _, malformed := range []string{`{"platform": 1}`, `[]`, `{"platform": "ibmcloud",}`} {
+		var decoded Context
+
+		assert.Error(t, json.Unmarshal([]byte(malformed), &decoded), malformed)
+	}
 }

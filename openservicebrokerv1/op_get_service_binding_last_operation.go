@@ -83,7 +83,7 @@ type GetServiceBindingLastOperationOptions struct {
 	ServiceID *string `json:"service_id,omitempty"`
 
 	// The ID of the plan of the instance, as in the broker's catalog. Optional. While polling an
-	// update, send the ID of the plan the update asked for.
+	// update that changes the plan, send the ID of the plan from before the update.
 	PlanID *string `json:"plan_id,omitempty"`
 
 	// The operation value the broker returned with its 202 Accepted response, sent back unchanged so

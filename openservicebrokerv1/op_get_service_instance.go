@@ -74,7 +74,7 @@ type GetServiceInstanceOptions struct {
 	ServiceID *string `json:"service_id,omitempty"`
 
 	// The ID of the plan of the instance, as in the broker's catalog. Optional. While polling an
-	// update, send the ID of the plan the update asked for.
+	// update that changes the plan, send the ID of the plan from before the update.
 	PlanID *string `json:"plan_id,omitempty"`
 
 	// An identifier of this request, such as a GUID, that the broker can log and echo in its response

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/google/uuid"
@@ -366,7 +369,7 @@ func assertParameterError(t *testing.T, err error, operation, parameter string) 
 	assert.Contains(t, err.Error(), parameter)
 }
 
-func TestOperations_StopWhenTheContextIsCancelled(t *testing.T) {
+func TestOperations_StopWhenTheContextIsCancelledInFlight(t *testing.T) {
 	for _, op := range mockOperations {
 		t.Run(op.name, func(t *testing.T) {
 			client, broker := newMockClient(t)
@@ -381,6 +384,24 @@ func TestOperations_StopWhenTheContextIsCancelled(t *testing.T) {
 			assert.Nil(t, response)
 			assert.Nil(t, result)
 			assert.Equal(t, 1, broker.calls(), "a cancelled request is not retried")
+		})
+	}
+}
+
+func TestOperations_DoNotSendWithAContextAlreadyCancelled(t *testing.T) {
+	for _, op := range mockOperations {
+		t.Run(op.name, func(t *testing.T) {
+			client, broker := newMockClient(t)
+			broker.reply(op.statuses[0], `{}`)
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+
+			result, response, err := op.call(ctx, client, op.options(client))
+
+			assert.ErrorIs(t, err, context.Canceled)
+			assert.Nil(t, response)
+			assert.Nil(t, result)
+			assert.Zero(t, broker.calls())
 		})
 	}
 }
@@ -435,16 +456,21 @@ func TestDeletions_TreatGoneAsSuccess(t *testing.T) {
 		if op.method != http.MethodDelete {
 			continue
 		}
-		t.Run(op.name, func(t *testing.T) {
-			client, broker := newMockClient(t)
-			broker.reply(http.StatusGone, `{}`)
+		for answer, decoded := range map[string]bool{`{}`: true, ``: false, `Gone`: false} {
+			t.Run(fmt.Sprintf("%s/%q", op.name, answer), func(t *testing.T) {
+				client, broker := newMockClient(t)
+				broker.reply(http.StatusGone, answer)
 
-			result, response, err := op.call(context.Background(), client, op.options(client))
+				result, response, err := op.call(context.Background(), client, op.options(client))
 
-			require.NoError(t, err)
-			assert.Equal(t, http.StatusGone, response.StatusCode)
-			assert.IsType(t, op.result, result)
-		})
+				require.NoError(t, err)
+				assert.Equal(t, http.StatusGone, response.StatusCode)
+				if decoded {
+					assert.IsType(t, op.result, result)
+					assert.NotNil(t, result)
+				}
+			})
+		}
 	}
 }
 
@@ -465,6 +491,13 @@ var mockParametersOperations = map[string]func(c *OpenServiceBrokerV1, parameter
 		_, response, err := c.ReplaceServiceBinding(options.SetParameters(parameters))
 		return response, err
 	},
+}
+
+// mockEncodedParameters is a value that encodes itself as the JSON it holds.
+type mockEncodedParameters string
+
+func (p mockEncodedParameters) MarshalJSON() ([]byte, error) {
+	return []byte(p), nil
 }
 
 // mockClusterParameters is a struct a caller may pass as parameters.
@@ -489,6 +522,7 @@ func TestSetParameters_SendsEveryJSONObject(t *testing.T) {
 		{"pointer to struct", &mockClusterParameters{Location: "eu-de", Nodes: 1}, `{"location":"eu-de","nodes":1}`},
 		{"raw JSON", json.RawMessage(`{"location": "jp-tok", "ha": true}`), `{"location":"jp-tok","ha":true}`},
 		{"empty object", map[string]any{}, `{}`},
+		{"value with its own MarshalJSON", mockEncodedParameters(`{"tier": "gold"}`), `{"tier":"gold"}`},
 	}
 	for name, send := range mockParametersOperations {
 		for _, tc := range cases {
@@ -511,7 +545,7 @@ func TestSetParameters_SendsEveryJSONObject(t *testing.T) {
 
 func TestSetParameters_LeavesOutNilParameters(t *testing.T) {
 	for name, send := range mockParametersOperations {
-		for _, parameters := range []any{nil, map[string]any(nil), json.RawMessage(nil)} {
+		for _, parameters := range []any{nil, map[string]any(nil), (*mockClusterParameters)(nil), json.RawMessage(`null`)} {
 			t.Run(fmt.Sprintf("%s/%T", name, parameters), func(t *testing.T) {
 				client, broker := newMockClient(t)
 				broker.reply(http.StatusOK, `{}`)
@@ -535,7 +569,10 @@ func TestSetParameters_RejectsWhatIsNotAJSONObjectBeforeSending(t *testing.T) {
 		{"number", 42},
 		{"raw JSON array", json.RawMessage(`[1]`)},
 		{"raw JSON string", json.RawMessage(`"text"`)},
-		{"unencodable", map[string]any{"callback": func() {}}},
+		{"invalid raw JSON", json.RawMessage(`{"open":`)},
+		{"MarshalJSON to an array", mockEncodedParameters(`[1]`)},
+		{"MarshalJSON to a string", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)},
+		{"MarshalJSON failing", mockEncodedParameters(`{"open":`)},
 	}
 	for name, send := range mockParametersOperations {
 		for _, tc := range cases {
@@ -549,5 +586,119 @@ func TestSetParameters_RejectsWhatIsNotAJSONObjectBeforeSending(t *testing.T) {
 				assert.Zero(t, broker.calls())
 			})
 		}
+	}
+}
+
+func TestSetParameters_RejectsWhatCannotBeEncodedBeforeSending(t *testing.T) {
+	for name, send := range mockParametersOperations {
+		t.Run(name, func(t *testing.T) {
+			client, broker := newMockClient(t)
+
+			response, err := send(client, map[string]any{"callback": func() {}})
+
+			var parameterErr *ParameterError
+			require.ErrorAs(t, err, &parameterErr)
+			assert.Equal(t, name, parameterErr.Operation)
+			assert.Contains(t, err.Error(), "cannot be encoded as JSON")
+			assert.ErrorContains(t, errors.Unwrap(err), "unsupported type", "the encoding error is kept")
+			assert.Nil(t, response)
+			assert.Zero(t, broker.calls())
+		})
+	}
+}
+
+func TestOperations_ReportAnAnswerThatIsNotJSON(t *testing.T) {
+	for _, op := range mockOperations {
+		t.Run(op.name, func(t *testing.T) {
+			client, broker := newMockClient(t)
+			broker.reply(op.statuses[0], `<html>maintenance</html>`)
+
+			_, response, err := op.call(context.Background(), client, op.options(client))
+
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "not the expected JSON")
+			require.NotNil(t, response)
+			assert.Equal(t, op.statuses[0], response.StatusCode)
+			assert.Equal(t, []byte(`<html>maintenance</html>`), response.RawResult)
+		})
+	}
+}
+
+func TestOperations_AcceptAnEmptyAnswer(t *testing.T) {
+	for _, op := range mockOperations {
+		t.Run(op.name, func(t *testing.T) {
+			client, broker := newMockClient(t)
+			broker.reply(op.statuses[0], ``)
+
+			result, response, err := op.call(context.Background(), client, op.options(client))
+
+			require.NoError(t, err)
+			assert.Equal(t, op.statuses[0], response.StatusCode)
+			assert.Nil(t, result)
+		})
+	}
+}
+
+func TestOperations_RequireAServiceURL(t *testing.T) {
+	for _, op := range mockOperations {
+		t.Run(op.name, func(t *testing.T) {
+			client, broker := newMockClient(t)
+			require.NoError(t, client.SetServiceURL(""))
+
+			_, response, err := op.call(context.Background(), client, op.options(client))
+
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "service URL")
+			assert.Nil(t, response)
+			assert.Zero(t, broker.calls())
+		})
+	}
+}
+
+func TestOptions_SettersSetTheirFieldAndChain(t *testing.T) {
+	client, _ := newMockClient(t)
+	for _, op := range mockOperations {
+		options := reflect.ValueOf(op.options(client))
+		for i := range options.NumMethod() {
+			method := options.Type().Method(i)
+			if !strings.HasPrefix(method.Name, "Set") {
+				continue
+			}
+			t.Run(op.name+"/"+method.Name, func(t *testing.T) {
+				argument := mockSampleArgument(method.Type.In(1))
+
+				returned := options.Method(i).Call([]reflect.Value{argument})[0]
+
+				assert.Equal(t, options.Pointer(), returned.Pointer(), "the setter returns its options")
+				field := options.Elem().FieldByNameFunc(func(name string) bool {
+					return strings.EqualFold(name, strings.TrimPrefix(method.Name, "Set"))
+				})
+				require.True(t, field.IsValid(), "a field for %s", method.Name)
+				if field.Kind() == reflect.Pointer && argument.Kind() != reflect.Pointer {
+					field = field.Elem()
+				}
+				assert.Equal(t, argument.Interface(), field.Interface())
+			})
+		}
+	}
+}
+
+// mockSampleArgument returns a value of kind, different from its zero value, for a setter.
+func mockSampleArgument(kind reflect.Type) reflect.Value {
+	switch kind.Kind() {
+	case reflect.String:
+		return reflect.ValueOf("sample").Convert(kind)
+	case reflect.Bool:
+		return reflect.ValueOf(true)
+	case reflect.Int64:
+		return reflect.ValueOf(int64(42))
+	case reflect.Map:
+		sample := reflect.MakeMap(kind)
+		sample.SetMapIndex(reflect.ValueOf("X-Sample").Convert(kind.Key()), reflect.Zero(kind.Elem()))
+		return sample
+	case reflect.Interface:
+		return reflect.ValueOf(map[string]any{"sample": true})
+	default:
+		return reflect.New(kind.Elem())
 	}
 }

@@ -98,7 +98,7 @@ func TestNeedsOrphanMitigationWithoutAnswer(t *testing.T) {
 		return nil, core.ValidateNotNil(nil, "provisionServiceInstanceOptions cannot be nil")
 	}
 	authenticationRejected := func() (*core.DetailedResponse, error) {
-		tokenServer := httptest.NewServer(answer(500, jsonType, `{"errorMessage":"IAM is down"}`))
+		tokenServer := httptest.NewServer(answer(400, jsonType, `{"errorMessage":"API key not valid"}`))
 		t.Cleanup(tokenServer.Close)
 		broker := httptest.NewServer(answer(201, jsonType, `{}`))
 		t.Cleanup(broker.Close)

@@ -41,8 +41,7 @@ type brokerCall func(ctx context.Context, client *osb.OpenServiceBrokerV1) (*cor
 func provision(planID string) brokerCall {
 	return func(ctx context.Context, client *osb.OpenServiceBrokerV1) (*core.DetailedResponse, error) {
 		options := client.NewReplaceServiceInstanceOptions(instanceID).
-			SetServiceID(brokertest.DefaultServiceID).SetPlanID(planID).
-			SetOrganizationGUID("org-1").SetSpaceGUID("space-1").SetAcceptsIncomplete(true)
+			SetServiceID(brokertest.DefaultServiceID).SetPlanID(planID).SetAcceptsIncomplete(true)
 		_, response, err := client.ReplaceServiceInstanceWithContext(ctx, options)
 		return response, err
 	}
@@ -73,7 +72,7 @@ func bind(ctx context.Context, client *osb.OpenServiceBrokerV1) (*core.DetailedR
 
 func bindOptions(client *osb.OpenServiceBrokerV1) *osb.ReplaceServiceBindingOptions {
 	return client.NewReplaceServiceBindingOptions(bindingID, instanceID).
-		SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID).SetAppGuid("app-1")
+		SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID)
 }
 
 func unbind(ctx context.Context, client *osb.OpenServiceBrokerV1) (*core.DetailedResponse, error) {

@@ -160,8 +160,33 @@ func installRetryPolicy(client *http.Client, minWait time.Duration) {
 	}
 	roundTripper.Client.CheckRetry = checkRetry
 	roundTripper.Client.Backoff = retryBackoff
-	roundTripper.Client.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	roundTripper.Client.PrepareRetry = stopAtDeadline
+	roundTripper.Client.ErrorHandler = passThroughErrorHandler
 	if minWait > 0 {
 		roundTripper.Client.RetryWaitMin = minWait
 	}
+}
+
+// stopAtDeadline ends the retries once the request's context is done or has reached its deadline.
+// A wait that retryBackoff cut at the deadline ends as the deadline passes, often before the
+// context has noticed; an attempt sent then would reach the broker only to be cancelled.
+func stopAtDeadline(req *http.Request) error {
+	ctx := req.Context()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// passThroughErrorHandler hands the last attempt's outcome to core unchanged, except that a
+// response is dropped when an error comes with it (when stopAtDeadline ended the retries): net/http
+// would drop it anyway, with a line on the standard logger.
+func passThroughErrorHandler(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
 }

@@ -54,7 +54,9 @@ func hijackAndClose(w http.ResponseWriter, r *http.Request) {
 }
 
 // waitForClientToLeave is a handler that never answers: it returns when the client gives up.
+// It reads the body first, since only then does the server notice a closed connection.
 func waitForClientToLeave(_ http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
 	<-r.Context().Done()
 }
 

@@ -42,7 +42,9 @@ type PollEvent struct {
 	Err error
 }
 
-// WaitOptions tune how a waiter polls. The zero value (or nil) selects the defaults.
+// WaitOptions tune how a waiter polls. The zero value (or nil) selects the defaults. Waits only
+// read their WaitOptions, so one value may serve many concurrent waits (OnPoll is then called
+// concurrently).
 type WaitOptions struct {
 	// MinDelay is the first wait between polls when the broker sends no Retry-After, and the
 	// shortest wait in any case; DefaultPollMinDelay when zero.
@@ -525,6 +527,7 @@ func (e *OperationFailedError) Error() string {
 	return b.String()
 }
 
+// describeResource names an instance or a binding in messages, quoted and bounded.
 func describeResource(instanceID, bindingID string) string {
 	instance := "service instance " + strconv.Quote(printablePrefix([]byte(instanceID), maxMessageText))
 	if bindingID == "" {
@@ -587,6 +590,7 @@ func waitUntilDone[T any](ctx context.Context, plan *waitPlan, poll pollFunc[T])
 	windowCtx, cancel := context.WithTimeout(ctx, plan.maxWait)
 	defer cancel()
 	var lastFailure error
+	var lastKnown reportedState // the last state the broker reported, for the timeout error
 	for attempt := 1; ; attempt++ {
 		result, state, response, err := poll(windowCtx)
 		if ctx.Err() != nil {
@@ -594,6 +598,9 @@ func waitUntilDone[T any](ctx context.Context, plan *waitPlan, poll pollFunc[T])
 		}
 		verdict, failure := plan.judge(state, response, err)
 		plan.report(attempt, start, state, failure)
+		if state.state != nil {
+			lastKnown = state
+		}
 		switch verdict {
 		case operationSucceeded:
 			return result, response, nil
@@ -605,13 +612,13 @@ func waitUntilDone[T any](ctx context.Context, plan *waitPlan, poll pollFunc[T])
 		lastFailure = failure
 		delay := plan.nextDelay(attempt, response)
 		if windowCtx.Err() != nil || !plan.clock.now().Add(delay).Before(deadline) {
-			return result, response, plan.timedOut(attempt, state, lastFailure)
+			return result, response, plan.timedOut(attempt, lastKnown, lastFailure)
 		}
 		if err := plan.clock.sleep(windowCtx, delay); err != nil {
 			if ctx.Err() != nil {
 				return result, response, plan.cancelled(ctx.Err(), attempt)
 			}
-			return result, response, plan.timedOut(attempt, state, lastFailure)
+			return result, response, plan.timedOut(attempt, lastKnown, lastFailure)
 		}
 	}
 }
@@ -639,6 +646,7 @@ func (plan *waitPlan) judge(state reportedState, response *core.DetailedResponse
 	}
 }
 
+// judgeState reads a valid answer's state; bindings spell their states as instances do.
 func judgeState(state reportedState) (pollVerdict, error) {
 	value, _ := state.text()
 	switch value {
@@ -692,9 +700,9 @@ func (plan *waitPlan) failed(state reportedState, response *core.DetailedRespons
 func (plan *waitPlan) timedOut(polls int, state reportedState, lastFailure error) error {
 	value, _ := state.text()
 	if value == "" {
-		value = "unknown"
+		value = "none reported"
 	}
-	detail := fmt.Sprintf("%s after %d polls (last state %s, maximum wait %s); poll it again later with the same operation, or allow a longer wait",
+	detail := fmt.Sprintf("%s after %d polls (last state: %s, maximum wait %s); poll it again later with the same operation, or allow a longer wait",
 		describeResource(plan.target.instanceID, plan.target.bindingID), polls, value, plan.maxWait)
 	if lastFailure != nil {
 		return fmt.Errorf("%s: %w: %s; the last poll failed: %w", plan.name, ErrWaitTimeout, detail, lastFailure)

@@ -2,6 +2,7 @@ package openservicebrokerv1
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -74,6 +75,8 @@ func (b *scriptedBroker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		closeWithoutAnswer(w)
 		return
 	case answer.hang:
+		// The server notices that the client left only once the request body has been read.
+		_, _ = io.Copy(io.Discard, r.Body)
 		<-r.Context().Done()
 		return
 	case answer.retryAfter != "":
@@ -423,7 +426,7 @@ func TestWaitTimesOut(t *testing.T) {
 		require.ErrorIs(t, err, ErrWaitTimeout)
 		assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}, clock.slept(), "a fourth wait of 4 s would end after 10 s")
 		assert.Len(t, broker.seen(http.MethodGet, lastOpPath), 4)
-		assert.Contains(t, err.Error(), `service instance "instance-1" after 4 polls (last state in progress, maximum wait 10s)`)
+		assert.Contains(t, err.Error(), `service instance "instance-1" after 4 polls (last state: in progress, maximum wait 10s)`)
 	})
 	t.Run("at once when Retry-After points past the maximum wait", func(t *testing.T) {
 		broker, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {{status: 200, body: `{"state":"in progress"}`, retryAfter: "120"}}})
@@ -446,8 +449,8 @@ func TestWaitTimesOut(t *testing.T) {
 		require.ErrorIs(t, err, ErrWaitTimeout)
 		assert.Equal(t, []time.Duration{time.Second, 2 * time.Second}, clock.slept())
 	})
-	t.Run("wraps the last transient failure", func(t *testing.T) {
-		_, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {{status: 503, body: `{"description":"maintenance"}`}}})
+	t.Run("names the last state and wraps the last transient failure", func(t *testing.T) {
+		_, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {inProgress(), {status: 503, body: `{"description":"maintenance"}`}}})
 		client := newWaitTestClient(t, server.URL)
 
 		_, _, err := client.WaitForLastOperation(context.Background(), instanceWait(client, newFakeClock()).SetMaxWait(time.Minute))
@@ -456,6 +459,8 @@ func TestWaitTimesOut(t *testing.T) {
 		var brokerErr *BrokerError
 		require.ErrorAs(t, err, &brokerErr)
 		assert.Equal(t, 503, brokerErr.StatusCode)
+		assert.Contains(t, err.Error(), "(last state: in progress, maximum wait 1m0s)")
+		assert.Contains(t, err.Error(), "the last poll failed: GetLastOperation: broker answered 503 Service Unavailable: maintenance")
 	})
 	t.Run("in real time", func(t *testing.T) {
 		_, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {inProgress()}})

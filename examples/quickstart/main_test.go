@@ -200,3 +200,38 @@ func TestParseConfig(t *testing.T) {
 	_, err := parseConfig([]string{"run"}, func(string) string { return "" }, io.Discard)
 	assert.ErrorContains(t, err, "unexpected arguments")
 }
+
+func TestRunCleansUpAfterAFailedAsynchronousProvision(t *testing.T) {
+	srv := brokertest.NewServer(brokertest.WithFailingOperations(brokertest.OperationProvision), brokertest.WithAsyncPolls(0))
+	defer srv.Close()
+	cfg := useExternalBroker(t, srv.URL, srv.Username, srv.Password)
+	cfg.planID = brokertest.DefaultAsyncPlanID
+
+	var out bytes.Buffer
+	err := run(context.Background(), &out, cfg)
+	var failed *openservicebrokerv1.OperationFailedError
+	require.ErrorAs(t, err, &failed)
+	assert.Contains(t, err.Error(), `step "provision"`)
+	assert.Contains(t, out.String(), "cleaning up instance")
+	assert.Empty(t, srv.Instances(), "the broker kept the failed instance until the clean-up deprovisioned it")
+}
+
+func TestMayExist(t *testing.T) {
+	tests := map[string]struct {
+		err  error
+		want bool
+	}{
+		"success":           {nil, true},
+		"rejected":          {&openservicebrokerv1.BrokerError{StatusCode: 409}, false},
+		"broker failure":    {&openservicebrokerv1.BrokerError{StatusCode: 503}, true},
+		"failed operation":  {&openservicebrokerv1.OperationFailedError{}, true},
+		"mitigated":         {&openservicebrokerv1.OrphanMitigationError{Completed: true}, false},
+		"mitigation failed": {&openservicebrokerv1.OrphanMitigationError{}, true},
+		"no answer":         {context.DeadlineExceeded, true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, tc.want, mayExist(tc.err))
+		})
+	}
+}

@@ -127,7 +127,7 @@ func (l *lifecycle) provision(ctx context.Context) error {
 		options.SetParameters(parameters)
 	}
 	result, response, err := l.client.ProvisionAndWait(ctx, options, l.waitOptions())
-	l.provisioned = response != nil && err == nil
+	l.provisioned = mayExist(err)
 	if err != nil {
 		return err
 	}
@@ -194,7 +194,7 @@ func (l *lifecycle) bind(ctx context.Context) error {
 	l.steps.detail("binding %s", l.bindingID)
 	options := l.client.NewReplaceServiceBindingOptions(l.bindingID, l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID)
 	binding, response, err := l.client.BindAndWait(ctx, options, l.waitOptions())
-	l.bound = response != nil && err == nil
+	l.bound = mayExist(err)
 	if err != nil {
 		return err
 	}
@@ -251,6 +251,20 @@ func (l *lifecycle) deprovision(ctx context.Context) error {
 	l.provisioned = false
 	l.steps.detail("%s", describeStatus(response.StatusCode, deletionStatuses))
 	return nil
+}
+
+// mayExist reports whether a provision or bind that returned err may have left its instance or
+// binding on the broker: yes after success, a failed asynchronous operation (the broker keeps
+// what failed) or an unknown outcome; no when the broker rejected the request (4xx) or the
+// SDK's orphan mitigation already deleted it.
+func mayExist(err error) bool {
+	var mitigation *openservicebrokerv1.OrphanMitigationError
+	if errors.As(err, &mitigation) {
+		return !mitigation.Completed
+	}
+	var brokerErr *openservicebrokerv1.BrokerError
+	rejected := errors.As(err, &brokerErr) && brokerErr.StatusCode >= 400 && brokerErr.StatusCode < 500
+	return !rejected
 }
 
 // cleanUp removes what a failed walk left on the broker, so that trying the quickstart never

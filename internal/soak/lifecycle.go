@@ -39,8 +39,7 @@ func newLifecycle(n int, cfg Config, client *osb.OpenServiceBrokerV1, broker *br
 
 // run performs the four steps and, when one fails, cleans up as a platform would.
 func (lc *lifecycle) run(ctx context.Context) outcome {
-	var o outcome
-	o.failedStep, o.err, o.duplicate = lc.steps(ctx)
+	o := lc.steps(ctx)
 	if o.failedStep != "" {
 		o.cleaned = lc.cleanUp(ctx) == nil
 	}
@@ -49,35 +48,34 @@ func (lc *lifecycle) run(ctx context.Context) outcome {
 
 // steps returns the step that failed with its error, and whether the broker's view after the
 // bind showed a duplicate.
-func (lc *lifecycle) steps(ctx context.Context) (failedStep string, err error, duplicate bool) {
+func (lc *lifecycle) steps(ctx context.Context) outcome {
 	lc.instanceMayExist = true
 	if _, _, err := lc.client.ProvisionAndWait(ctx, lc.provisionOptions(), lc.cfg.Wait); err != nil {
-		return stepProvision, err, false
+		return outcome{failedStep: stepProvision, err: err}
 	}
 	lc.bindingMayExist = true
 	binding, _, err := lc.client.BindAndWait(ctx, lc.bindOptions(), lc.cfg.Wait)
 	if err != nil {
-		return stepBind, err, false
+		return outcome{failedStep: stepBind, err: err}
 	}
-	duplicate = !lc.brokerHoldsExactly(binding)
+	duplicate := !lc.brokerHoldsExactly(binding)
 	if err := lc.unbind(ctx); err != nil {
-		return stepUnbind, err, duplicate
+		return outcome{failedStep: stepUnbind, err: err, duplicate: duplicate}
 	}
 	if err := lc.deprovision(ctx); err != nil {
-		return stepDeprovision, err, duplicate
+		return outcome{failedStep: stepDeprovision, err: err, duplicate: duplicate}
 	}
-	return "", nil, duplicate
+	return outcome{duplicate: duplicate}
 }
 
 func (lc *lifecycle) provisionOptions() *osb.ReplaceServiceInstanceOptions {
 	return lc.client.NewReplaceServiceInstanceOptions(lc.instanceID).
-		SetServiceID(lc.cfg.ServiceID).SetPlanID(lc.cfg.PlanID).
-		SetOrganizationGUID("soak-org").SetSpaceGUID("soak-space")
+		SetServiceID(lc.cfg.ServiceID).SetPlanID(lc.cfg.PlanID)
 }
 
 func (lc *lifecycle) bindOptions() *osb.ReplaceServiceBindingOptions {
 	return lc.client.NewReplaceServiceBindingOptions(lc.bindingID, lc.instanceID).
-		SetServiceID(lc.cfg.ServiceID).SetPlanID(lc.cfg.PlanID).SetAppGuid("soak-app")
+		SetServiceID(lc.cfg.ServiceID).SetPlanID(lc.cfg.PlanID)
 }
 
 func (lc *lifecycle) unbind(ctx context.Context) error {

@@ -84,6 +84,8 @@ type Result struct {
 	// Failures counts failed lifecycles by the step that failed and the kind of its error,
 	// e.g. "provision: orphan mitigation completed".
 	Failures map[string]int
+	// Examples holds the first error message seen for each key of Failures.
+	Examples map[string]string
 }
 
 // Orphans is the number of instances and bindings the broker still holds.
@@ -112,7 +114,7 @@ func Run(ctx context.Context, broker *brokertest.Server, client *osb.OpenService
 	}
 	broker.ResetRequests()
 	started := time.Now()
-	tally := &tally{result: Result{Lifecycles: cfg.Lifecycles, Failures: map[string]int{}}}
+	tally := &tally{result: Result{Lifecycles: cfg.Lifecycles, Failures: map[string]int{}, Examples: map[string]string{}}}
 
 	next := make(chan int)
 	var workers sync.WaitGroup
@@ -202,7 +204,11 @@ func (t *tally) add(o outcome) {
 	if kind == kindUntyped {
 		t.result.Untyped++
 	}
-	t.result.Failures[o.failedStep+": "+kind]++
+	reason := o.failedStep + ": " + kind
+	t.result.Failures[reason]++
+	if _, seen := t.result.Examples[reason]; !seen {
+		t.result.Examples[reason] = o.err.Error()
+	}
 }
 
 const kindUntyped = "untyped error"

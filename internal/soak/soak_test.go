@@ -67,6 +67,9 @@ func (r soakRun) run(t *testing.T) Result {
 
 	require.NoError(t, err)
 	t.Logf("%s: %s", r, result)
+	for reason, example := range result.Examples {
+		t.Logf("first %q: %s", reason, example)
+	}
 	assert.Equal(t, r.lifecycles, result.Succeeded+result.FailedAndCleaned+result.FailedNotCleaned, "every lifecycle is accounted for")
 	assert.Zero(t, result.Untyped, "every failure has a typed error")
 	assert.Positive(t, result.Faults)
