@@ -45,6 +45,11 @@ test-int:
 	@test -n "$$OPEN_SERVICE_BROKER_URL" || { echo "set OPEN_SERVICE_BROKER_URL, its credentials (_AUTH_TYPE, _USERNAME/_PASSWORD or _APIKEY) and _SERVICE_ID, _PLAN_ID, _ASYNC_PLAN_ID"; exit 2; }
 	$(GO) test -count=1 -v -tags integration ./integration/...
 
+## soak: the full fault soak (1,000 lifecycles at 20% faults) and the 200-lifecycle figures at 20%
+## and 40% faults with retries on and off; one summary line per run (several minutes)
+soak:
+	$(GO) test -count=1 -v -timeout 60m -run '^TestSoak' ./internal/soak -soak.lifecycles=1000 -soak.figures
+
 ## bench: this SDK against IBM's SDK and plain net/http; regenerates BENCHMARKS.md
 bench:
 	cd benchmarks && $(GO) test $(BENCH_FLAGS) . | tee $(BENCH_OUT)

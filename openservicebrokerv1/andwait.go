@@ -336,11 +336,38 @@ func (openServiceBroker *OpenServiceBrokerV1) mitigateOrphan(ctx context.Context
 		if attempt+1 >= orphanMitigationAttempts || !deletionMayStillSucceed(err) {
 			return mitigation
 		}
-		if sleepErr := settings.clock.sleep(ctx, exponentialStep(settings.minDelay, settings.maxDelay, attempt)); sleepErr != nil {
-			mitigation.MitigationErr = fmt.Errorf("%w; stopped: %w", err, sleepErr)
+		pause := func() error {
+			return settings.clock.sleep(ctx, exponentialStep(settings.minDelay, settings.maxDelay, attempt))
+		}
+		if errors.Is(err, ErrConcurrencyError) {
+			// The broker is still running the operation whose outcome was unknown: let it end
+			// before deleting again, or every attempt meets the same ConcurrencyError.
+			pause = func() error { return openServiceBroker.awaitOperationInFlight(ctx, op, target, wait) }
+		}
+		if pauseErr := pause(); pauseErr != nil {
+			mitigation.MitigationErr = fmt.Errorf("%w; stopped: %w", err, pauseErr)
 			return mitigation
 		}
 	}
+}
+
+// awaitOperationInFlight waits until the operation the broker is running on the target ends,
+// however it ends; it fails only when ctx is done or the wait used up its maximum.
+func (openServiceBroker *OpenServiceBrokerV1) awaitOperationInFlight(ctx context.Context, op string, target operationTarget, wait *WaitOptions) error {
+	var err error
+	if target.bindingID != "" {
+		_, _, err = openServiceBroker.waitForBinding(ctx, op, &WaitForBindingLastOperationOptions{
+			InstanceID: &target.instanceID, BindingID: &target.bindingID, WaitOptions: wait.orDefaults(),
+		})
+	} else {
+		_, _, err = openServiceBroker.waitForInstance(ctx, op, &WaitForLastOperationOptions{
+			InstanceID: &target.instanceID, WaitOptions: wait.orDefaults(),
+		})
+	}
+	if ctx.Err() != nil || errors.Is(err, ErrWaitTimeout) {
+		return err
+	}
+	return nil
 }
 
 // deletionMayStillSucceed reports whether a failed deletion is worth sending again: after no

@@ -90,7 +90,7 @@ func TestReplaceServiceBinding_SendsEveryField(t *testing.T) {
 
 	require.NoError(t, err)
 	request := broker.only()
-	assert.Equal(t, url.Values{"accepts_incomplete": {"true"}}, request.mockQuery(t))
+	assert.Equal(t, url.Values{"accepts_incomplete": {"true"}}, request.query(t))
 	assert.JSONEq(t, `{
 		"context": `+mockFullContextJSON+`,
 		"service_id": "`+mockServiceID+`",
@@ -153,7 +153,7 @@ func TestDeleteServiceBinding_SendsEveryQueryParameter(t *testing.T) {
 	require.NoError(t, err)
 	request := broker.only()
 	assert.Equal(t, url.Values{"service_id": {mockServiceID}, "plan_id": {mockPlanID}, "accepts_incomplete": {"true"}},
-		request.mockQuery(t))
+		request.query(t))
 	assert.Empty(t, request.Body)
 }
 
@@ -177,7 +177,7 @@ func TestGetServiceBinding_SendsQueryAndDecodesEveryField(t *testing.T) {
 	result, response, err := client.GetServiceBinding(options)
 
 	require.NoError(t, err)
-	assert.Equal(t, url.Values{"service_id": {mockServiceID}, "plan_id": {mockPlanID}}, broker.only().mockQuery(t))
+	assert.Equal(t, url.Values{"service_id": {mockServiceID}, "plan_id": {mockPlanID}}, broker.only().query(t))
 	assert.Equal(t, http.StatusOK, response.StatusCode)
 	want := mockBinding(t)
 	want.Parameters = map[string]any{"role": "reader"}
@@ -198,7 +198,7 @@ func TestGetServiceBindingLastOperation_SendsQueryAndDecodesEveryField(t *testin
 
 	require.NoError(t, err)
 	assert.Equal(t, url.Values{"operation": {"bind-42"}, "service_id": {mockServiceID}, "plan_id": {mockPlanID}},
-		broker.only().mockQuery(t))
+		broker.only().query(t))
 	assert.Equal(t, "15", response.Headers.Get("Retry-After"))
 	assert.Equal(t, &BindingLastOperationResp{
 		State:       core.StringPtr(BindingLastOperationRespStateInProgressConst),

@@ -152,8 +152,8 @@ func mockCancelInFlight(cancel context.CancelFunc) httpmock.Responder {
 	}
 }
 
-// mockQuery decodes the query the broker saw.
-func (r mockRequest) mockQuery(t *testing.T) url.Values {
+// query decodes the query the broker saw.
+func (r mockRequest) query(t *testing.T) url.Values {
 	t.Helper()
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	require.NoError(t, err)

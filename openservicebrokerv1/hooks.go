@@ -7,9 +7,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -79,6 +81,9 @@ func authenticatorFromEnvironment(serviceName string) (core.Authenticator, error
 // init applies the defaults a platform needs without asking: API version, a bounded request
 // duration, and retries of transient failures.
 func (openServiceBroker *OpenServiceBrokerV1) init() error {
+	if err := checkServiceURL(openServiceBroker.GetServiceURL()); err != nil {
+		return fmt.Errorf("NewOpenServiceBrokerV1: %w", err)
+	}
 	openServiceBroker.brokerAPIVersion = DefaultBrokerAPIVersion
 	httpClient := openServiceBroker.GetHTTPClient()
 	httpClient.Timeout = DefaultTimeout
@@ -100,6 +105,9 @@ func (openServiceBroker *OpenServiceBrokerV1) configureFromEnvironment(serviceNa
 	}
 	if err := openServiceBroker.Service.ConfigureService(serviceName); err != nil {
 		return err
+	}
+	if err := checkServiceURL(openServiceBroker.GetServiceURL()); err != nil {
+		return fmt.Errorf("%s: %w", common.EnvVarName(serviceName, "URL"), err)
 	}
 	if config.APIVersion != "" {
 		openServiceBroker.brokerAPIVersion = config.APIVersion
@@ -149,6 +157,9 @@ func (openServiceBroker *OpenServiceBrokerV1) send(ctx context.Context, op *oper
 		headerValue(builder.Header, HeaderOriginatingIdentity) == "" {
 		builder.AddHeader(HeaderOriginatingIdentity, openServiceBroker.defaultOriginatingIdentity)
 	}
+	if err := openServiceBroker.checkRequest(op, builder); err != nil {
+		return nil, err
+	}
 	request, err := builder.WithContext(ctx).Build()
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot build the request: %w", op.Name, err)
@@ -174,10 +185,84 @@ func (openServiceBroker *OpenServiceBrokerV1) send(ctx context.Context, op *oper
 	if body != nil {
 		if err := decodeBody(response, body, result); err != nil {
 			return response, fmt.Errorf("%s: broker answered %d with a body that is not the expected JSON (request identity %s): %w",
-				op.Name, response.StatusCode, identity, err)
+				op.Name, response.StatusCode, identity, boundedError{err})
 		}
 	}
 	return response, nil
+}
+
+// checkRequest rejects, before anything is sent, a request that could not reach the broker
+// or would reach another resource than the caller names.
+func (openServiceBroker *OpenServiceBrokerV1) checkRequest(op *operation, builder *core.RequestBuilder) error {
+	if core.IsNil(openServiceBroker.Service.Options.Authenticator) {
+		return fmt.Errorf("%s: the client has no authenticator; set OpenServiceBrokerV1Options.Authenticator "+
+			"(core.NoAuthAuthenticator for a broker without authentication)", op.Name)
+	}
+	if err := checkServiceURL(openServiceBroker.GetServiceURL()); err != nil {
+		return fmt.Errorf("%s: %w", op.Name, err)
+	}
+	// go-sdk-core applies the default headers last, so one there replaces the operation's.
+	for _, header := range []http.Header{builder.Header, openServiceBroker.Service.DefaultHeaders} {
+		if version := headerValue(header, HeaderAPIVersion); version != "" && !apiVersionPattern.MatchString(version) {
+			return &ParameterError{Operation: op.Name, Parameter: HeaderAPIVersion,
+				Problem: fmt.Sprintf("%q is not an API version; use major.minor such as %q", version, DefaultBrokerAPIVersion)}
+		}
+	}
+	return checkDotSegments(op, builder.URL.EscapedPath())
+}
+
+// checkServiceURL accepts an absolute http or https URL. Its errors never show a password
+// the URL may hold.
+func checkServiceURL(serviceURL string) error {
+	parsed, err := url.Parse(serviceURL)
+	if err != nil {
+		var parseErr *url.Error
+		if errors.As(err, &parseErr) {
+			err = parseErr.Err // the reason alone: the whole error quotes the URL
+		}
+		return fmt.Errorf("the service URL is not a URL (%v); set an absolute http or https URL such as %s", err, DefaultServiceURL)
+	}
+	if (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
+		return fmt.Errorf("the service URL %q is not an absolute http or https URL; set one such as %s", parsed.Redacted(), DefaultServiceURL)
+	}
+	return nil
+}
+
+// checkDotSegments rejects a path parameter that is "." or "..": URL normalisation (by the
+// broker's router or a proxy) removes such a path segment, so the request would act on
+// another resource. The sent path ends with the segments of op.Path; the service URL's own
+// path may come before them.
+func checkDotSegments(op *operation, escapedPath string) error {
+	if !strings.Contains(escapedPath, "/.") {
+		return nil
+	}
+	sent := strings.Split(escapedPath, "/")
+	template := strings.Split(op.Path, "/")
+	offset := len(sent) - len(template)
+	for i, segment := range template {
+		if offset+i < 0 || !strings.HasPrefix(segment, "{") {
+			continue
+		}
+		if value := sent[offset+i]; value == "." || value == ".." {
+			return &ParameterError{Operation: op.Name, Parameter: strings.Trim(segment, "{}"),
+				Problem: fmt.Sprintf("must not be %q: URL normalisation removes such a path segment, so the request would reach another resource", value)}
+		}
+	}
+	return nil
+}
+
+// boundedError shows its cause's text as one line of at most maxMessageText bytes and unwraps
+// to the cause: the JSON decoder quotes a broker's number literals whole, whatever their length.
+type boundedError struct {
+	cause error
+}
+
+func (e boundedError) Error() string {
+	return printablePrefix([]byte(e.cause.Error()), maxMessageText)
+}
+
+func (e boundedError) Unwrap() error {
+	return e.cause
 }
 
 // maxPresizedBody bounds the buffer allocated up front from a Content-Length header.
@@ -248,6 +333,73 @@ func canonicalHeader(header http.Header) http.Header {
 		canonical[key] = append(canonical[key], values...)
 	}
 	return canonical
+}
+
+// urlPassword matches the user information of a URL up to the end of its password, also with
+// the slashes escaped as in JSON (postgres:\/\/user:password@).
+var urlPassword = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*:(?:\\?/){2}[^\s/?#@:"'\\]*):[^\s/?#@"'\\]*@`)
+
+// redactURLPasswords hides the password of every URL in text, as url.URL.Redacted does.
+func redactURLPasswords(text string) string {
+	return urlPassword.ReplaceAllString(text, "${1}:[redacted]@")
+}
+
+// NewRedactingLogger returns a go-sdk-core logger that hands every message to logger with the
+// password of each URL in it hidden (scheme://user:[redacted]@host). go-sdk-core's debug log
+// hides headers and JSON fields named like secrets (password, token, apikey, ...), but not a
+// password inside a URL, such as the connection URI in a binding's credentials.
+//
+// This package wraps go-sdk-core's default logger when it is loaded, so core.SetLoggingLevel
+// is enough; wrap a logger of your own before installing it:
+// core.SetLogger(openservicebrokerv1.NewRedactingLogger(myLogger)).
+func NewRedactingLogger(logger core.Logger) core.Logger {
+	if _, wrapped := logger.(redactingLogger); wrapped {
+		return logger
+	}
+	return redactingLogger{logger}
+}
+
+func init() {
+	core.SetLogger(NewRedactingLogger(core.GetLogger()))
+}
+
+// redactingLogger is the logger of NewRedactingLogger; the level methods are those of the
+// logger it wraps.
+type redactingLogger struct {
+	core.Logger
+}
+
+// Log logs a message at level, with the passwords of URLs hidden.
+func (l redactingLogger) Log(level core.LogLevel, format string, inserts ...any) {
+	l.forward(level, func(format string, inserts ...any) { l.Logger.Log(level, format, inserts...) }, format, inserts)
+}
+
+// Error logs a message at level Error, with the passwords of URLs hidden.
+func (l redactingLogger) Error(format string, inserts ...any) {
+	l.forward(core.LevelError, l.Logger.Error, format, inserts)
+}
+
+// Warn logs a message at level Warn, with the passwords of URLs hidden.
+func (l redactingLogger) Warn(format string, inserts ...any) {
+	l.forward(core.LevelWarn, l.Logger.Warn, format, inserts)
+}
+
+// Info logs a message at level Info, with the passwords of URLs hidden.
+func (l redactingLogger) Info(format string, inserts ...any) {
+	l.forward(core.LevelInfo, l.Logger.Info, format, inserts)
+}
+
+// Debug logs a message at level Debug, with the passwords of URLs hidden.
+func (l redactingLogger) Debug(format string, inserts ...any) {
+	l.forward(core.LevelDebug, l.Logger.Debug, format, inserts)
+}
+
+// forward formats the message only when its level is on, since debug messages hold whole
+// request and response dumps.
+func (l redactingLogger) forward(level core.LogLevel, log func(string, ...any), format string, inserts []any) {
+	if l.IsLogLevelEnabled(level) {
+		log("%s", redactURLPasswords(fmt.Sprintf(format, inserts...)))
+	}
 }
 
 // headerValue looks a header up whatever the case of its name, since go-sdk-core's request

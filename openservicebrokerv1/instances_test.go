@@ -36,7 +36,7 @@ func TestReplaceServiceInstance_SendsEveryField(t *testing.T) {
 
 	require.NoError(t, err)
 	request := broker.only()
-	assert.Equal(t, url.Values{"accepts_incomplete": {"true"}}, request.mockQuery(t))
+	assert.Equal(t, url.Values{"accepts_incomplete": {"true"}}, request.query(t))
 	assert.JSONEq(t, `{
 		"service_id": "`+mockServiceID+`",
 		"plan_id": "`+mockPlanID+`",
@@ -66,7 +66,7 @@ func TestReplaceServiceInstance_SendsAcceptsIncompleteFalse(t *testing.T) {
 	_, _, err := client.ReplaceServiceInstance(options.SetAcceptsIncomplete(false))
 
 	require.NoError(t, err)
-	assert.Equal(t, url.Values{"accepts_incomplete": {"false"}}, broker.only().mockQuery(t))
+	assert.Equal(t, url.Values{"accepts_incomplete": {"false"}}, broker.only().query(t))
 }
 
 func TestReplaceServiceInstance_DecodesEveryField(t *testing.T) {
@@ -115,7 +115,7 @@ func TestUpdateServiceInstance_SendsEveryField(t *testing.T) {
 
 	require.NoError(t, err)
 	request := broker.only()
-	assert.Equal(t, url.Values{"accepts_incomplete": {"true"}}, request.mockQuery(t))
+	assert.Equal(t, url.Values{"accepts_incomplete": {"true"}}, request.query(t))
 	assert.JSONEq(t, `{
 		"service_id": "`+mockServiceID+`",
 		"plan_id": "`+mockPlanID+`",
@@ -183,7 +183,7 @@ func TestDeleteServiceInstance_SendsEveryQueryParameter(t *testing.T) {
 		"plan_id":            {mockPlanID},
 		"accepts_incomplete": {"true"},
 		"instance_name":      {"My instance name"},
-	}, request.mockQuery(t))
+	}, request.query(t))
 	assert.Empty(t, request.Body)
 }
 
@@ -215,7 +215,7 @@ func TestGetServiceInstance_SendsQueryAndDecodesEveryField(t *testing.T) {
 	result, response, err := client.GetServiceInstance(options)
 
 	require.NoError(t, err)
-	assert.Equal(t, url.Values{"service_id": {mockServiceID}, "plan_id": {mockPlanID}}, broker.only().mockQuery(t))
+	assert.Equal(t, url.Values{"service_id": {mockServiceID}, "plan_id": {mockPlanID}}, broker.only().query(t))
 	assert.Equal(t, http.StatusOK, response.StatusCode)
 	assert.Equal(t, &InstanceGetResp{
 		ServiceID:       core.StringPtr(mockServiceID),
@@ -246,7 +246,7 @@ func TestGetLastOperation_SendsQueryAndDecodesEveryField(t *testing.T) {
 
 	require.NoError(t, err)
 	assert.Equal(t, url.Values{"operation": {"Provision_45"}, "service_id": {mockServiceID}, "plan_id": {mockPlanID}},
-		broker.only().mockQuery(t))
+		broker.only().query(t))
 	assert.Equal(t, "30", response.Headers.Get("Retry-After"))
 	assert.Equal(t, &InstanceLastOperationResp{
 		State:            core.StringPtr(InstanceLastOperationRespStateFailedConst),

@@ -195,12 +195,13 @@ func TestOperations_SendMethodEscapedPathAndQuery(t *testing.T) {
 			assert.Equal(t, op.method, request.Method)
 			assert.Equal(t, op.path, request.URL.EscapedPath())
 			assert.Equal(t, op.segments, mockPathSegments(t, request.URL.EscapedPath()))
-			assert.Equal(t, queryOrEmpty(op.query), request.mockQuery(t), "query: only the parameters set")
+			assert.Equal(t, mockQueryOrEmpty(op.query), request.query(t), "query: only the parameters set")
 		})
 	}
 }
 
-func queryOrEmpty(query url.Values) url.Values {
+// mockQueryOrEmpty returns query, or an empty query for nil, as url.ParseQuery does.
+func mockQueryOrEmpty(query url.Values) url.Values {
 	if query == nil {
 		return url.Values{}
 	}
@@ -328,7 +329,7 @@ func TestOperations_RejectMissingRequiredParametersBeforeSending(t *testing.T) {
 
 			result, response, err := op.call(context.Background(), client, nil)
 
-			assertParameterError(t, err, op.name, "options")
+			mockAssertParameterError(t, err, op.name, "options")
 			assert.Nil(t, result)
 			assert.Nil(t, response)
 			assert.Zero(t, broker.calls())
@@ -340,10 +341,10 @@ func TestOperations_RejectMissingRequiredParametersBeforeSending(t *testing.T) {
 				if !mockSetOption(t, options, name, value) {
 					continue
 				}
-				t.Run(fmt.Sprintf("%s/%s=%s", op.name, name, describeValue(value)), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/%s=%s", op.name, name, mockDescribeValue(value)), func(t *testing.T) {
 					result, response, err := op.call(context.Background(), client, options)
 
-					assertParameterError(t, err, op.name, name)
+					mockAssertParameterError(t, err, op.name, name)
 					assert.Nil(t, result)
 					assert.Nil(t, response)
 					assert.Zero(t, broker.calls())
@@ -353,14 +354,16 @@ func TestOperations_RejectMissingRequiredParametersBeforeSending(t *testing.T) {
 	}
 }
 
-func describeValue(value *string) string {
+// mockDescribeValue names a parameter value in a subtest name.
+func mockDescribeValue(value *string) string {
 	if value == nil {
 		return "unset"
 	}
 	return fmt.Sprintf("%q", *value)
 }
 
-func assertParameterError(t *testing.T, err error, operation, parameter string) {
+// mockAssertParameterError checks that err is a ParameterError of operation naming parameter.
+func mockAssertParameterError(t *testing.T, err error, operation, parameter string) {
 	t.Helper()
 	var parameterErr *ParameterError
 	require.ErrorAs(t, err, &parameterErr)
@@ -581,7 +584,7 @@ func TestSetParameters_RejectsWhatIsNotAJSONObjectBeforeSending(t *testing.T) {
 
 				response, err := send(client, tc.parameters)
 
-				assertParameterError(t, err, name, "parameters")
+				mockAssertParameterError(t, err, name, "parameters")
 				assert.Nil(t, response)
 				assert.Zero(t, broker.calls())
 			})

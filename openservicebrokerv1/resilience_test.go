@@ -7,8 +7,10 @@ package openservicebrokerv1_test
 import (
 	"context"
 	"errors"
+	"math"
 	"net"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -27,9 +29,7 @@ const (
 	fastRetryInterval = 10 * time.Millisecond
 	// guardTimeout ends a call that a broken cap would otherwise stall for an hour.
 	guardTimeout = 5 * time.Second
-)
 
-var (
 	instancePath = "/v2/service_instances/" + instanceID
 	bindingPath  = instancePath + "/service_bindings/" + bindingID
 	catalogPath  = "/v2/catalog"
@@ -107,7 +107,17 @@ func inject(t *testing.T, server *brokertest.Server, fault brokertest.Fault) {
 	require.NoError(t, server.InjectFault(fault))
 }
 
-// requestsTo returns what the broker recorded for one method and escaped path.
+// recorded returns the requests the broker received for one method and escaped path, once it
+// has recorded the number expected. The broker records a request when its handler returns, which
+// can be a moment after the client saw the answer or the dropped connection.
+func recorded(t *testing.T, server *brokertest.Server, method, path string, want int) []brokertest.RecordedRequest {
+	t.Helper()
+	assert.Eventually(t, func() bool { return len(requestsTo(server, method, path)) >= want }, time.Second, time.Millisecond)
+	requests := requestsTo(server, method, path)
+	assert.Len(t, requests, want)
+	return requests
+}
+
 func requestsTo(server *brokertest.Server, method, path string) []brokertest.RecordedRequest {
 	var matching []brokertest.RecordedRequest
 	for _, request := range server.Requests() {
@@ -118,6 +128,8 @@ func requestsTo(server *brokertest.Server, method, path string) []brokertest.Rec
 	return matching
 }
 
+// faultsAndStatuses lists the fault descriptions and statuses of requests; the order in which
+// the broker recorded them may differ from the order in which they were sent.
 func faultsAndStatuses(requests []brokertest.RecordedRequest) (faults []string, statuses []int) {
 	for _, request := range requests {
 		faults = append(faults, request.Fault)
@@ -126,11 +138,22 @@ func faultsAndStatuses(requests []brokertest.RecordedRequest) (faults []string, 
 	return faults, statuses
 }
 
+// faulted counts the requests the broker answered with an injected fault.
+func faulted(requests []brokertest.RecordedRequest) int {
+	count := 0
+	for _, request := range requests {
+		if request.Fault != "" {
+			count++
+		}
+	}
+	return count
+}
+
 // timed runs call and returns how long it took.
-func timed(ctx context.Context, client *osb.OpenServiceBrokerV1, call brokerCall) (*core.DetailedResponse, error, time.Duration) {
+func timed(ctx context.Context, client *osb.OpenServiceBrokerV1, call brokerCall) (*core.DetailedResponse, time.Duration, error) {
 	started := time.Now()
 	response, err := call(ctx, client)
-	return response, err, time.Since(started)
+	return response, time.Since(started), err
 }
 
 func retryAfter(value string) http.Header {
@@ -145,7 +168,7 @@ func TestDefaultClientRetriesAndBoundsEveryRequest(t *testing.T) {
 	_, err := listCatalog(context.Background(), client)
 
 	require.NoError(t, err)
-	assert.Len(t, requestsTo(server, http.MethodGet, catalogPath), 2, "one failed attempt, one retry")
+	recorded(t, server, http.MethodGet, catalogPath, 2) // one failed attempt, one retry
 	assert.Equal(t, osb.DefaultTimeout, client.GetHTTPClient().Timeout)
 }
 
@@ -199,9 +222,9 @@ func TestReplayAfterADroppedAnswerFindsItsOwnEffect(t *testing.T) {
 
 			require.NoError(t, err)
 			assert.Equal(t, tt.status, response.StatusCode)
-			faults, statuses := faultsAndStatuses(requestsTo(server, tt.method, tt.path))
-			assert.Equal(t, []string{"drop-after", ""}, faults, "the answer was dropped once, then the request replayed")
-			assert.Equal(t, []int{0, tt.status}, statuses)
+			faults, statuses := faultsAndStatuses(recorded(t, server, tt.method, tt.path, 2))
+			assert.ElementsMatch(t, []string{"drop-after", ""}, faults, "the answer was dropped once, then the request replayed")
+			assert.ElementsMatch(t, []int{0, tt.status}, statuses)
 			tt.check(t, server)
 		})
 	}
@@ -233,21 +256,23 @@ func TestReplayedBindReturnsTheCredentialsOfTheBindingItMade(t *testing.T) {
 }
 
 // The wait after a 429 or 503 follows Retry-After, in seconds or as an HTTP date, up to the
-// maximum retry interval.
+// maximum retry interval. Each case judges the fastest of a few calls, so that a busy machine
+// cannot make a short wait look long.
 func TestRetryAfterSetsTheWaitUpToTheMaximumInterval(t *testing.T) {
 	tests := []struct {
 		name        string
 		retryAfter  string
 		maxInterval time.Duration
+		calls       int
 		atLeast     time.Duration
 		below       time.Duration
 	}{
-		{name: "seconds below the maximum are waited", retryAfter: "1", maxInterval: osb.DefaultMaxRetryInterval, atLeast: time.Second, below: 1500 * time.Millisecond},
-		{name: "an hour is cut to the maximum", retryAfter: "3600", maxInterval: 50 * time.Millisecond, atLeast: 50 * time.Millisecond, below: time.Second},
+		{name: "seconds below the maximum are waited", retryAfter: "1", maxInterval: osb.DefaultMaxRetryInterval, calls: 1, atLeast: time.Second, below: 2 * time.Second},
+		{name: "an hour is cut to the maximum", retryAfter: "3600", maxInterval: 50 * time.Millisecond, calls: 3, atLeast: 50 * time.Millisecond, below: time.Second},
 		// Without Retry-After the default backoff would wait at least half of DefaultMinRetryInterval.
-		{name: "zero seconds retries at once", retryAfter: "0", maxInterval: osb.DefaultMaxRetryInterval, below: osb.DefaultMinRetryInterval / 2},
-		{name: "a date an hour ahead is cut to the maximum", retryAfter: time.Now().Add(time.Hour).UTC().Format(http.TimeFormat), maxInterval: 300 * time.Millisecond, atLeast: 300 * time.Millisecond, below: time.Second},
-		{name: "a date in the past retries at once", retryAfter: time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat), maxInterval: osb.DefaultMaxRetryInterval, below: osb.DefaultMinRetryInterval / 2},
+		{name: "zero seconds retries at once", retryAfter: "0", maxInterval: osb.DefaultMaxRetryInterval, calls: 3, below: osb.DefaultMinRetryInterval / 2},
+		{name: "a date an hour ahead is cut to the maximum", retryAfter: time.Now().Add(time.Hour).UTC().Format(http.TimeFormat), maxInterval: 300 * time.Millisecond, calls: 3, atLeast: 300 * time.Millisecond, below: time.Second},
+		{name: "a date in the past retries at once", retryAfter: time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat), maxInterval: osb.DefaultMaxRetryInterval, calls: 3, below: osb.DefaultMinRetryInterval / 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -255,17 +280,21 @@ func TestRetryAfterSetsTheWaitUpToTheMaximumInterval(t *testing.T) {
 			server := startBroker(t)
 			client := server.Client()
 			client.EnableRetries(2, tt.maxInterval)
-			inject(t, server, brokertest.Fault{Method: http.MethodGet, PathPattern: catalogPath, Count: 1,
-				Status: http.StatusTooManyRequests, Header: retryAfter(tt.retryAfter)})
 			ctx, cancel := context.WithTimeout(context.Background(), guardTimeout)
 			defer cancel()
+			fastest := time.Duration(math.MaxInt64)
 
-			_, err, elapsed := timed(ctx, client, listCatalog)
+			for range tt.calls {
+				inject(t, server, brokertest.Fault{Method: http.MethodGet, PathPattern: catalogPath, Count: 1,
+					Status: http.StatusTooManyRequests, Header: retryAfter(tt.retryAfter)})
+				_, elapsed, err := timed(ctx, client, listCatalog)
+				require.NoError(t, err)
+				fastest = min(fastest, elapsed)
+			}
 
-			require.NoError(t, err)
-			assert.GreaterOrEqual(t, elapsed, tt.atLeast)
-			assert.Less(t, elapsed, tt.below)
-			assert.Len(t, requestsTo(server, http.MethodGet, catalogPath), 2)
+			assert.GreaterOrEqual(t, fastest, tt.atLeast)
+			assert.Less(t, fastest, tt.below)
+			recorded(t, server, http.MethodGet, catalogPath, 2*tt.calls) // each call retried once
 		})
 	}
 }
@@ -278,20 +307,22 @@ func TestRetryWaitEndsAtTheContextDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
 
-	_, err, elapsed := timed(ctx, client, provision(brokertest.DefaultSyncPlanID))
+	_, elapsed, err := timed(ctx, client, provision(brokertest.DefaultSyncPlanID))
 
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.GreaterOrEqual(t, elapsed, deadline)
-	assert.Less(t, elapsed, deadline+200*time.Millisecond, "returns at the deadline, not after the 5 s Retry-After")
-	assert.Len(t, requestsTo(server, http.MethodPut, instancePath), 1)
+	assert.Less(t, elapsed, time.Second, "returns at the deadline, well before the 5 s Retry-After")
+	recorded(t, server, http.MethodPut, instancePath, 1)
 }
 
+// The latency is judged by the median of five cancellations, so that one scheduling hiccup of a
+// busy machine does not fail the test; the slowest is reported too.
 func TestCancellingDuringARetryWaitReturnsAtOnce(t *testing.T) {
 	server := startBroker(t)
 	client := server.Client()
 	inject(t, server, brokertest.Fault{Status: http.StatusServiceUnavailable, Header: retryAfter("5")})
-	var slowest time.Duration
+	var latencies []time.Duration
 	for range 5 {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancelledAt := make(chan time.Time, 1)
@@ -302,12 +333,13 @@ func TestCancellingDuringARetryWaitReturnsAtOnce(t *testing.T) {
 
 		_, err := listCatalog(ctx, client)
 
-		latency := time.Since(<-cancelledAt)
+		latencies = append(latencies, time.Since(<-cancelledAt))
 		require.ErrorIs(t, err, context.Canceled)
-		slowest = max(slowest, latency)
 	}
-	assert.Less(t, slowest, 100*time.Millisecond)
-	t.Logf("slowest return after cancel during a 5 s Retry-After wait, of 5: %v", slowest)
+	slices.Sort(latencies)
+	median, slowest := latencies[len(latencies)/2], latencies[len(latencies)-1]
+	assert.Less(t, median, 100*time.Millisecond)
+	t.Logf("return after cancel during a 5 s Retry-After wait, 5 cancellations: median %v, slowest %v", median, slowest)
 }
 
 // A broker that accepts the connection and never answers costs at most the client timeout per
@@ -341,7 +373,7 @@ func TestABrokerThatNeverAnswersCannotHangTheCaller(t *testing.T) {
 			client.EnableRetries(1, fastRetryInterval)
 			inject(t, server, brokertest.Fault{Delay: time.Hour})
 
-			response, err, elapsed := timed(context.Background(), client, provision(brokertest.DefaultSyncPlanID))
+			response, elapsed, err := timed(context.Background(), client, provision(brokertest.DefaultSyncPlanID))
 
 			require.Error(t, err)
 			var netErr net.Error
@@ -349,7 +381,7 @@ func TestABrokerThatNeverAnswersCannotHangTheCaller(t *testing.T) {
 			assert.True(t, netErr.Timeout(), "got %v", err)
 			assert.True(t, osb.NeedsOrphanMitigation(response, err))
 			assert.GreaterOrEqual(t, elapsed, 2*timeout, "two attempts, each cut at the timeout")
-			assert.Less(t, elapsed, 2*timeout+500*time.Millisecond)
+			assert.Less(t, elapsed, 2*timeout+time.Second)
 		})
 	}
 }
@@ -375,11 +407,10 @@ func TestRetriesOffReturnsTheFirstFailure(t *testing.T) {
 			tt.fault.Count = 1
 			inject(t, server, tt.fault)
 
-			response, err, elapsed := timed(context.Background(), client, provision(brokertest.DefaultSyncPlanID))
+			response, err := provision(brokertest.DefaultSyncPlanID)(context.Background(), client)
 
 			require.Error(t, err)
-			assert.Less(t, elapsed, osb.DefaultMinRetryInterval/2, "no wait for a retry")
-			assert.Len(t, requestsTo(server, http.MethodPut, instancePath), 1)
+			recorded(t, server, http.MethodPut, instancePath, 1) // sent once, not retried
 			assert.Equal(t, tt.mitigate, osb.NeedsOrphanMitigation(response, err))
 			var brokerErr *osb.BrokerError
 			if tt.status == 0 {
@@ -408,7 +439,7 @@ func TestRetriesSwitchedOffByExternalConfiguration(t *testing.T) {
 	var brokerErr *osb.BrokerError
 	require.ErrorAs(t, err, &brokerErr)
 	assert.Equal(t, http.StatusServiceUnavailable, brokerErr.StatusCode)
-	assert.Len(t, requestsTo(server, http.MethodGet, catalogPath), 1)
+	recorded(t, server, http.MethodGet, catalogPath, 1)
 }
 
 // Answers that say the request itself is wrong, or that the broker does not implement it,
@@ -425,7 +456,7 @@ func TestAnswersThatCannotChangeAreNotRetried(t *testing.T) {
 			var brokerErr *osb.BrokerError
 			require.ErrorAs(t, err, &brokerErr)
 			assert.Equal(t, status, brokerErr.StatusCode)
-			assert.Len(t, requestsTo(server, http.MethodPut, instancePath), 1)
+			recorded(t, server, http.MethodPut, instancePath, 1)
 		})
 	}
 }
@@ -467,12 +498,40 @@ func TestTransientFailuresAreRetriedForEveryMethod(t *testing.T) {
 				_, err := op.call(context.Background(), client)
 
 				require.NoError(t, err)
-				faults, _ := faultsAndStatuses(requestsTo(server, op.method, op.path))
-				require.Len(t, faults, 3, "two faulted attempts, then the broker's answer")
-				assert.NotEmpty(t, faults[0])
-				assert.NotEmpty(t, faults[1])
-				assert.Empty(t, faults[2])
+				requests := recorded(t, server, op.method, op.path, 3)
+				assert.Equal(t, 2, faulted(requests), "two faulted attempts, then the broker's answer")
 			})
 		}
 	}
+}
+
+// TestOrphanMitigationWaitsOutTheProvisionStillRunning: every answer to an asynchronous
+// provision is lost after the broker started it, so the platform cannot know the outcome and
+// deprovisions; the broker refuses with ConcurrencyError while its provision runs, and the
+// mitigation waits for that operation to end instead of giving up.
+func TestOrphanMitigationWaitsOutTheProvisionStillRunning(t *testing.T) {
+	srv := brokertest.NewServer(brokertest.WithAsyncPolls(3))
+	defer srv.Close()
+	client := srv.Client()
+	client.EnableRetries(1, fastRetryInterval)
+	require.NoError(t, srv.InjectFault(brokertest.Fault{
+		Method: http.MethodPut, PathPattern: instancePath, Count: 2, Drop: brokertest.DropAfterBroker,
+	}))
+	options := client.NewReplaceServiceInstanceOptions(instanceID).
+		SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultAsyncPlanID)
+	wait := osb.NewWaitOptions().SetMinDelay(time.Millisecond).SetMaxDelay(5 * time.Millisecond)
+
+	_, _, err := client.ProvisionAndWait(context.Background(), options, wait)
+
+	var mitigation *osb.OrphanMitigationError
+	require.ErrorAs(t, err, &mitigation)
+	assert.True(t, mitigation.Completed, "mitigation error: %v", mitigation.MitigationErr)
+	assert.Empty(t, srv.Instances(), "the instance the broker created was deprovisioned")
+	var refusals int
+	for _, request := range srv.Requests() {
+		if request.Method == http.MethodDelete && request.Status == http.StatusUnprocessableEntity {
+			refusals++
+		}
+	}
+	assert.Equal(t, 1, refusals, "one ConcurrencyError, then the mitigation waited for the provision to end")
 }

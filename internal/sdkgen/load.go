@@ -431,12 +431,8 @@ func (b *builder) typeOf(ref *openapi3.SchemaRef, forOptions bool, pointer strin
 		if err != nil {
 			return 0, "", err
 		}
-		if name, ok := b.modelName(s.Items); ok {
-			elem = name // arrays hold models by value
-		} else if strings.HasPrefix(elem, "*") {
-			elem = elem[1:]
-		}
-		return KindArray, "[]" + elem, nil
+		// Arrays hold their elements, models included, by value.
+		return KindArray, "[]" + strings.TrimPrefix(elem, "*"), nil
 	case len(s.Properties) > 0:
 		return 0, "", fmt.Errorf("%s: inline object with properties; move it to components/schemas and use $ref", b.locate(origin, pointer))
 	case s.Type.Is("object") || s.Type.IsEmpty():

@@ -200,7 +200,7 @@ func checkPresent(op, name string, unset bool) error {
 
 // checkObject accepts a free-form value that the API expects to be a JSON object: a map, a
 // struct or a pointer to one is sent as it is; encoded JSON and values with their own MarshalJSON
-// are checked by what they encode to. A nil value, or one that encodes to null, is not sent.
+// are checked by what they encode to. A nil or empty value, or one that encodes to null, is not sent.
 func checkObject(op, name string, value any) (any, error) {
 	switch v := value.(type) {
 	case nil:
@@ -236,7 +236,7 @@ func checkObject(op, name string, value any) (any, error) {
 func checkEncodedObject(op, name string, encoded []byte, value any) (any, error) {
 	trimmed := bytes.TrimSpace(encoded)
 	switch {
-	case bytes.Equal(trimmed, []byte("null")):
+	case len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")):
 		return nil, nil
 	case len(trimmed) > 0 && trimmed[0] == '{' && json.Valid(trimmed):
 		return json.RawMessage(trimmed), nil
