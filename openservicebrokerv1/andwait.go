@@ -40,13 +40,8 @@ func (openServiceBroker *OpenServiceBrokerV1) ProvisionAndWait(ctx context.Conte
 	request.AcceptsIncomplete = core.BoolPtr(true)
 	result, response, err := openServiceBroker.ReplaceServiceInstanceWithContext(ctx, &request)
 	if NeedsOrphanMitigation(response, err) {
-		removal := &DeleteServiceInstanceOptions{InstanceID: options.InstanceID, ServiceID: options.ServiceID, PlanID: options.PlanID, Headers: options.Headers}
-		remove := func(ctx context.Context) error {
-			_, _, err := openServiceBroker.deprovisionAndWait(ctx, op, removal, wait)
-			return err
-		}
-		target := operationTarget{instanceID: *options.InstanceID}
-		return result, response, openServiceBroker.mitigateOrphan(ctx, op, target, outcomeError(op, response, err), wait, remove)
+		created := orphan{instanceID: *options.InstanceID, serviceID: options.ServiceID, planID: options.PlanID, headers: options.Headers}
+		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, outcomeError(op, response, err), wait)
 	}
 	if err = checkStatus(op, response, err, http.StatusOK, http.StatusCreated, http.StatusAccepted); !wentAsynchronous(response, err) {
 		return result, response, err
@@ -146,15 +141,10 @@ func (openServiceBroker *OpenServiceBrokerV1) BindAndWait(ctx context.Context, o
 	request := *options
 	request.AcceptsIncomplete = core.BoolPtr(true)
 	result, response, err := openServiceBroker.ReplaceServiceBindingWithContext(ctx, &request)
-	target := operationTarget{instanceID: *options.InstanceID, bindingID: *options.BindingID}
 	if NeedsOrphanMitigation(response, err) {
-		removal := &DeleteServiceBindingOptions{InstanceID: options.InstanceID, BindingID: options.BindingID,
-			ServiceID: options.ServiceID, PlanID: options.PlanID, Headers: options.Headers}
-		remove := func(ctx context.Context) error {
-			_, err := openServiceBroker.unbindAndWait(ctx, op, removal, wait)
-			return err
-		}
-		return result, response, openServiceBroker.mitigateOrphan(ctx, op, target, outcomeError(op, response, err), wait, remove)
+		created := orphan{instanceID: *options.InstanceID, bindingID: *options.BindingID,
+			serviceID: options.ServiceID, planID: options.PlanID, headers: options.Headers}
+		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, outcomeError(op, response, err), wait)
 	}
 	if err = checkStatus(op, response, err, http.StatusOK, http.StatusCreated, http.StatusAccepted); !wentAsynchronous(response, err) {
 		return result, response, err
@@ -176,7 +166,7 @@ func (openServiceBroker *OpenServiceBrokerV1) BindAndWait(ctx context.Context, o
 	})
 	if err != nil {
 		return result, response, fmt.Errorf("%s: %s was created, but fetching its credentials failed: %w; fetch it again with GetServiceBinding",
-			op, describeResource(target.instanceID, target.bindingID), err)
+			op, describeResource(*options.InstanceID, *options.BindingID), err)
 	}
 	return fetchedBinding(fetched, operation), response, nil
 }
@@ -313,10 +303,20 @@ func (e *OrphanMitigationError) Unwrap() []error {
 	return errs
 }
 
+// orphan is the instance, or the binding, that a provision or bind whose outcome is unknown may have
+// created, with what its deletion sends besides the ids.
+type orphan struct {
+	instanceID string
+	bindingID  string // empty for an instance
+	serviceID  *string
+	planID     *string
+	headers    map[string]string
+}
+
 // mitigateOrphan deletes a resource whose creation had an unknown outcome, trying again after
 // transient failures, and reports the result as an *OrphanMitigationError.
-func (openServiceBroker *OpenServiceBrokerV1) mitigateOrphan(ctx context.Context, op string, target operationTarget, cause error, wait *WaitOptions, remove func(context.Context) error) error {
-	mitigation := &OrphanMitigationError{Operation: op, InstanceID: target.instanceID, BindingID: target.bindingID, Cause: cause}
+func (openServiceBroker *OpenServiceBrokerV1) mitigateOrphan(ctx context.Context, op string, created orphan, cause error, wait *WaitOptions) error {
+	mitigation := &OrphanMitigationError{Operation: op, InstanceID: created.instanceID, BindingID: created.bindingID, Cause: cause}
 	settings, err := wait.settings(op)
 	if err != nil {
 		mitigation.MitigationErr = err
@@ -327,7 +327,7 @@ func (openServiceBroker *OpenServiceBrokerV1) mitigateOrphan(ctx context.Context
 			mitigation.MitigationErr = fmt.Errorf("stopped before deleting: %w", ctx.Err())
 			return mitigation
 		}
-		err := remove(ctx)
+		err := openServiceBroker.removeOrphan(ctx, op, created, wait)
 		if err == nil {
 			mitigation.Completed, mitigation.MitigationErr = true, nil
 			return mitigation
@@ -342,7 +342,7 @@ func (openServiceBroker *OpenServiceBrokerV1) mitigateOrphan(ctx context.Context
 		if errors.Is(err, ErrConcurrencyError) {
 			// The broker is still running the operation whose outcome was unknown: let it end
 			// before deleting again, or every attempt meets the same ConcurrencyError.
-			pause = func() error { return openServiceBroker.awaitOperationInFlight(ctx, op, target, wait) }
+			pause = func() error { return openServiceBroker.awaitOperationInFlight(ctx, op, created, wait) }
 		}
 		if pauseErr := pause(); pauseErr != nil {
 			mitigation.MitigationErr = fmt.Errorf("%w; stopped: %w", err, pauseErr)
@@ -351,17 +351,30 @@ func (openServiceBroker *OpenServiceBrokerV1) mitigateOrphan(ctx context.Context
 	}
 }
 
-// awaitOperationInFlight waits until the operation the broker is running on the target ends,
+// removeOrphan deletes the orphan (unbind or deprovision, with accepts_incomplete=true) and waits
+// until it is gone.
+func (openServiceBroker *OpenServiceBrokerV1) removeOrphan(ctx context.Context, op string, created orphan, wait *WaitOptions) error {
+	if created.bindingID != "" {
+		_, err := openServiceBroker.unbindAndWait(ctx, op, &DeleteServiceBindingOptions{InstanceID: &created.instanceID, BindingID: &created.bindingID,
+			ServiceID: created.serviceID, PlanID: created.planID, Headers: created.headers}, wait)
+		return err
+	}
+	_, _, err := openServiceBroker.deprovisionAndWait(ctx, op, &DeleteServiceInstanceOptions{InstanceID: &created.instanceID,
+		ServiceID: created.serviceID, PlanID: created.planID, Headers: created.headers}, wait)
+	return err
+}
+
+// awaitOperationInFlight waits until the operation the broker is running on the orphan ends,
 // however it ends; it fails only when ctx is done or the wait used up its maximum.
-func (openServiceBroker *OpenServiceBrokerV1) awaitOperationInFlight(ctx context.Context, op string, target operationTarget, wait *WaitOptions) error {
+func (openServiceBroker *OpenServiceBrokerV1) awaitOperationInFlight(ctx context.Context, op string, created orphan, wait *WaitOptions) error {
 	var err error
-	if target.bindingID != "" {
+	if created.bindingID != "" {
 		_, _, err = openServiceBroker.waitForBinding(ctx, op, &WaitForBindingLastOperationOptions{
-			InstanceID: &target.instanceID, BindingID: &target.bindingID, WaitOptions: wait.orDefaults(),
+			InstanceID: &created.instanceID, BindingID: &created.bindingID, WaitOptions: wait.orDefaults(),
 		})
 	} else {
 		_, _, err = openServiceBroker.waitForInstance(ctx, op, &WaitForLastOperationOptions{
-			InstanceID: &target.instanceID, WaitOptions: wait.orDefaults(),
+			InstanceID: &created.instanceID, WaitOptions: wait.orDefaults(),
 		})
 	}
 	if ctx.Err() != nil || errors.Is(err, ErrWaitTimeout) {
