@@ -203,7 +203,7 @@ func fuzzAddBodies(f *testing.F, examples ...string) {
 
 // decodeAnswer decodes body into a new *T the way the client decodes a successful answer into
 // an operation's result, and checks what the response keeps: the body itself when it does not
-// decode. The pointer stays nil for an empty body and for null.
+// decode. The pointer stays nil for null; an empty body gives an empty value.
 func decodeAnswer[T any](t *testing.T, body []byte) (*T, error) {
 	var result *T
 	response := &core.DetailedResponse{StatusCode: http.StatusOK, Headers: http.Header{}}
@@ -217,7 +217,7 @@ func decodeAnswer[T any](t *testing.T, body []byte) (*T, error) {
 // checkDecoding decodes body into T and checks that a body that is not JSON gives an error and
 // that what decodes encodes to JSON that decodes again to the same encoding. It returns the
 // value decoded from body and the one decoded from its encoding; both are nil when body did not
-// decode, is empty or is null.
+// decode or is null.
 func checkDecoding[T any](t *testing.T, body []byte) (first, second *T) {
 	first, err := decodeAnswer[T](t, body)
 	if err != nil {
@@ -227,7 +227,7 @@ func checkDecoding[T any](t *testing.T, body []byte) (first, second *T) {
 	if first == nil {
 		return nil, nil
 	}
-	require.True(t, json.Valid(body), "a body that is not JSON decoded without an error")
+	require.True(t, json.Valid(body) || len(bytes.TrimSpace(body)) == 0, "a body that is not JSON decoded without an error")
 	encoded, err := json.Marshal(first)
 	require.NoError(t, err, "a decoded %T does not encode", first)
 	second, err = decodeAnswer[T](t, encoded)

@@ -269,7 +269,7 @@ func (e boundedError) Unwrap() error {
 const maxPresizedBody = 64 << 20
 
 // decodeBody reads a successful answer and decodes it into result in one pass. An empty body
-// leaves result unset; a body that does not decode is kept in response.RawResult.
+// gives an empty result; a body that does not decode is kept in response.RawResult.
 func decodeBody(response *core.DetailedResponse, body io.ReadCloser, result any) error {
 	defer body.Close()
 	response.Result = nil
@@ -280,7 +280,8 @@ func decodeBody(response *core.DetailedResponse, body io.ReadCloser, result any)
 	}
 	data := buf.Bytes()
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil
+		// An empty body reads as "{}": the caller gets a result with nothing set, never nil.
+		data = []byte("{}")
 	}
 	if err := json.Unmarshal(data, result); err != nil {
 		response.RawResult = data
