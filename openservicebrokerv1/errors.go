@@ -105,7 +105,7 @@ type BrokerError struct {
 	UpdateRepeatable *bool
 	// RequestIdentity is the X-Broker-API-Request-Identity sent with the request.
 	RequestIdentity string
-	// Operation is the name of the client method, e.g. "ProvisionServiceInstance".
+	// Operation is the name of the client method, e.g. "ReplaceServiceInstance".
 	Operation string
 	// Body holds the first bytes of the answer, made printable, when it carries neither
 	// an OSB error code nor a description (text, HTML, JSON without those fields).

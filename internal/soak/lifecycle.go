@@ -129,8 +129,10 @@ func (lc *lifecycle) cleanUp(ctx context.Context) error {
 		if osb.IsRetryLater(err) {
 			lc.awaitRunningOperations(ctx)
 		}
-		if err := sleep(ctx, lc.cfg.CleanupDelay); err != nil {
-			return err
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(lc.cfg.CleanupDelay):
 		}
 	}
 }
@@ -163,17 +165,6 @@ func (lc *lifecycle) awaitRunningOperations(ctx context.Context) {
 	options := lc.client.NewWaitForLastOperationOptions(lc.instanceID).SetServiceID(lc.cfg.ServiceID).SetPlanID(lc.cfg.PlanID)
 	options.WaitOptions = *wait
 	_, _, _ = lc.client.WaitForLastOperation(ctx, options)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
 }
 
 // isNoAnswer reports whether err says the broker's answer never arrived (net/http reports
