@@ -32,9 +32,9 @@ type File struct {
 }
 
 var templates = template.Must(template.New("sdkgen").Funcs(template.FuncMap{
-	"comment":    comment,
-	"lowerFirst": lowerFirst,
-	"upper":      strings.ToUpper,
+	"comment":         comment,
+	"lowerFirst":      lowerFirst,
+	"upper":           strings.ToUpper,
 	"argName":         argName,
 	"canonicalHeader": http.CanonicalHeaderKey,
 	"pathFields":      pathFields,
