@@ -39,7 +39,7 @@ var listCatalogOperation = sdkruntime.Operation{
 	Path:       "/v2/catalog",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "list_catalog"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "list_catalog")),
 }
 
 // ListCatalogOptions holds the parameters of ListCatalog.
