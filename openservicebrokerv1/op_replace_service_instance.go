@@ -274,5 +274,10 @@ func (_options *ReplaceServiceInstanceOptions) body() (*replaceServiceInstanceBo
 	if err := checkString("ReplaceServiceInstance", "space_guid", body.SpaceGUID); err != nil {
 		return nil, err
 	}
+	if body.MaintenanceInfo != nil {
+		if err := checkString("ReplaceServiceInstance", "maintenance_info.version", body.MaintenanceInfo.Version); err != nil {
+			return nil, err
+		}
+	}
 	return body, nil
 }

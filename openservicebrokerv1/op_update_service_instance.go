@@ -232,5 +232,10 @@ func (_options *UpdateServiceInstanceOptions) body() (*updateServiceInstanceBody
 	if err := checkString("UpdateServiceInstance", "service_id", body.ServiceID); err != nil {
 		return nil, err
 	}
+	if body.MaintenanceInfo != nil {
+		if err := checkString("UpdateServiceInstance", "maintenance_info.version", body.MaintenanceInfo.Version); err != nil {
+			return nil, err
+		}
+	}
 	return body, nil
 }

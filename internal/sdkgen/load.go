@@ -369,10 +369,33 @@ func (b *builder) properties(owner string, schema *openapi3.Schema, pointer stri
 		}
 		if forOptions {
 			field.In = "body"
+			if field.Kind == KindModel {
+				if field.Within, err = b.requiredProperties(prop.Value, owner, pointer+"/properties/"+escapePointer(name)); err != nil {
+					return nil, err
+				}
+			}
 		}
 		fields = append(fields, field)
 	}
 	return fields, nil
+}
+
+// requiredProperties returns the required properties of the model schema a body property holds:
+// a request checks them when the property is set.
+func (b *builder) requiredProperties(schema *openapi3.Schema, owner, pointer string) ([]*Field, error) {
+	var out []*Field
+	for _, name := range schema.Required {
+		prop, ok := schema.Properties[name]
+		if !ok {
+			continue
+		}
+		field, err := b.field(name, prop, true, false, owner, pointer+"/properties/"+escapePointer(name), prop.Value.Origin)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, field)
+	}
+	return out, nil
 }
 
 // field maps one property or parameter schema to a Go field.

@@ -55,6 +55,7 @@ type Field struct {
 	Elem        string // element Go type for arrays
 	Enum        []EnumValue
 	Aliases     []string // other names of the setter, offered deprecated for code written against other SDKs
+	Within      []*Field // body properties only: the required properties of the model it holds, checked when it is set
 }
 
 // Kind says how a field is encoded and validated.
@@ -143,6 +144,7 @@ type Checks struct {
 	Value  string
 	Return string
 	Fields []*Field
+	Nested []*Field // body properties whose own required properties are checked when they are set
 }
 
 // OptionsChecks returns the required parameters, checked on the Options. Required body
@@ -153,7 +155,8 @@ func (op *Operation) OptionsChecks() Checks {
 
 // BodyChecks returns the required body properties, checked on the assembled body.
 func (op *Operation) BodyChecks() Checks {
-	return Checks{Op: op, Value: "body", Return: "nil, err", Fields: op.required(true)}
+	nested := op.fieldsWhere(func(f *Field) bool { return f.In == "body" && len(f.Within) > 0 })
+	return Checks{Op: op, Value: "body", Return: "nil, err", Fields: op.required(true), Nested: nested}
 }
 
 func (op *Operation) required(body bool) []*Field {
