@@ -31,12 +31,13 @@ const (
 const DefaultMinRetryInterval = 200 * time.Millisecond
 
 // The retry budget, one per client, in the spirit of gRPC's retry throttling and the AWS SDKs'
-// retry quota: every call earns half a retry and every retry spends one, up to a reserve of
-// retryBudgetReserve retries. At a fault rate of 20% a call needs a quarter of a retry on
-// average, so the budget never runs dry; during an outage the reserve is soon spent and the
-// client sends at most one and a half requests per call on average, failing fast with
-// ErrBrokerUnavailable instead of hammering the failing broker. The first attempt of a call is
-// never withheld, so calls succeed again as soon as the broker does.
+// retry quota: every call the broker answers (with anything but 429 or a 5xx that calls for a
+// retry) earns half a retry, and every retry spends one, up to a reserve of retryBudgetReserve
+// retries. At a fault rate of 20% a call needs a quarter of a retry on average and earns 0.4,
+// so the budget never runs dry; during an outage the reserve is soon spent, nothing is earned,
+// and the client sends about one request per call, failing fast with ErrBrokerUnavailable
+// instead of hammering the failing broker. The first attempt of a call is never withheld, so
+// calls succeed again as soon as the broker does, and refill the budget.
 const (
 	retryBudgetReserve = 2 * DefaultMaxRetries
 	// budgetUnit is the budget's unit: half a retry.

@@ -62,16 +62,16 @@ type retryTransport struct {
 
 // RoundTrip sends req, and again after transient failures; the last outcome is returned as it came.
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.budget != nil {
-		t.budget.earn()
-	}
 	attempt := req
 	for retry := 0; ; retry++ {
 		resp, err := t.next.RoundTrip(attempt)
-		if retry >= t.policy.maxRetries || !replayable(req) {
+		if again, _ := checkRetry(req.Context(), resp, err); !again {
+			if t.budget != nil && req.Context().Err() == nil {
+				t.budget.earn() // the broker answered
+			}
 			return resp, err
 		}
-		if again, _ := checkRetry(req.Context(), resp, err); !again {
+		if retry >= t.policy.maxRetries || !replayable(req) {
 			return resp, err
 		}
 		if t.budget != nil && !t.budget.spend() {
