@@ -26,7 +26,7 @@ type Operation struct {
 	Path             string
 	Fields           []*Field // Options fields: parameters, then body properties
 	Constructor      []*Field // New<Op>Options arguments, in order
-	Result           string   // Go type name of the decoded result, "" when none
+	Result           string   // Go type of the decoded result without the leading *, "" when none
 	ResultInResponse bool     // the method returns only (*core.DetailedResponse, error)
 	HasBody          bool
 	SuccessStatuses  []int
@@ -68,6 +68,8 @@ const (
 	KindModel
 	KindArray
 	KindFreeForm
+	KindAny // oneOf/anyOf: any JSON value, sent and decoded as it is
+	KindMap // object whose additionalProperties has a schema: map[string]T
 )
 
 // EnumValue is one allowed value of a string field.

@@ -18,7 +18,10 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 const (
 	petstoreSpec   = "testdata/petstore/openapi.yaml"
 	petstoreGolden = "testdata/petstore/petstorev2"
-	commonImport   = "github.com/osbkit/osb-go-sdk/common"
+	// The library loans spec uses no extension: its package name is the generator's default.
+	loansSpec    = "testdata/libraryloans/openapi.yaml"
+	loansGolden  = "testdata/libraryloans/libraryloansapiv3"
+	commonImport = "github.com/osbkit/osb-go-sdk/common"
 )
 
 func render(t *testing.T, spec, pkg string) []File {
@@ -30,22 +33,32 @@ func render(t *testing.T, spec, pkg string) []File {
 	return files
 }
 
-// TestGoldenPetstore pins what the generator writes for a spec other than ours.
-func TestGoldenPetstore(t *testing.T) {
-	files := render(t, petstoreSpec, "petstorev2")
+// checkGolden compares a fresh render with the committed directory (rewritten with -update).
+func checkGolden(t *testing.T, files []File, dir string) {
+	t.Helper()
 	if *update {
-		require.NoError(t, os.RemoveAll(petstoreGolden))
-		_, err := Output{Dir: petstoreGolden, Root: petstoreGolden, Generate: files}.Write()
+		require.NoError(t, os.RemoveAll(dir))
+		_, err := Output{Dir: dir, Root: dir, Generate: files}.Write()
 		require.NoError(t, err)
 	}
-	entries, err := os.ReadDir(petstoreGolden)
+	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	require.Len(t, entries, len(files), "golden directory holds exactly the generated files")
 	for _, f := range files {
-		want, err := os.ReadFile(filepath.Join(petstoreGolden, f.Path))
+		want, err := os.ReadFile(filepath.Join(dir, f.Path))
 		require.NoError(t, err, "golden file missing; run go test ./internal/sdkgen -update")
 		assert.Equal(t, string(want), string(f.Content), f.Path)
 	}
+}
+
+// TestGoldenPetstore pins what the generator writes for a spec other than ours.
+func TestGoldenPetstore(t *testing.T) {
+	checkGolden(t, render(t, petstoreSpec, "petstorev2"), petstoreGolden)
+}
+
+// TestGoldenLibraryLoans pins what the generator writes for a spec without any extension.
+func TestGoldenLibraryLoans(t *testing.T) {
+	checkGolden(t, render(t, loansSpec, ""), loansGolden)
 }
 
 // TestGoldenOpenServiceBroker checks that the committed package is what our spec generates;
@@ -71,12 +84,12 @@ func TestGoldenOpenServiceBroker(t *testing.T) {
 	assert.Greater(t, compared, 12, "every operation and model file is compared")
 }
 
-// TestPetstoreGoldenCompiles proves that the output for another spec builds and passes vet.
-func TestPetstoreGoldenCompiles(t *testing.T) {
+// TestGoldenOutputCompiles proves that the output for other specs builds and passes vet.
+func TestGoldenOutputCompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command")
 	}
-	cmd := exec.Command("go", "vet", "./"+petstoreGolden)
+	cmd := exec.Command("go", "vet", "./"+petstoreGolden, "./"+loansGolden)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(out))
 }
