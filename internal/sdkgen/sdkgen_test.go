@@ -101,9 +101,11 @@ func TestEveryGeneratedFileCarriesTheHeader(t *testing.T) {
 }
 
 func TestRenderIsDeterministic(t *testing.T) {
-	first := render(t, petstoreSpec, "petstorev2")
-	for range 3 {
-		assert.Equal(t, first, render(t, petstoreSpec, "petstorev2"))
+	for _, spec := range []string{petstoreSpec, loansSpec} {
+		first := render(t, spec, "p")
+		for range 3 {
+			assert.Equal(t, first, render(t, spec, "p"), spec)
+		}
 	}
 }
 
@@ -118,9 +120,24 @@ func TestLoadReportsProblemsWithTheirSpecLocation(t *testing.T) {
 			want: "spec.yaml:9 (#/paths/~1a/get): operationId is missing",
 		},
 		{
-			name: "inline object with properties",
-			spec: head + "  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: q, in: query, schema: {type: object, properties: {x: {type: string}}}}\n      responses:\n        '200': {description: ok}\n",
-			want: "spec.yaml:12 (#/paths/~1a/get/parameters/0): inline object with properties",
+			name: "inline schema named like a component",
+			spec: head + "  /a:\n    get:\n      operationId: get_a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: object, properties: {x: {type: string}}}\ncomponents:\n  schemas:\n    GetAResponse: {type: object, properties: {y: {type: string}}}\n",
+			want: "the Go type GetAResponse is already generated for #/components/schemas/GetAResponse; set x-sdkgen-model",
+		},
+		{
+			name: "cookie parameter",
+			spec: head + "  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: session, in: cookie, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n",
+			want: "spec.yaml:12 (#/paths/~1a/get/parameters/0): cookie parameter session",
+		},
+		{
+			name: "enum values with one Go name",
+			spec: head + "  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: q, in: query, schema: {type: string, enum: [in-use, in_use]}}\n      responses:\n        '200': {description: ok}\n",
+			want: `enum values "in-use" and "in_use" both map to the Go constant GetAOptionsQInUseConst`,
+		},
+		{
+			name: "request body without properties",
+			spec: head + "  /a:\n    put:\n      operationId: put_a\n      requestBody:\n        content:\n          application/json:\n            schema: {type: array, items: {type: string}}\n      responses:\n        '204': {description: ok}\n",
+			want: "the request body must be an object schema with properties",
 		},
 		{
 			name: "query parameter without a text form",
@@ -133,9 +150,9 @@ func TestLoadReportsProblemsWithTheirSpecLocation(t *testing.T) {
 			want: `spec.yaml:9 (#/paths/~1a/get): x-sdkgen-constructor names "nope"`,
 		},
 		{
-			name: "client name missing",
-			spec: "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\npaths: {}\n",
-			want: "spec.yaml:2 (#/info): x-sdkgen-client must be set",
+			name: "client name not a string",
+			spec: "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\n  x-sdkgen-client: [T]\npaths: {}\n",
+			want: `spec.yaml:2 (#/info): x-sdkgen-client must be a non-empty string (or left out for "TV1")`,
 		},
 		{
 			name: "invalid OpenAPI",
