@@ -2,6 +2,7 @@ package sdkgen
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,24 +18,19 @@ func loadLoans(t *testing.T) *API {
 
 func findModel(t *testing.T, api *API, name string) *Model {
 	t.Helper()
-	for _, m := range api.Models {
-		if m.Name == name {
-			return m
-		}
-	}
-	require.Failf(t, "model missing", "%s", name)
-	return nil
+	return findNamed(t, api.Models, name, func(m *Model) string { return m.Name })
 }
 
 func findOperation(t *testing.T, api *API, name string) *Operation {
 	t.Helper()
-	for _, op := range api.Operations {
-		if op.Name == name {
-			return op
-		}
-	}
-	require.Failf(t, "operation missing", "%s", name)
-	return nil
+	return findNamed(t, api.Operations, name, func(op *Operation) string { return op.Name })
+}
+
+func findNamed[T any](t *testing.T, items []T, name string, nameOf func(T) string) T {
+	t.Helper()
+	i := slices.IndexFunc(items, func(item T) bool { return nameOf(item) == name })
+	require.GreaterOrEqual(t, i, 0, "%s is missing", name)
+	return items[i]
 }
 
 // fieldTypes maps each field's wire name to its Go type.
