@@ -2,6 +2,8 @@ package sdkgen
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,6 +36,21 @@ func TestLoadWithoutExtensionsUsesTheDefaults(t *testing.T) {
 	assert.Equal(t, "libraryloansapiv3", api.Package)
 	assert.Equal(t, "libraryLoansAPI", api.Receiver)
 	assert.Equal(t, "https://loans.example.org", api.DefaultURL, "the first server")
+}
+
+func TestComponentNamesThatAreNotExportedGoNamesAreConverted(t *testing.T) {
+	spec := "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n" +
+		"      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n" +
+		"              schema: {$ref: '#/components/schemas/service-plan'}\n" +
+		"components:\n  schemas:\n    service-plan: {type: object, properties: {owner: {$ref: '#/components/schemas/owner'}}}\n" +
+		"    owner: {type: object, properties: {name: {type: string}}}\n"
+	path := filepath.Join(t.TempDir(), "spec.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(spec), 0o644))
+	api, err := Load(context.Background(), Config{SpecPath: path})
+	require.NoError(t, err)
+	assert.Equal(t, "ServicePlan", api.Operations[0].Result)
+	assert.Equal(t, "*Owner", findModel(t, api, "ServicePlan").Fields[0].Type)
+	findModel(t, api, "Owner")
 }
 
 func TestExtensionsAndConfigOverrideTheDefaults(t *testing.T) {

@@ -12,6 +12,13 @@ import (
 // extModel names the Go type generated for an inline object schema, overriding the naming rule.
 const extModel = "x-sdkgen-model"
 
+// How to resolve a clash of generated type names, by the kind of element that clashes.
+const (
+	renameInline    = "set " + extModel + " on this inline schema to name it"
+	renameComponent = "set " + extGoName + " on one of the schemas"
+	renameOperation = "change its operationId, or set " + extGoName + " on the schema it clashes with"
+)
+
 // objectShape is an object schema as the generator sees it: its allOf parts merged in order,
 // then its own properties, each in declaration order. The first declaration of a name wins.
 type objectShape struct {
@@ -91,10 +98,11 @@ func (b *builder) hasProperties(s *openapi3.Schema) bool {
 	return s != nil && len(b.shape(s).names) > 0
 }
 
-// claimType reserves a Go type name for the element at pointer; two elements with one name would not compile.
-func (b *builder) claimType(name, pointer string, origin *openapi3.Origin) error {
+// claimType reserves a Go type name for the element at pointer; two elements with one name would
+// not compile. fix tells how to rename the element.
+func (b *builder) claimType(name, pointer string, origin *openapi3.Origin, fix string) error {
 	if owner, taken := b.types[name]; taken && owner != pointer {
-		return fmt.Errorf("%s: the Go type %s is already generated for %s; set %s on this schema to name it", b.locate(origin, pointer), name, owner, extModel)
+		return fmt.Errorf("%s: the Go type %s is already generated for %s; %s", b.locate(origin, pointer), name, owner, fix)
 	}
 	b.types[name] = pointer
 	return nil
@@ -110,7 +118,7 @@ func (b *builder) inlineModel(hint string, s *openapi3.Schema, pointer string, o
 	if named, ok := s.Extensions[extModel].(string); ok && named != "" {
 		name = named
 	}
-	if err := b.claimType(name, pointer, origin); err != nil {
+	if err := b.claimType(name, pointer, origin, renameInline); err != nil {
 		return "", err
 	}
 	b.inlineNames[s] = name
@@ -184,7 +192,7 @@ func (b *builder) resultType(op *Operation, bodies []*openapi3.SchemaRef, pointe
 		}
 	}
 	name := op.Name + "Result"
-	if err := b.claimType(name, pointer, origin); err != nil {
+	if err := b.claimType(name, pointer, origin, renameOperation); err != nil {
 		return "", err
 	}
 	model, err := b.model(name, union, pointer)

@@ -3,6 +3,7 @@ package sdkgen
 import (
 	"context"
 	"fmt"
+	"go/token"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -124,14 +125,14 @@ func (b *builder) build() (*API, error) {
 // inline schema is named, so that a clash is reported on the inline schema.
 func (b *builder) claimComponentTypes(client string) error {
 	for _, name := range []string{client, client + "Options"} {
-		if err := b.claimType(name, "#/info", b.doc.Info.Origin); err != nil {
+		if err := b.claimType(name, "#/info", b.doc.Info.Origin, "set "+extClient+" to another name"); err != nil {
 			return err
 		}
 	}
 	for _, name := range sortedKeys(b.doc.Components.Schemas) {
 		ref := b.doc.Components.Schemas[name]
 		if goType, ok := b.modelName(&openapi3.SchemaRef{Ref: schemaRefPrefix + name, Value: ref.Value}); ok {
-			if err := b.claimType(goType, schemaRefPrefix+name, ref.Value.Origin); err != nil {
+			if err := b.claimType(goType, schemaRefPrefix+name, ref.Value.Origin, renameComponent); err != nil {
 				return err
 			}
 		}
@@ -175,6 +176,9 @@ func (b *builder) operations() ([]*Operation, error) {
 				return nil, fmt.Errorf("%s: operation %s has the same Go name as %s", b.locate(op.Origin, pointer), built.ID, other)
 			}
 			seen[built.Name] = built.ID
+			if err := b.claimType(built.Name+"Options", pointer, op.Origin, renameOperation); err != nil {
+				return nil, err
+			}
 			ops = append(ops, built)
 		}
 	}
@@ -196,9 +200,6 @@ func (b *builder) operation(path, method string, item *openapi3.PathItem, op *op
 		Description: strings.TrimSpace(op.Description),
 		Method:      method,
 		Path:        path,
-	}
-	if err := b.claimType(out.Name+"Options", pointer, op.Origin); err != nil {
-		return nil, err
 	}
 	for i, ref := range operationParameters(item, op) {
 		p := ref.Value
@@ -345,7 +346,11 @@ func (b *builder) modelName(ref *openapi3.SchemaRef) (string, bool) {
 	if name, ok := ref.Value.Extensions[extGoName].(string); ok {
 		return name, true
 	}
-	return strings.TrimPrefix(ref.Ref, schemaRefPrefix), true
+	name := strings.TrimPrefix(ref.Ref, schemaRefPrefix)
+	if !token.IsIdentifier(name) || !token.IsExported(name) {
+		name = goName(name) // "service-plan" -> ServicePlan; exported names stay as the spec spells them
+	}
+	return name, true
 }
 
 // componentModels builds the model of every component schema with properties, by schema name.

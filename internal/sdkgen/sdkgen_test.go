@@ -125,6 +125,11 @@ func TestLoadReportsProblemsWithTheirSpecLocation(t *testing.T) {
 			want: "the Go type GetAResponse is already generated for #/components/schemas/GetAResponse; set x-sdkgen-model",
 		},
 		{
+			name: "operation named like a component's options",
+			spec: head + "  /a:\n    get:\n      operationId: get_a\n      responses:\n        '204': {description: ok}\ncomponents:\n  schemas:\n    GetAOptions: {type: object, properties: {y: {type: string}}}\n",
+			want: "the Go type GetAOptions is already generated for #/components/schemas/GetAOptions; change its operationId",
+		},
+		{
 			name: "cookie parameter",
 			spec: head + "  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: session, in: cookie, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n",
 			want: "spec.yaml:12 (#/paths/~1a/get/parameters/0): cookie parameter session",
