@@ -2,6 +2,8 @@ package sdkgen
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -37,6 +39,29 @@ func defaultServiceName(title string) string {
 // defaultPackage is the client name in lower case, used when the caller names no package.
 func defaultPackage(client string) string {
 	return strings.ToLower(client)
+}
+
+// defaultLiteral renders a scalar schema default as a Go literal of the field's argument type, or
+// "" when there is none or it does not fit the type (the spec validator does not check defaults).
+func defaultLiteral(kind Kind, value any) string {
+	switch v := value.(type) {
+	case string:
+		if kind == KindString {
+			return strconv.Quote(v)
+		}
+	case bool:
+		if kind == KindBool {
+			return strconv.FormatBool(v)
+		}
+	case float64:
+		switch {
+		case kind == KindNumber:
+			return strconv.FormatFloat(v, 'g', -1, 64)
+		case kind == KindInt && v == math.Trunc(v) && math.Abs(v) < 1<<53:
+			return strconv.FormatInt(int64(v), 10)
+		}
+	}
+	return ""
 }
 
 // optionalString returns a string extension, or fallback when the spec does not set it.

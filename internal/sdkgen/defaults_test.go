@@ -28,6 +28,32 @@ func TestDefaultServiceNameIsTheSnakeCaseTitle(t *testing.T) {
 	assert.Equal(t, "library_loans_api", defaultServiceName("Library Loans API"))
 }
 
+func TestDefaultLiteralFitsTheFieldType(t *testing.T) {
+	cases := []struct {
+		kind  Kind
+		value any
+		want  string
+	}{
+		{KindString, "2.17", `"2.17"`},
+		{KindBool, true, "true"},
+		{KindInt, float64(30), "30"},
+		{KindNumber, 0.5, "0.5"},
+		{KindInt, 2.5, ""},
+		{KindString, float64(2), ""},
+		{KindString, nil, ""},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, defaultLiteral(tc.kind, tc.value), "%v", tc.value)
+	}
+}
+
+func TestRequiredParametersWithADefaultArePresetNotArguments(t *testing.T) {
+	op := findOperation(t, loadLoans(t), "BooksList")
+	assert.Equal(t, []string{"branch_id", "format"}, wireNames(op.Constructor))
+	assert.Equal(t, []string{"X-Library-API-Version"}, wireNames(op.Preset()))
+	assert.Equal(t, `"3.2"`, op.Preset()[0].Default)
+}
+
 func TestLoadWithoutExtensionsUsesTheDefaults(t *testing.T) {
 	api, err := Load(context.Background(), Config{SpecPath: loansSpec})
 	require.NoError(t, err)

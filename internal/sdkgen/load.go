@@ -439,6 +439,7 @@ func (b *builder) field(wire string, ref *openapi3.SchemaRef, required, forOptio
 	if f.Enum, err = b.enumValues(owner+f.Name, kind, s, pointer, origin); err != nil {
 		return nil, err
 	}
+	f.Default = defaultLiteral(kind, s.Default)
 	return f, nil
 }
 

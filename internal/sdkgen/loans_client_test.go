@@ -32,15 +32,14 @@ func TestClientOfASpecWithoutExtensionsDecodesAResultOfSeveralSchemas(t *testing
 	client := newLoansClient(t, func(w http.ResponseWriter, r *http.Request) {
 		assert.Equal(t, http.MethodPut, r.Method)
 		assert.Equal(t, "/v3/branches/b1/loans/l1", r.URL.Path)
-		assert.Equal(t, "3.2", r.Header.Get("X-Library-API-Version"))
+		assert.Equal(t, "3.2", r.Header.Get("X-Library-API-Version"), "New<Op>Options presets a required header's default")
 		assert.NoError(t, json.NewDecoder(r.Body).Decode(&sent))
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusAccepted)
 		_, _ = w.Write([]byte(`{"operation":"op-7","poll_after_seconds":5,"queue":"north"}`))
 	})
 	due := strfmt.DateTime(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	options := client.NewLoanOpenOptions("b1", "l1").SetXLibraryAPIVersion("3.2").
-		SetMemberID("m1").SetBookID("k1").SetDueAt(&due)
+	options := client.NewLoanOpenOptions("b1", "l1").SetMemberID("m1").SetBookID("k1").SetDueAt(&due)
 	result, response, err := client.LoanOpen(options)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusAccepted, response.StatusCode)
@@ -59,7 +58,7 @@ func TestClientOfASpecWithoutExtensionsDecodesAnArrayResult(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`[{"id":"x1","title":"Dune","shelf":{"room":"2B","position":4},"cover":"https://c/x1.png"}]`))
 	})
-	books, _, err := client.BooksList(client.NewBooksListOptions("b1", "full").SetXLibraryAPIVersion("3.2").SetTags([]string{"a", "b"}))
+	books, _, err := client.BooksList(client.NewBooksListOptions("b1", "full").SetTags([]string{"a", "b"}))
 	require.NoError(t, err)
 	require.Len(t, *books, 1)
 	book := (*books)[0]
@@ -68,12 +67,23 @@ func TestClientOfASpecWithoutExtensionsDecodesAnArrayResult(t *testing.T) {
 	assert.Equal(t, "https://c/x1.png", book.Cover, "anyOf decodes as whatever JSON arrives")
 }
 
-func TestClientOfASpecWithoutExtensionsChecksRequiredHeadersBeforeSending(t *testing.T) {
+func TestClientOfASpecWithoutExtensionsChecksRequiredValuesBeforeSending(t *testing.T) {
 	client := newLoansClient(t, func(w http.ResponseWriter, r *http.Request) {
 		t.Errorf("nothing may be sent, got %s %s", r.Method, r.URL)
 	})
-	_, _, err := client.CatalogGet(client.NewCatalogGetOptions())
-	var problem *loans.ParameterError
-	require.ErrorAs(t, err, &problem)
-	assert.Equal(t, "X-Library-API-Version", problem.Parameter)
+	cases := map[string]error{
+		"X-Library-API-Version": func() error {
+			_, _, err := client.CatalogGet(client.NewCatalogGetOptions().SetXLibraryAPIVersion(" "))
+			return err
+		}(),
+		"until": func() error {
+			_, _, err := client.LoanRenew(client.NewLoanRenewOptions("b1", "l1"))
+			return err
+		}(),
+	}
+	for parameter, err := range cases {
+		var problem *loans.ParameterError
+		require.ErrorAs(t, err, &problem, parameter)
+		assert.Equal(t, parameter, problem.Parameter)
+	}
 }

@@ -1,5 +1,7 @@
 package sdkgen
 
+import "slices"
+
 // API is the intermediate model of a spec: everything the templates need,
 // resolved and named, with nothing left to look up in the OpenAPI document.
 type API struct {
@@ -54,6 +56,7 @@ type Field struct {
 	Elem        string // element Go type for arrays
 	Enum        []EnumValue
 	Aliases     []string // other names of the setter, offered deprecated for code written against other SDKs
+	Default     string   // the schema's default as a Go literal of ArgType, for scalars; "" when none
 }
 
 // Kind says how a field is encoded and validated.
@@ -141,6 +144,18 @@ func (op *Operation) fieldsIn(in string) []*Field {
 	var out []*Field
 	for _, f := range op.Fields {
 		if f.In == in {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Preset returns the required fields that New<Op>Options sets to their schema's default rather
+// than taking as arguments (upstream OSB's X-Broker-API-Version: 2.17, for instance).
+func (op *Operation) Preset() []*Field {
+	var out []*Field
+	for _, f := range op.Fields {
+		if f.Required && f.Default != "" && !slices.Contains(op.Constructor, f) {
 			out = append(out, f)
 		}
 	}

@@ -98,7 +98,8 @@ const (
 // NewBooksAddOptions returns BooksAddOptions with its required parameters set.
 func (*LibraryLoansAPIV3) NewBooksAddOptions(branchID string) *BooksAddOptions {
 	return &BooksAddOptions{
-		BranchID: core.StringPtr(branchID),
+		BranchID:           core.StringPtr(branchID),
+		XLibraryAPIVersion: core.StringPtr("3.2"),
 	}
 }
 

@@ -101,8 +101,9 @@ const (
 // NewBooksListOptions returns BooksListOptions with its required parameters set.
 func (*LibraryLoansAPIV3) NewBooksListOptions(branchID string, format string) *BooksListOptions {
 	return &BooksListOptions{
-		BranchID: core.StringPtr(branchID),
-		Format:   core.StringPtr(format),
+		BranchID:           core.StringPtr(branchID),
+		Format:             core.StringPtr(format),
+		XLibraryAPIVersion: core.StringPtr("3.2"),
 	}
 }
 

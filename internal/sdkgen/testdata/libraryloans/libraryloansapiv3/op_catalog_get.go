@@ -60,9 +60,11 @@ type CatalogGetOptions struct {
 	Headers map[string]string
 }
 
-// NewCatalogGetOptions returns CatalogGetOptions with no parameters set.
+// NewCatalogGetOptions returns CatalogGetOptions with its required parameters set.
 func (*LibraryLoansAPIV3) NewCatalogGetOptions() *CatalogGetOptions {
-	return &CatalogGetOptions{}
+	return &CatalogGetOptions{
+		XLibraryAPIVersion: core.StringPtr("3.2"),
+	}
 }
 
 // SetXLibraryAPIVersion sets XLibraryAPIVersion and returns the options for chaining.

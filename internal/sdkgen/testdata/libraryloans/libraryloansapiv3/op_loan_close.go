@@ -78,9 +78,10 @@ const (
 // NewLoanCloseOptions returns LoanCloseOptions with its required parameters set.
 func (*LibraryLoansAPIV3) NewLoanCloseOptions(branchID string, loanID string, condition string) *LoanCloseOptions {
 	return &LoanCloseOptions{
-		BranchID:  core.StringPtr(branchID),
-		LoanID:    core.StringPtr(loanID),
-		Condition: core.StringPtr(condition),
+		BranchID:           core.StringPtr(branchID),
+		LoanID:             core.StringPtr(loanID),
+		Condition:          core.StringPtr(condition),
+		XLibraryAPIVersion: core.StringPtr("3.2"),
 	}
 }
 

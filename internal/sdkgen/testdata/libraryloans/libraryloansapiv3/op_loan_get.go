@@ -66,8 +66,9 @@ type LoanGetOptions struct {
 // NewLoanGetOptions returns LoanGetOptions with its required parameters set.
 func (*LibraryLoansAPIV3) NewLoanGetOptions(branchID string, loanID string) *LoanGetOptions {
 	return &LoanGetOptions{
-		BranchID: core.StringPtr(branchID),
-		LoanID:   core.StringPtr(loanID),
+		BranchID:           core.StringPtr(branchID),
+		LoanID:             core.StringPtr(loanID),
+		XLibraryAPIVersion: core.StringPtr("3.2"),
 	}
 }
 

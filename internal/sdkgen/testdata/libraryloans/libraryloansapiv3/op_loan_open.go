@@ -98,8 +98,9 @@ type LoanOpenOptions struct {
 // NewLoanOpenOptions returns LoanOpenOptions with its required parameters set.
 func (*LibraryLoansAPIV3) NewLoanOpenOptions(branchID string, loanID string) *LoanOpenOptions {
 	return &LoanOpenOptions{
-		BranchID: core.StringPtr(branchID),
-		LoanID:   core.StringPtr(loanID),
+		BranchID:           core.StringPtr(branchID),
+		LoanID:             core.StringPtr(loanID),
+		XLibraryAPIVersion: core.StringPtr("3.2"),
 	}
 }
 

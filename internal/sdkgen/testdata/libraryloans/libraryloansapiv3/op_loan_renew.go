@@ -81,8 +81,9 @@ type LoanRenewOptions struct {
 // NewLoanRenewOptions returns LoanRenewOptions with its required parameters set.
 func (*LibraryLoansAPIV3) NewLoanRenewOptions(branchID string, loanID string) *LoanRenewOptions {
 	return &LoanRenewOptions{
-		BranchID: core.StringPtr(branchID),
-		LoanID:   core.StringPtr(loanID),
+		BranchID:           core.StringPtr(branchID),
+		LoanID:             core.StringPtr(loanID),
+		XLibraryAPIVersion: core.StringPtr("3.2"),
 	}
 }
 
