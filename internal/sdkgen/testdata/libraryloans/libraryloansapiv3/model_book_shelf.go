@@ -7,4 +7,7 @@ type BookShelf struct {
 	Room *string `json:"room,omitempty"`
 
 	Position *int64 `json:"position,omitempty"`
+
+	// Free-form placement details.
+	Layout map[string]any `json:"layout,omitempty"`
 }

@@ -17,4 +17,6 @@ type Branch struct {
 	Metadata map[string]any `json:"metadata,omitempty"`
 
 	FloorArea *float64 `json:"floor_area,omitempty"`
+
+	OpenToPublic *bool `json:"open_to_public,omitempty"`
 }
