@@ -23,11 +23,12 @@ type environment struct {
 
 // caseLabels say in words what each case measures.
 var caseLabels = map[string]string{
-	"P1CatalogEndToEnd": "P1 catalog 1,000 x 20, end to end",
-	"P1CatalogDecode":   "P1 catalog 1,000 x 20, decode only",
-	"P2LastOperation":   "P2 last_operation, per-call overhead",
-	"P3Provision":       "P3 provision, context + nested parameters",
-	"P4SharedClient":    "P4 64 goroutines, 1 client (op = 10,000 calls)",
+	"P1CatalogEndToEnd":       "P1 catalog 1,000 x 20, end to end",
+	"P1CatalogDecode":         "P1 catalog 1,000 x 20, decode only",
+	"P2LastOperation":         "P2 last_operation over loopback, per-call overhead",
+	"P2LastOperationInMemory": "P2 last_operation in memory (no sockets), per-call overhead",
+	"P3Provision":             "P3 provision, context + nested parameters",
+	"P4SharedClient":          "P4 64 goroutines, 1 client (op = 10,000 calls)",
 }
 
 // caseLabel returns the description of a case, or its name when it has none.

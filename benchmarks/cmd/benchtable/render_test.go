@@ -47,7 +47,7 @@ func TestRunWritesTheTable(t *testing.T) {
 	assert.Contains(t, table, "- Command: `make bench`")
 	assert.Contains(t, table, "GOMAXPROCS 2, linux/amd64")
 	assert.Contains(t, table, "each figure is the median of 1 runs")
-	assert.Contains(t, table, "| P2 last_operation, per-call overhead | ours | 31,000 | 6,000 | 70.5 | 0.89x | 0.78x | 1.24x | 1.18x |  |")
+	assert.Contains(t, table, "| P2 last_operation over loopback, per-call overhead | ours | 31,000 | 6,000 | 70.5 | 0.89x | 0.78x | 1.24x | 1.18x |  |")
 	assert.Contains(t, table, "|  | IBM | 35,000 | 8,000 | 90 |  |  |  |  |  |")
 	assert.Contains(t, table, "|  | IBM | missing |", "P4 has no IBM result")
 	assert.Contains(t, table, "12.5 conns/op")
