@@ -63,6 +63,7 @@ type scaleFigures struct {
 	pollsPerFewest float64 // mean polls per operation over fewestPolls
 	maxPolls       int
 	goroutinesLeft int
+	provisioned    time.Duration // until every provision was answered
 	elapsed        time.Duration
 	report         brokerProcessReport
 	clientPolls    int64 // polls the waiters reported through OnPoll
@@ -98,6 +99,7 @@ func TestScaleFigures(t *testing.T) {
 		figure{float64(figures.maxPolls), "max-polls/op"},
 		figure{float64(run.fewestPolls()), "fewest-polls/op"},
 		figure{float64(figures.goroutinesLeft), "goroutines-left"},
+		figure{figures.provisioned.Seconds(), "s-to-provision"},
 		figure{figures.elapsed.Seconds(), "s/run"},
 	)
 }
@@ -132,6 +134,7 @@ func measureScale(t *testing.T, run scaleRun) (scaleFigures, error) {
 	if err := waits.provision(ctx); err != nil {
 		return scaleFigures{}, err
 	}
+	provisioned := time.Since(started)
 	peak, err := waits.peakMemory(ctx)
 	if err != nil {
 		return scaleFigures{}, err
@@ -158,6 +161,7 @@ func measureScale(t *testing.T, run scaleRun) (scaleFigures, error) {
 		pollsPerFewest: float64(polls) / float64(len(report.Polls)*run.fewestPolls()),
 		maxPolls:       maxPolls,
 		goroutinesLeft: goroutinesLeft,
+		provisioned:    provisioned,
 		elapsed:        elapsed,
 		report:         report,
 		clientPolls:    waits.polls.Load(),
