@@ -32,9 +32,10 @@ type scaleRun struct {
 
 var (
 	// fullScaleRun waits 10,000 operations. The operations last long enough for every wait to
-	// have started and polled once before the first one ends, and not a whole multiple of
-	// Retry-After, so that the fewest polls do not depend on milliseconds.
-	fullScaleRun = scaleRun{waits: 10_000, asyncDuration: 18500 * time.Millisecond, asyncPolls: 2, retryAfterSeconds: 4}
+	// have started and polled once before the first one ends, also on a busy machine where the
+	// provisions take half a minute, and not a whole multiple of Retry-After, so that the fewest
+	// polls do not depend on milliseconds.
+	fullScaleRun = scaleRun{waits: 10_000, asyncDuration: 45500 * time.Millisecond, asyncPolls: 2, retryAfterSeconds: 8}
 	// smallScaleRun keeps `go test -short` fast.
 	smallScaleRun = scaleRun{waits: 200, asyncDuration: 1500 * time.Millisecond, asyncPolls: 2, retryAfterSeconds: 1}
 )
