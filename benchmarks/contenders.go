@@ -37,9 +37,12 @@ type contender struct {
 	reusesConnections bool
 }
 
+// ours names this SDK among the contenders.
+const ours = "ours"
+
 // contenders lists this SDK first: ratios in the results are "ours" over the others.
 var contenders = []contender{
-	{name: "ours", connect: newOursClient, decodeCatalog: decodeOursCatalog, reusesConnections: true},
+	{name: ours, connect: newOursClient, decodeCatalog: decodeOursCatalog, reusesConnections: true},
 	{name: "ibm", connect: newIBMClient, decodeCatalog: decodeIBMCatalog, reusesConnections: false},
 	{name: "plain", connect: newPlainClient, decodeCatalog: decodePlainCatalog, reusesConnections: true},
 }

@@ -105,9 +105,6 @@ func TestScaleFigures(t *testing.T) {
 	)
 }
 
-// ours names this SDK as a contender in figure lines.
-const ours = "ours"
-
 // measureScale runs the scale case against a broker process.
 func measureScale(t *testing.T, run scaleRun) (scaleFigures, error) {
 	broker := startBrokerProcess(t, brokerProcessSettings{

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -84,4 +85,23 @@ func writeFigureTables(b *strings.Builder, results []caseResult) {
 			b.WriteString("\n")
 		}
 	}
+}
+
+// orderCases keeps the benchmark cases in the order they ran and puts the figure cases after
+// them, by name, whatever order the figure tests ran in.
+func orderCases(results []caseResult) []caseResult {
+	slices.SortStableFunc(results, func(a, b caseResult) int {
+		aFigure, bFigure := isFigureCase(a.name), isFigureCase(b.name)
+		switch {
+		case aFigure && bFigure:
+			return strings.Compare(a.name, b.name)
+		case aFigure:
+			return 1
+		case bFigure:
+			return -1
+		default:
+			return 0
+		}
+	})
+	return results
 }

@@ -74,10 +74,10 @@ func TestModelNameReadsTheFirstModelNameLine(t *testing.T) {
 }
 
 func TestFigureCasesHaveTablesOfTheirOwn(t *testing.T) {
-	input := sampleOutput +
+	input := "BenchmarkS2Outage/ours\t1\t6.1 requests/call\t8.3 s-to-notice-recovery\n" +
+		"BenchmarkS2Outage/ibm\t1\t1 requests/call\t0.02 s-to-notice-recovery\n" +
 		"BenchmarkS1ScaleWaits/ours\t1\t5146.2 heap-B/wait\t0.999 polls/fewest\t0 goroutines-left\n" +
-		"BenchmarkS2Outage/ours\t1\t6.1 requests/call\t8.3 s-to-notice-recovery\n" +
-		"BenchmarkS2Outage/ibm\t1\t1 requests/call\t0.02 s-to-notice-recovery\n"
+		sampleOutput
 	var stdout, diag bytes.Buffer
 
 	err := run(strings.NewReader(input), &stdout, &diag, "", "make bench", "")
@@ -94,4 +94,7 @@ func TestFigureCasesHaveTablesOfTheirOwn(t *testing.T) {
 	assert.Contains(t, table, "at most 16 KB of heap per wait: met (heap-B/wait 5,146)")
 	assert.Contains(t, table, "at most 1.5 requests per call to the failing broker: MISSED (requests/call 6.1)")
 	assert.NotContains(t, diag.String(), "S1ScaleWaits has no results", "figure cases need only the contenders they measure")
+	assert.Less(t, strings.Index(table, "| P4 64 goroutines"), strings.Index(table, "### S1"), "benchmarks first")
+	assert.Less(t, strings.Index(table, "### S1"), strings.Index(table, "### S2"), "figure cases by name")
+	assert.Less(t, strings.Index(table, "- P2 last_operation"), strings.Index(table, "- S1 10,000"), "targets in the same order")
 }
