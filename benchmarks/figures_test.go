@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -24,8 +23,6 @@ type figure struct {
 	unit  string
 }
 
-var figuresFile sync.Mutex
-
 // writeFigures appends one result line for the case and contender to the -figures file, in the
 // format of `go test -bench` (one iteration, then value-unit pairs), and logs it.
 func writeFigures(tb testing.TB, caseName, contenderName string, figures ...figure) {
@@ -39,8 +36,6 @@ func writeFigures(tb testing.TB, caseName, contenderName string, figures ...figu
 	if !fullSize() {
 		return
 	}
-	figuresFile.Lock()
-	defer figuresFile.Unlock()
 	file, err := os.OpenFile(*figuresPath, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		tb.Fatalf("open the figures file: %v", err)
