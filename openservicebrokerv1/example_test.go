@@ -146,6 +146,29 @@ func ExampleOpenServiceBrokerV1_ReplaceServiceInstance() {
 	// 200
 }
 
+// A Kubernetes platform need not set organization_guid and space_guid: the client takes them
+// from the kubernetes context (the cluster as the organization, the namespace as the space).
+func ExampleOpenServiceBrokerV1_ReplaceServiceInstance_kubernetesContext() {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+	client := srv.Client()
+
+	options := client.NewReplaceServiceInstanceOptions("db-1").
+		SetServiceID(serviceID).
+		SetPlanID(planID).
+		SetContext(&openservicebrokerv1.Context{
+			Platform:  core.StringPtr(openservicebrokerv1.PlatformKubernetes),
+			ClusterID: core.StringPtr("cluster-eu-1"),
+			Namespace: core.StringPtr("payments"),
+		})
+	if _, _, err := client.ReplaceServiceInstance(options); err != nil {
+		panic(err)
+	}
+	instance := srv.Instances()[0]
+	fmt.Println(instance.OrganizationGUID, instance.SpaceGUID)
+	// Output: cluster-eu-1 payments
+}
+
 func ExampleOpenServiceBrokerV1_UpdateServiceInstance() {
 	srv := brokertest.NewServer()
 	defer srv.Close()
