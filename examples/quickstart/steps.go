@@ -21,6 +21,13 @@ import (
 // cleanupTimeout bounds the clean-up after a failed step.
 const cleanupTimeout = 2 * time.Minute
 
+// The organization and space the quickstart provisions into: OSB v2.17 requires both in every
+// provision (Provisioning, Body), and the quickstart, not being a platform, has none of its own.
+const (
+	quickstartOrganizationGUID = "f4663bbe-e8ea-478c-8956-e3afee1087ab"
+	quickstartSpaceGUID        = "54557f98-83f0-4eca-ae04-9ea35277a539"
+)
+
 // lifecycle is one walk through the life of a service instance and its binding.
 type lifecycle struct {
 	client *openservicebrokerv1.OpenServiceBrokerV1
@@ -122,7 +129,8 @@ func matchesService(service *openservicebrokerv1.Service, serviceID, planID stri
 
 func (l *lifecycle) provision(ctx context.Context) error {
 	l.steps.detail("instance %s", l.instanceID)
-	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
+	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID).
+		SetOrganizationGUID(quickstartOrganizationGUID).SetSpaceGUID(quickstartSpaceGUID)
 	if parameters := l.target.provisionParameters; parameters != nil {
 		options.SetParameters(parameters)
 	}
