@@ -12,9 +12,6 @@ import (
 // asks: 200 with the same credentials when identical, 202 with the same operation while that
 // binding is in progress, 409 when it differs.
 func (b *backend) Bind(_ context.Context, instanceID, bindingID string, details domain.BindDetails, asyncAllowed bool) (domain.Binding, error) {
-	if err := checkParameters(details.RawParameters); err != nil {
-		return domain.Binding{}, err
-	}
 	request := bindAttributes(details)
 
 	b.mu.Lock()

@@ -16,9 +16,6 @@ func (b *backend) Provision(_ context.Context, id string, details domain.Provisi
 	if err := b.checkPlan(details.ServiceID, details.PlanID); err != nil {
 		return domain.ProvisionedServiceSpec{}, err
 	}
-	if err := checkParameters(details.RawParameters); err != nil {
-		return domain.ProvisionedServiceSpec{}, err
-	}
 	async := b.async.instanceOpsAsync(details.PlanID)
 	if async && !asyncAllowed {
 		return domain.ProvisionedServiceSpec{}, apiresponses.ErrAsyncRequired
@@ -65,9 +62,6 @@ func (b *backend) provision(inst *instance, async bool) domain.ProvisionedServic
 // Update changes an instance's plan and parameters. A repeated identical update while it is in
 // progress gets the same operation; any other concurrent change gets 422 ConcurrencyError.
 func (b *backend) Update(_ context.Context, id string, details domain.UpdateDetails, asyncAllowed bool) (domain.UpdateServiceSpec, error) {
-	if err := checkParameters(details.RawParameters); err != nil {
-		return domain.UpdateServiceSpec{}, err
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	inst := b.lookup(id)
