@@ -54,7 +54,7 @@ func Start(opts ...Option) (*Server, error) {
 		URL:      "http://" + listener.Addr().String(),
 		Username: cfg.username,
 		Password: cfg.password,
-		backend:  newBackend(cfg.catalog, cfg.async),
+		backend:  newBackend(cfg),
 		recorder: &recorder{},
 		closing:  make(chan struct{}),
 	}
