@@ -232,3 +232,15 @@ func TestWithRotatableBindingsChoosesThePlans(t *testing.T) {
 	a := c.do(http.MethodPut, bindingPath("i1", "b2"), with(bindBody(nil), "predecessor_binding_id", "b1"))
 	assert.Equal(t, http.StatusBadRequest, a.Status, "the synchronous plan is no longer rotatable")
 }
+
+func TestCatalogLeavesOutSchemasThePlanDoesNotDeclare(t *testing.T) {
+	catalog := DefaultCatalog()
+	catalog[0].Plans[0].Schemas.Binding.Create.Parameters = nil
+	catalog[0].Plans[1].Schemas = &domain.ServiceSchemas{}
+	_, c := newTestServer(t, WithCatalog(catalog))
+	plans := c.do(http.MethodGet, "/v2/catalog", nil).JSON(t)["services"].([]any)[0].(map[string]any)["plans"].([]any)
+	schemas := plans[0].(map[string]any)["schemas"].(map[string]any)
+	assert.NotContains(t, schemas, "service_binding")
+	assert.Contains(t, schemas["service_instance"], "create")
+	assert.NotContains(t, plans[1], "schemas", "a plan without any schema has no schemas object")
+}
