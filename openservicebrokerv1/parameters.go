@@ -151,7 +151,13 @@ func compileParametersSchema(doc any) (*jsonschema.Schema, error) {
 	if err := compiler.AddResource(schemaBase, doc); err != nil {
 		return nil, err
 	}
-	return compiler.Compile(schemaBase)
+	schema, err := compiler.Compile(schemaBase)
+	var loadErr *jsonschema.LoadURLError
+	if errors.As(err, &loadErr) {
+		// The library's message quotes the URL whole, with any password in it.
+		return nil, loadErr.Err
+	}
+	return schema, err
 }
 
 // noSchemaLoading refuses to load any document a schema refers to: a catalog's schemas must not
