@@ -38,6 +38,7 @@ const DefaultMaxIdleConnsPerHost = 64
 type clientSettings struct {
 	brokerAPIVersion           string
 	defaultOriginatingIdentity string
+	catalog                    heldCatalog
 }
 
 var apiVersionPattern = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
