@@ -34,13 +34,13 @@ func (openServiceBroker *OpenServiceBrokerV1) replaceCatalog(old, fresh *Catalog
 }
 
 // checkAgainstCatalog applies the held catalog's rules to the Options of a request about to be
-// sent, with the originating identity the client adds when the options set none.
-func (openServiceBroker *OpenServiceBrokerV1) checkAgainstCatalog(options any) error {
+// sent; identity is the X-Broker-API-Originating-Identity it carries ("" for none).
+func (openServiceBroker *OpenServiceBrokerV1) checkAgainstCatalog(options any, identity string) error {
 	catalog := openServiceBroker.Catalog()
 	if catalog == nil {
 		return nil
 	}
-	return catalog.checkRequest(options, openServiceBroker.defaultOriginatingIdentity)
+	return catalog.checkRequest(options, &identity)
 }
 
 // withCatalogPollingLimit gives a wait on an instance of the plan the plan's

@@ -92,19 +92,19 @@ func (e *GuardError) Is(target error) bool {
 // a read naming an offering the catalog no longer has: the specification lets brokers remove
 // offerings and plans that existing instances still use.
 func (c *Catalog) CheckRequest(options any) error {
-	return c.checkRequest(options, "")
+	return c.checkRequest(options, nil)
 }
 
-// checkRequest is CheckRequest with the originating identity the client sends when the
-// options set none.
-func (c *Catalog) checkRequest(options any, defaultIdentity string) error {
+// checkRequest is CheckRequest with the originating identity the request is sent with, when
+// known; nil takes the one the options set.
+func (c *Catalog) checkRequest(options any, sentIdentity *string) error {
 	switch o := options.(type) {
 	case *ReplaceServiceInstanceOptions:
-		return c.checkProvision(o, identityOr(o.OriginatingIdentity, defaultIdentity))
+		return c.checkProvision(o, identityOf(o.OriginatingIdentity, sentIdentity))
 	case *UpdateServiceInstanceOptions:
-		return c.checkUpdate(o, identityOr(o.OriginatingIdentity, defaultIdentity))
+		return c.checkUpdate(o, identityOf(o.OriginatingIdentity, sentIdentity))
 	case *ReplaceServiceBindingOptions:
-		return c.checkBind(o, identityOr(o.OriginatingIdentity, defaultIdentity))
+		return c.checkBind(o, identityOf(o.OriginatingIdentity, sentIdentity))
 	case *GetServiceInstanceOptions:
 		return c.checkRetrievable("GetServiceInstance", o.ServiceID, o.PlanID, (*CatalogService).InstancesRetrievable,
 			"instances_retrievable", "Fetching a Service Instance")
@@ -119,11 +119,11 @@ func (c *Catalog) checkRequest(options any, defaultIdentity string) error {
 		Problem: fmt.Sprintf("must be the Options of a client operation (such as *ReplaceServiceInstanceOptions), not %T", options)}
 }
 
-func identityOr(identity *string, fallback string) string {
-	if identity != nil {
-		return *identity
+func identityOf(optionsIdentity, sentIdentity *string) string {
+	if sentIdentity != nil {
+		return *sentIdentity
 	}
-	return fallback
+	return core.StringNilMapper(optionsIdentity)
 }
 
 func (c *Catalog) checkProvision(o *ReplaceServiceInstanceOptions, identity string) error {

@@ -64,7 +64,7 @@ func TestRotateBindingAndWait_CreatesTheSuccessorAndKeepsThePredecessor(t *testi
 					writeAnswer(w, http.StatusOK, `{"credentials": {"password": "new"}}`)
 				}
 			}}
-			client := newLoopbackClient(t, broker)
+			client := newServedClient(t, broker)
 			options := client.NewReplaceServiceBindingOptions("binding-2", "instance-1").SetServiceID("queue-id").
 				SetPlanID("queue-basic-id").SetPredecessorBindingID("binding-1")
 
@@ -91,7 +91,7 @@ func TestRotateBindingAndWait_CreatesTheSuccessorAndKeepsThePredecessor(t *testi
 
 func TestRotateBindingAndWait_RefusesOptionsWithoutAPredecessor(t *testing.T) {
 	broker := &recordingBroker{handle: func(w http.ResponseWriter, _ *http.Request, _ map[string]any) { writeAnswer(w, http.StatusCreated, `{}`) }}
-	client := newLoopbackClient(t, broker)
+	client := newServedClient(t, broker)
 	base := func() *ReplaceServiceBindingOptions {
 		return client.NewReplaceServiceBindingOptions("binding-2", "instance-1").SetServiceID("s").SetPlanID("p")
 	}
@@ -163,7 +163,7 @@ func maintenanceBroker(current *string) *recordingBroker {
 func TestUpgradeAndWait_SendsThePlansVersionAndReportsTheCurrentOneOnConflict(t *testing.T) {
 	current := "1.3.0"
 	broker := maintenanceBroker(&current)
-	client := newLoopbackClient(t, broker)
+	client := newServedClient(t, broker)
 	client.SetCatalog(newRulesCatalog(t)) // offers 1.2.0: outdated
 	options := client.NewUpdateServiceInstanceOptions("instance-1").SetServiceID("db-id").
 		SetPreviousValues(&PreviousValues{PlanID: ptr("db-small-id")})
@@ -189,7 +189,7 @@ func TestUpgradeAndWait_SendsThePlansVersionAndReportsTheCurrentOneOnConflict(t 
 func TestUpgradeAndWait_FetchesTheCatalogWhenTheClientHoldsNone(t *testing.T) {
 	current := "1.2.0"
 	broker := maintenanceBroker(&current)
-	client := newLoopbackClient(t, broker)
+	client := newServedClient(t, broker)
 	options := client.NewUpdateServiceInstanceOptions("instance-1").SetServiceID("db-id").SetPlanID("db-small-id")
 
 	_, _, err := client.UpgradeAndWait(context.Background(), options, fastWait)
@@ -204,7 +204,7 @@ func TestUpgradeAndWait_FetchesTheCatalogWhenTheClientHoldsNone(t *testing.T) {
 func TestUpgradeAndWait_RefusesAPlanWithoutMaintenanceInfo(t *testing.T) {
 	current := "1.2.0"
 	broker := maintenanceBroker(&current)
-	client := newLoopbackClient(t, broker)
+	client := newServedClient(t, broker)
 	client.SetCatalog(newRulesCatalog(t))
 
 	_, _, err := client.UpgradeAndWait(context.Background(),

@@ -58,7 +58,7 @@ func (e *MaintenanceInfoConflictError) Unwrap() error {
 // *OperationFailedError as for UpdateAndWait: InstanceUsable and UpdateRepeatable read it.
 func (openServiceBroker *OpenServiceBrokerV1) UpgradeAndWait(ctx context.Context, options *UpdateServiceInstanceOptions, wait *WaitOptions) (*InstancePatchResp, *core.DetailedResponse, error) {
 	const op = "UpgradeAndWait"
-	if err := checkAndWaitOptions(op, options.validate(), wait); err != nil {
+	if err := checkAndWaitOptions(op, requestError(options.request()), wait); err != nil {
 		return nil, nil, err
 	}
 	planID := planBeforeUpdate(options)

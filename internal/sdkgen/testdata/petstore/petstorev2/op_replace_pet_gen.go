@@ -8,7 +8,9 @@ import (
 
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/go-openapi/strfmt"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // ReplacePet sends PUT /pets/{pet_id}: Create or replace a pet.
@@ -20,45 +22,21 @@ func (petStore *PetStoreV2) ReplacePet(replacePetOptions *ReplacePetOptions) (re
 
 // ReplacePetWithContext is ReplacePet with a context that can cancel the request or set its deadline.
 func (petStore *PetStoreV2) ReplacePetWithContext(ctx context.Context, replacePetOptions *ReplacePetOptions) (result *Pet, response *core.DetailedResponse, err error) {
-	if err = replacePetOptions.validate(); err != nil {
-		return
-	}
-	body, err := replacePetOptions.body()
+	request, err := replacePetOptions.request()
 	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(replacePetOperation.Method)
-	builder.EnableGzipCompression = petStore.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"pet_id": *replacePetOptions.PetID,
-	}
-	if _, err = builder.ResolveRequestURL(petStore.Service.Options.URL, replacePetOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range replacePetOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.1.0", "ReplacePet") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	builder.AddHeader("Content-Type", "application/json")
-	if replacePetOptions.DryRun != nil {
-		builder.AddQuery("dry_run", strconv.FormatBool(*replacePetOptions.DryRun))
-	}
-	if _, err = builder.SetBodyContentJSON(body); err != nil {
-		err = &ParameterError{Operation: "ReplacePet", Parameter: "request body", Problem: "cannot be encoded as JSON", Err: err}
-		return
-	}
-	response, err = petStore.send(ctx, &replacePetOperation, builder, &result)
+	response, err = sdkruntime.Send(ctx, petStore.Service, request, &result)
 	return
 }
 
-var replacePetOperation = operation{
-	ID:     "replace_pet",
-	Name:   "ReplacePet",
-	Method: "PUT",
-	Path:   "/pets/{pet_id}",
+var replacePetOperation = sdkruntime.Operation{
+	ID:         "replace_pet",
+	Name:       "ReplacePet",
+	Method:     "PUT",
+	Path:       "/pets/{pet_id}",
+	Accept:     true,
+	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_pet"),
 }
 
 // ReplacePetOptions holds the parameters of ReplacePet.
@@ -150,18 +128,35 @@ func (_options *ReplacePetOptions) SetHeaders(headers map[string]string) *Replac
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *ReplacePetOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *ReplacePetOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "ReplacePet", Parameter: "options", Problem: "must not be nil; build them with NewReplacePetOptions"}
+		return nil, sdkruntime.NilOptions("ReplacePet", "NewReplacePetOptions")
 	}
-	if err := checkString("ReplacePet", "pet_id", _options.PetID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("ReplacePet", "pet_id", _options.PetID); err != nil {
+		return nil, err
 	}
-	if err := checkString("ReplacePet", "name", _options.Name); err != nil {
-		return err
+	if err := sdkruntime.CheckString("ReplacePet", "name", _options.Name); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&replacePetOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.PetID}
+	if _options.DryRun != nil {
+		request.AddQuery("dry_run", strconv.FormatBool(*_options.DryRun))
+	}
+	body := &replacePetBody{
+		Name:   _options.Name,
+		Weight: _options.Weight,
+		BornAt: _options.BornAt,
+		Owner:  _options.Owner,
+	}
+	attributesObject, err := sdkruntime.CheckObject("ReplacePet", "attributes", _options.Attributes)
+	if err != nil {
+		return nil, err
+	}
+	body.Attributes = attributesObject
+	request.Body = body
+	return request, nil
 }
 
 // replacePetBody is the JSON request body of ReplacePet.
@@ -171,21 +166,4 @@ type replacePetBody struct {
 	BornAt     *strfmt.DateTime `json:"born_at,omitempty"`
 	Owner      *Owner           `json:"owner,omitempty"`
 	Attributes any              `json:"attributes,omitempty"`
-}
-
-// body assembles the request body; free-form values are checked here, so that a value that
-// is not a JSON object is reported before anything is sent.
-func (_options *ReplacePetOptions) body() (*replacePetBody, error) {
-	body := &replacePetBody{
-		Name:   _options.Name,
-		Weight: _options.Weight,
-		BornAt: _options.BornAt,
-		Owner:  _options.Owner,
-	}
-	attributesObject, err := checkObject("ReplacePet", "attributes", _options.Attributes)
-	if err != nil {
-		return nil, err
-	}
-	body.Attributes = attributesObject
-	return body, nil
 }

@@ -7,7 +7,9 @@ import (
 	"strconv"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // ReplaceServiceInstance sends PUT /v2/service_instances/{instance_id}: Provision a service instance
@@ -27,52 +29,22 @@ func (openServiceBroker *OpenServiceBrokerV1) ReplaceServiceInstance(replaceServ
 
 // ReplaceServiceInstanceWithContext is ReplaceServiceInstance with a context that can cancel the request or set its deadline.
 func (openServiceBroker *OpenServiceBrokerV1) ReplaceServiceInstanceWithContext(ctx context.Context, replaceServiceInstanceOptions *ReplaceServiceInstanceOptions) (result *InstancePutResp, response *core.DetailedResponse, err error) {
-	if err = replaceServiceInstanceOptions.validate(); err != nil {
-		return
-	}
-	body, err := replaceServiceInstanceOptions.body()
+	request, err := replaceServiceInstanceOptions.request()
 	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(replaceServiceInstanceOperation.Method)
-	builder.EnableGzipCompression = openServiceBroker.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"instance_id": *replaceServiceInstanceOptions.InstanceID,
-	}
-	if _, err = builder.ResolveRequestURL(openServiceBroker.Service.Options.URL, replaceServiceInstanceOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range replaceServiceInstanceOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.17", "ReplaceServiceInstance") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	builder.AddHeader("Content-Type", "application/json")
-	if replaceServiceInstanceOptions.RequestIdentity != nil {
-		builder.AddHeader("X-Broker-API-Request-Identity", *replaceServiceInstanceOptions.RequestIdentity)
-	}
-	if replaceServiceInstanceOptions.OriginatingIdentity != nil {
-		builder.AddHeader("X-Broker-API-Originating-Identity", *replaceServiceInstanceOptions.OriginatingIdentity)
-	}
-	if replaceServiceInstanceOptions.AcceptsIncomplete != nil {
-		builder.AddQuery("accepts_incomplete", strconv.FormatBool(*replaceServiceInstanceOptions.AcceptsIncomplete))
-	}
-	if _, err = builder.SetBodyContentJSON(body); err != nil {
-		err = &ParameterError{Operation: "ReplaceServiceInstance", Parameter: "request body", Problem: "cannot be encoded as JSON", Err: err}
-		return
-	}
-	response, err = openServiceBroker.send(ctx, &replaceServiceInstanceOperation, builder, &result)
+	response, err = openServiceBroker.send(ctx, request, &result)
 	return
 }
 
-var replaceServiceInstanceOperation = operation{
-	ID:      "replace_service_instance",
-	Name:    "ReplaceServiceInstance",
-	Method:  "PUT",
-	Path:    "/v2/service_instances/{instance_id}",
-	Headers: []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity", "X-Broker-API-Originating-Identity"},
+var replaceServiceInstanceOperation = sdkruntime.Operation{
+	ID:         "replace_service_instance",
+	Name:       "ReplaceServiceInstance",
+	Method:     "PUT",
+	Path:       "/v2/service_instances/{instance_id}",
+	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
+	Accept:     true,
+	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_instance"),
 }
 
 // ReplaceServiceInstanceOptions holds the parameters of ReplaceServiceInstance.
@@ -225,21 +197,46 @@ func (_options *ReplaceServiceInstanceOptions) SetHeaders(headers map[string]str
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *ReplaceServiceInstanceOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *ReplaceServiceInstanceOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "ReplaceServiceInstance", Parameter: "options", Problem: "must not be nil; build them with NewReplaceServiceInstanceOptions"}
+		return nil, sdkruntime.NilOptions("ReplaceServiceInstance", "NewReplaceServiceInstanceOptions")
 	}
-	if err := checkString("ReplaceServiceInstance", "instance_id", _options.InstanceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("ReplaceServiceInstance", "instance_id", _options.InstanceID); err != nil {
+		return nil, err
 	}
-	if err := checkString("ReplaceServiceInstance", "service_id", _options.ServiceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("ReplaceServiceInstance", "service_id", _options.ServiceID); err != nil {
+		return nil, err
 	}
-	if err := checkString("ReplaceServiceInstance", "plan_id", _options.PlanID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("ReplaceServiceInstance", "plan_id", _options.PlanID); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&replaceServiceInstanceOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.InstanceID}
+	if _options.RequestIdentity != nil {
+		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+	}
+	if _options.OriginatingIdentity != nil {
+		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+	}
+	if _options.AcceptsIncomplete != nil {
+		request.AddQuery("accepts_incomplete", strconv.FormatBool(*_options.AcceptsIncomplete))
+	}
+	body := &replaceServiceInstanceBody{
+		ServiceID:        _options.ServiceID,
+		PlanID:           _options.PlanID,
+		Context:          _options.Context,
+		OrganizationGuid: _options.OrganizationGuid,
+		SpaceGuid:        _options.SpaceGuid,
+		MaintenanceInfo:  _options.MaintenanceInfo,
+	}
+	parametersObject, err := sdkruntime.CheckObject("ReplaceServiceInstance", "parameters", _options.Parameters)
+	if err != nil {
+		return nil, err
+	}
+	body.Parameters = parametersObject
+	request.Body = body
+	return request, nil
 }
 
 // replaceServiceInstanceBody is the JSON request body of ReplaceServiceInstance.
@@ -251,23 +248,4 @@ type replaceServiceInstanceBody struct {
 	SpaceGuid        *string          `json:"space_guid,omitempty"`
 	Parameters       any              `json:"parameters,omitempty"`
 	MaintenanceInfo  *MaintenanceInfo `json:"maintenance_info,omitempty"`
-}
-
-// body assembles the request body; free-form values are checked here, so that a value that
-// is not a JSON object is reported before anything is sent.
-func (_options *ReplaceServiceInstanceOptions) body() (*replaceServiceInstanceBody, error) {
-	body := &replaceServiceInstanceBody{
-		ServiceID:        _options.ServiceID,
-		PlanID:           _options.PlanID,
-		Context:          _options.Context,
-		OrganizationGuid: _options.OrganizationGuid,
-		SpaceGuid:        _options.SpaceGuid,
-		MaintenanceInfo:  _options.MaintenanceInfo,
-	}
-	parametersObject, err := checkObject("ReplaceServiceInstance", "parameters", _options.Parameters)
-	if err != nil {
-		return nil, err
-	}
-	body.Parameters = parametersObject
-	return body, nil
 }

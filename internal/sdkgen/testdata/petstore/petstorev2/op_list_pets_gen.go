@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // ListPets sends GET /pets: List pets.
@@ -18,40 +20,22 @@ func (petStore *PetStoreV2) ListPets(listPetsOptions *ListPetsOptions) (result *
 
 // ListPetsWithContext is ListPets with a context that can cancel the request or set its deadline.
 func (petStore *PetStoreV2) ListPetsWithContext(ctx context.Context, listPetsOptions *ListPetsOptions) (result *PetList, response *core.DetailedResponse, err error) {
-	if err = listPetsOptions.validate(); err != nil {
+	request, err := listPetsOptions.request()
+	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(listPetsOperation.Method)
-	builder.EnableGzipCompression = petStore.GetEnableGzipCompression()
-	if _, err = builder.ResolveRequestURL(petStore.Service.Options.URL, listPetsOperation.Path, nil); err != nil {
-		return
-	}
-	for headerName, headerValue := range listPetsOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.1.0", "ListPets") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	if listPetsOptions.TraceID != nil {
-		builder.AddHeader("X-Trace-Id", *listPetsOptions.TraceID)
-	}
-	if listPetsOptions.Limit != nil {
-		builder.AddQuery("limit", strconv.FormatInt(*listPetsOptions.Limit, 10))
-	}
-	if listPetsOptions.Tags != nil {
-		builder.AddQuery("tags", strings.Join(listPetsOptions.Tags, ","))
-	}
-	response, err = petStore.send(ctx, &listPetsOperation, builder, &result)
+	response, err = sdkruntime.Send(ctx, petStore.Service, request, &result)
 	return
 }
 
-var listPetsOperation = operation{
-	ID:      "list_pets",
-	Name:    "ListPets",
-	Method:  "GET",
-	Path:    "/pets",
-	Headers: []string{"X-Trace-Id"},
+var listPetsOperation = sdkruntime.Operation{
+	ID:         "list_pets",
+	Name:       "ListPets",
+	Method:     "GET",
+	Path:       "/pets",
+	Headers:    []string{"X-Trace-Id"},
+	Accept:     true,
+	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "list_pets"),
 }
 
 // ListPetsOptions holds the parameters of ListPets.
@@ -98,10 +82,20 @@ func (_options *ListPetsOptions) SetHeaders(headers map[string]string) *ListPets
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *ListPetsOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *ListPetsOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "ListPets", Parameter: "options", Problem: "must not be nil; build them with NewListPetsOptions"}
+		return nil, sdkruntime.NilOptions("ListPets", "NewListPetsOptions")
 	}
-	return nil
+	request := sdkruntime.NewRequest(&listPetsOperation, _options, _options.Headers)
+	if _options.TraceID != nil {
+		request.Header["X-Trace-Id"] = []string{*_options.TraceID}
+	}
+	if _options.Limit != nil {
+		request.AddQuery("limit", strconv.FormatInt(*_options.Limit, 10))
+	}
+	if _options.Tags != nil {
+		request.AddQuery("tags", strings.Join(_options.Tags, ","))
+	}
+	return request, nil
 }

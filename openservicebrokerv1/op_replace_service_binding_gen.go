@@ -7,7 +7,9 @@ import (
 	"strconv"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // ReplaceServiceBinding sends PUT /v2/service_instances/{instance_id}/service_bindings/{binding_id}: Bind a service instance (create a service binding)
@@ -27,53 +29,22 @@ func (openServiceBroker *OpenServiceBrokerV1) ReplaceServiceBinding(replaceServi
 
 // ReplaceServiceBindingWithContext is ReplaceServiceBinding with a context that can cancel the request or set its deadline.
 func (openServiceBroker *OpenServiceBrokerV1) ReplaceServiceBindingWithContext(ctx context.Context, replaceServiceBindingOptions *ReplaceServiceBindingOptions) (result *BindingPutResp, response *core.DetailedResponse, err error) {
-	if err = replaceServiceBindingOptions.validate(); err != nil {
-		return
-	}
-	body, err := replaceServiceBindingOptions.body()
+	request, err := replaceServiceBindingOptions.request()
 	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(replaceServiceBindingOperation.Method)
-	builder.EnableGzipCompression = openServiceBroker.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"instance_id": *replaceServiceBindingOptions.InstanceID,
-		"binding_id":  *replaceServiceBindingOptions.BindingID,
-	}
-	if _, err = builder.ResolveRequestURL(openServiceBroker.Service.Options.URL, replaceServiceBindingOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range replaceServiceBindingOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.17", "ReplaceServiceBinding") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	builder.AddHeader("Content-Type", "application/json")
-	if replaceServiceBindingOptions.RequestIdentity != nil {
-		builder.AddHeader("X-Broker-API-Request-Identity", *replaceServiceBindingOptions.RequestIdentity)
-	}
-	if replaceServiceBindingOptions.OriginatingIdentity != nil {
-		builder.AddHeader("X-Broker-API-Originating-Identity", *replaceServiceBindingOptions.OriginatingIdentity)
-	}
-	if replaceServiceBindingOptions.AcceptsIncomplete != nil {
-		builder.AddQuery("accepts_incomplete", strconv.FormatBool(*replaceServiceBindingOptions.AcceptsIncomplete))
-	}
-	if _, err = builder.SetBodyContentJSON(body); err != nil {
-		err = &ParameterError{Operation: "ReplaceServiceBinding", Parameter: "request body", Problem: "cannot be encoded as JSON", Err: err}
-		return
-	}
-	response, err = openServiceBroker.send(ctx, &replaceServiceBindingOperation, builder, &result)
+	response, err = openServiceBroker.send(ctx, request, &result)
 	return
 }
 
-var replaceServiceBindingOperation = operation{
-	ID:      "replace_service_binding",
-	Name:    "ReplaceServiceBinding",
-	Method:  "PUT",
-	Path:    "/v2/service_instances/{instance_id}/service_bindings/{binding_id}",
-	Headers: []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity", "X-Broker-API-Originating-Identity"},
+var replaceServiceBindingOperation = sdkruntime.Operation{
+	ID:         "replace_service_binding",
+	Name:       "ReplaceServiceBinding",
+	Method:     "PUT",
+	Path:       "/v2/service_instances/{instance_id}/service_bindings/{binding_id}",
+	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
+	Accept:     true,
+	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_binding"),
 }
 
 // ReplaceServiceBindingOptions holds the parameters of ReplaceServiceBinding.
@@ -219,24 +190,49 @@ func (_options *ReplaceServiceBindingOptions) SetHeaders(headers map[string]stri
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *ReplaceServiceBindingOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *ReplaceServiceBindingOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "ReplaceServiceBinding", Parameter: "options", Problem: "must not be nil; build them with NewReplaceServiceBindingOptions"}
+		return nil, sdkruntime.NilOptions("ReplaceServiceBinding", "NewReplaceServiceBindingOptions")
 	}
-	if err := checkString("ReplaceServiceBinding", "instance_id", _options.InstanceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("ReplaceServiceBinding", "instance_id", _options.InstanceID); err != nil {
+		return nil, err
 	}
-	if err := checkString("ReplaceServiceBinding", "binding_id", _options.BindingID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("ReplaceServiceBinding", "binding_id", _options.BindingID); err != nil {
+		return nil, err
 	}
-	if err := checkString("ReplaceServiceBinding", "service_id", _options.ServiceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("ReplaceServiceBinding", "service_id", _options.ServiceID); err != nil {
+		return nil, err
 	}
-	if err := checkString("ReplaceServiceBinding", "plan_id", _options.PlanID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("ReplaceServiceBinding", "plan_id", _options.PlanID); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&replaceServiceBindingOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.InstanceID, *_options.BindingID}
+	if _options.RequestIdentity != nil {
+		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+	}
+	if _options.OriginatingIdentity != nil {
+		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+	}
+	if _options.AcceptsIncomplete != nil {
+		request.AddQuery("accepts_incomplete", strconv.FormatBool(*_options.AcceptsIncomplete))
+	}
+	body := &replaceServiceBindingBody{
+		Context:              _options.Context,
+		ServiceID:            _options.ServiceID,
+		PlanID:               _options.PlanID,
+		AppGuid:              _options.AppGuid,
+		BindResource:         _options.BindResource,
+		PredecessorBindingID: _options.PredecessorBindingID,
+	}
+	parametersObject, err := sdkruntime.CheckObject("ReplaceServiceBinding", "parameters", _options.Parameters)
+	if err != nil {
+		return nil, err
+	}
+	body.Parameters = parametersObject
+	request.Body = body
+	return request, nil
 }
 
 // replaceServiceBindingBody is the JSON request body of ReplaceServiceBinding.
@@ -248,23 +244,4 @@ type replaceServiceBindingBody struct {
 	BindResource         *BindResource `json:"bind_resource,omitempty"`
 	Parameters           any           `json:"parameters,omitempty"`
 	PredecessorBindingID *string       `json:"predecessor_binding_id,omitempty"`
-}
-
-// body assembles the request body; free-form values are checked here, so that a value that
-// is not a JSON object is reported before anything is sent.
-func (_options *ReplaceServiceBindingOptions) body() (*replaceServiceBindingBody, error) {
-	body := &replaceServiceBindingBody{
-		Context:              _options.Context,
-		ServiceID:            _options.ServiceID,
-		PlanID:               _options.PlanID,
-		AppGuid:              _options.AppGuid,
-		BindResource:         _options.BindResource,
-		PredecessorBindingID: _options.PredecessorBindingID,
-	}
-	parametersObject, err := checkObject("ReplaceServiceBinding", "parameters", _options.Parameters)
-	if err != nil {
-		return nil, err
-	}
-	body.Parameters = parametersObject
-	return body, nil
 }

@@ -7,7 +7,9 @@ import (
 	"strconv"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // UpdateServiceInstance sends PATCH /v2/service_instances/{instance_id}: Update a service instance
@@ -26,52 +28,22 @@ func (openServiceBroker *OpenServiceBrokerV1) UpdateServiceInstance(updateServic
 
 // UpdateServiceInstanceWithContext is UpdateServiceInstance with a context that can cancel the request or set its deadline.
 func (openServiceBroker *OpenServiceBrokerV1) UpdateServiceInstanceWithContext(ctx context.Context, updateServiceInstanceOptions *UpdateServiceInstanceOptions) (result *InstancePatchResp, response *core.DetailedResponse, err error) {
-	if err = updateServiceInstanceOptions.validate(); err != nil {
-		return
-	}
-	body, err := updateServiceInstanceOptions.body()
+	request, err := updateServiceInstanceOptions.request()
 	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(updateServiceInstanceOperation.Method)
-	builder.EnableGzipCompression = openServiceBroker.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"instance_id": *updateServiceInstanceOptions.InstanceID,
-	}
-	if _, err = builder.ResolveRequestURL(openServiceBroker.Service.Options.URL, updateServiceInstanceOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range updateServiceInstanceOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.17", "UpdateServiceInstance") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	builder.AddHeader("Content-Type", "application/json")
-	if updateServiceInstanceOptions.RequestIdentity != nil {
-		builder.AddHeader("X-Broker-API-Request-Identity", *updateServiceInstanceOptions.RequestIdentity)
-	}
-	if updateServiceInstanceOptions.OriginatingIdentity != nil {
-		builder.AddHeader("X-Broker-API-Originating-Identity", *updateServiceInstanceOptions.OriginatingIdentity)
-	}
-	if updateServiceInstanceOptions.AcceptsIncomplete != nil {
-		builder.AddQuery("accepts_incomplete", strconv.FormatBool(*updateServiceInstanceOptions.AcceptsIncomplete))
-	}
-	if _, err = builder.SetBodyContentJSON(body); err != nil {
-		err = &ParameterError{Operation: "UpdateServiceInstance", Parameter: "request body", Problem: "cannot be encoded as JSON", Err: err}
-		return
-	}
-	response, err = openServiceBroker.send(ctx, &updateServiceInstanceOperation, builder, &result)
+	response, err = openServiceBroker.send(ctx, request, &result)
 	return
 }
 
-var updateServiceInstanceOperation = operation{
-	ID:      "update_service_instance",
-	Name:    "UpdateServiceInstance",
-	Method:  "PATCH",
-	Path:    "/v2/service_instances/{instance_id}",
-	Headers: []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity", "X-Broker-API-Originating-Identity"},
+var updateServiceInstanceOperation = sdkruntime.Operation{
+	ID:         "update_service_instance",
+	Name:       "UpdateServiceInstance",
+	Method:     "PATCH",
+	Path:       "/v2/service_instances/{instance_id}",
+	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
+	Accept:     true,
+	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "update_service_instance"),
 }
 
 // UpdateServiceInstanceOptions holds the parameters of UpdateServiceInstance.
@@ -193,18 +165,42 @@ func (_options *UpdateServiceInstanceOptions) SetHeaders(headers map[string]stri
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *UpdateServiceInstanceOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *UpdateServiceInstanceOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "UpdateServiceInstance", Parameter: "options", Problem: "must not be nil; build them with NewUpdateServiceInstanceOptions"}
+		return nil, sdkruntime.NilOptions("UpdateServiceInstance", "NewUpdateServiceInstanceOptions")
 	}
-	if err := checkString("UpdateServiceInstance", "instance_id", _options.InstanceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("UpdateServiceInstance", "instance_id", _options.InstanceID); err != nil {
+		return nil, err
 	}
-	if err := checkString("UpdateServiceInstance", "service_id", _options.ServiceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("UpdateServiceInstance", "service_id", _options.ServiceID); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&updateServiceInstanceOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.InstanceID}
+	if _options.RequestIdentity != nil {
+		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+	}
+	if _options.OriginatingIdentity != nil {
+		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+	}
+	if _options.AcceptsIncomplete != nil {
+		request.AddQuery("accepts_incomplete", strconv.FormatBool(*_options.AcceptsIncomplete))
+	}
+	body := &updateServiceInstanceBody{
+		Context:         _options.Context,
+		ServiceID:       _options.ServiceID,
+		PlanID:          _options.PlanID,
+		PreviousValues:  _options.PreviousValues,
+		MaintenanceInfo: _options.MaintenanceInfo,
+	}
+	parametersObject, err := sdkruntime.CheckObject("UpdateServiceInstance", "parameters", _options.Parameters)
+	if err != nil {
+		return nil, err
+	}
+	body.Parameters = parametersObject
+	request.Body = body
+	return request, nil
 }
 
 // updateServiceInstanceBody is the JSON request body of UpdateServiceInstance.
@@ -215,22 +211,4 @@ type updateServiceInstanceBody struct {
 	Parameters      any              `json:"parameters,omitempty"`
 	PreviousValues  *PreviousValues  `json:"previous_values,omitempty"`
 	MaintenanceInfo *MaintenanceInfo `json:"maintenance_info,omitempty"`
-}
-
-// body assembles the request body; free-form values are checked here, so that a value that
-// is not a JSON object is reported before anything is sent.
-func (_options *UpdateServiceInstanceOptions) body() (*updateServiceInstanceBody, error) {
-	body := &updateServiceInstanceBody{
-		Context:         _options.Context,
-		ServiceID:       _options.ServiceID,
-		PlanID:          _options.PlanID,
-		PreviousValues:  _options.PreviousValues,
-		MaintenanceInfo: _options.MaintenanceInfo,
-	}
-	parametersObject, err := checkObject("UpdateServiceInstance", "parameters", _options.Parameters)
-	if err != nil {
-		return nil, err
-	}
-	body.Parameters = parametersObject
-	return body, nil
 }

@@ -6,7 +6,9 @@ import (
 	"context"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // GetServiceInstanceState sends GET /bluemix_v1/service_instances/{instance_id}: Get the state of a service instance (IBM Cloud)
@@ -20,40 +22,22 @@ func (openServiceBroker *OpenServiceBrokerV1) GetServiceInstanceState(getService
 
 // GetServiceInstanceStateWithContext is GetServiceInstanceState with a context that can cancel the request or set its deadline.
 func (openServiceBroker *OpenServiceBrokerV1) GetServiceInstanceStateWithContext(ctx context.Context, getServiceInstanceStateOptions *GetServiceInstanceStateOptions) (result *InstanceStateResp, response *core.DetailedResponse, err error) {
-	if err = getServiceInstanceStateOptions.validate(); err != nil {
+	request, err := getServiceInstanceStateOptions.request()
+	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(getServiceInstanceStateOperation.Method)
-	builder.EnableGzipCompression = openServiceBroker.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"instance_id": *getServiceInstanceStateOptions.InstanceID,
-	}
-	if _, err = builder.ResolveRequestURL(openServiceBroker.Service.Options.URL, getServiceInstanceStateOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range getServiceInstanceStateOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.17", "GetServiceInstanceState") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	if getServiceInstanceStateOptions.RequestIdentity != nil {
-		builder.AddHeader("X-Broker-API-Request-Identity", *getServiceInstanceStateOptions.RequestIdentity)
-	}
-	if getServiceInstanceStateOptions.OriginatingIdentity != nil {
-		builder.AddHeader("X-Broker-API-Originating-Identity", *getServiceInstanceStateOptions.OriginatingIdentity)
-	}
-	response, err = openServiceBroker.send(ctx, &getServiceInstanceStateOperation, builder, &result)
+	response, err = openServiceBroker.send(ctx, request, &result)
 	return
 }
 
-var getServiceInstanceStateOperation = operation{
-	ID:      "get_service_instance_state",
-	Name:    "GetServiceInstanceState",
-	Method:  "GET",
-	Path:    "/bluemix_v1/service_instances/{instance_id}",
-	Headers: []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity", "X-Broker-API-Originating-Identity"},
+var getServiceInstanceStateOperation = sdkruntime.Operation{
+	ID:         "get_service_instance_state",
+	Name:       "GetServiceInstanceState",
+	Method:     "GET",
+	Path:       "/bluemix_v1/service_instances/{instance_id}",
+	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
+	Accept:     true,
+	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "get_service_instance_state"),
 }
 
 // GetServiceInstanceStateOptions holds the parameters of GetServiceInstanceState.
@@ -106,13 +90,21 @@ func (_options *GetServiceInstanceStateOptions) SetHeaders(headers map[string]st
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *GetServiceInstanceStateOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *GetServiceInstanceStateOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "GetServiceInstanceState", Parameter: "options", Problem: "must not be nil; build them with NewGetServiceInstanceStateOptions"}
+		return nil, sdkruntime.NilOptions("GetServiceInstanceState", "NewGetServiceInstanceStateOptions")
 	}
-	if err := checkString("GetServiceInstanceState", "instance_id", _options.InstanceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("GetServiceInstanceState", "instance_id", _options.InstanceID); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&getServiceInstanceStateOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.InstanceID}
+	if _options.RequestIdentity != nil {
+		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+	}
+	if _options.OriginatingIdentity != nil {
+		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+	}
+	return request, nil
 }

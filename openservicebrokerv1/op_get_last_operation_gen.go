@@ -6,7 +6,9 @@ import (
 	"context"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // GetLastOperation sends GET /v2/service_instances/{instance_id}/last_operation: Get the state of the last operation on a service instance
@@ -24,49 +26,22 @@ func (openServiceBroker *OpenServiceBrokerV1) GetLastOperation(getLastOperationO
 
 // GetLastOperationWithContext is GetLastOperation with a context that can cancel the request or set its deadline.
 func (openServiceBroker *OpenServiceBrokerV1) GetLastOperationWithContext(ctx context.Context, getLastOperationOptions *GetLastOperationOptions) (result *InstanceLastOperationResp, response *core.DetailedResponse, err error) {
-	if err = getLastOperationOptions.validate(); err != nil {
+	request, err := getLastOperationOptions.request()
+	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(getLastOperationOperation.Method)
-	builder.EnableGzipCompression = openServiceBroker.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"instance_id": *getLastOperationOptions.InstanceID,
-	}
-	if _, err = builder.ResolveRequestURL(openServiceBroker.Service.Options.URL, getLastOperationOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range getLastOperationOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.17", "GetLastOperation") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	if getLastOperationOptions.RequestIdentity != nil {
-		builder.AddHeader("X-Broker-API-Request-Identity", *getLastOperationOptions.RequestIdentity)
-	}
-	if getLastOperationOptions.OriginatingIdentity != nil {
-		builder.AddHeader("X-Broker-API-Originating-Identity", *getLastOperationOptions.OriginatingIdentity)
-	}
-	if getLastOperationOptions.ServiceID != nil {
-		builder.AddQuery("service_id", *getLastOperationOptions.ServiceID)
-	}
-	if getLastOperationOptions.PlanID != nil {
-		builder.AddQuery("plan_id", *getLastOperationOptions.PlanID)
-	}
-	if getLastOperationOptions.Operation != nil {
-		builder.AddQuery("operation", *getLastOperationOptions.Operation)
-	}
-	response, err = openServiceBroker.send(ctx, &getLastOperationOperation, builder, &result)
+	response, err = openServiceBroker.send(ctx, request, &result)
 	return
 }
 
-var getLastOperationOperation = operation{
-	ID:      "get_last_operation",
-	Name:    "GetLastOperation",
-	Method:  "GET",
-	Path:    "/v2/service_instances/{instance_id}/last_operation",
-	Headers: []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity", "X-Broker-API-Originating-Identity"},
+var getLastOperationOperation = sdkruntime.Operation{
+	ID:         "get_last_operation",
+	Name:       "GetLastOperation",
+	Method:     "GET",
+	Path:       "/v2/service_instances/{instance_id}/last_operation",
+	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
+	Accept:     true,
+	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "get_last_operation"),
 }
 
 // GetLastOperationOptions holds the parameters of GetLastOperation.
@@ -148,13 +123,30 @@ func (_options *GetLastOperationOptions) SetHeaders(headers map[string]string) *
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *GetLastOperationOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *GetLastOperationOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "GetLastOperation", Parameter: "options", Problem: "must not be nil; build them with NewGetLastOperationOptions"}
+		return nil, sdkruntime.NilOptions("GetLastOperation", "NewGetLastOperationOptions")
 	}
-	if err := checkString("GetLastOperation", "instance_id", _options.InstanceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("GetLastOperation", "instance_id", _options.InstanceID); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&getLastOperationOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.InstanceID}
+	if _options.RequestIdentity != nil {
+		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+	}
+	if _options.OriginatingIdentity != nil {
+		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+	}
+	if _options.ServiceID != nil {
+		request.AddQuery("service_id", *_options.ServiceID)
+	}
+	if _options.PlanID != nil {
+		request.AddQuery("plan_id", *_options.PlanID)
+	}
+	if _options.Operation != nil {
+		request.AddQuery("operation", *_options.Operation)
+	}
+	return request, nil
 }

@@ -6,7 +6,9 @@ import (
 	"context"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // GetServiceInstance sends GET /v2/service_instances/{instance_id}: Get a service instance
@@ -22,46 +24,22 @@ func (openServiceBroker *OpenServiceBrokerV1) GetServiceInstance(getServiceInsta
 
 // GetServiceInstanceWithContext is GetServiceInstance with a context that can cancel the request or set its deadline.
 func (openServiceBroker *OpenServiceBrokerV1) GetServiceInstanceWithContext(ctx context.Context, getServiceInstanceOptions *GetServiceInstanceOptions) (result *InstanceGetResp, response *core.DetailedResponse, err error) {
-	if err = getServiceInstanceOptions.validate(); err != nil {
+	request, err := getServiceInstanceOptions.request()
+	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(getServiceInstanceOperation.Method)
-	builder.EnableGzipCompression = openServiceBroker.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"instance_id": *getServiceInstanceOptions.InstanceID,
-	}
-	if _, err = builder.ResolveRequestURL(openServiceBroker.Service.Options.URL, getServiceInstanceOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range getServiceInstanceOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.17", "GetServiceInstance") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	if getServiceInstanceOptions.RequestIdentity != nil {
-		builder.AddHeader("X-Broker-API-Request-Identity", *getServiceInstanceOptions.RequestIdentity)
-	}
-	if getServiceInstanceOptions.OriginatingIdentity != nil {
-		builder.AddHeader("X-Broker-API-Originating-Identity", *getServiceInstanceOptions.OriginatingIdentity)
-	}
-	if getServiceInstanceOptions.ServiceID != nil {
-		builder.AddQuery("service_id", *getServiceInstanceOptions.ServiceID)
-	}
-	if getServiceInstanceOptions.PlanID != nil {
-		builder.AddQuery("plan_id", *getServiceInstanceOptions.PlanID)
-	}
-	response, err = openServiceBroker.send(ctx, &getServiceInstanceOperation, builder, &result)
+	response, err = openServiceBroker.send(ctx, request, &result)
 	return
 }
 
-var getServiceInstanceOperation = operation{
-	ID:      "get_service_instance",
-	Name:    "GetServiceInstance",
-	Method:  "GET",
-	Path:    "/v2/service_instances/{instance_id}",
-	Headers: []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity", "X-Broker-API-Originating-Identity"},
+var getServiceInstanceOperation = sdkruntime.Operation{
+	ID:         "get_service_instance",
+	Name:       "GetServiceInstance",
+	Method:     "GET",
+	Path:       "/v2/service_instances/{instance_id}",
+	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
+	Accept:     true,
+	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "get_service_instance"),
 }
 
 // GetServiceInstanceOptions holds the parameters of GetServiceInstance.
@@ -133,13 +111,27 @@ func (_options *GetServiceInstanceOptions) SetHeaders(headers map[string]string)
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *GetServiceInstanceOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *GetServiceInstanceOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "GetServiceInstance", Parameter: "options", Problem: "must not be nil; build them with NewGetServiceInstanceOptions"}
+		return nil, sdkruntime.NilOptions("GetServiceInstance", "NewGetServiceInstanceOptions")
 	}
-	if err := checkString("GetServiceInstance", "instance_id", _options.InstanceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("GetServiceInstance", "instance_id", _options.InstanceID); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&getServiceInstanceOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.InstanceID}
+	if _options.RequestIdentity != nil {
+		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+	}
+	if _options.OriginatingIdentity != nil {
+		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+	}
+	if _options.ServiceID != nil {
+		request.AddQuery("service_id", *_options.ServiceID)
+	}
+	if _options.PlanID != nil {
+		request.AddQuery("plan_id", *_options.PlanID)
+	}
+	return request, nil
 }

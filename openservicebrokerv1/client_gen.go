@@ -10,18 +10,19 @@
 package openservicebrokerv1
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"reflect"
-	"strings"
 	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // OpenServiceBrokerV1 is the client of the Open Service Broker. It is safe for concurrent use once configured.
+//
+// The hooks it calls (clientSettings, init, newFromExternalConfig, enableRetries,
+// disableRetries, send) are written by hand beside the generated code: x-sdkgen-hooks.
 type OpenServiceBrokerV1 struct {
 	Service *core.BaseService
 	clientSettings
@@ -44,10 +45,13 @@ type OpenServiceBrokerV1Options struct {
 	Authenticator core.Authenticator
 }
 
+// ParameterError reports an Options value that cannot be sent; it is returned before any network call.
+type ParameterError = sdkruntime.ParameterError
+
 // NewOpenServiceBrokerV1UsingExternalConfig builds a client from external configuration (environment
 // variables, a credentials file or VCAP_SERVICES) under options.ServiceName. Settings given in
 // options take precedence over external ones.
-func NewOpenServiceBrokerV1UsingExternalConfig(options *OpenServiceBrokerV1Options) (openServiceBroker *OpenServiceBrokerV1, err error) {
+func NewOpenServiceBrokerV1UsingExternalConfig(options *OpenServiceBrokerV1Options) (*OpenServiceBrokerV1, error) {
 	resolved := OpenServiceBrokerV1Options{}
 	if options != nil {
 		resolved = *options
@@ -55,23 +59,7 @@ func NewOpenServiceBrokerV1UsingExternalConfig(options *OpenServiceBrokerV1Optio
 	if resolved.ServiceName == "" {
 		resolved.ServiceName = DefaultServiceName
 	}
-	if resolved.Authenticator == nil {
-		if resolved.Authenticator, err = authenticatorFromEnvironment(resolved.ServiceName); err != nil {
-			return nil, err
-		}
-	}
-	if openServiceBroker, err = NewOpenServiceBrokerV1(&resolved); err != nil {
-		return nil, err
-	}
-	if err = openServiceBroker.configureFromEnvironment(resolved.ServiceName); err != nil {
-		return nil, err
-	}
-	if resolved.URL != "" {
-		if err = openServiceBroker.Service.SetServiceURL(resolved.URL); err != nil {
-			return nil, err
-		}
-	}
-	return openServiceBroker, nil
+	return newFromExternalConfig(&resolved)
 }
 
 // NewOpenServiceBrokerV1 builds a client from explicit options.
@@ -134,7 +122,7 @@ func (openServiceBroker *OpenServiceBrokerV1) GetEnableGzipCompression() bool {
 	return openServiceBroker.Service.GetEnableGzipCompression()
 }
 
-// SetHTTPClient sets the HTTP client that sends each request (kept inside the retrying client when retries are on).
+// SetHTTPClient sets the HTTP client that sends each request.
 func (openServiceBroker *OpenServiceBrokerV1) SetHTTPClient(client *http.Client) {
 	openServiceBroker.Service.SetHTTPClient(client)
 }
@@ -157,97 +145,5 @@ func (openServiceBroker *OpenServiceBrokerV1) EnableRetries(maxRetries int, maxR
 
 // DisableRetries sends each request once.
 func (openServiceBroker *OpenServiceBrokerV1) DisableRetries() {
-	openServiceBroker.Service.DisableRetries()
-}
-
-// operation describes one API operation to the client hooks.
-type operation struct {
-	ID              string   // operationId
-	Name            string   // Go method name
-	Method          string   // HTTP method
-	Path            string   // path template
-	Headers         []string // header parameters the operation declares, spelled as in the spec
-	SuccessStatuses []int    // non-2xx statuses the API defines as success
-}
-
-// ParameterError reports an Options value that cannot be sent; it is returned before any network call.
-type ParameterError struct {
-	Operation string // Go method name
-	Parameter string // parameter name as the API spells it
-	Problem   string
-	Err       error // the underlying cause, if any
-}
-
-func (e *ParameterError) Error() string {
-	return fmt.Sprintf("%s: parameter %s %s", e.Operation, e.Parameter, e.Problem)
-}
-
-func (e *ParameterError) Unwrap() error {
-	return e.Err
-}
-
-// checkString rejects a required string that is unset or blank.
-func checkString(op, name string, value *string) error {
-	if value == nil || strings.TrimSpace(*value) == "" {
-		return &ParameterError{Operation: op, Parameter: name, Problem: "is required and must not be blank"}
-	}
-	return nil
-}
-
-// checkPresent rejects a required value that is unset.
-func checkPresent(op, name string, unset bool) error {
-	if unset {
-		return &ParameterError{Operation: op, Parameter: name, Problem: "is required"}
-	}
-	return nil
-}
-
-// checkObject accepts a free-form value that the API expects to be a JSON object: a map, a
-// struct or a pointer to one is sent as it is; encoded JSON and values with their own MarshalJSON
-// are checked by what they encode to. A nil or empty value, or one that encodes to null, is not sent.
-func checkObject(op, name string, value any) (any, error) {
-	switch v := value.(type) {
-	case nil:
-		return nil, nil
-	case json.RawMessage:
-		return checkEncodedObject(op, name, v, value)
-	case json.Marshaler:
-		encoded, err := json.Marshal(v)
-		if err != nil {
-			return nil, &ParameterError{Operation: op, Parameter: name, Problem: "cannot be encoded as JSON", Err: err}
-		}
-		return checkEncodedObject(op, name, encoded, value)
-	}
-	rv := reflect.ValueOf(value)
-	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
-		if rv.IsNil() {
-			return nil, nil
-		}
-		rv = rv.Elem()
-	}
-	switch rv.Kind() {
-	case reflect.Map:
-		if rv.IsNil() {
-			return nil, nil
-		}
-		return value, nil
-	case reflect.Struct:
-		return value, nil
-	}
-	return nil, notAnObject(op, name, value)
-}
-
-func checkEncodedObject(op, name string, encoded []byte, value any) (any, error) {
-	trimmed := bytes.TrimSpace(encoded)
-	switch {
-	case len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")):
-		return nil, nil
-	case len(trimmed) > 0 && trimmed[0] == '{' && json.Valid(trimmed):
-		return json.RawMessage(trimmed), nil
-	}
-	return nil, notAnObject(op, name, value)
-}
-
-func notAnObject(op, name string, value any) error {
-	return &ParameterError{Operation: op, Parameter: name, Problem: fmt.Sprintf("must be a JSON object (a map, a struct or encoded JSON object), not %T", value)}
+	openServiceBroker.disableRetries()
 }

@@ -7,7 +7,9 @@ import (
 	"strconv"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // DeleteServiceInstance sends DELETE /v2/service_instances/{instance_id}: Deprovision a service instance
@@ -25,53 +27,23 @@ func (openServiceBroker *OpenServiceBrokerV1) DeleteServiceInstance(deleteServic
 
 // DeleteServiceInstanceWithContext is DeleteServiceInstance with a context that can cancel the request or set its deadline.
 func (openServiceBroker *OpenServiceBrokerV1) DeleteServiceInstanceWithContext(ctx context.Context, deleteServiceInstanceOptions *DeleteServiceInstanceOptions) (result *InstanceDeleteResp, response *core.DetailedResponse, err error) {
-	if err = deleteServiceInstanceOptions.validate(); err != nil {
+	request, err := deleteServiceInstanceOptions.request()
+	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(deleteServiceInstanceOperation.Method)
-	builder.EnableGzipCompression = openServiceBroker.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"instance_id": *deleteServiceInstanceOptions.InstanceID,
-	}
-	if _, err = builder.ResolveRequestURL(openServiceBroker.Service.Options.URL, deleteServiceInstanceOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range deleteServiceInstanceOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.17", "DeleteServiceInstance") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	if deleteServiceInstanceOptions.RequestIdentity != nil {
-		builder.AddHeader("X-Broker-API-Request-Identity", *deleteServiceInstanceOptions.RequestIdentity)
-	}
-	if deleteServiceInstanceOptions.OriginatingIdentity != nil {
-		builder.AddHeader("X-Broker-API-Originating-Identity", *deleteServiceInstanceOptions.OriginatingIdentity)
-	}
-	if deleteServiceInstanceOptions.ServiceID != nil {
-		builder.AddQuery("service_id", *deleteServiceInstanceOptions.ServiceID)
-	}
-	if deleteServiceInstanceOptions.PlanID != nil {
-		builder.AddQuery("plan_id", *deleteServiceInstanceOptions.PlanID)
-	}
-	if deleteServiceInstanceOptions.AcceptsIncomplete != nil {
-		builder.AddQuery("accepts_incomplete", strconv.FormatBool(*deleteServiceInstanceOptions.AcceptsIncomplete))
-	}
-	if deleteServiceInstanceOptions.InstanceName != nil {
-		builder.AddQuery("instance_name", *deleteServiceInstanceOptions.InstanceName)
-	}
-	response, err = openServiceBroker.send(ctx, &deleteServiceInstanceOperation, builder, &result)
+	response, err = openServiceBroker.send(ctx, request, &result)
 	return
 }
 
-var deleteServiceInstanceOperation = operation{
+var deleteServiceInstanceOperation = sdkruntime.Operation{
 	ID:              "delete_service_instance",
 	Name:            "DeleteServiceInstance",
 	Method:          "DELETE",
 	Path:            "/v2/service_instances/{instance_id}",
-	Headers:         []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity", "X-Broker-API-Originating-Identity"},
+	Headers:         []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	SuccessStatuses: []int{410},
+	Accept:          true,
+	SDKHeaders:      common.GetSdkHeaders(DefaultServiceName, common.Version, "delete_service_instance"),
 }
 
 // DeleteServiceInstanceOptions holds the parameters of DeleteServiceInstance.
@@ -164,19 +136,39 @@ func (_options *DeleteServiceInstanceOptions) SetHeaders(headers map[string]stri
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *DeleteServiceInstanceOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *DeleteServiceInstanceOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "DeleteServiceInstance", Parameter: "options", Problem: "must not be nil; build them with NewDeleteServiceInstanceOptions"}
+		return nil, sdkruntime.NilOptions("DeleteServiceInstance", "NewDeleteServiceInstanceOptions")
 	}
-	if err := checkString("DeleteServiceInstance", "instance_id", _options.InstanceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("DeleteServiceInstance", "instance_id", _options.InstanceID); err != nil {
+		return nil, err
 	}
-	if err := checkString("DeleteServiceInstance", "service_id", _options.ServiceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("DeleteServiceInstance", "service_id", _options.ServiceID); err != nil {
+		return nil, err
 	}
-	if err := checkString("DeleteServiceInstance", "plan_id", _options.PlanID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("DeleteServiceInstance", "plan_id", _options.PlanID); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&deleteServiceInstanceOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.InstanceID}
+	if _options.RequestIdentity != nil {
+		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+	}
+	if _options.OriginatingIdentity != nil {
+		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+	}
+	if _options.ServiceID != nil {
+		request.AddQuery("service_id", *_options.ServiceID)
+	}
+	if _options.PlanID != nil {
+		request.AddQuery("plan_id", *_options.PlanID)
+	}
+	if _options.AcceptsIncomplete != nil {
+		request.AddQuery("accepts_incomplete", strconv.FormatBool(*_options.AcceptsIncomplete))
+	}
+	if _options.InstanceName != nil {
+		request.AddQuery("instance_name", *_options.InstanceName)
+	}
+	return request, nil
 }

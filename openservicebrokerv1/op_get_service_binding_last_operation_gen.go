@@ -6,7 +6,9 @@ import (
 	"context"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // GetServiceBindingLastOperation sends GET /v2/service_instances/{instance_id}/service_bindings/{binding_id}/last_operation: Get the state of the last operation on a service binding
@@ -23,50 +25,22 @@ func (openServiceBroker *OpenServiceBrokerV1) GetServiceBindingLastOperation(get
 
 // GetServiceBindingLastOperationWithContext is GetServiceBindingLastOperation with a context that can cancel the request or set its deadline.
 func (openServiceBroker *OpenServiceBrokerV1) GetServiceBindingLastOperationWithContext(ctx context.Context, getServiceBindingLastOperationOptions *GetServiceBindingLastOperationOptions) (result *BindingLastOperationResp, response *core.DetailedResponse, err error) {
-	if err = getServiceBindingLastOperationOptions.validate(); err != nil {
+	request, err := getServiceBindingLastOperationOptions.request()
+	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(getServiceBindingLastOperationOperation.Method)
-	builder.EnableGzipCompression = openServiceBroker.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"instance_id": *getServiceBindingLastOperationOptions.InstanceID,
-		"binding_id":  *getServiceBindingLastOperationOptions.BindingID,
-	}
-	if _, err = builder.ResolveRequestURL(openServiceBroker.Service.Options.URL, getServiceBindingLastOperationOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range getServiceBindingLastOperationOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.17", "GetServiceBindingLastOperation") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	if getServiceBindingLastOperationOptions.RequestIdentity != nil {
-		builder.AddHeader("X-Broker-API-Request-Identity", *getServiceBindingLastOperationOptions.RequestIdentity)
-	}
-	if getServiceBindingLastOperationOptions.OriginatingIdentity != nil {
-		builder.AddHeader("X-Broker-API-Originating-Identity", *getServiceBindingLastOperationOptions.OriginatingIdentity)
-	}
-	if getServiceBindingLastOperationOptions.ServiceID != nil {
-		builder.AddQuery("service_id", *getServiceBindingLastOperationOptions.ServiceID)
-	}
-	if getServiceBindingLastOperationOptions.PlanID != nil {
-		builder.AddQuery("plan_id", *getServiceBindingLastOperationOptions.PlanID)
-	}
-	if getServiceBindingLastOperationOptions.Operation != nil {
-		builder.AddQuery("operation", *getServiceBindingLastOperationOptions.Operation)
-	}
-	response, err = openServiceBroker.send(ctx, &getServiceBindingLastOperationOperation, builder, &result)
+	response, err = openServiceBroker.send(ctx, request, &result)
 	return
 }
 
-var getServiceBindingLastOperationOperation = operation{
-	ID:      "get_service_binding_last_operation",
-	Name:    "GetServiceBindingLastOperation",
-	Method:  "GET",
-	Path:    "/v2/service_instances/{instance_id}/service_bindings/{binding_id}/last_operation",
-	Headers: []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity", "X-Broker-API-Originating-Identity"},
+var getServiceBindingLastOperationOperation = sdkruntime.Operation{
+	ID:         "get_service_binding_last_operation",
+	Name:       "GetServiceBindingLastOperation",
+	Method:     "GET",
+	Path:       "/v2/service_instances/{instance_id}/service_bindings/{binding_id}/last_operation",
+	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
+	Accept:     true,
+	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "get_service_binding_last_operation"),
 }
 
 // GetServiceBindingLastOperationOptions holds the parameters of GetServiceBindingLastOperation.
@@ -159,16 +133,33 @@ func (_options *GetServiceBindingLastOperationOptions) SetHeaders(headers map[st
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *GetServiceBindingLastOperationOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *GetServiceBindingLastOperationOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "GetServiceBindingLastOperation", Parameter: "options", Problem: "must not be nil; build them with NewGetServiceBindingLastOperationOptions"}
+		return nil, sdkruntime.NilOptions("GetServiceBindingLastOperation", "NewGetServiceBindingLastOperationOptions")
 	}
-	if err := checkString("GetServiceBindingLastOperation", "instance_id", _options.InstanceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("GetServiceBindingLastOperation", "instance_id", _options.InstanceID); err != nil {
+		return nil, err
 	}
-	if err := checkString("GetServiceBindingLastOperation", "binding_id", _options.BindingID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("GetServiceBindingLastOperation", "binding_id", _options.BindingID); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&getServiceBindingLastOperationOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.InstanceID, *_options.BindingID}
+	if _options.RequestIdentity != nil {
+		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+	}
+	if _options.OriginatingIdentity != nil {
+		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+	}
+	if _options.ServiceID != nil {
+		request.AddQuery("service_id", *_options.ServiceID)
+	}
+	if _options.PlanID != nil {
+		request.AddQuery("plan_id", *_options.PlanID)
+	}
+	if _options.Operation != nil {
+		request.AddQuery("operation", *_options.Operation)
+	}
+	return request, nil
 }

@@ -6,7 +6,9 @@ import (
 	"context"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // ListCatalog sends GET /v2/catalog: Get the catalog of services that the broker offers
@@ -23,35 +25,23 @@ func (openServiceBroker *OpenServiceBrokerV1) ListCatalog(listCatalogOptions *Li
 
 // ListCatalogWithContext is ListCatalog with a context that can cancel the request or set its deadline.
 func (openServiceBroker *OpenServiceBrokerV1) ListCatalogWithContext(ctx context.Context, listCatalogOptions *ListCatalogOptions) (result *BrokerCatalogResp, response *core.DetailedResponse, err error) {
-	if err = listCatalogOptions.validate(); err != nil {
+	request, err := listCatalogOptions.request()
+	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(listCatalogOperation.Method)
-	builder.EnableGzipCompression = openServiceBroker.GetEnableGzipCompression()
-	if _, err = builder.ResolveRequestURL(openServiceBroker.Service.Options.URL, listCatalogOperation.Path, nil); err != nil {
-		return
-	}
-	for headerName, headerValue := range listCatalogOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.17", "ListCatalog") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	if listCatalogOptions.RequestIdentity != nil {
-		builder.AddHeader("X-Broker-API-Request-Identity", *listCatalogOptions.RequestIdentity)
-	}
-	response, err = openServiceBroker.send(ctx, &listCatalogOperation, builder, &result)
+	response, err = openServiceBroker.send(ctx, request, &result)
 	return
 }
 
-var listCatalogOperation = operation{
+var listCatalogOperation = sdkruntime.Operation{
 	ID:              "list_catalog",
 	Name:            "ListCatalog",
 	Method:          "GET",
 	Path:            "/v2/catalog",
-	Headers:         []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity"},
+	Headers:         []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity"},
 	SuccessStatuses: []int{304},
+	Accept:          true,
+	SDKHeaders:      common.GetSdkHeaders(DefaultServiceName, common.Version, "list_catalog"),
 }
 
 // ListCatalogOptions holds the parameters of ListCatalog.
@@ -81,10 +71,14 @@ func (_options *ListCatalogOptions) SetHeaders(headers map[string]string) *ListC
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *ListCatalogOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *ListCatalogOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "ListCatalog", Parameter: "options", Problem: "must not be nil; build them with NewListCatalogOptions"}
+		return nil, sdkruntime.NilOptions("ListCatalog", "NewListCatalogOptions")
 	}
-	return nil
+	request := sdkruntime.NewRequest(&listCatalogOperation, _options, _options.Headers)
+	if _options.RequestIdentity != nil {
+		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+	}
+	return request, nil
 }

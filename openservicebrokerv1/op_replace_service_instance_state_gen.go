@@ -6,7 +6,9 @@ import (
 	"context"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // ReplaceServiceInstanceState sends PUT /bluemix_v1/service_instances/{instance_id}: Enable or disable a service instance (IBM Cloud)
@@ -22,49 +24,22 @@ func (openServiceBroker *OpenServiceBrokerV1) ReplaceServiceInstanceState(replac
 
 // ReplaceServiceInstanceStateWithContext is ReplaceServiceInstanceState with a context that can cancel the request or set its deadline.
 func (openServiceBroker *OpenServiceBrokerV1) ReplaceServiceInstanceStateWithContext(ctx context.Context, replaceServiceInstanceStateOptions *ReplaceServiceInstanceStateOptions) (result *InstanceStateResp, response *core.DetailedResponse, err error) {
-	if err = replaceServiceInstanceStateOptions.validate(); err != nil {
-		return
-	}
-	body, err := replaceServiceInstanceStateOptions.body()
+	request, err := replaceServiceInstanceStateOptions.request()
 	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(replaceServiceInstanceStateOperation.Method)
-	builder.EnableGzipCompression = openServiceBroker.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"instance_id": *replaceServiceInstanceStateOptions.InstanceID,
-	}
-	if _, err = builder.ResolveRequestURL(openServiceBroker.Service.Options.URL, replaceServiceInstanceStateOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range replaceServiceInstanceStateOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.17", "ReplaceServiceInstanceState") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	builder.AddHeader("Content-Type", "application/json")
-	if replaceServiceInstanceStateOptions.RequestIdentity != nil {
-		builder.AddHeader("X-Broker-API-Request-Identity", *replaceServiceInstanceStateOptions.RequestIdentity)
-	}
-	if replaceServiceInstanceStateOptions.OriginatingIdentity != nil {
-		builder.AddHeader("X-Broker-API-Originating-Identity", *replaceServiceInstanceStateOptions.OriginatingIdentity)
-	}
-	if _, err = builder.SetBodyContentJSON(body); err != nil {
-		err = &ParameterError{Operation: "ReplaceServiceInstanceState", Parameter: "request body", Problem: "cannot be encoded as JSON", Err: err}
-		return
-	}
-	response, err = openServiceBroker.send(ctx, &replaceServiceInstanceStateOperation, builder, &result)
+	response, err = openServiceBroker.send(ctx, request, &result)
 	return
 }
 
-var replaceServiceInstanceStateOperation = operation{
-	ID:      "replace_service_instance_state",
-	Name:    "ReplaceServiceInstanceState",
-	Method:  "PUT",
-	Path:    "/bluemix_v1/service_instances/{instance_id}",
-	Headers: []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity", "X-Broker-API-Originating-Identity"},
+var replaceServiceInstanceStateOperation = sdkruntime.Operation{
+	ID:         "replace_service_instance_state",
+	Name:       "ReplaceServiceInstanceState",
+	Method:     "PUT",
+	Path:       "/bluemix_v1/service_instances/{instance_id}",
+	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
+	Accept:     true,
+	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_instance_state"),
 }
 
 // ReplaceServiceInstanceStateOptions holds the parameters of ReplaceServiceInstanceState.
@@ -163,18 +138,32 @@ func (_options *ReplaceServiceInstanceStateOptions) SetHeaders(headers map[strin
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *ReplaceServiceInstanceStateOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *ReplaceServiceInstanceStateOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "ReplaceServiceInstanceState", Parameter: "options", Problem: "must not be nil; build them with NewReplaceServiceInstanceStateOptions"}
+		return nil, sdkruntime.NilOptions("ReplaceServiceInstanceState", "NewReplaceServiceInstanceStateOptions")
 	}
-	if err := checkString("ReplaceServiceInstanceState", "instance_id", _options.InstanceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("ReplaceServiceInstanceState", "instance_id", _options.InstanceID); err != nil {
+		return nil, err
 	}
-	if err := checkPresent("ReplaceServiceInstanceState", "enabled", _options.Enabled == nil); err != nil {
-		return err
+	if err := sdkruntime.CheckPresent("ReplaceServiceInstanceState", "enabled", _options.Enabled == nil); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&replaceServiceInstanceStateOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.InstanceID}
+	if _options.RequestIdentity != nil {
+		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+	}
+	if _options.OriginatingIdentity != nil {
+		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+	}
+	body := &replaceServiceInstanceStateBody{
+		Enabled:     _options.Enabled,
+		InitiatorID: _options.InitiatorID,
+		ReasonCode:  _options.ReasonCode,
+	}
+	request.Body = body
+	return request, nil
 }
 
 // replaceServiceInstanceStateBody is the JSON request body of ReplaceServiceInstanceState.
@@ -182,15 +171,4 @@ type replaceServiceInstanceStateBody struct {
 	Enabled     *bool   `json:"enabled,omitempty"`
 	InitiatorID *string `json:"initiator_id,omitempty"`
 	ReasonCode  *string `json:"reason_code,omitempty"`
-}
-
-// body assembles the request body; free-form values are checked here, so that a value that
-// is not a JSON object is reported before anything is sent.
-func (_options *ReplaceServiceInstanceStateOptions) body() (*replaceServiceInstanceStateBody, error) {
-	body := &replaceServiceInstanceStateBody{
-		Enabled:     _options.Enabled,
-		InitiatorID: _options.InitiatorID,
-		ReasonCode:  _options.ReasonCode,
-	}
-	return body, nil
 }

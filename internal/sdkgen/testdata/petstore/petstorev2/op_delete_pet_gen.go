@@ -6,7 +6,9 @@ import (
 	"context"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // DeletePet sends DELETE /pets/{pet_id}: Delete a pet.
@@ -16,36 +18,21 @@ func (petStore *PetStoreV2) DeletePet(deletePetOptions *DeletePetOptions) (respo
 
 // DeletePetWithContext is DeletePet with a context that can cancel the request or set its deadline.
 func (petStore *PetStoreV2) DeletePetWithContext(ctx context.Context, deletePetOptions *DeletePetOptions) (response *core.DetailedResponse, err error) {
-	if err = deletePetOptions.validate(); err != nil {
+	request, err := deletePetOptions.request()
+	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(deletePetOperation.Method)
-	builder.EnableGzipCompression = petStore.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"pet_id": *deletePetOptions.PetID,
-	}
-	if _, err = builder.ResolveRequestURL(petStore.Service.Options.URL, deletePetOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range deletePetOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.1.0", "DeletePet") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	if deletePetOptions.Reason != nil {
-		builder.AddQuery("reason", *deletePetOptions.Reason)
-	}
-	response, err = petStore.send(ctx, &deletePetOperation, builder, nil)
+	response, err = sdkruntime.Send(ctx, petStore.Service, request, nil)
 	return
 }
 
-var deletePetOperation = operation{
+var deletePetOperation = sdkruntime.Operation{
 	ID:              "delete_pet",
 	Name:            "DeletePet",
 	Method:          "DELETE",
 	Path:            "/pets/{pet_id}",
 	SuccessStatuses: []int{404},
+	SDKHeaders:      common.GetSdkHeaders(DefaultServiceName, common.Version, "delete_pet"),
 }
 
 // DeletePetOptions holds the parameters of DeletePet.
@@ -91,16 +78,21 @@ func (_options *DeletePetOptions) SetHeaders(headers map[string]string) *DeleteP
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *DeletePetOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *DeletePetOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "DeletePet", Parameter: "options", Problem: "must not be nil; build them with NewDeletePetOptions"}
+		return nil, sdkruntime.NilOptions("DeletePet", "NewDeletePetOptions")
 	}
-	if err := checkString("DeletePet", "pet_id", _options.PetID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("DeletePet", "pet_id", _options.PetID); err != nil {
+		return nil, err
 	}
-	if err := checkString("DeletePet", "reason", _options.Reason); err != nil {
-		return err
+	if err := sdkruntime.CheckString("DeletePet", "reason", _options.Reason); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&deletePetOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.PetID}
+	if _options.Reason != nil {
+		request.AddQuery("reason", *_options.Reason)
+	}
+	return request, nil
 }

@@ -7,7 +7,9 @@ import (
 	"strconv"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // DeleteServiceBinding sends DELETE /v2/service_instances/{instance_id}/service_bindings/{binding_id}: Unbind (delete a service binding)
@@ -27,52 +29,24 @@ func (openServiceBroker *OpenServiceBrokerV1) DeleteServiceBinding(deleteService
 
 // DeleteServiceBindingWithContext is DeleteServiceBinding with a context that can cancel the request or set its deadline.
 func (openServiceBroker *OpenServiceBrokerV1) DeleteServiceBindingWithContext(ctx context.Context, deleteServiceBindingOptions *DeleteServiceBindingOptions) (response *core.DetailedResponse, err error) {
-	if err = deleteServiceBindingOptions.validate(); err != nil {
+	request, err := deleteServiceBindingOptions.request()
+	if err != nil {
 		return
-	}
-	builder := core.NewRequestBuilder(deleteServiceBindingOperation.Method)
-	builder.EnableGzipCompression = openServiceBroker.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"instance_id": *deleteServiceBindingOptions.InstanceID,
-		"binding_id":  *deleteServiceBindingOptions.BindingID,
-	}
-	if _, err = builder.ResolveRequestURL(openServiceBroker.Service.Options.URL, deleteServiceBindingOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range deleteServiceBindingOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.17", "DeleteServiceBinding") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	if deleteServiceBindingOptions.RequestIdentity != nil {
-		builder.AddHeader("X-Broker-API-Request-Identity", *deleteServiceBindingOptions.RequestIdentity)
-	}
-	if deleteServiceBindingOptions.OriginatingIdentity != nil {
-		builder.AddHeader("X-Broker-API-Originating-Identity", *deleteServiceBindingOptions.OriginatingIdentity)
-	}
-	if deleteServiceBindingOptions.ServiceID != nil {
-		builder.AddQuery("service_id", *deleteServiceBindingOptions.ServiceID)
-	}
-	if deleteServiceBindingOptions.PlanID != nil {
-		builder.AddQuery("plan_id", *deleteServiceBindingOptions.PlanID)
-	}
-	if deleteServiceBindingOptions.AcceptsIncomplete != nil {
-		builder.AddQuery("accepts_incomplete", strconv.FormatBool(*deleteServiceBindingOptions.AcceptsIncomplete))
 	}
 	var result *BindingDeleteResp
-	response, err = openServiceBroker.send(ctx, &deleteServiceBindingOperation, builder, &result)
+	response, err = openServiceBroker.send(ctx, request, &result)
 	return
 }
 
-var deleteServiceBindingOperation = operation{
+var deleteServiceBindingOperation = sdkruntime.Operation{
 	ID:              "delete_service_binding",
 	Name:            "DeleteServiceBinding",
 	Method:          "DELETE",
 	Path:            "/v2/service_instances/{instance_id}/service_bindings/{binding_id}",
-	Headers:         []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity", "X-Broker-API-Originating-Identity"},
+	Headers:         []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	SuccessStatuses: []int{410},
+	Accept:          true,
+	SDKHeaders:      common.GetSdkHeaders(DefaultServiceName, common.Version, "delete_service_binding"),
 }
 
 // DeleteServiceBindingOptions holds the parameters of DeleteServiceBinding.
@@ -167,22 +141,39 @@ func (_options *DeleteServiceBindingOptions) SetHeaders(headers map[string]strin
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *DeleteServiceBindingOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *DeleteServiceBindingOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "DeleteServiceBinding", Parameter: "options", Problem: "must not be nil; build them with NewDeleteServiceBindingOptions"}
+		return nil, sdkruntime.NilOptions("DeleteServiceBinding", "NewDeleteServiceBindingOptions")
 	}
-	if err := checkString("DeleteServiceBinding", "instance_id", _options.InstanceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("DeleteServiceBinding", "instance_id", _options.InstanceID); err != nil {
+		return nil, err
 	}
-	if err := checkString("DeleteServiceBinding", "binding_id", _options.BindingID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("DeleteServiceBinding", "binding_id", _options.BindingID); err != nil {
+		return nil, err
 	}
-	if err := checkString("DeleteServiceBinding", "service_id", _options.ServiceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("DeleteServiceBinding", "service_id", _options.ServiceID); err != nil {
+		return nil, err
 	}
-	if err := checkString("DeleteServiceBinding", "plan_id", _options.PlanID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("DeleteServiceBinding", "plan_id", _options.PlanID); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&deleteServiceBindingOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.InstanceID, *_options.BindingID}
+	if _options.RequestIdentity != nil {
+		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+	}
+	if _options.OriginatingIdentity != nil {
+		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+	}
+	if _options.ServiceID != nil {
+		request.AddQuery("service_id", *_options.ServiceID)
+	}
+	if _options.PlanID != nil {
+		request.AddQuery("plan_id", *_options.PlanID)
+	}
+	if _options.AcceptsIncomplete != nil {
+		request.AddQuery("accepts_incomplete", strconv.FormatBool(*_options.AcceptsIncomplete))
+	}
+	return request, nil
 }

@@ -6,21 +6,18 @@
 package petstorev2
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"reflect"
-	"strings"
 	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // PetStoreV2 is the client of the Pet Store API. It is safe for concurrent use once configured.
 type PetStoreV2 struct {
 	Service *core.BaseService
-	clientSettings
 }
 
 // DefaultServiceURL is the URL requests go to when no other URL is configured.
@@ -40,10 +37,13 @@ type PetStoreV2Options struct {
 	Authenticator core.Authenticator
 }
 
+// ParameterError reports an Options value that cannot be sent; it is returned before any network call.
+type ParameterError = sdkruntime.ParameterError
+
 // NewPetStoreV2UsingExternalConfig builds a client from external configuration (environment
 // variables, a credentials file or VCAP_SERVICES) under options.ServiceName. Settings given in
 // options take precedence over external ones.
-func NewPetStoreV2UsingExternalConfig(options *PetStoreV2Options) (petStore *PetStoreV2, err error) {
+func NewPetStoreV2UsingExternalConfig(options *PetStoreV2Options) (*PetStoreV2, error) {
 	resolved := PetStoreV2Options{}
 	if options != nil {
 		resolved = *options
@@ -52,14 +52,17 @@ func NewPetStoreV2UsingExternalConfig(options *PetStoreV2Options) (petStore *Pet
 		resolved.ServiceName = DefaultServiceName
 	}
 	if resolved.Authenticator == nil {
-		if resolved.Authenticator, err = authenticatorFromEnvironment(resolved.ServiceName); err != nil {
+		authenticator, err := core.GetAuthenticatorFromEnvironment(resolved.ServiceName)
+		if err != nil {
 			return nil, err
 		}
+		resolved.Authenticator = authenticator
 	}
-	if petStore, err = NewPetStoreV2(&resolved); err != nil {
+	petStore, err := NewPetStoreV2(&resolved)
+	if err != nil {
 		return nil, err
 	}
-	if err = petStore.configureFromEnvironment(resolved.ServiceName); err != nil {
+	if err = petStore.Service.ConfigureService(resolved.ServiceName); err != nil {
 		return nil, err
 	}
 	if resolved.URL != "" {
@@ -88,11 +91,7 @@ func NewPetStoreV2(options *PetStoreV2Options) (*PetStoreV2, error) {
 			return nil, err
 		}
 	}
-	petStore := &PetStoreV2{Service: baseService}
-	if err = petStore.init(); err != nil {
-		return nil, err
-	}
-	return petStore, nil
+	return &PetStoreV2{Service: baseService}, nil
 }
 
 // Clone returns a copy of the client that shares its HTTP client and can be configured separately.
@@ -130,7 +129,7 @@ func (petStore *PetStoreV2) GetEnableGzipCompression() bool {
 	return petStore.Service.GetEnableGzipCompression()
 }
 
-// SetHTTPClient sets the HTTP client that sends each request (kept inside the retrying client when retries are on).
+// SetHTTPClient sets the HTTP client that sends each request.
 func (petStore *PetStoreV2) SetHTTPClient(client *http.Client) {
 	petStore.Service.SetHTTPClient(client)
 }
@@ -148,102 +147,10 @@ func (petStore *PetStoreV2) DisableSSLVerification() {
 // EnableRetries retries failed requests up to maxRetries times, waiting at most maxRetryInterval
 // between attempts; zero values select the defaults.
 func (petStore *PetStoreV2) EnableRetries(maxRetries int, maxRetryInterval time.Duration) {
-	petStore.enableRetries(maxRetries, maxRetryInterval)
+	petStore.Service.EnableRetries(maxRetries, maxRetryInterval)
 }
 
 // DisableRetries sends each request once.
 func (petStore *PetStoreV2) DisableRetries() {
 	petStore.Service.DisableRetries()
-}
-
-// operation describes one API operation to the client hooks.
-type operation struct {
-	ID              string   // operationId
-	Name            string   // Go method name
-	Method          string   // HTTP method
-	Path            string   // path template
-	Headers         []string // header parameters the operation declares, spelled as in the spec
-	SuccessStatuses []int    // non-2xx statuses the API defines as success
-}
-
-// ParameterError reports an Options value that cannot be sent; it is returned before any network call.
-type ParameterError struct {
-	Operation string // Go method name
-	Parameter string // parameter name as the API spells it
-	Problem   string
-	Err       error // the underlying cause, if any
-}
-
-func (e *ParameterError) Error() string {
-	return fmt.Sprintf("%s: parameter %s %s", e.Operation, e.Parameter, e.Problem)
-}
-
-func (e *ParameterError) Unwrap() error {
-	return e.Err
-}
-
-// checkString rejects a required string that is unset or blank.
-func checkString(op, name string, value *string) error {
-	if value == nil || strings.TrimSpace(*value) == "" {
-		return &ParameterError{Operation: op, Parameter: name, Problem: "is required and must not be blank"}
-	}
-	return nil
-}
-
-// checkPresent rejects a required value that is unset.
-func checkPresent(op, name string, unset bool) error {
-	if unset {
-		return &ParameterError{Operation: op, Parameter: name, Problem: "is required"}
-	}
-	return nil
-}
-
-// checkObject accepts a free-form value that the API expects to be a JSON object: a map, a
-// struct or a pointer to one is sent as it is; encoded JSON and values with their own MarshalJSON
-// are checked by what they encode to. A nil or empty value, or one that encodes to null, is not sent.
-func checkObject(op, name string, value any) (any, error) {
-	switch v := value.(type) {
-	case nil:
-		return nil, nil
-	case json.RawMessage:
-		return checkEncodedObject(op, name, v, value)
-	case json.Marshaler:
-		encoded, err := json.Marshal(v)
-		if err != nil {
-			return nil, &ParameterError{Operation: op, Parameter: name, Problem: "cannot be encoded as JSON", Err: err}
-		}
-		return checkEncodedObject(op, name, encoded, value)
-	}
-	rv := reflect.ValueOf(value)
-	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
-		if rv.IsNil() {
-			return nil, nil
-		}
-		rv = rv.Elem()
-	}
-	switch rv.Kind() {
-	case reflect.Map:
-		if rv.IsNil() {
-			return nil, nil
-		}
-		return value, nil
-	case reflect.Struct:
-		return value, nil
-	}
-	return nil, notAnObject(op, name, value)
-}
-
-func checkEncodedObject(op, name string, encoded []byte, value any) (any, error) {
-	trimmed := bytes.TrimSpace(encoded)
-	switch {
-	case len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")):
-		return nil, nil
-	case len(trimmed) > 0 && trimmed[0] == '{' && json.Valid(trimmed):
-		return json.RawMessage(trimmed), nil
-	}
-	return nil, notAnObject(op, name, value)
-}
-
-func notAnObject(op, name string, value any) error {
-	return &ParameterError{Operation: op, Parameter: name, Problem: fmt.Sprintf("must be a JSON object (a map, a struct or encoded JSON object), not %T", value)}
 }

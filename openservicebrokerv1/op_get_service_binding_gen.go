@@ -6,7 +6,9 @@ import (
 	"context"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
 	common "github.com/osbkit/osb-go-sdk/common"
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // GetServiceBinding sends GET /v2/service_instances/{instance_id}/service_bindings/{binding_id}: Get a service binding
@@ -22,47 +24,22 @@ func (openServiceBroker *OpenServiceBrokerV1) GetServiceBinding(getServiceBindin
 
 // GetServiceBindingWithContext is GetServiceBinding with a context that can cancel the request or set its deadline.
 func (openServiceBroker *OpenServiceBrokerV1) GetServiceBindingWithContext(ctx context.Context, getServiceBindingOptions *GetServiceBindingOptions) (result *BindingGetResp, response *core.DetailedResponse, err error) {
-	if err = getServiceBindingOptions.validate(); err != nil {
+	request, err := getServiceBindingOptions.request()
+	if err != nil {
 		return
 	}
-	builder := core.NewRequestBuilder(getServiceBindingOperation.Method)
-	builder.EnableGzipCompression = openServiceBroker.GetEnableGzipCompression()
-	pathParams := map[string]string{
-		"instance_id": *getServiceBindingOptions.InstanceID,
-		"binding_id":  *getServiceBindingOptions.BindingID,
-	}
-	if _, err = builder.ResolveRequestURL(openServiceBroker.Service.Options.URL, getServiceBindingOperation.Path, pathParams); err != nil {
-		return
-	}
-	for headerName, headerValue := range getServiceBindingOptions.Headers {
-		builder.AddHeader(headerName, headerValue)
-	}
-	for headerName, headerValue := range common.GetSdkHeaders(DefaultServiceName, "2.17", "GetServiceBinding") {
-		builder.AddHeader(headerName, headerValue)
-	}
-	builder.AddHeader("Accept", "application/json")
-	if getServiceBindingOptions.RequestIdentity != nil {
-		builder.AddHeader("X-Broker-API-Request-Identity", *getServiceBindingOptions.RequestIdentity)
-	}
-	if getServiceBindingOptions.OriginatingIdentity != nil {
-		builder.AddHeader("X-Broker-API-Originating-Identity", *getServiceBindingOptions.OriginatingIdentity)
-	}
-	if getServiceBindingOptions.ServiceID != nil {
-		builder.AddQuery("service_id", *getServiceBindingOptions.ServiceID)
-	}
-	if getServiceBindingOptions.PlanID != nil {
-		builder.AddQuery("plan_id", *getServiceBindingOptions.PlanID)
-	}
-	response, err = openServiceBroker.send(ctx, &getServiceBindingOperation, builder, &result)
+	response, err = openServiceBroker.send(ctx, request, &result)
 	return
 }
 
-var getServiceBindingOperation = operation{
-	ID:      "get_service_binding",
-	Name:    "GetServiceBinding",
-	Method:  "GET",
-	Path:    "/v2/service_instances/{instance_id}/service_bindings/{binding_id}",
-	Headers: []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity", "X-Broker-API-Originating-Identity"},
+var getServiceBindingOperation = sdkruntime.Operation{
+	ID:         "get_service_binding",
+	Name:       "GetServiceBinding",
+	Method:     "GET",
+	Path:       "/v2/service_instances/{instance_id}/service_bindings/{binding_id}",
+	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
+	Accept:     true,
+	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "get_service_binding"),
 }
 
 // GetServiceBindingOptions holds the parameters of GetServiceBinding.
@@ -145,16 +122,30 @@ func (_options *GetServiceBindingOptions) SetHeaders(headers map[string]string) 
 	return _options
 }
 
-// validate checks the required parameters before anything is sent.
-func (_options *GetServiceBindingOptions) validate() error {
+// request checks the options and turns them into the request value, before anything is sent.
+func (_options *GetServiceBindingOptions) request() (*sdkruntime.Request, error) {
 	if _options == nil {
-		return &ParameterError{Operation: "GetServiceBinding", Parameter: "options", Problem: "must not be nil; build them with NewGetServiceBindingOptions"}
+		return nil, sdkruntime.NilOptions("GetServiceBinding", "NewGetServiceBindingOptions")
 	}
-	if err := checkString("GetServiceBinding", "instance_id", _options.InstanceID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("GetServiceBinding", "instance_id", _options.InstanceID); err != nil {
+		return nil, err
 	}
-	if err := checkString("GetServiceBinding", "binding_id", _options.BindingID); err != nil {
-		return err
+	if err := sdkruntime.CheckString("GetServiceBinding", "binding_id", _options.BindingID); err != nil {
+		return nil, err
 	}
-	return nil
+	request := sdkruntime.NewRequest(&getServiceBindingOperation, _options, _options.Headers)
+	request.PathValues = []string{*_options.InstanceID, *_options.BindingID}
+	if _options.RequestIdentity != nil {
+		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+	}
+	if _options.OriginatingIdentity != nil {
+		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+	}
+	if _options.ServiceID != nil {
+		request.AddQuery("service_id", *_options.ServiceID)
+	}
+	if _options.PlanID != nil {
+		request.AddQuery("plan_id", *_options.PlanID)
+	}
+	return request, nil
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
-	retryablehttp "github.com/hashicorp/go-retryablehttp"
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,15 +17,6 @@ func mockGetState(t *testing.T, client *OpenServiceBrokerV1, headers map[string]
 	t.Helper()
 	_, response, err := client.GetServiceInstanceState(client.NewGetServiceInstanceStateOptions(mockInstanceID).SetHeaders(headers))
 	return response, err
-}
-
-// mockRetryingClient returns the retrying client in front of client's HTTP client, or nil.
-func mockRetryingClient(client *OpenServiceBrokerV1) *retryablehttp.Client {
-	roundTripper, ok := client.Service.Client.Transport.(*retryablehttp.RoundTripper)
-	if !ok {
-		return nil
-	}
-	return roundTripper.Client
 }
 
 func TestSetBrokerAPIVersion_SendsTheVersion(t *testing.T) {
@@ -158,15 +148,19 @@ func TestSend_SendsCanonicalHeaderNames(t *testing.T) {
 }
 
 func TestRetries_AreOnByDefault(t *testing.T) {
-	client, _ := newMockClient(t)
+	client, broker := newMockClient(t)
+	broker.respond(mockAnswers(
+		mockJSONAnswer(http.StatusServiceUnavailable, `{}`, nil),
+		mockJSONAnswer(http.StatusOK, mockStateAnswer, nil),
+	))
 
-	retrying := mockRetryingClient(client)
+	response, err := mockGetState(t, client, nil)
 
-	require.NotNil(t, retrying, "the client's transport is a retrying round tripper")
-	assert.Equal(t, DefaultMaxRetries, retrying.RetryMax)
-	assert.Equal(t, DefaultMaxRetryInterval, retrying.RetryWaitMax)
-	assert.Equal(t, DefaultMinRetryInterval, retrying.RetryWaitMin)
-	assert.Equal(t, DefaultTimeout, client.GetHTTPClient().Timeout, "each attempt has a time limit")
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, response.StatusCode)
+	assert.Equal(t, 2, broker.calls(), "the 503 was retried")
+	assert.Equal(t, retryPolicy{maxRetries: DefaultMaxRetries, minWait: DefaultMinRetryInterval, maxWait: DefaultMaxRetryInterval}, client.retries)
+	assert.Equal(t, DefaultTimeout, client.GetHTTPClient().Timeout, "each call has a time limit")
 }
 
 func TestEnableRetries_RetriesTransientAnswers(t *testing.T) {
@@ -183,8 +177,7 @@ func TestEnableRetries_RetriesTransientAnswers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, response.StatusCode)
 	assert.Equal(t, 3, broker.calls())
-	assert.Equal(t, 2, mockRetryingClient(client).RetryMax)
-	assert.Equal(t, 5*time.Millisecond, mockRetryingClient(client).RetryWaitMax)
+	assert.Equal(t, retryPolicy{maxRetries: 2, minWait: 5 * time.Millisecond, maxWait: 5 * time.Millisecond}, client.retries)
 }
 
 func TestEnableRetries_ZeroSelectsTheDefaults(t *testing.T) {
@@ -193,10 +186,7 @@ func TestEnableRetries_ZeroSelectsTheDefaults(t *testing.T) {
 
 	client.EnableRetries(0, 0)
 
-	retrying := mockRetryingClient(client)
-	require.NotNil(t, retrying)
-	assert.Equal(t, DefaultMaxRetries, retrying.RetryMax)
-	assert.Equal(t, DefaultMaxRetryInterval, retrying.RetryWaitMax)
+	assert.Equal(t, retryPolicy{maxRetries: DefaultMaxRetries, minWait: DefaultMinRetryInterval, maxWait: DefaultMaxRetryInterval}, client.retries)
 }
 
 func TestDisableRetries_SendsEachRequestOnce(t *testing.T) {
@@ -206,7 +196,6 @@ func TestDisableRetries_SendsEachRequestOnce(t *testing.T) {
 	client.DisableRetries()
 	response, err := mockGetState(t, client, nil)
 
-	assert.Nil(t, mockRetryingClient(client))
 	var brokerErr *BrokerError
 	require.ErrorAs(t, err, &brokerErr)
 	assert.Equal(t, http.StatusServiceUnavailable, brokerErr.StatusCode)
@@ -261,7 +250,22 @@ func TestClientWrappers_ConfigureTheHTTPClient(t *testing.T) {
 	client.DisableSSLVerification()
 
 	assert.Same(t, custom, client.GetHTTPClient())
-	assert.NotNil(t, mockRetryingClient(client), "retries stay on around the new HTTP client")
 	assert.True(t, client.GetEnableGzipCompression())
 	assert.True(t, custom.Transport.(*http.Transport).TLSClientConfig.InsecureSkipVerify)
+}
+
+func TestSetHTTPClient_KeepsRetriesAroundItsTransport(t *testing.T) {
+	client, broker := newMockClient(t)
+	client.EnableRetries(1, time.Millisecond)
+	broker.respond(mockAnswers(
+		mockJSONAnswer(http.StatusServiceUnavailable, `{}`, nil),
+		mockJSONAnswer(http.StatusOK, mockStateAnswer, nil),
+	))
+
+	client.SetHTTPClient(&http.Client{Transport: broker.transport})
+	response, err := mockGetState(t, client, nil)
+
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, response.StatusCode)
+	assert.Equal(t, 2, broker.calls(), "the user's transport is the base of the retrying stack")
 }
