@@ -90,7 +90,9 @@ func TestRotateBindingAndWait_CreatesTheSuccessorAndKeepsThePredecessor(t *testi
 }
 
 func TestRotateBindingAndWait_RefusesOptionsWithoutAPredecessor(t *testing.T) {
-	broker := &recordingBroker{handle: func(w http.ResponseWriter, _ *http.Request, _ map[string]any) { writeAnswer(w, http.StatusCreated, `{}`) }}
+	broker := &recordingBroker{handle: func(w http.ResponseWriter, _ *http.Request, _ map[string]any) {
+		writeAnswer(w, http.StatusCreated, `{}`)
+	}}
 	client := newServedClient(t, broker)
 	base := func() *ReplaceServiceBindingOptions {
 		return client.NewReplaceServiceBindingOptions("binding-2", "instance-1").SetServiceID("s").SetPlanID("p")
