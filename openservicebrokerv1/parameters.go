@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"strings"
@@ -253,9 +254,13 @@ func (p *CatalogPlan) validateParameters(op string, kind SchemaKind, parameters 
 	return &ParametersInvalidError{ServiceID: p.service.ID(), PlanID: p.ID(), PlanName: p.Name(), Schema: kind, Violations: violations(invalid)}
 }
 
-// parametersInstance decodes parameters the way the request encodes them; present is false
-// when the request sends none.
+// parametersInstance is parameters as the JSON value the request sends; present is false when
+// the request sends none. A map made of JSON values only (maps, []any, strings, numbers,
+// booleans, nil) is used as it is; anything else goes through its JSON encoding.
 func parametersInstance(op string, parameters any) (instance any, present bool, err error) {
+	if object, ok := parameters.(map[string]any); ok && object != nil && isJSONValue(object) {
+		return object, true, nil
+	}
 	if parameters == nil {
 		return nil, false, nil
 	}
@@ -274,6 +279,38 @@ func parametersInstance(op string, parameters any) (instance any, present bool, 
 		return nil, false, &ParameterError{Operation: op, Parameter: "parameters", Problem: "is not valid JSON", Err: err}
 	}
 	return instance, true, nil
+}
+
+// isJSONValue reports whether value is made of the types a decoded JSON value has, as the
+// validator reads them, so that it encodes to what the validator sees.
+func isJSONValue(value any) bool {
+	switch v := value.(type) {
+	case map[string]any:
+		if v == nil {
+			return false // encodes to null
+		}
+		for _, child := range v {
+			if !isJSONValue(child) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		if v == nil {
+			return false // encodes to null
+		}
+		for _, child := range v {
+			if !isJSONValue(child) {
+				return false
+			}
+		}
+		return true
+	case float64:
+		return !math.IsNaN(v) && !math.IsInf(v, 0)
+	case nil, bool, string, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return true
+	}
+	return false
 }
 
 var violationPrinter = message.NewPrinter(language.English)
