@@ -50,7 +50,7 @@ func (openServiceBroker *OpenServiceBrokerV1) configureFromEnvironment(serviceNa
 		return fmt.Errorf("%s: %w", common.EnvVarName(serviceName, "URL"), err)
 	}
 	if config.APIVersion != "" {
-		openServiceBroker.brokerAPIVersion = config.APIVersion
+		openServiceBroker.brokerAPIVersion = []string{config.APIVersion}
 	}
 	if config.OriginatingIdentity != "" {
 		openServiceBroker.defaultOriginatingIdentity = config.OriginatingIdentity

@@ -44,7 +44,7 @@ var replaceServiceInstanceOperation = sdkruntime.Operation{
 	Path:       "/v2/service_instances/{instance_id}",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_instance"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_instance")),
 }
 
 // ReplaceServiceInstanceOptions holds the parameters of ReplaceServiceInstance.

@@ -39,7 +39,7 @@ var replaceServiceInstanceStateOperation = sdkruntime.Operation{
 	Path:       "/bluemix_v1/service_instances/{instance_id}",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_instance_state"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_instance_state")),
 }
 
 // ReplaceServiceInstanceStateOptions holds the parameters of ReplaceServiceInstanceState.

@@ -43,7 +43,7 @@ var updateServiceInstanceOperation = sdkruntime.Operation{
 	Path:       "/v2/service_instances/{instance_id}",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "update_service_instance"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "update_service_instance")),
 }
 
 // UpdateServiceInstanceOptions holds the parameters of UpdateServiceInstance.

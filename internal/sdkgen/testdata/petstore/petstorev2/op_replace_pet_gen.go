@@ -36,7 +36,7 @@ var replacePetOperation = sdkruntime.Operation{
 	Method:     "PUT",
 	Path:       "/pets/{pet_id}",
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_pet"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_pet")),
 }
 
 // ReplacePetOptions holds the parameters of ReplacePet.
