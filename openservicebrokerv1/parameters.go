@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/IBM/go-sdk-core/v5/core"
@@ -148,24 +149,38 @@ func compileParametersSchema(doc any) (*jsonschema.Schema, error) {
 	compiler := jsonschema.NewCompiler()
 	compiler.DefaultDraft(defaultDraft)
 	compiler.AssertFormat()
-	compiler.UseLoader(noSchemaLoading{})
+	loader := noSchemaLoading{}
+	if object, ok := doc.(map[string]any); ok {
+		loader.version, _ = object["$schema"].(string)
+	}
+	compiler.UseLoader(loader)
 	if err := compiler.AddResource(schemaBase, doc); err != nil {
 		return nil, err
 	}
 	schema, err := compiler.Compile(schemaBase)
 	var loadErr *jsonschema.LoadURLError
-	if errors.As(err, &loadErr) {
+	switch {
+	case errors.As(err, &loadErr):
 		// The library's message quotes the URL whole, with any password in it.
 		return nil, loadErr.Err
+	case err != nil:
+		// The library names the schema by the URL it was compiled at, which is this package's own.
+		return nil, errors.New(strings.ReplaceAll(err.Error(), strconv.Quote(schemaBase+"#"), "the schema"))
 	}
-	return schema, err
+	return schema, nil
 }
 
 // noSchemaLoading refuses to load any document a schema refers to: a catalog's schemas must not
 // contain external references, and a broker must not make the platform fetch URLs or read files.
-type noSchemaLoading struct{}
+// The library asks it for the metaschema of a version it does not know, too.
+type noSchemaLoading struct {
+	version string // the schema's $schema
+}
 
-func (noSchemaLoading) Load(location string) (any, error) {
+func (l noSchemaLoading) Load(location string) (any, error) {
+	if l.version != "" && strings.TrimSuffix(location, "#") == strings.TrimSuffix(l.version, "#") {
+		return nil, fmt.Errorf("$schema %s is not a JSON Schema version the platform knows; use draft 4, 6, 7, 2019-09 or 2020-12", redactedLocation(location))
+	}
 	return nil, fmt.Errorf("%s is outside the schema; the platform does not load external references", redactedLocation(location))
 }
 

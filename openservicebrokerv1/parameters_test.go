@@ -192,6 +192,12 @@ func TestValidateParameters_UnusableSchemaIsTheBrokersFault(t *testing.T) {
 		})
 	}
 	assert.Zero(t, fetched.Load(), "no schema is ever fetched")
+
+	err := catalogWithSchema(t, `{"$schema": "https://example.com/my-own-draft"}`).ValidateParameters("s", "p", InstanceCreateSchema, map[string]any{})
+	assert.ErrorContains(t, err, `$schema "https://example.com/my-own-draft" is not a JSON Schema version the platform knows`)
+	err = catalogWithSchema(t, `{"$schema": "http://json-schema.org/draft-07/schema#", "type": 12}`).ValidateParameters("s", "p", InstanceCreateSchema, map[string]any{})
+	assert.ErrorContains(t, err, "the schema is not valid against metaschema")
+	assert.NotContains(t, err.Error(), schemaBase, "the message does not name the URL the schema is compiled at")
 }
 
 func TestValidateParameters_CompilesOncePerPlanAndKind(t *testing.T) {
