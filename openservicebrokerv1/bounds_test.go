@@ -20,6 +20,8 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 // serve starts a loopback server with handler until the test ends.
@@ -230,13 +232,12 @@ func TestBoundsEchoedCredentialsAreScrubbed(t *testing.T) {
 }
 
 // captureLog sends go-sdk-core's log, at debug level, to a buffer until the test ends.
-func captureLog(t *testing.T) *bytes.Buffer {
+func captureLog(t *testing.T) *testkit.SyncBuffer {
 	t.Helper()
 	previous := core.GetLogger()
 	t.Cleanup(func() { core.SetLogger(previous) })
-	buffer := &bytes.Buffer{}
-	logger := log.New(buffer, "", 0) // one logger for both levels: writes do not interleave
-	core.SetLogger(core.NewLogger(core.LevelDebug, logger, logger))
+	buffer := &testkit.SyncBuffer{}
+	core.SetLogger(core.NewLogger(core.LevelDebug, log.New(buffer, "", 0), log.New(buffer, "", 0)))
 	return buffer
 }
 

@@ -201,12 +201,6 @@ func (_options *ReplaceServiceBindingOptions) request() (*sdkruntime.Request, er
 	if err := sdkruntime.CheckString("ReplaceServiceBinding", "binding_id", _options.BindingID); err != nil {
 		return nil, err
 	}
-	if err := sdkruntime.CheckString("ReplaceServiceBinding", "service_id", _options.ServiceID); err != nil {
-		return nil, err
-	}
-	if err := sdkruntime.CheckString("ReplaceServiceBinding", "plan_id", _options.PlanID); err != nil {
-		return nil, err
-	}
 	request := sdkruntime.NewRequest(&replaceServiceBindingOperation, _options, _options.Headers)
 	request.PathValues = []string{*_options.InstanceID, *_options.BindingID}
 	if _options.RequestIdentity != nil {
@@ -231,6 +225,12 @@ func (_options *ReplaceServiceBindingOptions) request() (*sdkruntime.Request, er
 		return nil, err
 	}
 	body.Parameters = parametersObject
+	if err := sdkruntime.CheckString("ReplaceServiceBinding", "service_id", body.ServiceID); err != nil {
+		return nil, err
+	}
+	if err := sdkruntime.CheckString("ReplaceServiceBinding", "plan_id", body.PlanID); err != nil {
+		return nil, err
+	}
 	request.Body = body
 	return request, nil
 }

@@ -146,9 +146,6 @@ func (_options *ReplaceServiceInstanceStateOptions) request() (*sdkruntime.Reque
 	if err := sdkruntime.CheckString("ReplaceServiceInstanceState", "instance_id", _options.InstanceID); err != nil {
 		return nil, err
 	}
-	if err := sdkruntime.CheckPresent("ReplaceServiceInstanceState", "enabled", _options.Enabled == nil); err != nil {
-		return nil, err
-	}
 	request := sdkruntime.NewRequest(&replaceServiceInstanceStateOperation, _options, _options.Headers)
 	request.PathValues = []string{*_options.InstanceID}
 	if _options.RequestIdentity != nil {
@@ -161,6 +158,9 @@ func (_options *ReplaceServiceInstanceStateOptions) request() (*sdkruntime.Reque
 		Enabled:     _options.Enabled,
 		InitiatorID: _options.InitiatorID,
 		ReasonCode:  _options.ReasonCode,
+	}
+	if err := sdkruntime.CheckPresent("ReplaceServiceInstanceState", "enabled", body.Enabled == nil); err != nil {
+		return nil, err
 	}
 	request.Body = body
 	return request, nil

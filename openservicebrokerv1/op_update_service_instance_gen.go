@@ -173,9 +173,6 @@ func (_options *UpdateServiceInstanceOptions) request() (*sdkruntime.Request, er
 	if err := sdkruntime.CheckString("UpdateServiceInstance", "instance_id", _options.InstanceID); err != nil {
 		return nil, err
 	}
-	if err := sdkruntime.CheckString("UpdateServiceInstance", "service_id", _options.ServiceID); err != nil {
-		return nil, err
-	}
 	request := sdkruntime.NewRequest(&updateServiceInstanceOperation, _options, _options.Headers)
 	request.PathValues = []string{*_options.InstanceID}
 	if _options.RequestIdentity != nil {
@@ -199,6 +196,14 @@ func (_options *UpdateServiceInstanceOptions) request() (*sdkruntime.Request, er
 		return nil, err
 	}
 	body.Parameters = parametersObject
+	if err := sdkruntime.CheckString("UpdateServiceInstance", "service_id", body.ServiceID); err != nil {
+		return nil, err
+	}
+	if body.MaintenanceInfo != nil {
+		if err := sdkruntime.CheckString("UpdateServiceInstance", "maintenance_info.version", body.MaintenanceInfo.Version); err != nil {
+			return nil, err
+		}
+	}
 	request.Body = body
 	return request, nil
 }

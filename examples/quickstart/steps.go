@@ -122,7 +122,7 @@ func matchesService(service *openservicebrokerv1.Service, serviceID, planID stri
 
 func (l *lifecycle) provision(ctx context.Context) error {
 	l.steps.detail("instance %s", l.instanceID)
-	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID)
+	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
 	if parameters := l.target.provisionParameters; parameters != nil {
 		options.SetParameters(parameters)
 	}
