@@ -31,6 +31,7 @@ const (
 	extSuccess     = "x-sdkgen-success"
 	extAliases     = "x-sdkgen-aliases"
 	extRaw         = "x-sdkgen-raw"
+	extHooks       = "x-sdkgen-hooks"
 	extBodyHook    = "x-sdkgen-body-hook"
 )
 
@@ -100,6 +101,7 @@ func (b *builder) build() (*API, error) {
 	if api.Package == "" {
 		api.Package = defaultPackage(api.Client)
 	}
+	api.Hooks, _ = info.Extensions[extHooks].(bool)
 	api.Receiver = lowerFirst(strings.TrimRightFunc(api.Client, func(r rune) bool {
 		return r >= '0' && r <= '9'
 	}))

@@ -14,6 +14,7 @@ type API struct {
 	Version      string // info.version
 	DefaultURL   string // first server URL
 	CommonImport string // import path of the package providing GetSdkHeaders
+	Hooks        bool   // x-sdkgen-hooks: hand-written code defines the client hooks
 	Operations   []*Operation
 	Models       []*Model
 }
@@ -155,7 +156,7 @@ type Checks struct {
 // OptionsChecks returns the required parameters, checked on the Options. Required body
 // properties are checked on the assembled body instead, after the body hook has completed it.
 func (op *Operation) OptionsChecks() Checks {
-	return Checks{Op: op, Value: "_options", Return: "err", Fields: op.required(false)}
+	return Checks{Op: op, Value: "_options", Return: "nil, err", Fields: op.required(false)}
 }
 
 // BodyChecks returns the required body properties, checked on the assembled body.
