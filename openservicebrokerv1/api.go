@@ -66,6 +66,13 @@ type OpenServiceBrokerV1API interface {
 	UpdateAndWait(ctx context.Context, options *UpdateServiceInstanceOptions, wait *WaitOptions) (*InstancePatchResp, *core.DetailedResponse, error)
 	WaitForBindingLastOperation(ctx context.Context, options *WaitForBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error)
 	WaitForLastOperation(ctx context.Context, options *WaitForLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error)
+	RotateBindingAndWait(ctx context.Context, options *ReplaceServiceBindingOptions, wait *WaitOptions) (*BindingPutResp, *core.DetailedResponse, error)
+	UpgradeAndWait(ctx context.Context, options *UpdateServiceInstanceOptions, wait *WaitOptions) (*InstancePatchResp, *core.DetailedResponse, error)
+
+	// The catalog's rules.
+	RefreshCatalog(ctx context.Context, previous *Catalog) (catalog *Catalog, changed bool, err error)
+	SetCatalog(catalog *Catalog)
+	Catalog() *Catalog
 
 	// Client settings.
 	Clone() *OpenServiceBrokerV1

@@ -30,6 +30,7 @@ type clientSettings struct {
 	maxResponseBytes           int64
 	retries                    retryPolicy
 	budget                     *retryBudget
+	catalog                    heldCatalog
 }
 
 var apiVersionPattern = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)

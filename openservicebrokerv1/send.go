@@ -95,7 +95,8 @@ func (openServiceBroker *OpenServiceBrokerV1) addHeaders(request *sdkruntime.Req
 	return identity
 }
 
-// checkRequest rejects, before anything is sent, a request that could not reach the broker.
+// checkRequest rejects, before anything is sent, a request that could not reach the broker,
+// or that the catalog the client holds does not allow.
 func (openServiceBroker *OpenServiceBrokerV1) checkRequest(request *sdkruntime.Request) error {
 	if core.IsNil(openServiceBroker.Service.Options.Authenticator) {
 		return fmt.Errorf("%s: the client has no authenticator; set OpenServiceBrokerV1Options.Authenticator "+
@@ -105,7 +106,7 @@ func (openServiceBroker *OpenServiceBrokerV1) checkRequest(request *sdkruntime.R
 		return &ParameterError{Operation: request.Op.Name, Parameter: HeaderAPIVersion,
 			Problem: fmt.Sprintf("%q is not an API version; use major.minor such as %q", version, DefaultBrokerAPIVersion)}
 	}
-	return nil
+	return openServiceBroker.checkAgainstCatalog(request.Options, request.Header.Get(canonicalOriginatingIdentity))
 }
 
 // newHTTPRequest builds the HTTP request: the URL with its path and query, the body encoded

@@ -436,7 +436,8 @@ func (openServiceBroker *OpenServiceBrokerV1) waitForInstance(ctx context.Contex
 	if err != nil {
 		return nil, nil, err
 	}
-	plan, err := newWaitPlan(op, options.WaitOptions, operationTarget{instanceID: *options.InstanceID, operation: options.Operation, deletion: options.Deletion})
+	wait := openServiceBroker.withCatalogPollingLimit(options.WaitOptions, options.ServiceID, options.PlanID)
+	plan, err := newWaitPlan(op, wait, operationTarget{instanceID: *options.InstanceID, operation: options.Operation, deletion: options.Deletion})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -498,7 +499,7 @@ func (openServiceBroker *OpenServiceBrokerV1) waitForBinding(ctx context.Context
 		return nil, nil, err
 	}
 	target := operationTarget{instanceID: *options.InstanceID, bindingID: *options.BindingID, operation: options.Operation, deletion: options.Deletion}
-	plan, err := newWaitPlan(op, options.WaitOptions, target)
+	plan, err := newWaitPlan(op, openServiceBroker.withCatalogPollingLimit(options.WaitOptions, options.ServiceID, options.PlanID), target)
 	if err != nil {
 		return nil, nil, err
 	}
