@@ -20,7 +20,7 @@ import (
 const maxPresizedBody = DefaultMaxResponseBytes
 
 // maxErrorBody bounds what is read of an error answer: its OSB fields are short texts.
-const maxErrorBody = 64 << 10
+const maxErrorBody = 1 << 20
 
 // decode reads the answer to request. A success of the operation is decoded into result (an
 // empty body gives an empty result; one that does not decode gives a nil result, the body kept
