@@ -1,7 +1,12 @@
 package openservicebrokerv1
 
 import (
+	"errors"
 	"sync/atomic"
+
+	"github.com/IBM/go-sdk-core/v5/core"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // heldCatalog is the catalog a client applies. It is swapped atomically, so RefreshCatalog
@@ -56,4 +61,26 @@ func (openServiceBroker *OpenServiceBrokerV1) withCatalogPollingLimit(wait WaitO
 		}
 	}
 	return wait
+}
+
+// checkAnswerAgainstCatalog applies the held catalog to a bind answer (Catalog.CheckBinding):
+// "Binding, Body" says a platform MUST consider a binding invalid when it carries a
+// syslog_drain_url, route_service_url or volume_mounts that its offering does not declare in
+// requires. Such an answer gives no result and an error, so that NeedsOrphanMitigation (and
+// BindAndWait) treat it as the malformed answer it is.
+func (openServiceBroker *OpenServiceBrokerV1) checkAnswerAgainstCatalog(request *sdkruntime.Request, response *core.DetailedResponse, result any) error {
+	bind, isBind := request.Options.(*ReplaceServiceBindingOptions)
+	binding, isBinding := result.(**BindingPutResp)
+	catalog := openServiceBroker.Catalog()
+	if catalog == nil || !isBind || !isBinding || *binding == nil || bind.ServiceID == nil {
+		return nil
+	}
+	err := catalog.CheckBinding(*bind.ServiceID, *binding)
+	var guardErr *GuardError
+	if !errors.As(err, &guardErr) {
+		return err
+	}
+	guardErr.Operation = request.Op.Name
+	*binding, response.Result = nil, nil
+	return guardErr
 }

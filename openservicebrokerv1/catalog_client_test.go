@@ -196,3 +196,53 @@ func TestClient_LifecycleHelpersRefusedByTheCatalogSendNothing(t *testing.T) {
 
 	assert.Zero(t, sent.Load())
 }
+
+func TestClient_BindAnswerTheCatalogDoesNotAllowIsInvalid(t *testing.T) {
+	client, sent := countingBroker(t, http.StatusCreated, `{"credentials": {"uri": "db://"}, "syslog_drain_url": "syslog://logs.example.com"}`)
+	client.SetCatalog(newRulesCatalog(t))
+	bind := client.NewReplaceServiceBindingOptions("binding-1", "instance-1").SetServiceID("db-id").SetPlanID("db-small-id")
+
+	result, response, err := client.ReplaceServiceBinding(bind)
+
+	require.ErrorIs(t, err, ErrSyslogDrainNotDeclared)
+	assert.Contains(t, err.Error(), "ReplaceServiceBinding: the broker's answer breaks the catalog: ")
+	assert.Nil(t, result, "an invalid answer gives no result")
+	require.NotNil(t, response)
+	assert.Equal(t, http.StatusCreated, response.StatusCode)
+	assert.Nil(t, response.Result)
+	assert.True(t, NeedsOrphanMitigation(response, err), "a 201 the platform must consider invalid is a malformed answer")
+	assert.Equal(t, int32(1), sent.Load())
+}
+
+func TestClient_BindAndWaitUnbindsAnAnswerTheCatalogDoesNotAllow(t *testing.T) {
+	var deletes atomic.Int32
+	client := newServedClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodDelete {
+			deletes.Add(1)
+			writeAnswer(w, http.StatusOK, `{}`)
+			return
+		}
+		writeAnswer(w, http.StatusCreated, `{"credentials": {"uri": "db://"}, "volume_mounts": [{"driver": "nfs"}]}`)
+	}))
+	client.SetCatalog(newRulesCatalog(t))
+	bind := client.NewReplaceServiceBindingOptions("binding-1", "instance-1").SetServiceID("db-id").SetPlanID("db-small-id")
+
+	_, _, err := client.BindAndWait(context.Background(), bind, fastWait)
+
+	require.ErrorIs(t, err, ErrVolumeMountNotDeclared)
+	var mitigation *OrphanMitigationError
+	require.ErrorAs(t, err, &mitigation)
+	assert.True(t, mitigation.Completed)
+	assert.Equal(t, int32(1), deletes.Load(), "the binding the broker made is removed")
+}
+
+func TestClient_BindAnswerWithoutACatalogIsNotChecked(t *testing.T) {
+	client, _ := countingBroker(t, http.StatusCreated, `{"syslog_drain_url": "syslog://logs.example.com"}`)
+	bind := client.NewReplaceServiceBindingOptions("binding-1", "instance-1").SetServiceID("db-id").SetPlanID("db-small-id")
+
+	result, _, err := client.ReplaceServiceBinding(bind)
+
+	require.NoError(t, err)
+	assert.Equal(t, "syslog://logs.example.com", *result.SyslogDrainURL)
+}

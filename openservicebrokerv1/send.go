@@ -61,7 +61,11 @@ func (openServiceBroker *OpenServiceBrokerV1) send(ctx context.Context, request 
 	if err != nil {
 		return nil, noAnswer(op.Name, identity, call.retry.withheld, err)
 	}
-	return decode(op, identity, httpRequest, httpResponse, call.retry.withheld, result)
+	response, err := decode(op, identity, httpRequest, httpResponse, call.retry.withheld, result)
+	if err == nil {
+		err = openServiceBroker.checkAnswerAgainstCatalog(request, response, result)
+	}
+	return response, err
 }
 
 // addHeaders completes the request's headers: the request identity (a new one unless the
