@@ -157,7 +157,7 @@ func (l *lifecycle) provision(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	l.steps.detail("%s", describeStatus(response.StatusCode, creationStatuses))
+	l.steps.detail("%s", DescribeStatus(response.StatusCode, Creation))
 	if result.DashboardURL != nil {
 		l.steps.detail("dashboard: %s", *result.DashboardURL)
 	}
@@ -189,7 +189,7 @@ func (l *lifecycle) update(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	l.steps.detail("%s", describeStatus(response.StatusCode, updateStatuses))
+	l.steps.detail("%s", DescribeStatus(response.StatusCode, Update))
 	return nil
 }
 
@@ -247,7 +247,7 @@ func (l *lifecycle) bind(ctx context.Context) error {
 		return err
 	}
 	l.credentials = binding.Credentials
-	l.steps.detail("%s", describeStatus(response.StatusCode, creationStatuses))
+	l.steps.detail("%s", DescribeStatus(response.StatusCode, Creation))
 	l.steps.detail("credentials (masked):")
 	l.printCredentials(secret.MaskCredentials(binding.Credentials))
 	return nil
@@ -295,7 +295,7 @@ func (l *lifecycle) unbind(ctx context.Context) error {
 		return err
 	}
 	l.bound = false
-	l.steps.detail("%s", describeStatus(response.StatusCode, deletionStatuses))
+	l.steps.detail("%s", DescribeStatus(response.StatusCode, Deletion))
 	return nil
 }
 
@@ -305,7 +305,7 @@ func (l *lifecycle) deprovision(ctx context.Context) error {
 		return err
 	}
 	l.provisioned = false
-	l.steps.detail("%s", describeStatus(response.StatusCode, deletionStatuses))
+	l.steps.detail("%s", DescribeStatus(response.StatusCode, Deletion))
 	return nil
 }
 
@@ -367,16 +367,27 @@ func (l *lifecycle) reportPoll(event openservicebrokerv1.PollEvent) {
 	l.steps.detail("%s", line)
 }
 
-// What the success statuses of each kind of request mean (202 means the same for all).
-var (
-	creationStatuses = map[int]string{http.StatusOK: "an identical one already existed", http.StatusCreated: "created synchronously"}
-	updateStatuses   = map[int]string{http.StatusOK: "updated synchronously"}
-	deletionStatuses = map[int]string{http.StatusOK: "removed synchronously", http.StatusGone: "it was already gone"}
+// RequestKind says what a request asked for, which gives its success statuses their meaning.
+type RequestKind int
+
+// The kinds of request whose success statuses DescribeStatus explains.
+const (
+	Creation RequestKind = iota
+	Update
+	Deletion
 )
 
-// describeStatus says what a success status means for a request of the kind meanings describes.
-func describeStatus(status int, meanings map[int]string) string {
-	meaning, ok := meanings[status]
+// statusMeanings say what the success statuses of each kind of request mean (202 means the same for all).
+var statusMeanings = map[RequestKind]map[int]string{
+	Creation: {http.StatusOK: "an identical one already existed", http.StatusCreated: "created synchronously"},
+	Update:   {http.StatusOK: "updated synchronously"},
+	Deletion: {http.StatusOK: "removed synchronously", http.StatusGone: "it was already gone"},
+}
+
+// DescribeStatus says what a success status means for a request of the given kind, such as
+// "201 Created: created synchronously".
+func DescribeStatus(status int, kind RequestKind) string {
+	meaning, ok := statusMeanings[kind][status]
 	if status == http.StatusAccepted {
 		meaning, ok = "asynchronous, polled until it ended", true
 	}
