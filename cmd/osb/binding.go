@@ -146,7 +146,7 @@ func (a *app) newUnbindCommand() *cobra.Command {
 				return nil, err
 			}
 			options := client.NewDeleteServiceBindingOptions(bindingID, instanceID, o.planID, o.serviceID).SetAcceptsIncomplete(true)
-			target := resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o}
+			target := resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o, deletion: true}
 			var response *core.DetailedResponse
 			if a.waiting(wait) {
 				waitOptions, display := a.startWait("unbind "+bindingID, o)

@@ -183,7 +183,7 @@ func printPlan(w io.Writer, o *offering) {
 		schemas = append(schemas, namedSchema{"service_binding.create", binding.Create})
 	}
 	for _, schema := range schemas {
-		if schema.parameters == nil || len(schema.parameters.Parameters) == 0 {
+		if schema.parameters == nil || len(schema.parameters.Parameters) == 0 || string(schema.parameters.Parameters) == "null" {
 			continue
 		}
 		var pretty bytes.Buffer

@@ -172,7 +172,7 @@ func (a *app) newDeprovisionCommand() *cobra.Command {
 				return nil, err
 			}
 			options := client.NewDeleteServiceInstanceOptions(o.serviceID, o.planID, instanceID).SetAcceptsIncomplete(true)
-			target := resumeTarget{instanceID: instanceID, offering: o}
+			target := resumeTarget{instanceID: instanceID, offering: o, deletion: true}
 			var result *openservicebrokerv1.InstanceDeleteResp
 			var response *core.DetailedResponse
 			if a.waiting(wait) {

@@ -63,6 +63,7 @@ type operationFunc func(cmd *cobra.Command, args []string) (*outcome, error)
 // (a table only on success) and, for machine formats, the error as part of it.
 func (a *app) run(do operationFunc) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
+		a.started = true
 		result, err := do(cmd, args)
 		switch {
 		case a.printedDryRun:

@@ -34,6 +34,8 @@ type resumeTarget struct {
 	instanceID, bindingID string
 	offering              *offering
 	operation             *string
+	// deletion says the operation deprovisions or unbinds, so that 410 Gone ends the wait.
+	deletion bool
 }
 
 // endWait closes the progress display and, when the wait did not see the end of the
@@ -80,6 +82,9 @@ func (t resumeTarget) resumeCommand() string {
 	}
 	if t.operation != nil && *t.operation != "" {
 		parts = append(parts, "--operation", shellWord(*t.operation))
+	}
+	if t.deletion {
+		parts = append(parts, "--deletion")
 	}
 	return strings.Join(append(parts, "--wait"), " ")
 }

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+)
+
+// syncBuffer is a bytes.Buffer safe for the spinner's goroutine and the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var pollEvents = []openservicebrokerv1.PollEvent{
+	{State: "in progress", Description: "creating", Attempt: 1, Elapsed: 0},
+	{State: "in progress", Description: "creating", Attempt: 2, Elapsed: 1200 * time.Millisecond},
+	{Attempt: 3, Elapsed: 2 * time.Second, Err: errors.New("503 Service Unavailable")},
+	{State: "in progress", Description: "configuring", Attempt: 4, Elapsed: 3 * time.Second},
+	{State: "succeeded", Attempt: 5, Elapsed: 4 * time.Second},
+}
+
+func TestProgressForLogsIsOneLinePerChange(t *testing.T) {
+	var out syncBuffer
+	display := newProgress(&out, false, "provision inst")
+	for _, event := range pollEvents {
+		display.onPoll(event)
+	}
+	display.finish("succeeded")
+
+	assert.Equal(t, `provision inst: in progress after 0s (creating)
+provision inst: no valid answer, polling on after 2s (503 Service Unavailable)
+provision inst: in progress after 3s (configuring)
+provision inst: succeeded after 4s
+`, out.String())
+	assert.NotContains(t, out.String(), "\r", "no terminal control for logs")
+}
+
+func TestProgressOnATerminalIsOneUpdatingLine(t *testing.T) {
+	var out syncBuffer
+	display := newProgress(&out, true, "provision inst")
+	display.onPoll(pollEvents[0])
+	time.Sleep(3 * spinnerInterval)
+	display.onPoll(pollEvents[3])
+	time.Sleep(2 * spinnerInterval)
+	display.finish("succeeded")
+
+	text := out.String()
+	assert.Equal(t, 1, strings.Count(text, "\n"), "everything but the last line is redrawn in place:\n%q", text)
+	assert.Contains(t, text, "\r\x1b[K"+string(spinnerFrames[0])+" provision inst: in progress, 0s: creating")
+	assert.Contains(t, text, string(spinnerFrames[1])+" provision inst: in progress", "the spinner turns")
+	assert.Contains(t, text, ": configuring", "the broker's latest description is shown")
+	assert.Regexp(t, "\r\x1b\\[Kprovision inst: succeeded after [0-9.]+m?s\n$", text, "the status line gives way to the outcome")
+}
+
+func TestProgressShowsNothingWithoutPolls(t *testing.T) {
+	for _, terminal := range []bool{false, true} {
+		var out syncBuffer
+		newProgress(&out, terminal, "provision inst").finish("succeeded")
+		assert.Empty(t, out.String(), "a synchronous answer has no progress (terminal %t)", terminal)
+	}
+}
