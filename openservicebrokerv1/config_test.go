@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+	retryablehttp "github.com/hashicorp/go-retryablehttp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -246,16 +247,23 @@ func TestExternalConfig_SetsTheRetries(t *testing.T) {
 
 		client := mockExternalClient(t)
 
-		assert.Nil(t, mockRetryingClient(client))
+		assert.Zero(t, client.retries.maxRetries)
 	})
 	t.Run("MAX_RETRIES=2", func(t *testing.T) {
 		mockEnvironment(t, map[string]string{"URL": "http://127.0.0.1:9", "AUTH_TYPE": "noauth", "MAX_RETRIES": "2"})
 
 		client := mockExternalClient(t)
 
-		retrying := mockRetryingClient(client)
-		require.NotNil(t, retrying)
-		assert.Equal(t, 2, retrying.RetryMax)
+		assert.Equal(t, 2, client.retries.maxRetries)
+	})
+	t.Run("ENABLE_RETRIES=true leaves core's retrying client out", func(t *testing.T) {
+		mockEnvironment(t, map[string]string{"URL": "http://127.0.0.1:9", "AUTH_TYPE": "noauth", "ENABLE_RETRIES": "true"})
+
+		client := mockExternalClient(t)
+
+		assert.Equal(t, DefaultMaxRetries, client.retries.maxRetries)
+		_, wrapped := client.GetHTTPClient().Transport.(*retryablehttp.RoundTripper)
+		assert.False(t, wrapped, "retries are the transport stack's, never nested in core's")
 	})
 }
 

@@ -431,10 +431,11 @@ func (openServiceBroker *OpenServiceBrokerV1) WaitForLastOperation(ctx context.C
 // waitForInstance is WaitForLastOperation under the name of the helper that calls it.
 func (openServiceBroker *OpenServiceBrokerV1) waitForInstance(ctx context.Context, op string, options *WaitForLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error) {
 	request := options.pollOptions()
-	if err := request.validate(); err != nil {
+	if err := requestError(request.request()); err != nil {
 		return nil, nil, err
 	}
-	plan, err := newWaitPlan(op, options.WaitOptions, operationTarget{instanceID: *options.InstanceID, operation: options.Operation, deletion: options.Deletion})
+	wait := openServiceBroker.withCatalogPollingLimit(options.WaitOptions, options.ServiceID, options.PlanID)
+	plan, err := newWaitPlan(op, wait, operationTarget{instanceID: *options.InstanceID, operation: options.Operation, deletion: options.Deletion})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -465,11 +466,11 @@ func (openServiceBroker *OpenServiceBrokerV1) WaitForBindingLastOperation(ctx co
 // waitForBinding is WaitForBindingLastOperation under the name of the helper that calls it.
 func (openServiceBroker *OpenServiceBrokerV1) waitForBinding(ctx context.Context, op string, options *WaitForBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error) {
 	request := options.pollOptions()
-	if err := request.validate(); err != nil {
+	if err := requestError(request.request()); err != nil {
 		return nil, nil, err
 	}
 	target := operationTarget{instanceID: *options.InstanceID, bindingID: *options.BindingID, operation: options.Operation, deletion: options.Deletion}
-	plan, err := newWaitPlan(op, options.WaitOptions, target)
+	plan, err := newWaitPlan(op, openServiceBroker.withCatalogPollingLimit(options.WaitOptions, options.ServiceID, options.PlanID), target)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -589,10 +590,12 @@ func waitUntilDone[T any](ctx context.Context, plan *waitPlan, poll pollFunc[T])
 	// cannot stretch the wait.
 	windowCtx, cancel := context.WithTimeout(ctx, plan.maxWait)
 	defer cancel()
+	// A failed poll is followed by the next poll, so the transport sends each poll once.
+	pollCtx := withoutRetries(windowCtx)
 	var lastFailure error
 	var lastKnown reportedState // the last state the broker reported, for the timeout error
 	for attempt := 1; ; attempt++ {
-		result, state, response, err := poll(windowCtx)
+		result, state, response, err := poll(pollCtx)
 		if ctx.Err() != nil {
 			return result, response, plan.cancelled(ctx.Err(), attempt)
 		}

@@ -507,7 +507,7 @@ func TestWaitPollsThroughTransientFailures(t *testing.T) {
 	assert.Equal(t, 3*time.Second, clock.slept()[1], "Retry-After of the 429 is honoured")
 }
 
-func TestWaitLetsTheClientRetryEachPoll(t *testing.T) {
+func TestWaitSendsEachPollOnce(t *testing.T) {
 	unavailable := canned{status: 503, body: `{}`}
 	broker, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {unavailable, unavailable, succeeded()}})
 	client := newWaitTestClient(t, server.URL)
@@ -519,7 +519,7 @@ func TestWaitLetsTheClientRetryEachPoll(t *testing.T) {
 
 	require.NoError(t, err)
 	assert.Len(t, broker.seen(http.MethodGet, lastOpPath), 3, "requests on the wire")
-	assert.Equal(t, []int{1}, attempts, "the client's retries made the first poll succeed")
+	assert.Equal(t, []int{1, 2, 3}, attempts, "a failed poll is followed by the next poll, not by the client's retries")
 }
 
 func TestWaitStopsOnA4xx(t *testing.T) {

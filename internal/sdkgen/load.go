@@ -30,6 +30,7 @@ const (
 	extSuccess     = "x-sdkgen-success"
 	extAliases     = "x-sdkgen-aliases"
 	extRaw         = "x-sdkgen-raw"
+	extHooks       = "x-sdkgen-hooks"
 )
 
 const schemaRefPrefix = "#/components/schemas/"
@@ -81,6 +82,7 @@ func (b *builder) build() (*API, error) {
 	if api.ServiceName, err = b.stringExtension(info.Extensions, extServiceName, info.Origin, "#/info"); err != nil {
 		return nil, err
 	}
+	api.Hooks, _ = info.Extensions[extHooks].(bool)
 	api.Receiver = lowerFirst(strings.TrimRightFunc(api.Client, func(r rune) bool {
 		return r >= '0' && r <= '9'
 	}))

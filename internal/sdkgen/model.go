@@ -12,6 +12,7 @@ type API struct {
 	Version      string // info.version
 	DefaultURL   string // first server URL
 	CommonImport string // import path of the package providing GetSdkHeaders
+	Hooks        bool   // x-sdkgen-hooks: hand-written code defines the client hooks
 	Operations   []*Operation
 	Models       []*Model
 }
