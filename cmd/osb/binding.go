@@ -79,9 +79,6 @@ func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID stri
 	if err != nil {
 		return nil, err
 	}
-	if predecessorID != "" && o.plan != nil && !bindingRotatable(o) {
-		return nil, usageError{fmt.Errorf("the catalog does not mark plan %s of service %s binding_rotatable (Binding Rotation)", o.planID, o.serviceID)}
-	}
 	options := client.NewReplaceServiceBindingOptions(bindingID, instanceID).SetServiceID(o.serviceID).SetPlanID(o.planID).SetAcceptsIncomplete(true)
 	if predecessorID != "" {
 		options.SetPredecessorBindingID(predecessorID)
@@ -99,8 +96,12 @@ func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID stri
 	var result *openservicebrokerv1.BindingPutResp
 	var response *core.DetailedResponse
 	if a.waiting(flags.wait) {
-		waitOptions, display := a.startWait("bind "+bindingID, o)
-		result, response, err = client.BindAndWait(cmd.Context(), options, waitOptions)
+		waitOptions, display := a.startWait("bind "+bindingID)
+		if predecessorID != "" {
+			result, response, err = client.RotateBindingAndWait(cmd.Context(), options, waitOptions)
+		} else {
+			result, response, err = client.BindAndWait(cmd.Context(), options, waitOptions)
+		}
 		if result != nil {
 			target.operation = result.Operation
 		}
@@ -118,14 +119,6 @@ func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID stri
 		target.operation = result.Operation
 	}
 	return a.bindingOutcome(response, result, target, demo.Creation, flags.wait, err)
-}
-
-// bindingRotatable is the plan's binding_rotatable, else its service's.
-func bindingRotatable(o *offering) bool {
-	if o.plan.BindingRotatable != nil {
-		return *o.plan.BindingRotatable
-	}
-	return o.service.BindingRotatable != nil && *o.service.BindingRotatable
 }
 
 func (a *app) newUnbindCommand() *cobra.Command {
@@ -149,7 +142,7 @@ func (a *app) newUnbindCommand() *cobra.Command {
 			target := resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o, deletion: true}
 			var response *core.DetailedResponse
 			if a.waiting(wait) {
-				waitOptions, display := a.startWait("unbind "+bindingID, o)
+				waitOptions, display := a.startWait("unbind "+bindingID)
 				response, err = client.UnbindAndWait(cmd.Context(), options, waitOptions)
 				err = a.endWait(display, target, err)
 			} else {

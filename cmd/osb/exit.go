@@ -18,7 +18,9 @@ const (
 	exitOrphan     = 6
 )
 
-// usageError is a mistake in the command line or the configuration, found before anything was sent.
+// usageError is a mistake in the command line or the configuration, found before anything was
+// sent. The SDK's own refusals before sending (*ParameterError, *GuardError against the
+// catalog, *ParametersInvalidError) count as such too.
 type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
@@ -48,6 +50,8 @@ func exitCode(err error) int {
 	var failed *openservicebrokerv1.OperationFailedError
 	var brokerErr *openservicebrokerv1.BrokerError
 	var parameterErr *openservicebrokerv1.ParameterError
+	var guardErr *openservicebrokerv1.GuardError
+	var invalidErr *openservicebrokerv1.ParametersInvalidError
 	var usage usageError
 	switch {
 	case err == nil:
@@ -62,7 +66,7 @@ func exitCode(err error) int {
 		return exitFailed
 	case errors.As(err, &brokerErr) && brokerErr.StatusCode >= 400:
 		return exitRejected
-	case errors.As(err, &usage), errors.As(err, &parameterErr):
+	case errors.As(err, &usage), errors.As(err, &parameterErr), errors.As(err, &guardErr), errors.As(err, &invalidErr):
 		return exitUsage
 	}
 	return exitUnexpected

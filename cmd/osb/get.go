@@ -34,9 +34,6 @@ func (a *app) newGetInstanceCommand() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			if o.service != nil && !isTrue(o.service.InstancesRetrievable) {
-				a.hint("the catalog says instances of service %s are not retrievable (instances_retrievable); asking anyway", o.serviceID)
-			}
 			options := client.NewGetServiceInstanceOptions(args[0])
 			if o.serviceID != "" {
 				options.SetServiceID(o.serviceID)
@@ -69,9 +66,6 @@ func (a *app) newGetBindingCommand() *cobra.Command {
 			o, err := a.resolve(cmd.Context(), client, offer)
 			if err != nil {
 				return nil, err
-			}
-			if o.service != nil && !isTrue(o.service.BindingsRetrievable) {
-				a.hint("the catalog says bindings of service %s are not retrievable (bindings_retrievable); asking anyway", o.serviceID)
 			}
 			options := client.NewGetServiceBindingOptions(args[1], args[0])
 			if o.serviceID != "" {

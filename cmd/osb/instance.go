@@ -54,7 +54,7 @@ profile, generated when not given), or --cluster-id and --namespace (kubernetes 
 			var result *openservicebrokerv1.InstancePutResp
 			var response *core.DetailedResponse
 			if a.waiting(wait) {
-				waitOptions, display := a.startWait("provision "+instanceID, o)
+				waitOptions, display := a.startWait("provision "+instanceID)
 				result, response, err = client.ProvisionAndWait(cmd.Context(), options, waitOptions)
 				if result != nil {
 					target.operation = result.Operation
@@ -127,7 +127,7 @@ func (a *app) newUpdateCommand() *cobra.Command {
 			var result *openservicebrokerv1.InstancePatchResp
 			var response *core.DetailedResponse
 			if a.waiting(wait) {
-				waitOptions, display := a.startWait("update "+instanceID, o)
+				waitOptions, display := a.startWait("update "+instanceID)
 				result, response, err = client.UpdateAndWait(cmd.Context(), options, waitOptions)
 				if result != nil {
 					target.operation = result.Operation
@@ -176,7 +176,7 @@ func (a *app) newDeprovisionCommand() *cobra.Command {
 			var result *openservicebrokerv1.InstanceDeleteResp
 			var response *core.DetailedResponse
 			if a.waiting(wait) {
-				waitOptions, display := a.startWait("deprovision "+instanceID, o)
+				waitOptions, display := a.startWait("deprovision "+instanceID)
 				result, response, err = client.DeprovisionAndWait(cmd.Context(), options, waitOptions)
 				if result != nil {
 					target.operation = result.Operation

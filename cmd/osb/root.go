@@ -105,6 +105,7 @@ func (a *app) newRootCommand() *cobra.Command {
 		a.newGetCommand(),
 		a.newLastOperationCommand(),
 		a.newStateCommand(),
+		a.newParamsCommand(),
 		a.newDemoCommand(),
 		a.newVersionCommand(),
 	)

@@ -15,14 +15,11 @@ func (a *app) waiting(wait bool) bool {
 	return wait && !a.flags.dryRun
 }
 
-// startWait prepares the wait for one operation: the plan's maximum_polling_duration, --timeout
-// and a progress display on stderr.
-func (a *app) startWait(label string, o *offering) (*openservicebrokerv1.WaitOptions, *progress) {
+// startWait prepares the wait for one operation: --timeout and a progress display on stderr.
+// The client, holding the catalog, bounds the wait by the plan's maximum_polling_duration.
+func (a *app) startWait(label string) (*openservicebrokerv1.WaitOptions, *progress) {
 	display := newProgress(a.stderr, a.terminal, label)
 	options := openservicebrokerv1.NewWaitOptions().SetOnPoll(display.onPoll)
-	if d := o.maximumPollingDuration(); d != nil && *d > 0 {
-		options.SetMaximumPollingDuration(*d)
-	}
 	if a.flags.timeout > 0 {
 		options.SetMaxWait(a.flags.timeout)
 	}
