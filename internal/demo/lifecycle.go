@@ -36,6 +36,8 @@ type lifecycle struct {
 	bindingID            string
 	// organizationGUID and spaceGUID place the instance in the cloudfoundry profile's context.
 	organizationGUID, spaceGUID string
+	// operation is the provision's operation, to wait for it when a clean-up finds it in progress.
+	operation string
 	// stateSkipped says the broker lacks IBM Cloud's state endpoints, so the enable step is skipped too.
 	stateSkipped string
 	// credentials are the bind answer's, kept to compare with GET binding; never printed unmasked.
@@ -150,6 +152,9 @@ func (l *lifecycle) provision(ctx context.Context) error {
 	}
 	result, response, err := l.client.ProvisionAndWait(ctx, options, l.waitOptions())
 	l.provisioned = mayExist(err)
+	if result != nil && result.Operation != nil {
+		l.operation = *result.Operation
+	}
 	if err != nil {
 		return err
 	}
@@ -333,9 +338,29 @@ func (l *lifecycle) cleanUp() {
 			fmt.Fprintf(l.out, "      could not unbind: %v\n", err)
 		}
 	}
-	if err := l.deprovision(ctx); err != nil {
+	err := l.deprovision(ctx)
+	if errors.Is(err, openservicebrokerv1.ErrConcurrencyError) {
+		// The walk was stopped while the broker still works on the instance: wait for that
+		// operation to end, however it ends, then deprovision.
+		fmt.Fprintf(l.out, "      an operation on the instance is in progress; waiting for it to end\n")
+		if err = l.waitForInstance(ctx); err == nil || errors.As(err, new(*openservicebrokerv1.OperationFailedError)) {
+			err = l.deprovision(ctx)
+		}
+	}
+	if err != nil {
 		fmt.Fprintf(l.out, "      could not deprovision: %v; delete the instance yourself\n", err)
 	}
+}
+
+// waitForInstance waits for the instance's operation in progress.
+func (l *lifecycle) waitForInstance(ctx context.Context) error {
+	options := l.client.NewWaitForLastOperationOptions(l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan)
+	if l.operation != "" {
+		options.SetOperation(l.operation)
+	}
+	options.WaitOptions = *l.waitOptions()
+	_, _, err := l.client.WaitForLastOperation(ctx, options)
+	return err
 }
 
 // waitOptions are the target's polling settings plus a progress line per poll; the client,
