@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"maps"
@@ -67,7 +68,7 @@ func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID stri
 	if err != nil {
 		return nil, err
 	}
-	context, err := flags.contextFlags.build(a.flags.platform)
+	requestContext, err := flags.contextFlags.build(a.flags.platform)
 	if err != nil {
 		return nil, err
 	}
@@ -86,39 +87,25 @@ func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID stri
 	if flags.appGUID != "" {
 		options.SetBindResource(&openservicebrokerv1.BindResource{AppGuid: core.StringPtr(flags.appGUID)})
 	}
-	if context != nil {
-		options.SetContext(context)
+	if requestContext != nil {
+		options.SetContext(requestContext)
 	}
 	if parameters != nil {
 		options.SetParameters(parameters)
 	}
-	target := resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o}
-	var result *openservicebrokerv1.BindingPutResp
-	var response *core.DetailedResponse
-	if a.waiting(flags.wait) {
-		waitOptions, display := a.startWait("bind "+bindingID)
-		if predecessorID != "" {
-			result, response, err = client.RotateBindingAndWait(cmd.Context(), options, waitOptions)
-		} else {
-			result, response, err = client.BindAndWait(cmd.Context(), options, waitOptions)
-		}
-		if result != nil {
-			target.operation = result.Operation
-		}
-		err = a.endWait(display, target, err)
-	} else {
-		result, response, err = client.ReplaceServiceBindingWithContext(cmd.Context(), options)
-		if openservicebrokerv1.NeedsOrphanMitigation(response, err) {
-			err = leftBehind(target, err)
-		}
-	}
-	if response == nil {
-		return nil, err
-	}
-	if result != nil {
-		target.operation = result.Operation
-	}
-	return a.bindingOutcome(response, result, target, demo.Creation, flags.wait, err)
+	rotate := predecessorID != ""
+	return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.BindingPutResp]{
+		label: "bind " + bindingID, target: resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o}, kind: demo.Creation, wait: flags.wait,
+		send: func(ctx context.Context) (*openservicebrokerv1.BindingPutResp, *core.DetailedResponse, error) {
+			return client.ReplaceServiceBindingWithContext(ctx, options)
+		},
+		andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.BindingPutResp, *core.DetailedResponse, error) {
+			if rotate {
+				return client.RotateBindingAndWait(ctx, options, waitOptions)
+			}
+			return client.BindAndWait(ctx, options, waitOptions)
+		},
+	})
 }
 
 func (a *app) newUnbindCommand() *cobra.Command {
@@ -139,23 +126,15 @@ func (a *app) newUnbindCommand() *cobra.Command {
 				return nil, err
 			}
 			options := client.NewDeleteServiceBindingOptions(bindingID, instanceID, o.planID, o.serviceID).SetAcceptsIncomplete(true)
-			target := resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o, deletion: true}
-			var response *core.DetailedResponse
-			if a.waiting(wait) {
-				waitOptions, display := a.startWait("unbind "+bindingID)
-				response, err = client.UnbindAndWait(cmd.Context(), options, waitOptions)
-				err = a.endWait(display, target, err)
-			} else {
-				response, err = client.DeleteServiceBindingWithContext(cmd.Context(), options)
-			}
-			if response == nil {
-				return nil, err
-			}
-			result, _ := response.Result.(*openservicebrokerv1.BindingDeleteResp)
-			if result != nil {
-				target.operation = result.Operation
-			}
-			return a.bindingOutcome(response, result, target, demo.Deletion, wait, err)
+			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.BindingDeleteResp]{
+				label: "unbind " + bindingID, target: resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o, deletion: true}, kind: demo.Deletion, wait: wait,
+				send: func(ctx context.Context) (*openservicebrokerv1.BindingDeleteResp, *core.DetailedResponse, error) {
+					return unbindAnswer(client.DeleteServiceBindingWithContext(ctx, options))
+				},
+				andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.BindingDeleteResp, *core.DetailedResponse, error) {
+					return unbindAnswer(client.UnbindAndWait(ctx, options, waitOptions))
+				},
+			})
 		}),
 	}
 	a.addOfferingFlags(cmd, &offer, true)
@@ -163,21 +142,13 @@ func (a *app) newUnbindCommand() *cobra.Command {
 	return cmd
 }
 
-// bindingOutcome is the outcome of a bind, rotate or unbind: as instanceOutcome, plus the
-// binding's credentials (masked unless --show-secrets).
-func (a *app) bindingOutcome(response *core.DetailedResponse, result any, target resumeTarget, kind demo.RequestKind, waited bool, failure error) (*outcome, error) {
-	o, err := a.instanceOutcome(response, result, target, kind, waited, failure)
-	if o == nil || err != nil {
-		return o, err
+// unbindAnswer takes the answer of an unbind out of the response, where the SDK keeps it.
+func unbindAnswer(response *core.DetailedResponse, err error) (*openservicebrokerv1.BindingDeleteResp, *core.DetailedResponse, error) {
+	var answer *openservicebrokerv1.BindingDeleteResp
+	if response != nil {
+		answer, _ = response.Result.(*openservicebrokerv1.BindingDeleteResp)
 	}
-	instanceTable := o.table
-	o.table = func(w io.Writer) {
-		instanceTable(w)
-		if answer, ok := o.Answer.(map[string]any); ok {
-			printCredentials(w, answer["credentials"], a.flags.showSecrets)
-		}
-	}
-	return o, nil
+	return answer, response, err
 }
 
 // printCredentials lists binding credentials one key a line.

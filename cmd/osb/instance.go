@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -33,7 +34,7 @@ profile, generated when not given), or --cluster-id and --namespace (kubernetes 
 			if err != nil {
 				return nil, err
 			}
-			context, organizationGUID, spaceGUID, err := a.provisionContext(contextFlags)
+			requestContext, organizationGUID, spaceGUID, err := a.provisionContext(contextFlags)
 			if err != nil {
 				return nil, err
 			}
@@ -46,33 +47,21 @@ profile, generated when not given), or --cluster-id and --namespace (kubernetes 
 				return nil, err
 			}
 			options := client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(o.serviceID).SetPlanID(o.planID).
-				SetContext(context).SetOrganizationGuid(organizationGUID).SetSpaceGuid(spaceGUID).SetAcceptsIncomplete(true)
+				SetContext(requestContext).SetAcceptsIncomplete(true)
+			//lint:ignore SA1019 v2.17 requires organization_guid and space_guid (Provisioning, Body): the mark is wrong
+			options.SetOrganizationGuid(organizationGUID).SetSpaceGuid(spaceGUID)
 			if parameters != nil {
 				options.SetParameters(parameters)
 			}
-			target := resumeTarget{instanceID: instanceID, offering: o}
-			var result *openservicebrokerv1.InstancePutResp
-			var response *core.DetailedResponse
-			if a.waiting(wait) {
-				waitOptions, display := a.startWait("provision "+instanceID)
-				result, response, err = client.ProvisionAndWait(cmd.Context(), options, waitOptions)
-				if result != nil {
-					target.operation = result.Operation
-				}
-				err = a.endWait(display, target, err)
-			} else {
-				result, response, err = client.ReplaceServiceInstanceWithContext(cmd.Context(), options)
-				if openservicebrokerv1.NeedsOrphanMitigation(response, err) {
-					err = leftBehind(target, err)
-				}
-			}
-			if response == nil {
-				return nil, err
-			}
-			if result != nil {
-				target.operation = result.Operation
-			}
-			return a.instanceOutcome(response, result, target, demo.Creation, wait, err)
+			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.InstancePutResp]{
+				label: "provision " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o}, kind: demo.Creation, wait: wait,
+				send: func(ctx context.Context) (*openservicebrokerv1.InstancePutResp, *core.DetailedResponse, error) {
+					return client.ReplaceServiceInstanceWithContext(ctx, options)
+				},
+				andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.InstancePutResp, *core.DetailedResponse, error) {
+					return client.ProvisionAndWait(ctx, options, waitOptions)
+				},
+			})
 		}),
 	}
 	a.addOfferingFlags(cmd, &offer, true)
@@ -98,7 +87,7 @@ func (a *app) newUpdateCommand() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			context, err := contextFlags.build(a.flags.platform)
+			requestContext, err := contextFlags.build(a.flags.platform)
 			if err != nil {
 				return nil, err
 			}
@@ -117,32 +106,21 @@ func (a *app) newUpdateCommand() *cobra.Command {
 			if previousPlan != "" {
 				options.SetPreviousValues(&openservicebrokerv1.PreviousValues{PlanID: core.StringPtr(previousPlan)})
 			}
-			if context != nil {
-				options.SetContext(context)
+			if requestContext != nil {
+				options.SetContext(requestContext)
 			}
 			if parameters != nil {
 				options.SetParameters(parameters)
 			}
-			target := resumeTarget{instanceID: instanceID, offering: o}
-			var result *openservicebrokerv1.InstancePatchResp
-			var response *core.DetailedResponse
-			if a.waiting(wait) {
-				waitOptions, display := a.startWait("update "+instanceID)
-				result, response, err = client.UpdateAndWait(cmd.Context(), options, waitOptions)
-				if result != nil {
-					target.operation = result.Operation
-				}
-				err = a.endWait(display, target, err)
-			} else {
-				result, response, err = client.UpdateServiceInstanceWithContext(cmd.Context(), options)
-			}
-			if response == nil {
-				return nil, err
-			}
-			if result != nil {
-				target.operation = result.Operation
-			}
-			return a.instanceOutcome(response, result, target, demo.Update, wait, err)
+			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.InstancePatchResp]{
+				label: "update " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o}, kind: demo.Update, wait: wait,
+				send: func(ctx context.Context) (*openservicebrokerv1.InstancePatchResp, *core.DetailedResponse, error) {
+					return client.UpdateServiceInstanceWithContext(ctx, options)
+				},
+				andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.InstancePatchResp, *core.DetailedResponse, error) {
+					return client.UpdateAndWait(ctx, options, waitOptions)
+				},
+			})
 		}),
 	}
 	a.addOfferingFlags(cmd, &offer, false)
@@ -172,26 +150,15 @@ func (a *app) newDeprovisionCommand() *cobra.Command {
 				return nil, err
 			}
 			options := client.NewDeleteServiceInstanceOptions(o.serviceID, o.planID, instanceID).SetAcceptsIncomplete(true)
-			target := resumeTarget{instanceID: instanceID, offering: o, deletion: true}
-			var result *openservicebrokerv1.InstanceDeleteResp
-			var response *core.DetailedResponse
-			if a.waiting(wait) {
-				waitOptions, display := a.startWait("deprovision "+instanceID)
-				result, response, err = client.DeprovisionAndWait(cmd.Context(), options, waitOptions)
-				if result != nil {
-					target.operation = result.Operation
-				}
-				err = a.endWait(display, target, err)
-			} else {
-				result, response, err = client.DeleteServiceInstanceWithContext(cmd.Context(), options)
-			}
-			if response == nil {
-				return nil, err
-			}
-			if result != nil {
-				target.operation = result.Operation
-			}
-			return a.instanceOutcome(response, result, target, demo.Deletion, wait, err)
+			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.InstanceDeleteResp]{
+				label: "deprovision " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o, deletion: true}, kind: demo.Deletion, wait: wait,
+				send: func(ctx context.Context) (*openservicebrokerv1.InstanceDeleteResp, *core.DetailedResponse, error) {
+					return client.DeleteServiceInstanceWithContext(ctx, options)
+				},
+				andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.InstanceDeleteResp, *core.DetailedResponse, error) {
+					return client.DeprovisionAndWait(ctx, options, waitOptions)
+				},
+			})
 		}),
 	}
 	a.addOfferingFlags(cmd, &offer, true)

@@ -37,7 +37,7 @@ func (a *app) newLastOperationCommand() *cobra.Command {
 				if a.waiting(wait) {
 					options := client.NewWaitForBindingLastOperationOptions(bindingID, instanceID).SetDeletion(deletion)
 					setWaitTarget(options.SetServiceID, options.SetPlanID, options.SetOperation, o, operation)
-					waitOptions, display := a.startWait("binding "+bindingID)
+					waitOptions, display := a.startWait("binding " + bindingID)
 					options.WaitOptions = *waitOptions
 					answer, waitResponse, waitErr := client.WaitForBindingLastOperation(cmd.Context(), options)
 					err = a.endWait(display, target, waitErr)
@@ -58,7 +58,7 @@ func (a *app) newLastOperationCommand() *cobra.Command {
 				if a.waiting(wait) {
 					options := client.NewWaitForLastOperationOptions(instanceID).SetDeletion(deletion)
 					setWaitTarget(options.SetServiceID, options.SetPlanID, options.SetOperation, o, operation)
-					waitOptions, display := a.startWait("instance "+instanceID)
+					waitOptions, display := a.startWait("instance " + instanceID)
 					options.WaitOptions = *waitOptions
 					answer, waitResponse, waitErr := client.WaitForLastOperation(cmd.Context(), options)
 					err = a.endWait(display, target, waitErr)

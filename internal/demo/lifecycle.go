@@ -145,8 +145,9 @@ func (l *lifecycle) provision(ctx context.Context) error {
 		OrganizationGuid: core.StringPtr(l.organizationGUID),
 		SpaceGuid:        core.StringPtr(l.spaceGUID),
 	}
-	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan).
-		SetContext(context).SetOrganizationGuid(l.organizationGUID).SetSpaceGuid(l.spaceGUID)
+	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan).SetContext(context)
+	//lint:ignore SA1019 v2.17 requires organization_guid and space_guid (Provisioning, Body): the mark is wrong
+	options.SetOrganizationGuid(l.organizationGUID).SetSpaceGuid(l.spaceGUID)
 	if parameters := l.target.ProvisionParameters; parameters != nil {
 		options.SetParameters(parameters)
 	}
