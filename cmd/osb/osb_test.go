@@ -324,3 +324,96 @@ func TestDemoBinary(t *testing.T) {
 	assert.Contains(t, string(output), "osb demo: the life of a service instance, step by step")
 	assert.Contains(t, string(output), "summary: all 10 steps succeeded")
 }
+
+func TestAsynchronousLifecycleWithWait(t *testing.T) {
+	srv := newBroker(t, brokertest.WithAsyncPolls(1), brokertest.WithLastOperationRetryAfter(0), brokertest.WithAsyncBindings(true))
+	steps := [][]string{
+		{"provision", "inst", "--service", service, "--plan", asyncPlan, "--wait"},
+		{"update", "inst", "--service", service, "--param", "size_gb=20", "--wait"},
+		{"bind", "inst", "bind", "--service", service, "--plan", asyncPlan, "--wait"},
+		{"unbind", "inst", "bind", "--service", service, "--plan", asyncPlan, "--wait"},
+		{"deprovision", "inst", "--service", service, "--plan", asyncPlan, "--wait"},
+	}
+	for _, args := range steps {
+		got := osb(t, srv, args...)
+		require.Equal(t, exitOK, got.code, "%v: %s", args, got.stderr)
+		assert.Contains(t, got.stdout, "202 Accepted: asynchronous, polled until it ended", args)
+		assert.Contains(t, got.stderr, ": succeeded after", "%v shows its progress", args)
+	}
+	assert.Empty(t, srv.Instances())
+}
+
+func TestLastOperationOfABinding(t *testing.T) {
+	srv := newBroker(t, brokertest.WithAsyncPolls(1), brokertest.WithLastOperationRetryAfter(0), brokertest.WithAsyncBindings(true))
+	require.Equal(t, exitOK, osb(t, srv, "provision", "inst", "--service", service, "--plan", asyncPlan, "--wait").code)
+	got := osb(t, srv, "bind", "inst", "bind", "--service", service, "--plan", asyncPlan)
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.Contains(t, got.stderr, "follow it with: osb last-operation inst --binding bind --service brokertest-db --plan brokertest-db-large --operation bind-")
+
+	got = osb(t, srv, "last-operation", "inst", "--binding", "bind", "--service", service, "--plan", asyncPlan, "--wait", "-o", "json")
+	require.Equal(t, exitOK, got.code, got.stderr)
+	var report outcome
+	require.NoError(t, json.Unmarshal([]byte(got.stdout), &report))
+	assert.Equal(t, map[string]any{"state": "succeeded", "description": "bind succeeded"}, report.Answer)
+}
+
+func TestKubernetesContext(t *testing.T) {
+	srv := newBroker(t)
+	got := osb(t, srv, "--platform", "kubernetes", "provision", "inst", "--service", service, "--plan", syncPlan, "--namespace", "ns", "--cluster-id", "c1")
+	require.Equal(t, exitOK, got.code, got.stderr)
+	instance := srv.Instances()[0]
+	assert.Equal(t, "c1", instance.OrganizationGUID, "the cluster places the instance as an organization would")
+	assert.Equal(t, "ns", instance.SpaceGUID)
+	assert.JSONEq(t, `{"platform":"kubernetes","namespace":"ns","clusterid":"c1"}`, string(instance.Context))
+
+	got = osb(t, srv, "--platform", "kubernetes", "provision", "inst2", "--service", service, "--plan", syncPlan)
+	assert.Equal(t, exitUsage, got.code)
+	assert.Contains(t, got.stderr, "--namespace and --cluster-id")
+}
+
+func TestGetRefusedWhenTheCatalogSaysNotRetrievable(t *testing.T) {
+	catalog := brokertest.DefaultCatalog()
+	catalog[0].InstancesRetrievable = false
+	srv := newBroker(t, brokertest.WithCatalog(catalog))
+	srv.ResetRequests()
+	got := osb(t, srv, "get", "instance", "inst", "--service", service, "--plan", syncPlan)
+	assert.Equal(t, exitUsage, got.code, got.stderr)
+	assert.Contains(t, got.stderr, "instances_retrievable")
+	for _, request := range srv.Requests() {
+		assert.Equal(t, "/v2/catalog", request.Path, "only the catalog is read")
+	}
+}
+
+func TestDryRunWithATokenNamesItsVariable(t *testing.T) {
+	isolate(t)
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	require.NoError(t, os.WriteFile(tokenFile, []byte("secret-token-value\n"), 0o600))
+	got := invocation{}.run(t, nil, "--url", "https://broker.example.org", "--token-file", tokenFile, "--dry-run",
+		"deprovision", "inst", "--service", "s", "--plan", "p")
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.True(t, strings.HasPrefix(got.stdout, "curl -X DELETE 'https://broker.example.org/v2/service_instances/inst?"), got.stdout)
+	for _, part := range []string{"accepts_incomplete=true", "plan_id=p", "service_id=s",
+		` -H "Authorization: Bearer $OPEN_SERVICE_BROKER_BEARER_TOKEN" `, ` -H 'X-Broker-Api-Version: 2.17'`} {
+		assert.Contains(t, got.stdout, part)
+	}
+	assert.NotContains(t, got.stdout, "secret-token-value")
+}
+
+func TestNoBrokerConfigured(t *testing.T) {
+	isolate(t)
+	got := osb(t, nil, "catalog")
+	assert.Equal(t, exitUsage, got.code)
+	assertErrorLines(t, got.stderr)
+}
+
+func TestVersion(t *testing.T) {
+	isolate(t)
+	got := osb(t, nil, "version", "-o", "json")
+	require.Equal(t, exitOK, got.code, got.stderr)
+	var report struct {
+		Answer versionInfo `json:"answer"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(got.stdout), &report))
+	assert.Equal(t, openservicebrokerv1.DefaultBrokerAPIVersion, report.Answer.BrokerAPIVersion)
+	assert.NotEmpty(t, report.Answer.SDK)
+}
