@@ -152,6 +152,10 @@ func TestExitCodes(t *testing.T) {
 			faults: []brokertest.Fault{{Drop: brokertest.DropBeforeBroker}},
 			args:   []string{"catalog"}, want: exitUnexpected,
 		},
+		"request timed out": {
+			faults: []brokertest.Fault{{Delay: 5 * time.Second}},
+			args:   []string{"catalog", "--timeout", "100ms"}, want: exitUnexpected,
+		},
 		"missing required flag": {args: []string{"provision", "inst", "--service", service}, want: exitUsage, stderr: `"plan" not set`},
 		"unknown output format": {args: []string{"catalog", "-o", "xml"}, want: exitUsage, stderr: "want table, json or yaml"},
 		"plan not in catalog":   {args: []string{"provision", "inst", "--service", service, "--plan", "huge"}, want: exitUsage, stderr: "osb catalog"},

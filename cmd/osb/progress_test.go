@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
+	"github.com/osbkit/osb-go-sdk/brokertest"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -78,4 +80,14 @@ func TestProgressShowsNothingWithoutPolls(t *testing.T) {
 		newProgress(&out, terminal, "provision inst").finish("succeeded")
 		assert.Empty(t, out.String(), "a synchronous answer has no progress (terminal %t)", terminal)
 	}
+}
+
+func TestProvisionWaitOnATerminal(t *testing.T) {
+	srv := newBroker(t, brokertest.WithAsyncPolls(2), brokertest.WithLastOperationRetryAfter(0))
+	got := invocation{terminal: true}.run(t, srv, "provision", "inst", "--service", service, "--plan", asyncPlan, "--wait")
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.Contains(t, got.stderr, "\r\x1b[K"+string(spinnerFrames[0])+" provision inst: in progress")
+	assert.Regexp(t, "\r\x1b\\[Kprovision inst: succeeded after [0-9.]+m?s\n$", got.stderr)
+	assert.Contains(t, got.stdout, "instance inst: 202 Accepted: asynchronous, polled until it ended", "stdout has no terminal control")
+	assert.NotContains(t, got.stdout, "\r")
 }

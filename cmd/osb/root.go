@@ -94,6 +94,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	a.addGlobalFlags(root)
+	// The command tree: one line per command.
 	root.AddCommand(
 		a.newCatalogCommand(),
 		a.newProvisionCommand(),
