@@ -421,3 +421,14 @@ func TestVersion(t *testing.T) {
 	assert.Equal(t, openservicebrokerv1.DefaultBrokerAPIVersion, report.Answer.BrokerAPIVersion)
 	assert.NotEmpty(t, report.Answer.SDK)
 }
+
+func TestMachineOutputNamesTheBrokersCorrelationID(t *testing.T) {
+	srv := newBroker(t)
+	require.NoError(t, srv.InjectFault(brokertest.Fault{Method: http.MethodGet, Header: http.Header{"X-Request-Id": {"broker-log-42"}}}))
+	got := osb(t, srv, "catalog", "-o", "json")
+	require.Equal(t, exitOK, got.code, got.stderr)
+	var report outcome
+	require.NoError(t, json.Unmarshal([]byte(got.stdout), &report))
+	assert.Equal(t, "broker-log-42", report.BrokerCorrelationID)
+	assert.Equal(t, "X-Request-Id", report.BrokerCorrelationHeader)
+}
