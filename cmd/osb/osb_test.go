@@ -432,3 +432,23 @@ func TestMachineOutputNamesTheBrokersCorrelationID(t *testing.T) {
 	assert.Equal(t, "broker-log-42", report.BrokerCorrelationID)
 	assert.Equal(t, "X-Request-Id", report.BrokerCorrelationHeader)
 }
+
+func TestDemoAgainstAConfiguredBrokerLeavesNothingBehind(t *testing.T) {
+	srv := newBroker(t)
+	got := osb(t, srv, "demo", "-o", "json")
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.Contains(t, got.stderr, "broker: "+srv.URL, "the story goes to stderr under -o json")
+	var report struct {
+		Answer struct {
+			Steps []struct {
+				Name string `json:"name"`
+			} `json:"steps"`
+		} `json:"answer"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(got.stdout), &report))
+	assert.Len(t, report.Answer.Steps, 10)
+	assert.Empty(t, srv.Instances())
+
+	got = osb(t, srv, "demo", "--dry-run")
+	assert.Equal(t, exitUsage, got.code)
+}
