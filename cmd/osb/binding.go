@@ -72,11 +72,7 @@ func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID stri
 	if err != nil {
 		return nil, err
 	}
-	client, err := a.newClient()
-	if err != nil {
-		return nil, err
-	}
-	o, err := a.resolve(cmd.Context(), client, flags.offer)
+	client, o, err := a.connect(cmd, flags.offer)
 	if err != nil {
 		return nil, err
 	}
@@ -117,11 +113,7 @@ func (a *app) newUnbindCommand() *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
 			instanceID, bindingID := args[0], args[1]
-			client, err := a.newClient()
-			if err != nil {
-				return nil, err
-			}
-			o, err := a.resolve(cmd.Context(), client, offer)
+			client, o, err := a.connect(cmd, offer)
 			if err != nil {
 				return nil, err
 			}

@@ -38,11 +38,7 @@ profile, generated when not given), or --cluster-id and --namespace (kubernetes 
 			if err != nil {
 				return nil, err
 			}
-			client, err := a.newClient()
-			if err != nil {
-				return nil, err
-			}
-			o, err := a.resolve(cmd.Context(), client, offer)
+			client, o, err := a.connect(cmd, offer)
 			if err != nil {
 				return nil, err
 			}
@@ -91,11 +87,7 @@ func (a *app) newUpdateCommand() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			client, err := a.newClient()
-			if err != nil {
-				return nil, err
-			}
-			o, err := a.resolve(cmd.Context(), client, offer)
+			client, o, err := a.connect(cmd, offer)
 			if err != nil {
 				return nil, err
 			}
@@ -141,11 +133,7 @@ func (a *app) newDeprovisionCommand() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
 			instanceID := args[0]
-			client, err := a.newClient()
-			if err != nil {
-				return nil, err
-			}
-			o, err := a.resolve(cmd.Context(), client, offer)
+			client, o, err := a.connect(cmd, offer)
 			if err != nil {
 				return nil, err
 			}

@@ -26,11 +26,7 @@ func (a *app) newLastOperationCommand() *cobra.Command {
 		Short: "Read, or with --wait follow, the last operation of an instance or a binding (Polling Last Operation)",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
-			client, err := a.newClient()
-			if err != nil {
-				return nil, err
-			}
-			o, err := a.resolve(cmd.Context(), client, flags.offer)
+			client, o, err := a.connect(cmd, flags.offer)
 			if err != nil {
 				return nil, err
 			}
@@ -111,12 +107,7 @@ func followLastOperation[R any](a *app, ctx context.Context, wait bool, label st
 
 // setPollQuery sets the optional query parameters of a last_operation request.
 func setPollQuery[T any](setService, setPlan, setOperation func(string) T, o *offering, operation string) {
-	if o.serviceID != "" {
-		setService(o.serviceID)
-	}
-	if o.planID != "" {
-		setPlan(o.planID)
-	}
+	setOffering(setService, setPlan, o)
 	if operation != "" {
 		setOperation(operation)
 	}

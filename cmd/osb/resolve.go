@@ -81,6 +81,29 @@ func (a *app) resolve(ctx context.Context, client *openservicebrokerv1.OpenServi
 	return findOffering(catalog, flags)
 }
 
+// connect builds the client and finds the offering the flags name.
+func (a *app) connect(cmd *cobra.Command, flags offeringFlags) (*openservicebrokerv1.OpenServiceBrokerV1, *offering, error) {
+	client, err := a.newClient()
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := a.resolve(cmd.Context(), client, flags)
+	if err != nil {
+		return nil, nil, err
+	}
+	return client, o, nil
+}
+
+// setOffering sets the optional service_id and plan_id of a request to the offering's.
+func setOffering[T any](setService, setPlan func(string) T, o *offering) {
+	if o.serviceID != "" {
+		setService(o.serviceID)
+	}
+	if o.planID != "" {
+		setPlan(o.planID)
+	}
+}
+
 // readCatalog reads and indexes the broker's catalog.
 func (a *app) readCatalog(ctx context.Context, client *openservicebrokerv1.OpenServiceBrokerV1) (*openservicebrokerv1.Catalog, error) {
 	response, _, err := client.ListCatalogWithContext(ctx, client.NewListCatalogOptions())

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -32,14 +33,11 @@ func externalTarget(srv *brokertest.Server) *Target {
 // assertInOrder checks that every part appears in text, each after the one before.
 func assertInOrder(t *testing.T, text string, parts ...string) {
 	t.Helper()
-	rest := text
-	for _, part := range parts {
-		i := strings.Index(rest, part)
-		if !assert.GreaterOrEqual(t, i, 0, "%q missing or out of order in:\n%s", part, text) {
-			return
-		}
-		rest = rest[i+len(part):]
+	quoted := make([]string, len(parts))
+	for i, part := range parts {
+		quoted[i] = regexp.QuoteMeta(part)
 	}
+	assert.Regexp(t, "(?s)"+strings.Join(quoted, ".*"), text, "the parts in this order")
 }
 
 func TestRunOnTheEmbeddedBrokerReportsEveryStep(t *testing.T) {
