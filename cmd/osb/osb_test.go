@@ -452,3 +452,19 @@ func TestDemoAgainstAConfiguredBrokerLeavesNothingBehind(t *testing.T) {
 	got = osb(t, srv, "demo", "--dry-run")
 	assert.Equal(t, exitUsage, got.code)
 }
+
+func TestDryRunMasksSecretParametersUnlessAsked(t *testing.T) {
+	srv := newBroker(t)
+	args := []string{"provision", "inst", "--service", service, "--plan", syncPlan, "--param", "admin_password=hunter2-secret", "--param", "size_gb=3", "--dry-run"}
+	got := osb(t, srv, args...)
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.False(t, strings.Contains(got.stdout, "hunter2-secret"), "the password parameter is printed")
+	assert.Contains(t, got.stdout, `"admin_password":"****"`)
+	assert.Contains(t, got.stdout, `"size_gb":3`)
+	assert.Contains(t, got.stderr, "--show-secrets prints them")
+
+	got = osb(t, srv, append(args, "--show-secrets")...)
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.Contains(t, got.stdout, `"admin_password":"hunter2-secret"`)
+	assert.Empty(t, srv.Instances())
+}
