@@ -173,3 +173,26 @@ func TestClient_BindingWaitersPollAsLongAsThePlanAllows(t *testing.T) {
 	require.ErrorIs(t, err, ErrWaitTimeout)
 	assert.Contains(t, err.Error(), "maximum wait 10m0s")
 }
+
+func TestClient_LifecycleHelpersRefusedByTheCatalogSendNothing(t *testing.T) {
+	client, sent := countingBroker(t, http.StatusCreated, `{}`)
+	client.SetCatalog(newRulesCatalog(t))
+	ctx := context.Background()
+
+	_, _, err := client.RotateBindingAndWait(ctx, client.NewReplaceServiceBindingOptions("binding-2", "instance-1").
+		SetServiceID("queue-id").SetPlanID("queue-pinned-id").SetPredecessorBindingID("binding-1"), fastWait)
+	assert.ErrorIs(t, err, ErrNotRotatable)
+
+	_, _, err = client.BindAndWait(ctx, client.NewReplaceServiceBindingOptions("binding-1", "instance-1").
+		SetServiceID("db-id").SetPlanID("db-fixed-id"), fastWait)
+	assert.ErrorIs(t, err, ErrNotBindable)
+
+	provision := client.NewReplaceServiceInstanceOptions("instance-1").SetServiceID("db-id").SetPlanID("db-small-id").
+		SetOrganizationGuid("org").SetSpaceGuid("space").SetParameters(map[string]any{"size": 0})
+	_, _, err = client.ProvisionAndWait(ctx, provision, fastWait)
+	assert.ErrorIs(t, err, ErrParametersInvalid)
+	var mitigation *OrphanMitigationError
+	assert.NotErrorAs(t, err, &mitigation, "nothing was sent, so nothing is cleaned up")
+
+	assert.Zero(t, sent.Load())
+}

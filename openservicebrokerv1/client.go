@@ -19,12 +19,13 @@ const DefaultMaxIdleConnsPerHost = 64
 // DefaultMaxResponseBytes bounds the body of one answer, counted after decompression: large
 // enough for a catalog of thousands of plans with their schemas, small enough that a broker
 // streaming without end cannot exhaust the platform's memory.
-const DefaultMaxResponseBytes = 32 << 20
+const DefaultMaxResponseBytes = 64 << 20
 
 // clientSettings are the settings of the hand-written request path, embedded in the client
 // (x-sdkgen-hooks); a Clone copies them and shares the retry budget.
 type clientSettings struct {
-	brokerAPIVersion           string
+	// brokerAPIVersion is the X-Broker-API-Version header value, kept as sent: one slice for all requests.
+	brokerAPIVersion           []string
 	defaultOriginatingIdentity string
 	maxResponseBytes           int64
 	retries                    retryPolicy
@@ -40,7 +41,7 @@ func (openServiceBroker *OpenServiceBrokerV1) init() error {
 	if err := checkServiceURL(openServiceBroker.GetServiceURL()); err != nil {
 		return fmt.Errorf("NewOpenServiceBrokerV1: %w", err)
 	}
-	openServiceBroker.brokerAPIVersion = DefaultBrokerAPIVersion
+	openServiceBroker.brokerAPIVersion = []string{DefaultBrokerAPIVersion}
 	openServiceBroker.maxResponseBytes = DefaultMaxResponseBytes
 	openServiceBroker.budget = newRetryBudget()
 	httpClient := openServiceBroker.GetHTTPClient()
@@ -59,13 +60,13 @@ func (openServiceBroker *OpenServiceBrokerV1) SetBrokerAPIVersion(version string
 	if !apiVersionPattern.MatchString(version) {
 		return fmt.Errorf("SetBrokerAPIVersion: %q is not an API version; use major.minor such as %q", version, DefaultBrokerAPIVersion)
 	}
-	openServiceBroker.brokerAPIVersion = version
+	openServiceBroker.brokerAPIVersion = []string{version}
 	return nil
 }
 
 // GetBrokerAPIVersion returns the X-Broker-API-Version sent with every request.
 func (openServiceBroker *OpenServiceBrokerV1) GetBrokerAPIVersion() string {
-	return openServiceBroker.brokerAPIVersion
+	return openServiceBroker.brokerAPIVersion[0]
 }
 
 // SetDefaultOriginatingIdentity sets the X-Broker-API-Originating-Identity sent with every

@@ -1,6 +1,7 @@
 package openservicebrokerv1
 
-// Applying external configuration (environment, credentials file, VCAP_SERVICES) to a new client.
+// Applying external configuration (credentials file, environment, VCAP_SERVICES), read once by
+// common.LoadConfig, to a new client.
 
 import (
 	"fmt"
@@ -8,21 +9,23 @@ import (
 	"github.com/osbkit/osb-go-sdk/common"
 )
 
-// newFromExternalConfig builds the client of NewOpenServiceBrokerV1UsingExternalConfig: options
-// carry the service name and take precedence over external settings.
+// newFromExternalConfig builds the client of NewOpenServiceBrokerV1UsingExternalConfig from one
+// load of the configuration; options carry the service name and take precedence over it.
 func newFromExternalConfig(options *OpenServiceBrokerV1Options) (*OpenServiceBrokerV1, error) {
+	config, err := common.LoadConfig(options.ServiceName)
+	if err != nil {
+		return nil, err
+	}
 	if options.Authenticator == nil {
-		authenticator, err := common.GetAuthenticatorFromEnvironment(options.ServiceName)
-		if err != nil {
+		if options.Authenticator, err = config.Authenticator(); err != nil {
 			return nil, err
 		}
-		options.Authenticator = authenticator
 	}
 	client, err := NewOpenServiceBrokerV1(options)
 	if err != nil {
 		return nil, err
 	}
-	if err = client.configureFromEnvironment(options.ServiceName); err != nil {
+	if err = client.configure(config); err != nil {
 		return nil, err
 	}
 	if options.URL != "" {
@@ -33,27 +36,32 @@ func newFromExternalConfig(options *OpenServiceBrokerV1Options) (*OpenServiceBro
 	return client, nil
 }
 
-// configureFromEnvironment applies go-sdk-core's settings (URL, DISABLE_SSL, ENABLE_GZIP) and
-// this SDK's own (API version, originating identity, timeout, mutual TLS, retries).
-func (openServiceBroker *OpenServiceBrokerV1) configureFromEnvironment(serviceName string) error {
-	config, err := common.LoadConfig(serviceName)
-	if err != nil {
-		return err
+// configure applies the external configuration: URL, DISABLE_SSL, ENABLE_GZIP, API version,
+// originating identity, timeout, mutual TLS, retries and the maximum response size.
+func (openServiceBroker *OpenServiceBrokerV1) configure(config *common.Config) error {
+	if config.URL != "" {
+		urlVariable := common.EnvVarName(config.ServiceName, common.PropertyURL)
+		if err := checkServiceURL(config.URL); err != nil {
+			return fmt.Errorf("%s: %w", urlVariable, err)
+		}
+		if err := openServiceBroker.Service.SetServiceURL(config.URL); err != nil {
+			return fmt.Errorf("%s: %w", urlVariable, err)
+		}
 	}
-	if err := openServiceBroker.Service.ConfigureService(serviceName); err != nil {
-		return err
+	if config.DisableSSL != nil && *config.DisableSSL {
+		openServiceBroker.Service.DisableSSLVerification()
 	}
-	// ConfigureService wraps the HTTP client in core's own retrying client when
-	// ENABLE_RETRIES is set; retries are this client's transport stack's job, configured below.
-	openServiceBroker.Service.DisableRetries()
-	if err := checkServiceURL(openServiceBroker.GetServiceURL()); err != nil {
-		return fmt.Errorf("%s: %w", common.EnvVarName(serviceName, "URL"), err)
+	if config.EnableGzip != nil {
+		openServiceBroker.Service.SetEnableGzipCompression(*config.EnableGzip)
 	}
 	if config.APIVersion != "" {
-		openServiceBroker.brokerAPIVersion = config.APIVersion
+		openServiceBroker.brokerAPIVersion = []string{config.APIVersion}
 	}
 	if config.OriginatingIdentity != "" {
 		openServiceBroker.defaultOriginatingIdentity = config.OriginatingIdentity
+	}
+	if config.MaxResponseBytes != nil {
+		openServiceBroker.maxResponseBytes = *config.MaxResponseBytes
 	}
 	httpClient := openServiceBroker.GetHTTPClient()
 	if config.Timeout != nil {

@@ -92,20 +92,10 @@ func newMockIAM(t *testing.T, apikey string) (*httptest.Server, *atomic.Int32) {
 	return server, requests
 }
 
-// mockEnvironment clears every setting the client reads from the environment, then sets the
-// OPEN_SERVICE_BROKER_ variables given as property, value pairs.
+// mockEnvironment sets the OPEN_SERVICE_BROKER_ variables given as property, value pairs, in
+// the environment TestMain has cleared.
 func mockEnvironment(t *testing.T, properties map[string]string) {
 	t.Helper()
-	names := []string{"IBM_CREDENTIALS_FILE", "VCAP_SERVICES"}
-	for _, entry := range os.Environ() {
-		if name, _, _ := strings.Cut(entry, "="); strings.HasPrefix(name, "OPEN_SERVICE_BROKER_") {
-			names = append(names, name)
-		}
-	}
-	for _, name := range names {
-		t.Setenv(name, "")
-		require.NoError(t, os.Unsetenv(name))
-	}
 	for property, value := range properties {
 		t.Setenv("OPEN_SERVICE_BROKER_"+property, value)
 	}
@@ -239,6 +229,14 @@ func TestExternalConfig_SetsTheTimeout(t *testing.T) {
 			assert.Equal(t, want, client.GetHTTPClient().Timeout)
 		})
 	}
+}
+
+func TestExternalConfig_SetsTheMaximumResponseSize(t *testing.T) {
+	mockEnvironment(t, map[string]string{"URL": "http://127.0.0.1:9", "AUTH_TYPE": "noauth", "MAX_RESPONSE_BYTES": "2KiB"})
+
+	client := mockExternalClient(t)
+
+	assert.Equal(t, int64(2048), client.GetMaxResponseBytes())
 }
 
 func TestExternalConfig_SetsTheRetries(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 )
 
 // maxPresizedBody bounds the buffer allocated up front from a Content-Length header.
-const maxPresizedBody = 4 << 20
+const maxPresizedBody = DefaultMaxResponseBytes
 
 // maxErrorBody bounds what is read of an error answer: its OSB fields are short texts.
 const maxErrorBody = 64 << 10

@@ -102,7 +102,8 @@ const (
 	maxMessageText = 256
 )
 
-// BrokerError is the error for a broker answer outside 2xx. Find it with errors.As;
+// BrokerError is the error for a broker answer the operation does not define as success
+// (outside 2xx, 410 Gone of a deletion aside; a refused redirect included). Find it with errors.As;
 // compare it with the package's sentinels (ErrAsyncRequired, ErrNotFound, ...) with errors.Is.
 // Unwrap returns the go-sdk-core problem (*core.SDKProblem), so code that inspects it keeps working.
 type BrokerError struct {
@@ -143,12 +144,8 @@ func (e *BrokerError) Error() string {
 		b.WriteString(e.Operation)
 		b.WriteString(": ")
 	}
-	if e.StatusCode == 0 {
-		b.WriteString("no answer from the broker")
-	} else {
-		b.WriteString("broker answered ")
-		b.WriteString(statusLine(e.StatusCode))
-	}
+	b.WriteString("broker answered ")
+	b.WriteString(statusLine(e.StatusCode))
 	for _, part := range e.details() {
 		b.WriteString(": ")
 		b.WriteString(part)
@@ -182,9 +179,6 @@ func (e *BrokerError) details() []string {
 		if text = printablePrefix([]byte(text), maxMessageText); text != "" {
 			parts = append(parts, text)
 		}
-	}
-	if e.StatusCode == 0 && e.cause != nil {
-		parts = append(parts, e.cause.Error())
 	}
 	return parts
 }

@@ -36,7 +36,8 @@ func newClientWith(t *testing.T, brokerURL string, authenticator core.Authentica
 // through client and returns the response and error.
 func sendProvision(t *testing.T, ctx context.Context, client *OpenServiceBrokerV1) (*core.DetailedResponse, error) {
 	t.Helper()
-	options := client.NewReplaceServiceInstanceOptions("instance-1").SetServiceID("service-1").SetPlanID("plan-1").SetRequestIdentity("rid-1")
+	options := client.NewReplaceServiceInstanceOptions("instance-1").SetServiceID("service-1").SetPlanID("plan-1").
+		SetOrganizationGUID("org-1").SetSpaceGUID("space-1").SetRequestIdentity("rid-1")
 	_, response, err := client.ReplaceServiceInstanceWithContext(ctx, options)
 	return response, err
 }

@@ -55,10 +55,16 @@ type GuardError struct {
 	Hint string
 	// Section is the specification's section that states the rule.
 	Section string
+
+	answer bool // the error is about the broker's answer (CheckBinding), not a request
 }
 
 func (e *GuardError) Error() string {
-	return fmt.Sprintf("%s: not sent: %v: %s; %s (%s)", e.Operation, e.Rule, e.CatalogSays, e.Hint, e.Section)
+	outcome := "not sent"
+	if e.answer {
+		outcome = "the broker's answer breaks the catalog"
+	}
+	return fmt.Sprintf("%s: %s: %v: %s; %s (%s)", e.Operation, outcome, e.Rule, e.CatalogSays, e.Hint, e.Section)
 }
 
 // Is matches the sentinel of the rule.
@@ -239,7 +245,7 @@ func (c *Catalog) CheckBinding(serviceID string, binding *BindingPutResp) error 
 		{len(binding.VolumeMounts) > 0, "volume_mounts", RequiresVolumeMount, ErrVolumeMountNotDeclared},
 	} {
 		if field.present && !service.Requires(field.permission) {
-			return &GuardError{Operation: op, Rule: field.rule, ServiceID: service.ID(),
+			return &GuardError{Operation: op, Rule: field.rule, ServiceID: service.ID(), answer: true,
 				CatalogSays: fmt.Sprintf("the binding has %s, but service offering %s does not declare requires %s", field.name, quoteText(service.Name()), field.permission),
 				Hint:        "do not use the binding's " + field.name + "; the broker must declare the permission or leave the field out", Section: "Binding, Body"}
 		}

@@ -221,6 +221,9 @@ func TestCatalog_CheckBinding(t *testing.T) {
 				return
 			}
 			assert.ErrorIs(t, err, tt.rule)
+			if tt.rule != ErrUnknownService {
+				assert.Contains(t, err.Error(), "CheckBinding: the broker's answer breaks the catalog: ")
+			}
 		})
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"slices"
 
 	"github.com/IBM/go-sdk-core/v5/core"
-
-	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // ProvisionAndWait provisions a service instance with accepts_incomplete=true and, when the broker
@@ -29,12 +27,12 @@ import (
 // ctx: when ctx is done, it cannot complete.
 func (openServiceBroker *OpenServiceBrokerV1) ProvisionAndWait(ctx context.Context, options *ReplaceServiceInstanceOptions, wait *WaitOptions) (*InstancePutResp, *core.DetailedResponse, error) {
 	const op = "ProvisionAndWait"
-	if err := checkAndWaitOptions(op, requestError(options.request()), wait); err != nil {
+	request, err := acceptingIncomplete(options).request()
+	if err := checkAndWaitOptions(op, err, wait); err != nil {
 		return nil, nil, err
 	}
-	request := *options
-	request.AcceptsIncomplete = core.BoolPtr(true)
-	result, response, err := openServiceBroker.ReplaceServiceInstanceWithContext(ctx, &request)
+	var result *InstancePutResp
+	response, err := openServiceBroker.send(ctx, request, &result)
 	if NeedsOrphanMitigation(response, err) {
 		created := orphan{instanceID: *options.InstanceID, serviceID: options.ServiceID, planID: options.PlanID, headers: options.Headers}
 		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, outcomeError(op, response, err), wait)
@@ -61,12 +59,12 @@ func (openServiceBroker *OpenServiceBrokerV1) ProvisionAndWait(ctx context.Conte
 // specification asks), else the requested plan_id.
 func (openServiceBroker *OpenServiceBrokerV1) UpdateAndWait(ctx context.Context, options *UpdateServiceInstanceOptions, wait *WaitOptions) (*InstancePatchResp, *core.DetailedResponse, error) {
 	const op = "UpdateAndWait"
-	if err := checkAndWaitOptions(op, requestError(options.request()), wait); err != nil {
+	request, err := acceptingIncomplete(options).request()
+	if err := checkAndWaitOptions(op, err, wait); err != nil {
 		return nil, nil, err
 	}
-	request := *options
-	request.AcceptsIncomplete = core.BoolPtr(true)
-	result, response, err := openServiceBroker.UpdateServiceInstanceWithContext(ctx, &request)
+	var result *InstancePatchResp
+	response, err := openServiceBroker.send(ctx, request, &result)
 	if err = checkStatus(op, response, err, http.StatusOK, http.StatusAccepted); !wentAsynchronous(response, err) {
 		return result, response, err
 	}
@@ -95,16 +93,19 @@ func planBeforeUpdate(options *UpdateServiceInstanceOptions) *string {
 // exist (any more) and is success: response.StatusCode is then 410.
 func (openServiceBroker *OpenServiceBrokerV1) DeprovisionAndWait(ctx context.Context, options *DeleteServiceInstanceOptions, wait *WaitOptions) (*InstanceDeleteResp, *core.DetailedResponse, error) {
 	const op = "DeprovisionAndWait"
-	if err := checkAndWaitOptions(op, requestError(options.request()), wait); err != nil {
+	if _, err := wait.settings(op); err != nil {
 		return nil, nil, err
 	}
 	return openServiceBroker.deprovisionAndWait(ctx, op, options, wait)
 }
 
 func (openServiceBroker *OpenServiceBrokerV1) deprovisionAndWait(ctx context.Context, op string, options *DeleteServiceInstanceOptions, wait *WaitOptions) (*InstanceDeleteResp, *core.DetailedResponse, error) {
-	request := *options
-	request.AcceptsIncomplete = core.BoolPtr(true)
-	result, response, err := openServiceBroker.DeleteServiceInstanceWithContext(ctx, &request)
+	request, err := acceptingIncomplete(options).request()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", op, err)
+	}
+	var result *InstanceDeleteResp
+	response, err := openServiceBroker.send(ctx, request, &result)
 	if err = checkStatus(op, response, err, http.StatusOK, http.StatusAccepted, http.StatusGone); !wentAsynchronous(response, err) {
 		return result, response, err
 	}
@@ -131,12 +132,12 @@ func (openServiceBroker *OpenServiceBrokerV1) deprovisionAndWait(ctx context.Con
 // *OrphanMitigationError, as ProvisionAndWait deprovisions.
 func (openServiceBroker *OpenServiceBrokerV1) BindAndWait(ctx context.Context, options *ReplaceServiceBindingOptions, wait *WaitOptions) (*BindingPutResp, *core.DetailedResponse, error) {
 	const op = "BindAndWait"
-	if err := checkAndWaitOptions(op, requestError(options.request()), wait); err != nil {
+	request, err := acceptingIncomplete(options).request()
+	if err := checkAndWaitOptions(op, err, wait); err != nil {
 		return nil, nil, err
 	}
-	request := *options
-	request.AcceptsIncomplete = core.BoolPtr(true)
-	result, response, err := openServiceBroker.ReplaceServiceBindingWithContext(ctx, &request)
+	var result *BindingPutResp
+	response, err := openServiceBroker.send(ctx, request, &result)
 	if NeedsOrphanMitigation(response, err) {
 		created := orphan{instanceID: *options.InstanceID, bindingID: *options.BindingID,
 			serviceID: options.ServiceID, planID: options.PlanID, headers: options.Headers}
@@ -183,21 +184,24 @@ func fetchedBinding(fetched *BindingGetResp, operation *string) *BindingPutResp 
 // the binding does not exist (any more) and is success: response.StatusCode is then 410.
 func (openServiceBroker *OpenServiceBrokerV1) UnbindAndWait(ctx context.Context, options *DeleteServiceBindingOptions, wait *WaitOptions) (*core.DetailedResponse, error) {
 	const op = "UnbindAndWait"
-	if err := checkAndWaitOptions(op, requestError(options.request()), wait); err != nil {
+	if _, err := wait.settings(op); err != nil {
 		return nil, err
 	}
 	return openServiceBroker.unbindAndWait(ctx, op, options, wait)
 }
 
 func (openServiceBroker *OpenServiceBrokerV1) unbindAndWait(ctx context.Context, op string, options *DeleteServiceBindingOptions, wait *WaitOptions) (*core.DetailedResponse, error) {
-	request := *options
-	request.AcceptsIncomplete = core.BoolPtr(true)
-	response, err := openServiceBroker.DeleteServiceBindingWithContext(ctx, &request)
+	request, err := acceptingIncomplete(options).request()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	var result *BindingDeleteResp
+	response, err := openServiceBroker.send(ctx, request, &result)
 	if err = checkStatus(op, response, err, http.StatusOK, http.StatusAccepted, http.StatusGone); !wentAsynchronous(response, err) {
 		return response, err
 	}
 	var operation *string
-	if result, ok := response.Result.(*BindingDeleteResp); ok && result != nil {
+	if result != nil {
 		operation = result.Operation
 	}
 	_, _, err = openServiceBroker.waitForBinding(ctx, op, &WaitForBindingLastOperationOptions{
@@ -207,10 +211,17 @@ func (openServiceBroker *OpenServiceBrokerV1) unbindAndWait(ctx context.Context,
 	return response, err
 }
 
-// requestError is the error of building a request value: the check of its options, done
-// before a helper sends anything (the operation it calls checks them the same way).
-func requestError(_ *sdkruntime.Request, err error) error {
-	return err
+// acceptingIncomplete is a copy of options with accepts_incomplete=true, which every *AndWait
+// helper sends; nil stays nil, for the request's own check to report.
+func acceptingIncomplete[T any, P interface {
+	*T
+	SetAcceptsIncomplete(bool) *T
+}](options P) P {
+	if options == nil {
+		return nil
+	}
+	accepting := *options
+	return P(&accepting).SetAcceptsIncomplete(true)
 }
 
 // checkAndWaitOptions reports invalid request options or invalid wait options, before anything is sent.

@@ -46,7 +46,7 @@ var deleteServiceBindingOperation = sdkruntime.Operation{
 	Headers:         []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	SuccessStatuses: []int{410},
 	Accept:          true,
-	SDKHeaders:      common.GetSdkHeaders(DefaultServiceName, common.Version, "delete_service_binding"),
+	SDKHeaders:      sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "delete_service_binding")),
 }
 
 // DeleteServiceBindingOptions holds the parameters of DeleteServiceBinding.

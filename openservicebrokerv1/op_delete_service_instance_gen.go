@@ -43,7 +43,7 @@ var deleteServiceInstanceOperation = sdkruntime.Operation{
 	Headers:         []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	SuccessStatuses: []int{410},
 	Accept:          true,
-	SDKHeaders:      common.GetSdkHeaders(DefaultServiceName, common.Version, "delete_service_instance"),
+	SDKHeaders:      sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "delete_service_instance")),
 }
 
 // DeleteServiceInstanceOptions holds the parameters of DeleteServiceInstance.

@@ -41,7 +41,7 @@ var getLastOperationOperation = sdkruntime.Operation{
 	Path:       "/v2/service_instances/{instance_id}/last_operation",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "get_last_operation"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "get_last_operation")),
 }
 
 // GetLastOperationOptions holds the parameters of GetLastOperation.

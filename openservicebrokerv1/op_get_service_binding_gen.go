@@ -39,7 +39,7 @@ var getServiceBindingOperation = sdkruntime.Operation{
 	Path:       "/v2/service_instances/{instance_id}/service_bindings/{binding_id}",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "get_service_binding"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "get_service_binding")),
 }
 
 // GetServiceBindingOptions holds the parameters of GetServiceBinding.

@@ -40,7 +40,7 @@ var getServiceBindingLastOperationOperation = sdkruntime.Operation{
 	Path:       "/v2/service_instances/{instance_id}/service_bindings/{binding_id}/last_operation",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "get_service_binding_last_operation"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "get_service_binding_last_operation")),
 }
 
 // GetServiceBindingLastOperationOptions holds the parameters of GetServiceBindingLastOperation.

@@ -39,7 +39,7 @@ var getServiceInstanceOperation = sdkruntime.Operation{
 	Path:       "/v2/service_instances/{instance_id}",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "get_service_instance"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "get_service_instance")),
 }
 
 // GetServiceInstanceOptions holds the parameters of GetServiceInstance.

@@ -37,7 +37,7 @@ var getServiceInstanceStateOperation = sdkruntime.Operation{
 	Path:       "/bluemix_v1/service_instances/{instance_id}",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "get_service_instance_state"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "get_service_instance_state")),
 }
 
 // GetServiceInstanceStateOptions holds the parameters of GetServiceInstanceState.

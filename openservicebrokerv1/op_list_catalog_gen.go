@@ -41,7 +41,7 @@ var listCatalogOperation = sdkruntime.Operation{
 	Headers:         []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity"},
 	SuccessStatuses: []int{304},
 	Accept:          true,
-	SDKHeaders:      common.GetSdkHeaders(DefaultServiceName, common.Version, "list_catalog"),
+	SDKHeaders:      sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "list_catalog")),
 }
 
 // ListCatalogOptions holds the parameters of ListCatalog.

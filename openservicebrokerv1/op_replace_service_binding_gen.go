@@ -44,7 +44,7 @@ var replaceServiceBindingOperation = sdkruntime.Operation{
 	Path:       "/v2/service_instances/{instance_id}/service_bindings/{binding_id}",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_binding"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_binding")),
 }
 
 // ReplaceServiceBindingOptions holds the parameters of ReplaceServiceBinding.
@@ -201,12 +201,6 @@ func (_options *ReplaceServiceBindingOptions) request() (*sdkruntime.Request, er
 	if err := sdkruntime.CheckString("ReplaceServiceBinding", "binding_id", _options.BindingID); err != nil {
 		return nil, err
 	}
-	if err := sdkruntime.CheckString("ReplaceServiceBinding", "service_id", _options.ServiceID); err != nil {
-		return nil, err
-	}
-	if err := sdkruntime.CheckString("ReplaceServiceBinding", "plan_id", _options.PlanID); err != nil {
-		return nil, err
-	}
 	request := sdkruntime.NewRequest(&replaceServiceBindingOperation, _options, _options.Headers)
 	request.PathValues = []string{*_options.InstanceID, *_options.BindingID}
 	if _options.RequestIdentity != nil {
@@ -231,6 +225,12 @@ func (_options *ReplaceServiceBindingOptions) request() (*sdkruntime.Request, er
 		return nil, err
 	}
 	body.Parameters = parametersObject
+	if err := sdkruntime.CheckString("ReplaceServiceBinding", "service_id", body.ServiceID); err != nil {
+		return nil, err
+	}
+	if err := sdkruntime.CheckString("ReplaceServiceBinding", "plan_id", body.PlanID); err != nil {
+		return nil, err
+	}
 	request.Body = body
 	return request, nil
 }

@@ -44,7 +44,7 @@ var replaceServiceInstanceOperation = sdkruntime.Operation{
 	Path:       "/v2/service_instances/{instance_id}",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_instance"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_instance")),
 }
 
 // ReplaceServiceInstanceOptions holds the parameters of ReplaceServiceInstance.
@@ -78,15 +78,15 @@ type ReplaceServiceInstanceOptions struct {
 	// profiles, and any other property is kept and sent unchanged.
 	Context *Context `json:"context,omitempty"`
 
-	// Deprecated in favor of context. The GUID of the platform organization that owns the instance.
-	//
-	// Deprecated: the API keeps this field for compatibility only.
-	OrganizationGuid *string `json:"organization_guid,omitempty"`
+	// The GUID of the platform organization that owns the instance; required by Provisioning, Body.
+	// When unset, the client takes it from the context: organization_guid of the cloudfoundry profile,
+	// clusterid of the kubernetes profile.
+	OrganizationGUID *string `json:"organization_guid,omitempty"`
 
-	// Deprecated in favor of context. The GUID of the platform space that owns the instance.
-	//
-	// Deprecated: the API keeps this field for compatibility only.
-	SpaceGuid *string `json:"space_guid,omitempty"`
+	// The GUID of the platform space that owns the instance; required by Provisioning, Body. When
+	// unset, the client takes it from the context: space_guid of the cloudfoundry profile, namespace
+	// of the kubernetes profile.
+	SpaceGUID *string `json:"space_guid,omitempty"`
 
 	// Configuration parameters for the instance, as a JSON object the broker validates against its
 	// plan's schemas.
@@ -149,34 +149,30 @@ func (_options *ReplaceServiceInstanceOptions) SetContext(context *Context) *Rep
 	return _options
 }
 
-// SetOrganizationGuid sets OrganizationGuid and returns the options for chaining.
-//
-// Deprecated: the API keeps this field for compatibility only.
-func (_options *ReplaceServiceInstanceOptions) SetOrganizationGuid(organizationGuid string) *ReplaceServiceInstanceOptions {
-	_options.OrganizationGuid = core.StringPtr(organizationGuid)
+// SetOrganizationGUID sets OrganizationGUID and returns the options for chaining.
+func (_options *ReplaceServiceInstanceOptions) SetOrganizationGUID(organizationGUID string) *ReplaceServiceInstanceOptions {
+	_options.OrganizationGUID = core.StringPtr(organizationGUID)
 	return _options
 }
 
-// SetOrganizationGUID sets OrganizationGuid and returns the options for chaining.
+// SetOrganizationGuid sets OrganizationGUID and returns the options for chaining.
 //
-// Deprecated: use SetOrganizationGuid; this spelling is kept for code written against other SDKs.
-func (_options *ReplaceServiceInstanceOptions) SetOrganizationGUID(organizationGuid string) *ReplaceServiceInstanceOptions {
-	return _options.SetOrganizationGuid(organizationGuid)
+// Deprecated: use SetOrganizationGUID; this spelling is kept for code written against other SDKs.
+func (_options *ReplaceServiceInstanceOptions) SetOrganizationGuid(organizationGUID string) *ReplaceServiceInstanceOptions {
+	return _options.SetOrganizationGUID(organizationGUID)
 }
 
-// SetSpaceGuid sets SpaceGuid and returns the options for chaining.
-//
-// Deprecated: the API keeps this field for compatibility only.
-func (_options *ReplaceServiceInstanceOptions) SetSpaceGuid(spaceGuid string) *ReplaceServiceInstanceOptions {
-	_options.SpaceGuid = core.StringPtr(spaceGuid)
+// SetSpaceGUID sets SpaceGUID and returns the options for chaining.
+func (_options *ReplaceServiceInstanceOptions) SetSpaceGUID(spaceGUID string) *ReplaceServiceInstanceOptions {
+	_options.SpaceGUID = core.StringPtr(spaceGUID)
 	return _options
 }
 
-// SetSpaceGUID sets SpaceGuid and returns the options for chaining.
+// SetSpaceGuid sets SpaceGUID and returns the options for chaining.
 //
-// Deprecated: use SetSpaceGuid; this spelling is kept for code written against other SDKs.
-func (_options *ReplaceServiceInstanceOptions) SetSpaceGUID(spaceGuid string) *ReplaceServiceInstanceOptions {
-	return _options.SetSpaceGuid(spaceGuid)
+// Deprecated: use SetSpaceGUID; this spelling is kept for code written against other SDKs.
+func (_options *ReplaceServiceInstanceOptions) SetSpaceGuid(spaceGUID string) *ReplaceServiceInstanceOptions {
+	return _options.SetSpaceGUID(spaceGUID)
 }
 
 // SetParameters sets Parameters and returns the options for chaining.
@@ -205,12 +201,6 @@ func (_options *ReplaceServiceInstanceOptions) request() (*sdkruntime.Request, e
 	if err := sdkruntime.CheckString("ReplaceServiceInstance", "instance_id", _options.InstanceID); err != nil {
 		return nil, err
 	}
-	if err := sdkruntime.CheckString("ReplaceServiceInstance", "service_id", _options.ServiceID); err != nil {
-		return nil, err
-	}
-	if err := sdkruntime.CheckString("ReplaceServiceInstance", "plan_id", _options.PlanID); err != nil {
-		return nil, err
-	}
 	request := sdkruntime.NewRequest(&replaceServiceInstanceOperation, _options, _options.Headers)
 	request.PathValues = []string{*_options.InstanceID}
 	if _options.RequestIdentity != nil {
@@ -226,8 +216,8 @@ func (_options *ReplaceServiceInstanceOptions) request() (*sdkruntime.Request, e
 		ServiceID:        _options.ServiceID,
 		PlanID:           _options.PlanID,
 		Context:          _options.Context,
-		OrganizationGuid: _options.OrganizationGuid,
-		SpaceGuid:        _options.SpaceGuid,
+		OrganizationGUID: _options.OrganizationGUID,
+		SpaceGUID:        _options.SpaceGUID,
 		MaintenanceInfo:  _options.MaintenanceInfo,
 	}
 	parametersObject, err := sdkruntime.CheckObject("ReplaceServiceInstance", "parameters", _options.Parameters)
@@ -235,6 +225,26 @@ func (_options *ReplaceServiceInstanceOptions) request() (*sdkruntime.Request, e
 		return nil, err
 	}
 	body.Parameters = parametersObject
+	if err := completeProvisionBody(body); err != nil {
+		return nil, err
+	}
+	if err := sdkruntime.CheckString("ReplaceServiceInstance", "service_id", body.ServiceID); err != nil {
+		return nil, err
+	}
+	if err := sdkruntime.CheckString("ReplaceServiceInstance", "plan_id", body.PlanID); err != nil {
+		return nil, err
+	}
+	if err := sdkruntime.CheckString("ReplaceServiceInstance", "organization_guid", body.OrganizationGUID); err != nil {
+		return nil, err
+	}
+	if err := sdkruntime.CheckString("ReplaceServiceInstance", "space_guid", body.SpaceGUID); err != nil {
+		return nil, err
+	}
+	if body.MaintenanceInfo != nil {
+		if err := sdkruntime.CheckString("ReplaceServiceInstance", "maintenance_info.version", body.MaintenanceInfo.Version); err != nil {
+			return nil, err
+		}
+	}
 	request.Body = body
 	return request, nil
 }
@@ -244,8 +254,8 @@ type replaceServiceInstanceBody struct {
 	ServiceID        *string          `json:"service_id,omitempty"`
 	PlanID           *string          `json:"plan_id,omitempty"`
 	Context          *Context         `json:"context,omitempty"`
-	OrganizationGuid *string          `json:"organization_guid,omitempty"`
-	SpaceGuid        *string          `json:"space_guid,omitempty"`
+	OrganizationGUID *string          `json:"organization_guid,omitempty"`
+	SpaceGUID        *string          `json:"space_guid,omitempty"`
 	Parameters       any              `json:"parameters,omitempty"`
 	MaintenanceInfo  *MaintenanceInfo `json:"maintenance_info,omitempty"`
 }

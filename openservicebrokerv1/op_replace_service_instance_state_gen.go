@@ -39,7 +39,7 @@ var replaceServiceInstanceStateOperation = sdkruntime.Operation{
 	Path:       "/bluemix_v1/service_instances/{instance_id}",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_instance_state"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_service_instance_state")),
 }
 
 // ReplaceServiceInstanceStateOptions holds the parameters of ReplaceServiceInstanceState.
@@ -146,9 +146,6 @@ func (_options *ReplaceServiceInstanceStateOptions) request() (*sdkruntime.Reque
 	if err := sdkruntime.CheckString("ReplaceServiceInstanceState", "instance_id", _options.InstanceID); err != nil {
 		return nil, err
 	}
-	if err := sdkruntime.CheckPresent("ReplaceServiceInstanceState", "enabled", _options.Enabled == nil); err != nil {
-		return nil, err
-	}
 	request := sdkruntime.NewRequest(&replaceServiceInstanceStateOperation, _options, _options.Headers)
 	request.PathValues = []string{*_options.InstanceID}
 	if _options.RequestIdentity != nil {
@@ -161,6 +158,9 @@ func (_options *ReplaceServiceInstanceStateOptions) request() (*sdkruntime.Reque
 		Enabled:     _options.Enabled,
 		InitiatorID: _options.InitiatorID,
 		ReasonCode:  _options.ReasonCode,
+	}
+	if err := sdkruntime.CheckPresent("ReplaceServiceInstanceState", "enabled", body.Enabled == nil); err != nil {
+		return nil, err
 	}
 	request.Body = body
 	return request, nil

@@ -43,7 +43,7 @@ var updateServiceInstanceOperation = sdkruntime.Operation{
 	Path:       "/v2/service_instances/{instance_id}",
 	Headers:    []string{"X-Broker-Api-Version", "X-Broker-Api-Request-Identity", "X-Broker-Api-Originating-Identity"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "update_service_instance"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "update_service_instance")),
 }
 
 // UpdateServiceInstanceOptions holds the parameters of UpdateServiceInstance.
@@ -173,9 +173,6 @@ func (_options *UpdateServiceInstanceOptions) request() (*sdkruntime.Request, er
 	if err := sdkruntime.CheckString("UpdateServiceInstance", "instance_id", _options.InstanceID); err != nil {
 		return nil, err
 	}
-	if err := sdkruntime.CheckString("UpdateServiceInstance", "service_id", _options.ServiceID); err != nil {
-		return nil, err
-	}
 	request := sdkruntime.NewRequest(&updateServiceInstanceOperation, _options, _options.Headers)
 	request.PathValues = []string{*_options.InstanceID}
 	if _options.RequestIdentity != nil {
@@ -199,6 +196,14 @@ func (_options *UpdateServiceInstanceOptions) request() (*sdkruntime.Request, er
 		return nil, err
 	}
 	body.Parameters = parametersObject
+	if err := sdkruntime.CheckString("UpdateServiceInstance", "service_id", body.ServiceID); err != nil {
+		return nil, err
+	}
+	if body.MaintenanceInfo != nil {
+		if err := sdkruntime.CheckString("UpdateServiceInstance", "maintenance_info.version", body.MaintenanceInfo.Version); err != nil {
+			return nil, err
+		}
+	}
 	request.Body = body
 	return request, nil
 }

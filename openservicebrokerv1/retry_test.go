@@ -338,7 +338,7 @@ func TestRetriesOverHTTP(t *testing.T) {
 			assert.Equal(t, tt.status, status)
 			assert.Equal(t, tt.attempts, script.attempts.Load())
 			for _, body := range script.bodies {
-				assert.JSONEq(t, `{"service_id":"service-1","plan_id":"plan-1"}`, body, "every attempt carries the whole body")
+				assert.JSONEq(t, `{"service_id":"service-1","plan_id":"plan-1","organization_guid":"org-1","space_guid":"space-1"}`, body, "every attempt carries the whole body")
 			}
 		})
 	}
@@ -363,13 +363,13 @@ func TestRetriesCapAnHourLongRetryAfter(t *testing.T) {
 }
 
 func TestRetryWaitEndsWhenTheContextIsCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
 	slowDown := func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Retry-After", "5")
 		w.WriteHeader(http.StatusServiceUnavailable)
+		time.AfterFunc(30*time.Millisecond, cancel) // during the wait before the retry
 	}
 	script := &brokerScript{handlers: []http.HandlerFunc{slowDown}}
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(30*time.Millisecond, cancel)
 	started := time.Now()
 
 	_, err := provisionWithRetries(t, ctx, script, 10*time.Second)

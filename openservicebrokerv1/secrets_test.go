@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,37 +22,21 @@ import (
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
 	osb "github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 // The tests below run whole lifecycles with go-sdk-core's debug log on and check that no
 // credential reaches a log line, an error, or what a verbose program prints, while each still
 // says enough to find out what went wrong. A failed check names the secret, never shows it.
 
-// syncBuffer is a buffer that the info and the error logger may write at the same time.
-type syncBuffer struct {
-	mu     sync.Mutex
-	buffer bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buffer.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buffer.String()
-}
-
 // captureDebugLog sends go-sdk-core's log, at debug level and through the SDK's redacting
 // logger, to a buffer until the test ends.
-func captureDebugLog(t *testing.T) *syncBuffer {
+func captureDebugLog(t *testing.T) *testkit.SyncBuffer {
 	t.Helper()
 	previous := core.GetLogger()
 	t.Cleanup(func() { core.SetLogger(previous) })
-	buffer := &syncBuffer{}
+	buffer := &testkit.SyncBuffer{}
 	core.SetLogger(osb.NewRedactingLogger(core.NewLogger(core.LevelDebug, stdlog.New(buffer, "", 0), stdlog.New(buffer, "", 0))))
 	return buffer
 }
@@ -61,7 +44,7 @@ func captureDebugLog(t *testing.T) *syncBuffer {
 // secretCheck collects the secrets of a test by name, and the texts they must stay out of.
 type secretCheck struct {
 	secrets map[string]string
-	log     *syncBuffer
+	log     *testkit.SyncBuffer
 	// output is what a verbose program prints about each call.
 	output bytes.Buffer
 	errors []error
@@ -154,7 +137,7 @@ func (c *secretCheck) secretLifecycle(t *testing.T, client *osb.OpenServiceBroke
 	require.NoError(t, err)
 
 	_, response, err = client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID))
+		SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID))
 	c.record("provision", response, err)
 	require.NoError(t, err)
 
@@ -205,7 +188,7 @@ func TestSecretsStayOutOfLogsAndErrorsWithBasicAuth(t *testing.T) {
 		require.NoError(t, srv.InjectFault(brokertest.Fault{Method: http.MethodPut, Status: http.StatusInternalServerError,
 			Body: `{"description": "database unavailable"}`, Count: 2}))
 		_, response, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions("db-2").
-			SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID))
+			SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID))
 		check.record("provision answered 500", response, err)
 		assertError(t, err, "ReplaceServiceInstance", "500 Internal Server Error", "database unavailable")
 	})
@@ -214,7 +197,7 @@ func TestSecretsStayOutOfLogsAndErrorsWithBasicAuth(t *testing.T) {
 		once.DisableRetries()
 		require.NoError(t, srv.InjectFault(brokertest.Fault{Method: http.MethodPut, Drop: brokertest.DropAfterBroker, Count: 1}))
 		_, response, err := once.ReplaceServiceInstance(once.NewReplaceServiceInstanceOptions("db-3").
-			SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID))
+			SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID))
 		check.record("provision dropped", response, err)
 		assertError(t, err, "ReplaceServiceInstance", "no answer from the broker", "EOF")
 	})
@@ -346,7 +329,7 @@ func TestSecretsRedactingLoggerHidesURLPasswords(t *testing.T) {
 		{"no password: https://token-as-user@host/path", "no password: https://token-as-user@host/path"},
 		{"no user info: https://broker.example.com/v2/catalog?a=b@c", "no user info: https://broker.example.com/v2/catalog?a=b@c"},
 	}
-	buffer := &syncBuffer{}
+	buffer := &testkit.SyncBuffer{}
 	logger := osb.NewRedactingLogger(core.NewLogger(core.LevelDebug, stdlog.New(buffer, "", 0), stdlog.New(buffer, "", 0)))
 	for _, test := range tests {
 		logger.Debug("%s", test.message)
@@ -360,7 +343,7 @@ func TestSecretsRedactingLoggerHidesURLPasswords(t *testing.T) {
 }
 
 func TestSecretsRedactingLoggerKeepsTheLevel(t *testing.T) {
-	buffer := &syncBuffer{}
+	buffer := &testkit.SyncBuffer{}
 	logger := osb.NewRedactingLogger(core.NewLogger(core.LevelWarn, stdlog.New(buffer, "", 0), stdlog.New(buffer, "", 0)))
 	logger.Debug("debug https://u:p@h")
 	logger.Info("info")

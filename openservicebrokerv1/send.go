@@ -57,7 +57,7 @@ func (openServiceBroker *OpenServiceBrokerV1) send(ctx context.Context, request 
 	}
 	logRequest(httpRequest)
 	call := openServiceBroker.stack(ctx)
-	httpResponse, err := call.client.Do(httpRequest)
+	httpResponse, err := call.RoundTrip(httpRequest)
 	if err != nil {
 		return nil, noAnswer(op.Name, identity, call.retry.withheld, err)
 	}
@@ -79,14 +79,14 @@ func (openServiceBroker *OpenServiceBrokerV1) addHeaders(request *sdkruntime.Req
 		header[canonicalRequestIdentity] = []string{identity}
 	}
 	if _, set := header[canonicalAPIVersion]; !set {
-		header[canonicalAPIVersion] = []string{openServiceBroker.brokerAPIVersion}
+		header[canonicalAPIVersion] = openServiceBroker.brokerAPIVersion
 	}
 	if _, set := header[canonicalOriginatingIdentity]; !set && openServiceBroker.defaultOriginatingIdentity != "" && op.Declares(canonicalOriginatingIdentity) {
 		header[canonicalOriginatingIdentity] = []string{openServiceBroker.defaultOriginatingIdentity}
 	}
-	for name, value := range op.SDKHeaders {
+	for name, values := range op.SDKHeaders {
 		if _, set := header[name]; !set {
-			header[name] = []string{value}
+			header[name] = values
 		}
 	}
 	if op.Accept {

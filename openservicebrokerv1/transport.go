@@ -10,16 +10,27 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 )
 
-// callTransport is the stack of one call, allocated once per call: the retry layer over the
-// bounds of each attempt (the client's timeout, the size limit) over the base transport,
-// driven by an http.Client that applies the redirect policy.
+// callTransport is the stack of one call, allocated once per call: the redirect policy over
+// the retries over the bounds of each attempt (the client's timeout, the size limit) over the
+// base transport.
 type callTransport struct {
-	retry   retryTransport
-	attempt attemptTransport
-	client  http.Client
+	redirect redirectTransport
+	retry    retryTransport
+	attempt  attemptTransport
+}
+
+// RoundTrip sends req through the stack. Its errors are *url.Error, as http.Client gives them.
+func (call *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := call.redirect.RoundTrip(req)
+	if err != nil {
+		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.Redacted(), Err: err}
+	}
+	return resp, nil
 }
 
 // stack builds the transport stack of one call from the client's current settings.
@@ -35,7 +46,7 @@ func (openServiceBroker *OpenServiceBrokerV1) stack(ctx context.Context) *callTr
 	if !retriesAllowed(ctx) {
 		call.retry.policy.maxRetries = 0
 	}
-	call.client = http.Client{Transport: &call.retry, CheckRedirect: checkRedirect, Jar: user.Jar}
+	call.redirect = redirectTransport{next: &call.retry}
 	return call
 }
 
@@ -224,18 +235,49 @@ func (b *limitedBody) Close() error {
 // maxRedirects bounds the redirects followed for one call.
 const maxRedirects = 10
 
-// checkRedirect follows a redirect only for GET and HEAD and only to the same scheme and host:
-// a broker must not move a request that carries the platform's credentials or changes state
-// (PUT, PATCH, DELETE, with parameters) elsewhere. A refused redirect leaves the 3xx answer
-// to the caller, where it becomes a *BrokerError matching ErrRedirectNotFollowed.
-func checkRedirect(req *http.Request, via []*http.Request) error {
-	first := via[0]
-	switch {
-	case first.Method != http.MethodGet && first.Method != http.MethodHead,
-		req.URL.Host != first.URL.Host, req.URL.Scheme != first.URL.Scheme:
-		return http.ErrUseLastResponse
-	case len(via) >= maxRedirects:
-		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+// redirectTransport follows a redirect only for GET and HEAD and only to the same scheme and
+// host: a broker must not move a request that carries the platform's credentials or changes
+// state (PUT, PATCH, DELETE, with parameters) elsewhere. A redirect it does not follow reaches
+// the caller as the 3xx answer it is, where it becomes a *BrokerError matching
+// ErrRedirectNotFollowed.
+type redirectTransport struct {
+	next http.RoundTripper
+}
+
+// RoundTrip sends req and follows the redirects the policy allows.
+func (t *redirectTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	for hops := 0; ; hops++ {
+		resp, err := t.next.RoundTrip(req)
+		if err != nil {
+			return nil, err
+		}
+		target := allowedRedirect(req, resp)
+		if target == nil {
+			return resp, nil
+		}
+		discard(resp)
+		if hops == maxRedirects {
+			return nil, fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		next := req.Clone(req.Context())
+		next.URL, next.Host = target, ""
+		req = next
 	}
-	return nil
+}
+
+// allowedRedirect is where resp redirects req to, when the policy follows it; else nil.
+func allowedRedirect(req *http.Request, resp *http.Response) *url.URL {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	default:
+		return nil
+	}
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		return nil
+	}
+	target, err := req.URL.Parse(resp.Header.Get("Location"))
+	if err != nil || resp.Header.Get("Location") == "" || target.Scheme != req.URL.Scheme || target.Host != req.URL.Host {
+		return nil
+	}
+	return target
 }

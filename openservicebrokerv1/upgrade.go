@@ -58,7 +58,8 @@ func (e *MaintenanceInfoConflictError) Unwrap() error {
 // *OperationFailedError as for UpdateAndWait: InstanceUsable and UpdateRepeatable read it.
 func (openServiceBroker *OpenServiceBrokerV1) UpgradeAndWait(ctx context.Context, options *UpdateServiceInstanceOptions, wait *WaitOptions) (*InstancePatchResp, *core.DetailedResponse, error) {
 	const op = "UpgradeAndWait"
-	if err := checkAndWaitOptions(op, requestError(options.request()), wait); err != nil {
+	_, err := options.request()
+	if err := checkAndWaitOptions(op, err, wait); err != nil {
 		return nil, nil, err
 	}
 	planID := planBeforeUpdate(options)

@@ -25,8 +25,9 @@ func (a *app) newProvisionCommand() *cobra.Command {
 		Use:   "provision <instance-id> --service <service> --plan <plan>",
 		Short: "Provision a service instance",
 		Long: `Provision a service instance (Provisioning). The request carries organization_guid and
-space_guid, which the specification requires: from --org-guid and --space-guid (cloudfoundry
-profile, generated when not given), or --cluster-id and --namespace (kubernetes profile).`,
+space_guid, which the specification requires: from the cloudfoundry context's --org-guid and
+--space-guid (generated when not given), from the kubernetes context's --cluster-id and
+--namespace, or for other platforms from --org-guid and --space-guid themselves.`,
 		Args: cobra.ExactArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
 			instanceID := args[0]
@@ -44,8 +45,12 @@ profile, generated when not given), or --cluster-id and --namespace (kubernetes 
 			}
 			options := client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(o.serviceID).SetPlanID(o.planID).
 				SetContext(requestContext).SetAcceptsIncomplete(true)
-			//lint:ignore SA1019 v2.17 requires organization_guid and space_guid (Provisioning, Body): the mark is wrong
-			options.SetOrganizationGuid(organizationGUID).SetSpaceGuid(spaceGUID)
+			if organizationGUID != "" {
+				options.SetOrganizationGUID(organizationGUID)
+			}
+			if spaceGUID != "" {
+				options.SetSpaceGUID(spaceGUID)
+			}
 			if parameters != nil {
 				options.SetParameters(parameters)
 			}

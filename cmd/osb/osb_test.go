@@ -372,7 +372,7 @@ func TestKubernetesContext(t *testing.T) {
 
 	got = osb(t, srv, "--platform", "kubernetes", "provision", "inst2", "--service", service, "--plan", syncPlan)
 	assert.Equal(t, exitUsage, got.code)
-	assert.Contains(t, got.stderr, "--namespace and --cluster-id")
+	assert.Contains(t, got.stderr, "organization_guid and space_guid must be set")
 }
 
 func TestGetRefusedWhenTheCatalogSaysNotRetrievable(t *testing.T) {
@@ -467,4 +467,15 @@ func TestDryRunMasksSecretParametersUnlessAsked(t *testing.T) {
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.Contains(t, got.stdout, `"admin_password":"hunter2-secret"`)
 	assert.Empty(t, srv.Instances())
+}
+
+func TestOtherPlatformsSendTheFieldsThemselves(t *testing.T) {
+	srv := newBroker(t)
+	got := osb(t, srv, "--platform", "ibmcloud", "provision", "inst", "--service", service, "--plan", syncPlan,
+		"--org-guid", "org-1", "--space-guid", "space-1", "--context", "account_id=acct")
+	require.Equal(t, exitOK, got.code, got.stderr)
+	instance := srv.Instances()[0]
+	assert.Equal(t, "org-1", instance.OrganizationGUID)
+	assert.Equal(t, "space-1", instance.SpaceGUID)
+	assert.JSONEq(t, `{"platform":"ibmcloud","account_id":"acct"}`, string(instance.Context), "the ibmcloud profile has no organization or space")
 }

@@ -140,14 +140,14 @@ func choosePlan(catalog *openservicebrokerv1.Catalog, serviceID, planID string) 
 func (l *lifecycle) provision(ctx context.Context) error {
 	l.steps.detail("instance %s", l.instanceID)
 	l.steps.detail("context: platform cloudfoundry, organization %s, space %s (generated)", l.organizationGUID, l.spaceGUID)
+	// The client fills organization_guid and space_guid, which Provisioning, Body requires,
+	// from the cloudfoundry context.
 	context := &openservicebrokerv1.Context{
 		Platform:         core.StringPtr(openservicebrokerv1.PlatformCloudFoundry),
 		OrganizationGuid: core.StringPtr(l.organizationGUID),
 		SpaceGuid:        core.StringPtr(l.spaceGUID),
 	}
 	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan).SetContext(context)
-	//lint:ignore SA1019 v2.17 requires organization_guid and space_guid (Provisioning, Body): the mark is wrong
-	options.SetOrganizationGuid(l.organizationGUID).SetSpaceGuid(l.spaceGUID)
 	if parameters := l.target.ProvisionParameters; parameters != nil {
 		options.SetParameters(parameters)
 	}

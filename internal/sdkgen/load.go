@@ -3,6 +3,7 @@ package sdkgen
 import (
 	"context"
 	"fmt"
+	"go/token"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -31,6 +32,7 @@ const (
 	extAliases     = "x-sdkgen-aliases"
 	extRaw         = "x-sdkgen-raw"
 	extHooks       = "x-sdkgen-hooks"
+	extBodyHook    = "x-sdkgen-body-hook"
 )
 
 const schemaRefPrefix = "#/components/schemas/"
@@ -188,6 +190,12 @@ func (b *builder) operation(path, method string, item *openapi3.PathItem, op *op
 		}
 		out.Fields = append(out.Fields, fields...)
 		out.HasBody = true
+	}
+	if hook, ok := op.Extensions[extBodyHook].(string); ok {
+		if !out.HasBody || !token.IsIdentifier(hook) {
+			return nil, fmt.Errorf("%s: %s must name a Go function, on an operation with a request body", b.locate(op.Origin, pointer), extBodyHook)
+		}
+		out.BodyHook = hook
 	}
 	if err := b.checkUniqueNames(out, pointer, op.Origin); err != nil {
 		return nil, err
@@ -363,10 +371,33 @@ func (b *builder) properties(owner string, schema *openapi3.Schema, pointer stri
 		}
 		if forOptions {
 			field.In = "body"
+			if field.Kind == KindModel {
+				if field.Within, err = b.requiredProperties(prop.Value, owner, pointer+"/properties/"+escapePointer(name)); err != nil {
+					return nil, err
+				}
+			}
 		}
 		fields = append(fields, field)
 	}
 	return fields, nil
+}
+
+// requiredProperties returns the required properties of the model schema a body property holds:
+// a request checks them when the property is set.
+func (b *builder) requiredProperties(schema *openapi3.Schema, owner, pointer string) ([]*Field, error) {
+	var out []*Field
+	for _, name := range schema.Required {
+		prop, ok := schema.Properties[name]
+		if !ok {
+			continue
+		}
+		field, err := b.field(name, prop, true, false, owner, pointer+"/properties/"+escapePointer(name), prop.Value.Origin)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, field)
+	}
+	return out, nil
 }
 
 // field maps one property or parameter schema to a Go field.

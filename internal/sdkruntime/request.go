@@ -16,8 +16,18 @@ type Operation struct {
 	Headers         []string // canonical names of the header parameters the operation declares
 	SuccessStatuses []int    // non-2xx statuses the spec marks as success
 	Accept          bool     // the operation expects a JSON answer
-	// SDKHeaders are the headers common.GetSdkHeaders gives for the operation (User-Agent).
-	SDKHeaders map[string]string
+	// SDKHeaders are the headers common.GetSdkHeaders gives for the operation (User-Agent),
+	// canonical and ready to send.
+	SDKHeaders http.Header
+}
+
+// SDKHeaders turns what common.GetSdkHeaders returns into canonical headers, once per operation.
+func SDKHeaders(headers map[string]string) http.Header {
+	canonical := make(http.Header, len(headers))
+	for name, value := range headers {
+		canonical.Set(name, value)
+	}
+	return canonical
 }
 
 // Declares reports whether the operation declares the header parameter named canonical.
@@ -64,9 +74,9 @@ type Request struct {
 	Options any
 }
 
-// headersAdded is how many headers a send function adds at most to an operation's own:
-// Accept, Content-Type, Content-Encoding, User-Agent, the API version, the request identity and Authorization.
-const headersAdded = 7
+// headersAdded is how many headers a send function adds at most to the operation's header
+// parameters: Accept, Content-Type, Content-Encoding, User-Agent and Authorization.
+const headersAdded = 5
 
 // NewRequest starts the request of op with the caller's extra headers, canonicalised, and room
 // for every header the send function adds.

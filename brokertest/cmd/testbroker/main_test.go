@@ -2,37 +2,19 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
-
-// syncBuffer is a bytes.Buffer safe to write from run while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func parseEnv(t *testing.T, content string) map[string]string {
 	env := map[string]string{}
@@ -49,7 +31,7 @@ func parseEnv(t *testing.T, content string) map[string]string {
 func TestRunServesUntilCancelled(t *testing.T) {
 	readyFile := filepath.Join(t.TempDir(), "broker.env")
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr testkit.SyncBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-username", "u", "-password", "p",
@@ -103,7 +85,7 @@ func TestRunRejectsBadSettings(t *testing.T) {
 	}
 	for name, args := range tests {
 		t.Run(name, func(t *testing.T) {
-			var out syncBuffer
+			var out testkit.SyncBuffer
 			err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, args...), &out, &out)
 			assert.Error(t, err)
 		})
@@ -116,9 +98,9 @@ func TestCustomCatalogEnvironment(t *testing.T) {
 		{"id": "plain", "name": "plain", "bindable": false, "plans": [{"id": "p0"}]},
 		{"id": "db", "name": "db", "bindable": true, "plans": [{"id": "slow"}, {"id": "fast"}]}]}`
 	require.NoError(t, os.WriteFile(catalog, []byte(doc), 0o600))
-	s, err := parseFlags([]string{"-catalog", catalog, "-async-plans", "slow"}, &syncBuffer{})
+	s, err := parseFlags([]string{"-catalog", catalog, "-async-plans", "slow"}, &testkit.SyncBuffer{})
 	require.NoError(t, err)
-	_, err = s.options(&syncBuffer{})
+	_, err = s.options(&testkit.SyncBuffer{})
 	require.NoError(t, err)
 
 	service, ok := firstBindable(s.catalog)

@@ -32,7 +32,7 @@ var deletePetOperation = sdkruntime.Operation{
 	Method:          "DELETE",
 	Path:            "/pets/{pet_id}",
 	SuccessStatuses: []int{404},
-	SDKHeaders:      common.GetSdkHeaders(DefaultServiceName, common.Version, "delete_pet"),
+	SDKHeaders:      sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "delete_pet")),
 }
 
 // DeletePetOptions holds the parameters of DeletePet.

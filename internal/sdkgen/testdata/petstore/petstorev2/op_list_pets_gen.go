@@ -35,7 +35,7 @@ var listPetsOperation = sdkruntime.Operation{
 	Path:       "/pets",
 	Headers:    []string{"X-Trace-Id"},
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "list_pets"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "list_pets")),
 }
 
 // ListPetsOptions holds the parameters of ListPets.

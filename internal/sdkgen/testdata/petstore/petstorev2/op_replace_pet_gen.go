@@ -36,7 +36,7 @@ var replacePetOperation = sdkruntime.Operation{
 	Method:     "PUT",
 	Path:       "/pets/{pet_id}",
 	Accept:     true,
-	SDKHeaders: common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_pet"),
+	SDKHeaders: sdkruntime.SDKHeaders(common.GetSdkHeaders(DefaultServiceName, common.Version, "replace_pet")),
 }
 
 // ReplacePetOptions holds the parameters of ReplacePet.
@@ -136,9 +136,6 @@ func (_options *ReplacePetOptions) request() (*sdkruntime.Request, error) {
 	if err := sdkruntime.CheckString("ReplacePet", "pet_id", _options.PetID); err != nil {
 		return nil, err
 	}
-	if err := sdkruntime.CheckString("ReplacePet", "name", _options.Name); err != nil {
-		return nil, err
-	}
 	request := sdkruntime.NewRequest(&replacePetOperation, _options, _options.Headers)
 	request.PathValues = []string{*_options.PetID}
 	if _options.DryRun != nil {
@@ -155,6 +152,9 @@ func (_options *ReplacePetOptions) request() (*sdkruntime.Request, error) {
 		return nil, err
 	}
 	body.Attributes = attributesObject
+	if err := sdkruntime.CheckString("ReplacePet", "name", body.Name); err != nil {
+		return nil, err
+	}
 	request.Body = body
 	return request, nil
 }
