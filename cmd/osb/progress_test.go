@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,26 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
-
-// syncBuffer is a bytes.Buffer safe for the spinner's goroutine and the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 var pollEvents = []openservicebrokerv1.PollEvent{
 	{State: "in progress", Description: "creating", Attempt: 1, Elapsed: 0},
@@ -42,7 +23,7 @@ var pollEvents = []openservicebrokerv1.PollEvent{
 }
 
 func TestProgressForLogsIsOneLinePerChange(t *testing.T) {
-	var out syncBuffer
+	var out testkit.SyncBuffer
 	display := newProgress(&out, false, "provision inst")
 	for _, event := range pollEvents {
 		display.onPoll(event)
@@ -58,7 +39,7 @@ provision inst: succeeded after 4s
 }
 
 func TestProgressOnATerminalIsOneUpdatingLine(t *testing.T) {
-	var out syncBuffer
+	var out testkit.SyncBuffer
 	display := newProgress(&out, true, "provision inst")
 	display.onPoll(pollEvents[0])
 	time.Sleep(3 * spinnerInterval)
@@ -76,7 +57,7 @@ func TestProgressOnATerminalIsOneUpdatingLine(t *testing.T) {
 
 func TestProgressShowsNothingWithoutPolls(t *testing.T) {
 	for _, terminal := range []bool{false, true} {
-		var out syncBuffer
+		var out testkit.SyncBuffer
 		newProgress(&out, terminal, "provision inst").finish("succeeded")
 		assert.Empty(t, out.String(), "a synchronous answer has no progress (terminal %t)", terminal)
 	}

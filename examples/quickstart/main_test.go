@@ -101,15 +101,8 @@ func (p *recordingProxy) credentialSecrets(t *testing.T) []string {
 	return secrets
 }
 
-// useExternalBroker points the client's external configuration at a broker, and only at it:
-// the caller's other OPEN_SERVICE_BROKER_ variables are hidden.
+// useExternalBroker points the client's external configuration at a broker.
 func useExternalBroker(t *testing.T, brokerURL, username, password string) config {
-	for _, entry := range os.Environ() {
-		if name, _, _ := strings.Cut(entry, "="); strings.HasPrefix(name, "OPEN_SERVICE_BROKER_") {
-			t.Setenv(name, "")
-			require.NoError(t, os.Unsetenv(name))
-		}
-	}
 	t.Setenv(envBrokerURL, brokerURL)
 	t.Setenv("OPEN_SERVICE_BROKER_AUTH_TYPE", "basic")
 	t.Setenv("OPEN_SERVICE_BROKER_USERNAME", username)
