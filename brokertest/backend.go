@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -17,8 +18,11 @@ type backend struct {
 	mu        sync.Mutex
 	catalog   catalogIndex
 	async     asyncBehavior
-	now       func() time.Time
-	instances map[string]*instance
+	misbehave map[Misbehaviour]bool
+	// bindingLifetime is how long a binding is valid; 0 is for ever.
+	bindingLifetime time.Duration
+	now             func() time.Time
+	instances       map[string]*instance
 	// deprovisioned holds the ids of instances removed by deprovision, so that their
 	// last_operation answers 410 Gone as the OSB spec asks.
 	deprovisioned map[string]bool
@@ -27,19 +31,71 @@ type backend struct {
 
 var _ domain.ServiceBroker = (*backend)(nil)
 
-func newBackend(catalog []domain.Service, async asyncBehavior) *backend {
-	return &backend{
-		catalog:       newCatalogIndex(catalog),
-		async:         async,
-		now:           time.Now,
-		instances:     map[string]*instance{},
-		deprovisioned: map[string]bool{},
+func newBackend(cfg config) (*backend, error) {
+	catalog, err := newCatalogIndex(cfg.catalog, cfg.rotatablePlans, cfg.misbehaviours, time.Now())
+	if err != nil {
+		return nil, err
 	}
+	return &backend{
+		catalog:         catalog,
+		async:           cfg.async,
+		misbehave:       cfg.misbehaviours,
+		bindingLifetime: cfg.bindingLifetime,
+		now:             time.Now,
+		instances:       map[string]*instance{},
+		deprovisioned:   map[string]bool{},
+	}, nil
 }
 
-// Services returns the catalog.
+// Services returns the catalog, which brokerapi checks service and plan ids against. GET
+// /v2/catalog itself is answered by serveCatalog.
 func (b *backend) Services(context.Context) ([]domain.Service, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	return b.catalog.services, nil
+}
+
+// routes serves, in front of brokerapi, the endpoints whose answers carry what brokerapi's
+// types lack: the catalog (ETag, binding_rotatable) and GET of an instance (maintenance_info).
+func (b *backend) routes(next http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", next)
+	mux.HandleFunc("GET /v2/catalog", b.serveCatalog)
+	mux.HandleFunc("GET /v2/service_instances/{instance_id}", b.serveInstance)
+	return mux
+}
+
+// setMaintenanceInfo changes a plan's maintenance_info in the catalog: instances keep their
+// version until an update asks for the new one.
+func (b *backend) setMaintenanceInfo(planID string, info domain.MaintenanceInfo) error {
+	if info.Version == "" {
+		return fmt.Errorf("SetPlanMaintenanceInfo: plan %q: maintenance_info needs a version", planID)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	services := slices.Clone(b.catalog.services)
+	for i := range services {
+		for j := range services[i].Plans {
+			if services[i].Plans[j].ID != planID {
+				continue
+			}
+			services[i].Plans = slices.Clone(services[i].Plans)
+			services[i].Plans[j].MaintenanceInfo = &info
+			// Last-Modified counts whole seconds: each change moves it on by at least one, so
+			// that If-Modified-Since never hides a change.
+			modified := b.now().Truncate(time.Second)
+			if previous := b.catalog.document.modified; !modified.After(previous) {
+				modified = previous.Truncate(time.Second).Add(time.Second)
+			}
+			catalog, err := newCatalogIndex(services, b.catalog.rotatable, b.misbehave, modified)
+			if err != nil {
+				return err
+			}
+			b.catalog = catalog
+			return nil
+		}
+	}
+	return fmt.Errorf("SetPlanMaintenanceInfo: plan %q is not in the catalog", planID)
 }
 
 // next returns a number unique within this broker, for operation ids and database names.
@@ -129,7 +185,47 @@ func (b *backend) poll(inst *instance, op *operation) domain.LastOperation {
 	if op.inProgress() {
 		op.polls++
 	}
-	return op.lastOperation()
+	answer := op.lastOperation()
+	if answer.State == domain.InProgress && b.misbehave[MisbehaveStateSpelling] {
+		answer.State = "in_progress"
+	}
+	return answer
+}
+
+// asyncRequired reports whether an asynchronous-only operation must be refused with 422
+// AsyncRequired because the request lacks accepts_incomplete=true.
+func (b *backend) asyncRequired(async, asyncAllowed bool) bool {
+	return async && !asyncAllowed && !b.misbehave[MisbehaveIgnoreAcceptsIncomplete]
+}
+
+// operationID is the operation field of a 202 answer.
+func (b *backend) operationID(op *operation) string {
+	if b.misbehave[MisbehaveNoOperation] {
+		return ""
+	}
+	return op.id
+}
+
+// concurrent answers a request that finds op in progress: 422 ConcurrencyError, or, with
+// MisbehaveNoConcurrencyError, nil once op has been finished as if it had completed.
+func (b *backend) concurrent(op *operation, finish func(*operation)) error {
+	if !b.misbehave[MisbehaveNoConcurrencyError] {
+		return concurrencyError(op)
+	}
+	finish(op)
+	return nil
+}
+
+// deleteMissing answers the deletion of what does not exist: gone (410), or what a
+// misbehaving broker answers instead (nil for 200, or 404).
+func (b *backend) deleteMissing(gone error) error {
+	switch {
+	case b.misbehave[MisbehaveDeleteMissingAnswers200]:
+		return nil
+	case b.misbehave[MisbehaveDeleteMissingAnswers404]:
+		return notFound("it does not exist")
+	}
+	return gone
 }
 
 // instanceViews returns copies of all instances, sorted by id.

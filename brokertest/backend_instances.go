@@ -3,6 +3,7 @@ package brokertest
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 
 	"github.com/pivotal-cf/brokerapi/v12/domain"
@@ -13,20 +14,24 @@ import (
 // it is identical to the existing instance, 202 with the same operation while that provisioning
 // is in progress, 409 when it differs.
 func (b *backend) Provision(_ context.Context, id string, details domain.ProvisionDetails, asyncAllowed bool) (domain.ProvisionedServiceSpec, error) {
-	if err := b.checkPlan(details.ServiceID, details.PlanID); err != nil {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	plan, err := b.plan(details.ServiceID, details.PlanID)
+	if err != nil {
 		return domain.ProvisionedServiceSpec{}, err
 	}
-	if err := checkParameters(details.RawParameters); err != nil {
+	if err := plan.schemas.validate(instanceCreateSchema, details.RawParameters, `"Provisioning", Body`); err != nil {
+		return domain.ProvisionedServiceSpec{}, err
+	}
+	if err := checkMaintenanceInfo(plan, details.MaintenanceInfo, `"Provisioning", Response`); err != nil {
 		return domain.ProvisionedServiceSpec{}, err
 	}
 	async := b.async.instanceOpsAsync(details.PlanID)
-	if async && !asyncAllowed {
+	if b.asyncRequired(async, asyncAllowed) {
 		return domain.ProvisionedServiceSpec{}, apiresponses.ErrAsyncRequired
 	}
-	request := provisionAttributes(details)
+	request := provisionAttributes(details, plan.maintenanceInfo())
 
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	inst := b.lookup(id)
 	if inst == nil {
 		inst = &instance{id: id, attrs: request, context: details.RawContext, enabled: true,
@@ -42,7 +47,7 @@ func (b *backend) Provision(_ context.Context, id string, details domain.Provisi
 		if op.kind != OperationProvision {
 			return domain.ProvisionedServiceSpec{}, concurrencyError(op)
 		}
-		return domain.ProvisionedServiceSpec{IsAsync: true, OperationData: op.id, DashboardURL: dashboardURL(id)}, nil
+		return domain.ProvisionedServiceSpec{IsAsync: true, OperationData: b.operationID(op), DashboardURL: dashboardURL(id)}, nil
 	}
 	if !inst.ready {
 		// An earlier provisioning failed: an identical request tries again.
@@ -55,9 +60,10 @@ func (b *backend) provision(inst *instance, async bool) domain.ProvisionedServic
 	op := b.start(&inst.ops, OperationProvision, inst.attrs, async)
 	spec := domain.ProvisionedServiceSpec{IsAsync: async, DashboardURL: dashboardURL(inst.id)}
 	if async {
-		spec.OperationData = op.id
+		spec.OperationData = b.operationID(op)
 	} else {
 		b.finishInstanceOp(inst, op)
+		spec.AlreadyExists = b.misbehave[MisbehaveCreateAnswers200] // brokerapi answers 200 then
 	}
 	return spec
 }
@@ -65,9 +71,6 @@ func (b *backend) provision(inst *instance, async bool) domain.ProvisionedServic
 // Update changes an instance's plan and parameters. A repeated identical update while it is in
 // progress gets the same operation; any other concurrent change gets 422 ConcurrencyError.
 func (b *backend) Update(_ context.Context, id string, details domain.UpdateDetails, asyncAllowed bool) (domain.UpdateServiceSpec, error) {
-	if err := checkParameters(details.RawParameters); err != nil {
-		return domain.UpdateServiceSpec{}, err
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	inst := b.lookup(id)
@@ -79,34 +82,47 @@ func (b *backend) Update(_ context.Context, id string, details domain.UpdateDeta
 		return domain.UpdateServiceSpec{}, err
 	}
 	async := b.async.instanceOpsAsync(inst.attrs.PlanID) || b.async.instanceOpsAsync(request.PlanID)
-	if async && !asyncAllowed {
+	if b.asyncRequired(async, asyncAllowed) {
 		return domain.UpdateServiceSpec{}, apiresponses.ErrAsyncRequired
 	}
 	if op := inst.ops.inFlight(); op != nil {
 		if op.kind == OperationUpdate && op.request.equal(request) {
-			return domain.UpdateServiceSpec{IsAsync: true, OperationData: op.id}, nil
+			return domain.UpdateServiceSpec{IsAsync: true, OperationData: b.operationID(op)}, nil
 		}
-		return domain.UpdateServiceSpec{}, concurrencyError(op)
+		if err := b.concurrent(op, b.instanceFinisher(inst)); err != nil {
+			return domain.UpdateServiceSpec{}, err
+		}
 	}
 	op := b.start(&inst.ops, OperationUpdate, request, async)
 	if !async {
 		b.finishInstanceOp(inst, op)
 		return domain.UpdateServiceSpec{DashboardURL: dashboardURL(id)}, nil
 	}
-	return domain.UpdateServiceSpec{IsAsync: true, OperationData: op.id}, nil
+	return domain.UpdateServiceSpec{IsAsync: true, OperationData: b.operationID(op)}, nil
 }
 
-// updatedAttributes returns the attributes the instance will have after the update.
+// updatedAttributes returns the attributes the instance will have after the update: a new plan
+// brings its maintenance_info, and so does a request for the version the catalog offers.
 func (b *backend) updatedAttributes(current attributes, details domain.UpdateDetails) (attributes, error) {
 	if details.ServiceID != current.ServiceID {
 		return attributes{}, badRequest(fmt.Sprintf("service_id %q does not match the instance's service", details.ServiceID))
 	}
 	updated := current
 	if details.PlanID != "" {
-		if err := b.checkPlan(current.ServiceID, details.PlanID); err != nil {
-			return attributes{}, err
-		}
 		updated.PlanID = details.PlanID
+	}
+	plan, err := b.plan(current.ServiceID, updated.PlanID)
+	if err != nil {
+		return attributes{}, err
+	}
+	if err := plan.schemas.validate(instanceUpdateSchema, details.RawParameters, `"Updating a Service Instance", Body`); err != nil {
+		return attributes{}, err
+	}
+	if err := checkMaintenanceInfo(plan, details.MaintenanceInfo, `"Updating a Service Instance", Response`); err != nil {
+		return attributes{}, err
+	}
+	if updated.PlanID != current.PlanID || details.MaintenanceInfo != nil {
+		updated.Maintenance = plan.maintenanceInfo()
 	}
 	if len(details.RawParameters) > 0 {
 		updated.Parameters = details.RawParameters
@@ -121,17 +137,19 @@ func (b *backend) Deprovision(_ context.Context, id string, _ domain.Deprovision
 	defer b.mu.Unlock()
 	inst := b.lookup(id)
 	if inst == nil {
-		return domain.DeprovisionServiceSpec{}, apiresponses.ErrInstanceDoesNotExist
+		return domain.DeprovisionServiceSpec{}, b.deleteMissing(apiresponses.ErrInstanceDoesNotExist)
 	}
 	async := b.async.instanceOpsAsync(inst.attrs.PlanID)
-	if async && !asyncAllowed {
+	if b.asyncRequired(async, asyncAllowed) {
 		return domain.DeprovisionServiceSpec{}, apiresponses.ErrAsyncRequired
 	}
 	if op := inst.ops.inFlight(); op != nil {
 		if op.kind == OperationDeprovision {
-			return domain.DeprovisionServiceSpec{IsAsync: true, OperationData: op.id}, nil
+			return domain.DeprovisionServiceSpec{IsAsync: true, OperationData: b.operationID(op)}, nil
 		}
-		return domain.DeprovisionServiceSpec{}, concurrencyError(op)
+		if err := b.concurrent(op, b.instanceFinisher(inst)); err != nil {
+			return domain.DeprovisionServiceSpec{}, err
+		}
 	}
 	if n := len(inst.bindings); n > 0 {
 		return domain.DeprovisionServiceSpec{}, unprocessable(fmt.Sprintf("instance still has %d binding(s); unbind them first", n))
@@ -141,29 +159,63 @@ func (b *backend) Deprovision(_ context.Context, id string, _ domain.Deprovision
 		b.finishInstanceOp(inst, op)
 		return domain.DeprovisionServiceSpec{}, nil
 	}
-	return domain.DeprovisionServiceSpec{IsAsync: true, OperationData: op.id}, nil
+	return domain.DeprovisionServiceSpec{IsAsync: true, OperationData: b.operationID(op)}, nil
 }
 
-// GetInstance answers 404 while provisioning runs or after it failed, and 422 during an update.
-func (b *backend) GetInstance(_ context.Context, id string, _ domain.FetchInstanceDetails) (domain.GetInstanceDetailsSpec, error) {
+// instanceFinisher finishes an operation of inst, for concurrent.
+func (b *backend) instanceFinisher(inst *instance) func(*operation) {
+	return func(op *operation) { b.finishInstanceOp(inst, op) }
+}
+
+// instanceAnswer is the body of GET /v2/service_instances/{instance_id}.
+type instanceAnswer struct {
+	ServiceID       string                  `json:"service_id"`
+	PlanID          string                  `json:"plan_id"`
+	DashboardURL    string                  `json:"dashboard_url,omitempty"`
+	Parameters      any                     `json:"parameters,omitempty"`
+	MaintenanceInfo *domain.MaintenanceInfo `json:"maintenance_info,omitempty"`
+}
+
+// fetchInstance answers 404 while provisioning runs or after it failed, and 422 during an update.
+func (b *backend) fetchInstance(id string) (instanceAnswer, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	inst := b.lookup(id)
 	if inst == nil || !inst.ready {
-		return domain.GetInstanceDetailsSpec{}, notFound("instance does not exist or its provisioning has not succeeded")
+		return instanceAnswer{}, notFound("instance does not exist or its provisioning has not succeeded")
 	}
 	if !b.catalog.plans[inst.attrs.PlanID].service.InstancesRetrievable {
-		return domain.GetInstanceDetailsSpec{}, badRequest("instances of this service are not retrievable (instances_retrievable is false)")
+		return instanceAnswer{}, badRequest("instances of this service are not retrievable (instances_retrievable is false)")
 	}
 	if op := inst.ops.inFlight(); op != nil && op.kind == OperationUpdate {
-		return domain.GetInstanceDetailsSpec{}, apiresponses.ErrConcurrentInstanceAccess
+		return instanceAnswer{}, apiresponses.ErrConcurrentInstanceAccess
 	}
-	return domain.GetInstanceDetailsSpec{
-		ServiceID:    inst.attrs.ServiceID,
-		PlanID:       inst.attrs.PlanID,
-		DashboardURL: dashboardURL(id),
-		Parameters:   decodedParameters(inst.attrs.Parameters),
+	return instanceAnswer{
+		ServiceID:       inst.attrs.ServiceID,
+		PlanID:          inst.attrs.PlanID,
+		DashboardURL:    dashboardURL(id),
+		Parameters:      decodedParameters(inst.attrs.Parameters),
+		MaintenanceInfo: inst.attrs.Maintenance,
 	}, nil
+}
+
+// serveInstance answers GET of an instance with its maintenance_info, which brokerapi's answer
+// type lacks.
+func (b *backend) serveInstance(w http.ResponseWriter, r *http.Request) {
+	answer, err := b.fetchInstance(r.PathValue("instance_id"))
+	if err != nil {
+		writeFailure(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, answer)
+}
+
+// GetInstance completes domain.ServiceBroker; the Server answers the route with serveInstance.
+func (b *backend) GetInstance(_ context.Context, id string, _ domain.FetchInstanceDetails) (domain.GetInstanceDetailsSpec, error) {
+	answer, err := b.fetchInstance(id)
+	return domain.GetInstanceDetailsSpec{
+		ServiceID: answer.ServiceID, PlanID: answer.PlanID, DashboardURL: answer.DashboardURL, Parameters: answer.Parameters,
+	}, err
 }
 
 // LastOperation reports the operation named by details.OperationData, or the latest one.
@@ -185,12 +237,13 @@ func (b *backend) LastOperation(_ context.Context, id string, details domain.Pol
 	return b.poll(inst, op), nil
 }
 
-// checkPlan rejects a plan that is not one of the service's plans.
-func (b *backend) checkPlan(serviceID, planID string) error {
-	if plan, ok := b.catalog.plans[planID]; !ok || plan.service.ID != serviceID {
-		return badRequest(fmt.Sprintf("plan_id %q is not a plan of service %q in the catalog", planID, serviceID))
+// plan returns the catalog's plan, or a 400 when it is not one of the service's plans.
+func (b *backend) plan(serviceID, planID string) (catalogPlan, error) {
+	plan, ok := b.catalog.plans[planID]
+	if !ok || plan.service.ID != serviceID {
+		return catalogPlan{}, badRequest(fmt.Sprintf("plan_id %q is not a plan of service %q in the catalog", planID, serviceID))
 	}
-	return nil
+	return plan, nil
 }
 
 func dashboardURL(instanceID string) string {

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/pivotal-cf/brokerapi/v12"
 	"github.com/pivotal-cf/brokerapi/v12/auth"
+	"github.com/pivotal-cf/brokerapi/v12/domain"
 )
 
 // Server is an Open Service Broker listening on a loopback address.
@@ -47,6 +47,10 @@ func Start(opts ...Option) (*Server, error) {
 	if err := cfg.err(); err != nil {
 		return nil, err
 	}
+	backend, err := newBackend(cfg)
+	if err != nil {
+		return nil, err
+	}
 	listener, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", cfg.addr, err)
@@ -55,7 +59,7 @@ func Start(opts ...Option) (*Server, error) {
 		URL:      "http://" + listener.Addr().String(),
 		Username: cfg.username,
 		Password: cfg.password,
-		backend:  newBackend(cfg.catalog, cfg.async),
+		backend:  backend,
 		recorder: &recorder{},
 		closing:  make(chan struct{}),
 	}
@@ -65,15 +69,19 @@ func Start(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// handler layers, from the outside in: recording, fault injection, then the broker itself.
+// handler layers, from the outside in: recording, the request identity echo, fault injection,
+// then the broker: basic auth, the request rules, and the broker library in front of the backend.
 func (s *Server) handler(cfg config) http.Handler {
-	osb := brokerapi.New(s.backend, cfg.logger, brokerapi.BrokerCredentials{Username: cfg.username, Password: cfg.password})
+	osb := brokerapi.NewWithOptions(s.backend, cfg.logger,
+		brokerapi.WithBrokerCredentials(brokerapi.BrokerCredentials{Username: cfg.username, Password: cfg.password}),
+		brokerapi.WithCustomAuth(requestRules(!cfg.lenient)),
+		brokerapi.WithAdditionalMiddleware(s.backend.routes))
 	requireAuth := auth.NewWrapper(cfg.username, cfg.password).Wrap
 
 	mux := http.NewServeMux()
 	mux.Handle("/", retryAfterOnLastOperation(osb, cfg.lastOpRetryAfter))
 	mux.Handle("/bluemix_v1/service_instances/{instance_id}", requireAuth(s.backend.bluemixRoutes()))
-	return s.recorder.wrap(s.faults.wrap(mux))
+	return s.recorder.wrap(requestIdentity(s.faults.wrap(mux), !cfg.misbehaviours[MisbehaveNoIdentityEcho]))
 }
 
 // Close stops the server, ending injected delays at once. It is safe to call more than once.
@@ -99,6 +107,14 @@ func (s *Server) Bindings() []Binding { return s.backend.bindingViews() }
 // in the order their handling finished.
 func (s *Server) Requests() []RecordedRequest { return s.recorder.all() }
 
+// SetPlanMaintenanceInfo changes the maintenance_info of a plan in the catalog, as a broker
+// does when it offers a maintenance update. The catalog's ETag and Last-Modified change with it;
+// instances keep their version, and provisions or updates that send another version than the
+// new one get 422 MaintenanceInfoConflict, until an update to the new version upgrades them.
+func (s *Server) SetPlanMaintenanceInfo(planID string, info domain.MaintenanceInfo) error {
+	return s.backend.setMaintenanceInfo(planID, info)
+}
+
 // ResetRequests forgets the recorded requests.
 func (s *Server) ResetRequests() { s.recorder.reset() }
 
@@ -114,36 +130,6 @@ func (s *Server) ClearFaults() { s.faults.clear() }
 func (s *Server) SetRandomFaults(rate float64, seed int64, kinds ...FaultKind) error {
 	return s.faults.setRandom(rate, seed, kinds)
 }
-
-// retryAfterOnLastOperation adds Retry-After to successful last_operation answers; a negative
-// number of seconds leaves it out.
-func retryAfterOnLastOperation(next http.Handler, seconds int) http.Handler {
-	if seconds < 0 {
-		return next
-	}
-	value := strconv.Itoa(seconds)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.EscapedPath(), "/last_operation") {
-			w = &headerOnSuccess{ResponseWriter: w, key: "Retry-After", value: value}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// headerOnSuccess sets a header when the answer's status is 200.
-type headerOnSuccess struct {
-	http.ResponseWriter
-	key, value string
-}
-
-func (w *headerOnSuccess) WriteHeader(code int) {
-	if code == http.StatusOK {
-		w.Header().Set(w.key, w.value)
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *headerOnSuccess) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // randomToken returns n (at most 26) random lowercase letters and digits.
 func randomToken(n int) string {

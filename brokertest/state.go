@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/pivotal-cf/brokerapi/v12/domain"
 )
 
 // Instance is a copy of a service instance the broker holds, as returned by Server.Instances.
@@ -20,19 +22,25 @@ type Instance struct {
 	// Ready reports whether provisioning has succeeded; false while it runs or after it failed.
 	Ready bool
 	// Enabled is the IBM state set through PUT /bluemix_v1/service_instances/{instance_id}.
-	Enabled       bool
-	LastOperation LastOperation
+	Enabled bool
+	// MaintenanceVersion is the instance's maintenance_info version ("" when its plan has none).
+	MaintenanceVersion string
+	LastOperation      LastOperation
 }
 
 // Binding is a copy of a service binding the broker holds, as returned by Server.Bindings.
 type Binding struct {
-	InstanceID  string
-	ID          string
-	ServiceID   string
-	PlanID      string
-	AppGUID     string
-	Parameters  json.RawMessage
-	Credentials Credentials
+	InstanceID string
+	ID         string
+	ServiceID  string
+	PlanID     string
+	AppGUID    string
+	Parameters json.RawMessage
+	// PredecessorBindingID is the binding this one rotated ("" when it rotated none).
+	PredecessorBindingID string
+	Credentials          Credentials
+	// ExpiresAt is when the binding expires (zero without WithBindingLifetime).
+	ExpiresAt time.Time
 	// Ready reports whether binding has succeeded; false while it runs or after it failed.
 	Ready         bool
 	LastOperation LastOperation
@@ -78,12 +86,29 @@ type binding struct {
 	id          string
 	attrs       attributes
 	credentials Credentials
+	// expiresAt and renewBefore are zero when bindings have no lifetime.
+	expiresAt   time.Time
+	renewBefore time.Time
 	ready       bool
 	ops         operationLog
 }
 
+// metadataTime is the form the Binding Metadata Object gives its times: yyyy-mm-ddThh:mm:ss.sZ.
+const metadataTime = "2006-01-02T15:04:05.0Z"
+
+// metadata is the binding's Binding Metadata Object, empty without a lifetime.
+func (b *binding) metadata() domain.BindingMetadata {
+	if b.expiresAt.IsZero() {
+		return domain.BindingMetadata{}
+	}
+	return domain.BindingMetadata{
+		ExpiresAt:   b.expiresAt.UTC().Format(metadataTime),
+		RenewBefore: b.renewBefore.UTC().Format(metadataTime),
+	}
+}
+
 func (i *instance) view() Instance {
-	return Instance{
+	view := Instance{
 		ID:               i.id,
 		ServiceID:        i.attrs.ServiceID,
 		PlanID:           i.attrs.PlanID,
@@ -95,19 +120,25 @@ func (i *instance) view() Instance {
 		Enabled:          i.enabled,
 		LastOperation:    i.ops.current.view(),
 	}
+	if i.attrs.Maintenance != nil {
+		view.MaintenanceVersion = i.attrs.Maintenance.Version
+	}
+	return view
 }
 
 func (b *binding) view(instanceID string) Binding {
 	return Binding{
-		InstanceID:    instanceID,
-		ID:            b.id,
-		ServiceID:     b.attrs.ServiceID,
-		PlanID:        b.attrs.PlanID,
-		AppGUID:       b.attrs.AppGUID,
-		Parameters:    cloneBytes(b.attrs.Parameters),
-		Credentials:   b.credentials,
-		Ready:         b.ready,
-		LastOperation: b.ops.current.view(),
+		InstanceID:           instanceID,
+		ID:                   b.id,
+		ServiceID:            b.attrs.ServiceID,
+		PlanID:               b.attrs.PlanID,
+		AppGUID:              b.attrs.AppGUID,
+		Parameters:           cloneBytes(b.attrs.Parameters),
+		PredecessorBindingID: b.attrs.PredecessorBindingID,
+		Credentials:          b.credentials,
+		ExpiresAt:            b.expiresAt,
+		Ready:                b.ready,
+		LastOperation:        b.ops.current.view(),
 	}
 }
 

@@ -8,30 +8,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
 )
 
-// rotatableCatalog is brokertest's catalog with binding_rotatable on the small plan, served
-// through a fault since brokertest's broker library has no such field.
-func rotatableCatalog(t *testing.T, srv *brokertest.Server) {
-	t.Helper()
-	response, _, err := srv.Client().ListCatalog(srv.Client().NewListCatalogOptions())
-	require.NoError(t, err)
-	response.Services[0].Plans[0].BindingRotatable = core.BoolPtr(true)
-	body, err := json.Marshal(response)
-	require.NoError(t, err)
-	require.NoError(t, srv.InjectFault(brokertest.Fault{Method: http.MethodGet, PathPattern: "/v2/catalog", Status: http.StatusOK, Body: string(body)}))
-}
-
 func TestRotateCreatesTheSuccessorAndKeepsThePredecessor(t *testing.T) {
 	srv := newBroker(t)
 	require.Equal(t, exitOK, osb(t, srv, "provision", "inst", "--service", service, "--plan", syncPlan).code)
 	require.Equal(t, exitOK, osb(t, srv, "bind", "inst", "old", "--service", service, "--plan", syncPlan).code)
-	rotatableCatalog(t, srv)
 
 	got := osb(t, srv, "rotate", "inst", "old", "new", "--service", service, "--plan", "small", "--wait")
 	require.Equal(t, exitOK, got.code, got.stderr)
@@ -49,7 +35,7 @@ func TestRotateCreatesTheSuccessorAndKeepsThePredecessor(t *testing.T) {
 func TestRotateRefusesAPlanThatIsNotRotatable(t *testing.T) {
 	srv := newBroker(t)
 	srv.ResetRequests()
-	got := osb(t, srv, "rotate", "inst", "old", "new", "--service", service, "--plan", syncPlan, "--wait")
+	got := osb(t, srv, "rotate", "inst", "old", "new", "--service", service, "--plan", asyncPlan, "--wait")
 	assert.Equal(t, exitUsage, got.code, got.stderr)
 	assert.Contains(t, got.stderr, "binding_rotatable")
 	for _, request := range srv.Requests() {

@@ -1,5 +1,7 @@
 package sdkgen
 
+import "slices"
+
 // API is the intermediate model of a spec: everything the templates need,
 // resolved and named, with nothing left to look up in the OpenAPI document.
 type API struct {
@@ -27,7 +29,7 @@ type Operation struct {
 	Path             string
 	Fields           []*Field // Options fields: parameters, then body properties
 	Constructor      []*Field // New<Op>Options arguments, in order
-	Result           string   // Go type name of the decoded result, "" when none
+	Result           string   // Go type of the decoded result without the leading *, "" when none
 	ResultInResponse bool     // the method returns only (*core.DetailedResponse, error)
 	HasBody          bool
 	BodyHook         string // x-sdkgen-body-hook: hand-written func(*<op>Body) error run on the assembled body
@@ -57,6 +59,7 @@ type Field struct {
 	Enum        []EnumValue
 	Aliases     []string // other names of the setter, offered deprecated for code written against other SDKs
 	Within      []*Field // body properties only: the required properties of the model it holds, checked when it is set
+	Default     string   // the schema's default as a Go literal of ArgType, for scalars; "" when none
 }
 
 // Kind says how a field is encoded and validated.
@@ -71,6 +74,8 @@ const (
 	KindModel
 	KindArray
 	KindFreeForm
+	KindAny // oneOf/anyOf: any JSON value, sent and decoded as it is
+	KindMap // object whose additionalProperties has a schema: map[string]T
 )
 
 // EnumValue is one allowed value of a string field.
@@ -172,6 +177,18 @@ func (op *Operation) fieldsWhere(keep func(*Field) bool) []*Field {
 	var out []*Field
 	for _, f := range op.Fields {
 		if keep(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Preset returns the required fields that New<Op>Options sets to their schema's default rather
+// than taking as arguments (upstream OSB's X-Broker-API-Version: 2.17, for instance).
+func (op *Operation) Preset() []*Field {
+	var out []*Field
+	for _, f := range op.Fields {
+		if f.Required && f.Default != "" && !slices.Contains(op.Constructor, f) {
 			out = append(out, f)
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osbkit/osb-go-sdk/brokertest"
 	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
@@ -76,12 +78,14 @@ func TestRunRejectsBadSettings(t *testing.T) {
 	catalog := filepath.Join(t.TempDir(), "catalog.json")
 	require.NoError(t, os.WriteFile(catalog, []byte(`{"services": []}`), 0o600))
 	tests := map[string][]string{
-		"unknown flag":      {"-nope"},
-		"stray argument":    {"serve"},
-		"missing catalog":   {"-catalog", filepath.Join(t.TempDir(), "missing.json")},
-		"empty catalog":     {"-catalog", catalog},
-		"unknown fail kind": {"-fail", "explode"},
-		"fault rate":        {"-fault-rate", "2"},
+		"unknown flag":         {"-nope"},
+		"stray argument":       {"serve"},
+		"missing catalog":      {"-catalog", filepath.Join(t.TempDir(), "missing.json")},
+		"empty catalog":        {"-catalog", catalog},
+		"unknown fail kind":    {"-fail", "explode"},
+		"fault rate":           {"-fault-rate", "2"},
+		"unknown misbehaviour": {"-misbehave", "create-answers-200,be-rude"},
+		"negative lifetime":    {"-binding-lifetime", "-1s"},
 	}
 	for name, args := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -107,4 +111,25 @@ func TestCustomCatalogEnvironment(t *testing.T) {
 	require.True(t, ok)
 	syncPlan, asyncPlan := splitPlans(service, s.effectiveAsyncPlans())
 	assert.Equal(t, []string{"db", "fast", "slow"}, []string{service.ID, syncPlan, asyncPlan})
+}
+
+func TestMisbehaveLenientAndRotatableFlags(t *testing.T) {
+	s, err := parseFlags([]string{"-lenient", "-misbehave", "state-spelling, no-operation", "-rotatable-plans", "a,b", "-binding-lifetime", "1h"}, &testkit.SyncBuffer{})
+	require.NoError(t, err)
+	assert.True(t, s.lenient)
+	assert.Equal(t, []string{"state-spelling", "no-operation"}, s.misbehaviours)
+	assert.Equal(t, []string{"a", "b"}, s.rotatablePlans)
+	assert.Equal(t, time.Hour, s.bindingLifetime)
+	opts, err := s.options(&testkit.SyncBuffer{})
+	require.NoError(t, err)
+	srv, err := brokertest.Start(append(opts, brokertest.WithAddr("127.0.0.1:0"))...)
+	require.NoError(t, err)
+	srv.Close()
+
+	var help testkit.SyncBuffer
+	_, err = parseFlags([]string{"-h"}, &help)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	for _, m := range brokertest.Misbehaviours() {
+		assert.Contains(t, help.String(), string(m), "the help lists every misbehaviour")
+	}
 }
