@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+)
+
+// offeringFlags are --service and --plan, each an id or a name from the catalog.
+type offeringFlags struct {
+	service, plan string
+}
+
+func (a *app) addOfferingFlags(cmd *cobra.Command, o *offeringFlags, required bool) {
+	cmd.Flags().StringVar(&o.service, "service", "", "service offering, by id or name")
+	cmd.Flags().StringVar(&o.plan, "plan", "", "plan, by id or name")
+	if required {
+		_ = cmd.MarkFlagRequired("service")
+		_ = cmd.MarkFlagRequired("plan")
+	}
+	_ = cmd.RegisterFlagCompletionFunc("service", a.completeFromCatalog(func(catalog *openservicebrokerv1.Catalog) []string {
+		var names []string
+		for _, service := range catalog.Services() {
+			names = append(names, service.Name())
+		}
+		return names
+	}))
+	_ = cmd.RegisterFlagCompletionFunc("plan", a.completeFromCatalog(func(catalog *openservicebrokerv1.Catalog) []string {
+		var names []string
+		for _, service := range catalog.Services() {
+			if o.service == "" || o.service == service.ID() || o.service == service.Name() {
+				for _, plan := range service.Plans() {
+					names = append(names, plan.Name())
+				}
+			}
+		}
+		return names
+	}))
+}
+
+// completeFromCatalog completes a flag with names read from the broker's catalog.
+func (a *app) completeFromCatalog(names func(*openservicebrokerv1.Catalog) []string) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		client, err := a.newClient()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		catalog, err := a.readCatalog(cmd.Context(), client)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return names(catalog), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// offering is a service and plan as the catalog describes them. Under --dry-run nothing is
+// read from the broker: the flags are taken as ids and service and plan stay nil.
+type offering struct {
+	serviceID, planID string
+	service           *openservicebrokerv1.CatalogService
+	plan              *openservicebrokerv1.CatalogPlan
+}
+
+// resolve finds the offering the flags name in the broker's catalog, and gives the catalog to
+// the client, whose guards then refuse before sending what the catalog does not allow
+// (parameters its schemas reject, a rotation it does not offer, ...) and whose waiters poll as
+// long as the plan's maximum_polling_duration.
+func (a *app) resolve(ctx context.Context, client *openservicebrokerv1.OpenServiceBrokerV1, flags offeringFlags) (*offering, error) {
+	if a.flags.dryRun || (flags.service == "" && flags.plan == "") {
+		return &offering{serviceID: flags.service, planID: flags.plan}, nil
+	}
+	catalog, err := a.readCatalog(ctx, client)
+	if err != nil {
+		return nil, err
+	}
+	client.SetCatalog(catalog)
+	return findOffering(catalog, flags)
+}
+
+// connect builds the client and finds the offering the flags name.
+func (a *app) connect(cmd *cobra.Command, flags offeringFlags) (*openservicebrokerv1.OpenServiceBrokerV1, *offering, error) {
+	client, err := a.newClient()
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := a.resolve(cmd.Context(), client, flags)
+	if err != nil {
+		return nil, nil, err
+	}
+	return client, o, nil
+}
+
+// setOffering sets the optional service_id and plan_id of a request to the offering's.
+func setOffering[T any](setService, setPlan func(string) T, o *offering) {
+	if o.serviceID != "" {
+		setService(o.serviceID)
+	}
+	if o.planID != "" {
+		setPlan(o.planID)
+	}
+}
+
+// readCatalog reads and indexes the broker's catalog.
+func (a *app) readCatalog(ctx context.Context, client *openservicebrokerv1.OpenServiceBrokerV1) (*openservicebrokerv1.Catalog, error) {
+	response, _, err := client.ListCatalogWithContext(ctx, client.NewListCatalogOptions())
+	if err != nil {
+		return nil, fmt.Errorf("reading the catalog: %w", err)
+	}
+	catalog, err := openservicebrokerv1.NewCatalog(response)
+	if err != nil {
+		return nil, fmt.Errorf("the broker's catalog cannot be used: %w", err)
+	}
+	return catalog, nil
+}
+
+// findOffering looks a service and plan up by id, else by name. Without --service, the plan
+// alone must name one plan of the whole catalog.
+func findOffering(catalog *openservicebrokerv1.Catalog, flags offeringFlags) (*offering, error) {
+	services := catalog.Services()
+	if flags.service != "" {
+		service, ok := catalog.Service(flags.service)
+		if !ok {
+			service, ok = catalog.ServiceByName(flags.service)
+		}
+		if !ok {
+			return nil, notInCatalog(flags)
+		}
+		services = []*openservicebrokerv1.CatalogService{service}
+	}
+	if flags.plan == "" {
+		return &offering{serviceID: services[0].ID(), service: services[0]}, nil
+	}
+	var byID, byName []*openservicebrokerv1.CatalogPlan
+	for _, service := range services {
+		if plan, ok := service.Plan(flags.plan); ok {
+			byID = append(byID, plan)
+		} else if plan, ok := service.PlanByName(flags.plan); ok {
+			byName = append(byName, plan)
+		}
+	}
+	// An id always wins, so a name that equals another plan's id cannot shadow it.
+	found := byID
+	if len(found) == 0 {
+		found = byName
+	}
+	switch len(found) {
+	case 0:
+		return nil, notInCatalog(flags)
+	case 1:
+		plan := found[0]
+		return &offering{serviceID: plan.Service().ID(), planID: plan.ID(), service: plan.Service(), plan: plan}, nil
+	}
+	var ids []string
+	for _, plan := range found {
+		ids = append(ids, plan.Service().ID()+"/"+plan.ID())
+	}
+	return nil, usageError{fmt.Errorf("%s is ambiguous in the catalog (%s); give --service as well", describeOffering(flags), strings.Join(ids, ", "))}
+}
+
+func notInCatalog(flags offeringFlags) error {
+	return usageError{fmt.Errorf("the catalog has no %s; `osb catalog` lists what it has", describeOffering(flags))}
+}
+
+func describeOffering(flags offeringFlags) string {
+	switch {
+	case flags.plan == "":
+		return fmt.Sprintf("service %q", flags.service)
+	case flags.service == "":
+		return fmt.Sprintf("plan %q", flags.plan)
+	}
+	return fmt.Sprintf("plan %q of service %q", flags.plan, flags.service)
+}
