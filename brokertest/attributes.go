@@ -1,7 +1,6 @@
 package brokertest
 
 import (
-	"bytes"
 	"encoding/json"
 	"reflect"
 
@@ -52,15 +51,6 @@ func normalizedParameters(raw json.RawMessage) map[string]any {
 		return nil
 	}
 	return m
-}
-
-// checkParameters rejects parameters that are present but not a JSON object.
-func checkParameters(raw json.RawMessage) error {
-	trimmed := bytes.TrimSpace(raw)
-	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) || trimmed[0] == '{' {
-		return nil
-	}
-	return badRequest("parameters must be a JSON object")
 }
 
 // decodedParameters returns parameters as a value to answer GET requests with: an untyped nil

@@ -17,6 +17,7 @@ type backend struct {
 	mu        sync.Mutex
 	catalog   catalogIndex
 	async     asyncBehavior
+	misbehave map[Misbehaviour]bool
 	now       func() time.Time
 	instances map[string]*instance
 	// deprovisioned holds the ids of instances removed by deprovision, so that their
@@ -27,19 +28,29 @@ type backend struct {
 
 var _ domain.ServiceBroker = (*backend)(nil)
 
-func newBackend(catalog []domain.Service, async asyncBehavior) *backend {
+func newBackend(cfg config) *backend {
 	return &backend{
-		catalog:       newCatalogIndex(catalog),
-		async:         async,
+		catalog:       newCatalogIndex(cfg.catalog),
+		async:         cfg.async,
+		misbehave:     cfg.misbehaviours,
 		now:           time.Now,
 		instances:     map[string]*instance{},
 		deprovisioned: map[string]bool{},
 	}
 }
 
-// Services returns the catalog.
+// Services returns the catalog; with MisbehaveDuplicatePlanID its first plan appears twice,
+// the copy under another name.
 func (b *backend) Services(context.Context) ([]domain.Service, error) {
-	return b.catalog.services, nil
+	if !b.misbehave[MisbehaveDuplicatePlanID] {
+		return b.catalog.services, nil
+	}
+	services := slices.Clone(b.catalog.services)
+	first := &services[0]
+	duplicate := first.Plans[0]
+	duplicate.Name += "-duplicate"
+	first.Plans = append(slices.Clone(first.Plans), duplicate)
+	return services, nil
 }
 
 // next returns a number unique within this broker, for operation ids and database names.
@@ -129,7 +140,47 @@ func (b *backend) poll(inst *instance, op *operation) domain.LastOperation {
 	if op.inProgress() {
 		op.polls++
 	}
-	return op.lastOperation()
+	answer := op.lastOperation()
+	if answer.State == domain.InProgress && b.misbehave[MisbehaveStateSpelling] {
+		answer.State = "in_progress"
+	}
+	return answer
+}
+
+// asyncRequired reports whether an asynchronous-only operation must be refused with 422
+// AsyncRequired because the request lacks accepts_incomplete=true.
+func (b *backend) asyncRequired(async, asyncAllowed bool) bool {
+	return async && !asyncAllowed && !b.misbehave[MisbehaveIgnoreAcceptsIncomplete]
+}
+
+// operationID is the operation field of a 202 answer.
+func (b *backend) operationID(op *operation) string {
+	if b.misbehave[MisbehaveNoOperation] {
+		return ""
+	}
+	return op.id
+}
+
+// concurrent answers a request that finds op in progress: 422 ConcurrencyError, or, with
+// MisbehaveNoConcurrencyError, nil once op has been finished as if it had completed.
+func (b *backend) concurrent(op *operation, finish func(*operation)) error {
+	if !b.misbehave[MisbehaveNoConcurrencyError] {
+		return concurrencyError(op)
+	}
+	finish(op)
+	return nil
+}
+
+// deleteMissing answers the deletion of what does not exist: gone (410), or what a
+// misbehaving broker answers instead (nil for 200, or 404).
+func (b *backend) deleteMissing(gone error) error {
+	switch {
+	case b.misbehave[MisbehaveDeleteMissingAnswers200]:
+		return nil
+	case b.misbehave[MisbehaveDeleteMissingAnswers404]:
+		return notFound("it does not exist")
+	}
+	return gone
 }
 
 // instanceViews returns copies of all instances, sorted by id.

@@ -12,9 +12,6 @@ import (
 // asks: 200 with the same credentials when identical, 202 with the same operation while that
 // binding is in progress, 409 when it differs.
 func (b *backend) Bind(_ context.Context, instanceID, bindingID string, details domain.BindDetails, asyncAllowed bool) (domain.Binding, error) {
-	if err := checkParameters(details.RawParameters); err != nil {
-		return domain.Binding{}, err
-	}
 	request := bindAttributes(details)
 
 	b.mu.Lock()
@@ -24,7 +21,7 @@ func (b *backend) Bind(_ context.Context, instanceID, bindingID string, details 
 		return domain.Binding{}, err
 	}
 	async := b.async.bindingOpsAsync(inst.attrs.PlanID)
-	if async && !asyncAllowed {
+	if b.asyncRequired(async, asyncAllowed) {
 		return domain.Binding{}, apiresponses.ErrAsyncRequired
 	}
 	bnd, exists := inst.bindings[bindingID]
@@ -38,16 +35,31 @@ func (b *backend) Bind(_ context.Context, instanceID, bindingID string, details 
 		return domain.Binding{}, apiresponses.ErrBindingAlreadyExists
 	}
 	if op := bnd.ops.inFlight(); op != nil {
-		if op.kind != OperationBind {
-			return domain.Binding{}, concurrencyError(op)
+		if op.kind == OperationBind {
+			return domain.Binding{IsAsync: true, OperationData: b.operationID(op)}, nil
 		}
-		return domain.Binding{IsAsync: true, OperationData: op.id}, nil
+		if err := b.concurrent(op, b.bindingFinisher(inst, bnd)); err != nil {
+			return domain.Binding{}, err
+		}
 	}
 	if !bnd.ready {
 		// An earlier bind failed: an identical request tries again.
 		return b.bind(inst, bnd, async), nil
 	}
-	return domain.Binding{AlreadyExists: true, Credentials: bnd.credentials}, nil
+	return domain.Binding{AlreadyExists: true, Credentials: b.bindCredentials(bnd)}, nil
+}
+
+// bindCredentials are the credentials of a synchronous bind answer.
+func (b *backend) bindCredentials(bnd *binding) any {
+	if b.misbehave[MisbehaveNoCredentialsOnSyncBind] {
+		return nil
+	}
+	return bnd.credentials
+}
+
+// bindingFinisher finishes an operation of bnd, for concurrent.
+func (b *backend) bindingFinisher(inst *instance, bnd *binding) func(*operation) {
+	return func(op *operation) { b.finishBindingOp(inst, bnd, op) }
 }
 
 // bindableInstance returns the instance a new binding may be created for.
@@ -64,7 +76,9 @@ func (b *backend) bindableInstance(id string) (*instance, error) {
 		return nil, unprocessable("the instance is disabled; enable it before binding")
 	}
 	if op := inst.ops.inFlight(); op != nil {
-		return nil, concurrencyError(op)
+		if err := b.concurrent(op, b.instanceFinisher(inst)); err != nil {
+			return nil, err
+		}
 	}
 	return inst, nil
 }
@@ -72,10 +86,11 @@ func (b *backend) bindableInstance(id string) (*instance, error) {
 func (b *backend) bind(inst *instance, bnd *binding, async bool) domain.Binding {
 	op := b.start(&bnd.ops, OperationBind, bnd.attrs, async)
 	if async {
-		return domain.Binding{IsAsync: true, OperationData: op.id}
+		return domain.Binding{IsAsync: true, OperationData: b.operationID(op)}
 	}
 	b.finishBindingOp(inst, bnd, op)
-	return domain.Binding{Credentials: bnd.credentials}
+	// brokerapi answers 200 instead of 201 for AlreadyExists.
+	return domain.Binding{Credentials: b.bindCredentials(bnd), AlreadyExists: b.misbehave[MisbehaveCreateAnswers200]}
 }
 
 // Unbind removes a binding: 410 Gone when it does not exist, 202 with the same operation while
@@ -85,25 +100,27 @@ func (b *backend) Unbind(_ context.Context, instanceID, bindingID string, _ doma
 	defer b.mu.Unlock()
 	inst := b.lookup(instanceID)
 	if inst == nil || inst.bindings[bindingID] == nil {
-		return domain.UnbindSpec{}, apiresponses.ErrBindingDoesNotExist
+		return domain.UnbindSpec{}, b.deleteMissing(apiresponses.ErrBindingDoesNotExist)
 	}
 	bnd := inst.bindings[bindingID]
 	async := b.async.bindingOpsAsync(inst.attrs.PlanID)
-	if async && !asyncAllowed {
+	if b.asyncRequired(async, asyncAllowed) {
 		return domain.UnbindSpec{}, apiresponses.ErrAsyncRequired
 	}
 	if op := bnd.ops.inFlight(); op != nil {
 		if op.kind == OperationUnbind {
-			return domain.UnbindSpec{IsAsync: true, OperationData: op.id}, nil
+			return domain.UnbindSpec{IsAsync: true, OperationData: b.operationID(op)}, nil
 		}
-		return domain.UnbindSpec{}, concurrencyError(op)
+		if err := b.concurrent(op, b.bindingFinisher(inst, bnd)); err != nil {
+			return domain.UnbindSpec{}, err
+		}
 	}
 	op := b.start(&bnd.ops, OperationUnbind, bnd.attrs, async)
 	if !async {
 		b.finishBindingOp(inst, bnd, op)
 		return domain.UnbindSpec{}, nil
 	}
-	return domain.UnbindSpec{IsAsync: true, OperationData: op.id}, nil
+	return domain.UnbindSpec{IsAsync: true, OperationData: b.operationID(op)}, nil
 }
 
 // GetBinding answers 404 while binding runs or after it failed.

@@ -16,11 +16,8 @@ func (b *backend) Provision(_ context.Context, id string, details domain.Provisi
 	if err := b.checkPlan(details.ServiceID, details.PlanID); err != nil {
 		return domain.ProvisionedServiceSpec{}, err
 	}
-	if err := checkParameters(details.RawParameters); err != nil {
-		return domain.ProvisionedServiceSpec{}, err
-	}
 	async := b.async.instanceOpsAsync(details.PlanID)
-	if async && !asyncAllowed {
+	if b.asyncRequired(async, asyncAllowed) {
 		return domain.ProvisionedServiceSpec{}, apiresponses.ErrAsyncRequired
 	}
 	request := provisionAttributes(details)
@@ -42,7 +39,7 @@ func (b *backend) Provision(_ context.Context, id string, details domain.Provisi
 		if op.kind != OperationProvision {
 			return domain.ProvisionedServiceSpec{}, concurrencyError(op)
 		}
-		return domain.ProvisionedServiceSpec{IsAsync: true, OperationData: op.id, DashboardURL: dashboardURL(id)}, nil
+		return domain.ProvisionedServiceSpec{IsAsync: true, OperationData: b.operationID(op), DashboardURL: dashboardURL(id)}, nil
 	}
 	if !inst.ready {
 		// An earlier provisioning failed: an identical request tries again.
@@ -55,9 +52,10 @@ func (b *backend) provision(inst *instance, async bool) domain.ProvisionedServic
 	op := b.start(&inst.ops, OperationProvision, inst.attrs, async)
 	spec := domain.ProvisionedServiceSpec{IsAsync: async, DashboardURL: dashboardURL(inst.id)}
 	if async {
-		spec.OperationData = op.id
+		spec.OperationData = b.operationID(op)
 	} else {
 		b.finishInstanceOp(inst, op)
+		spec.AlreadyExists = b.misbehave[MisbehaveCreateAnswers200] // brokerapi answers 200 then
 	}
 	return spec
 }
@@ -65,9 +63,6 @@ func (b *backend) provision(inst *instance, async bool) domain.ProvisionedServic
 // Update changes an instance's plan and parameters. A repeated identical update while it is in
 // progress gets the same operation; any other concurrent change gets 422 ConcurrencyError.
 func (b *backend) Update(_ context.Context, id string, details domain.UpdateDetails, asyncAllowed bool) (domain.UpdateServiceSpec, error) {
-	if err := checkParameters(details.RawParameters); err != nil {
-		return domain.UpdateServiceSpec{}, err
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	inst := b.lookup(id)
@@ -79,21 +74,23 @@ func (b *backend) Update(_ context.Context, id string, details domain.UpdateDeta
 		return domain.UpdateServiceSpec{}, err
 	}
 	async := b.async.instanceOpsAsync(inst.attrs.PlanID) || b.async.instanceOpsAsync(request.PlanID)
-	if async && !asyncAllowed {
+	if b.asyncRequired(async, asyncAllowed) {
 		return domain.UpdateServiceSpec{}, apiresponses.ErrAsyncRequired
 	}
 	if op := inst.ops.inFlight(); op != nil {
 		if op.kind == OperationUpdate && op.request.equal(request) {
-			return domain.UpdateServiceSpec{IsAsync: true, OperationData: op.id}, nil
+			return domain.UpdateServiceSpec{IsAsync: true, OperationData: b.operationID(op)}, nil
 		}
-		return domain.UpdateServiceSpec{}, concurrencyError(op)
+		if err := b.concurrent(op, b.instanceFinisher(inst)); err != nil {
+			return domain.UpdateServiceSpec{}, err
+		}
 	}
 	op := b.start(&inst.ops, OperationUpdate, request, async)
 	if !async {
 		b.finishInstanceOp(inst, op)
 		return domain.UpdateServiceSpec{DashboardURL: dashboardURL(id)}, nil
 	}
-	return domain.UpdateServiceSpec{IsAsync: true, OperationData: op.id}, nil
+	return domain.UpdateServiceSpec{IsAsync: true, OperationData: b.operationID(op)}, nil
 }
 
 // updatedAttributes returns the attributes the instance will have after the update.
@@ -121,17 +118,19 @@ func (b *backend) Deprovision(_ context.Context, id string, _ domain.Deprovision
 	defer b.mu.Unlock()
 	inst := b.lookup(id)
 	if inst == nil {
-		return domain.DeprovisionServiceSpec{}, apiresponses.ErrInstanceDoesNotExist
+		return domain.DeprovisionServiceSpec{}, b.deleteMissing(apiresponses.ErrInstanceDoesNotExist)
 	}
 	async := b.async.instanceOpsAsync(inst.attrs.PlanID)
-	if async && !asyncAllowed {
+	if b.asyncRequired(async, asyncAllowed) {
 		return domain.DeprovisionServiceSpec{}, apiresponses.ErrAsyncRequired
 	}
 	if op := inst.ops.inFlight(); op != nil {
 		if op.kind == OperationDeprovision {
-			return domain.DeprovisionServiceSpec{IsAsync: true, OperationData: op.id}, nil
+			return domain.DeprovisionServiceSpec{IsAsync: true, OperationData: b.operationID(op)}, nil
 		}
-		return domain.DeprovisionServiceSpec{}, concurrencyError(op)
+		if err := b.concurrent(op, b.instanceFinisher(inst)); err != nil {
+			return domain.DeprovisionServiceSpec{}, err
+		}
 	}
 	if n := len(inst.bindings); n > 0 {
 		return domain.DeprovisionServiceSpec{}, unprocessable(fmt.Sprintf("instance still has %d binding(s); unbind them first", n))
@@ -141,7 +140,12 @@ func (b *backend) Deprovision(_ context.Context, id string, _ domain.Deprovision
 		b.finishInstanceOp(inst, op)
 		return domain.DeprovisionServiceSpec{}, nil
 	}
-	return domain.DeprovisionServiceSpec{IsAsync: true, OperationData: op.id}, nil
+	return domain.DeprovisionServiceSpec{IsAsync: true, OperationData: b.operationID(op)}, nil
+}
+
+// instanceFinisher finishes an operation of inst, for concurrent.
+func (b *backend) instanceFinisher(inst *instance) func(*operation) {
+	return func(op *operation) { b.finishInstanceOp(inst, op) }
 }
 
 // GetInstance answers 404 while provisioning runs or after it failed, and 422 during an update.

@@ -56,7 +56,7 @@ func TestCustomCatalogIsServedAndEnforced(t *testing.T) {
 
 	a := c.do(http.MethodGet, "/v2/catalog", nil)
 	assert.Equal(t, "svc", a.JSON(t)["services"].([]any)[0].(map[string]any)["id"])
-	body := map[string]any{"service_id": "svc", "plan_id": "p1"}
+	body := map[string]any{"service_id": "svc", "plan_id": "p1", "organization_guid": "org", "space_guid": "space"}
 	assert.Equal(t, http.StatusCreated, c.do(http.MethodPut, instancePath("i1"), body).Status)
 	bind := map[string]any{"service_id": "svc", "plan_id": "p1"}
 	assert.Equal(t, http.StatusBadRequest, c.do(http.MethodPut, bindingPath("i1", "b1"), bind).Status, "plan is not bindable")

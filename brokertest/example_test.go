@@ -74,7 +74,8 @@ func ExampleServer_Instances() {
 	srv := brokertest.NewServer()
 	defer srv.Close()
 
-	body := `{"service_id": "brokertest-db", "plan_id": "brokertest-db-small"}`
+	body := `{"service_id": "brokertest-db", "plan_id": "brokertest-db-small",
+		"organization_guid": "org-1", "space_guid": "space-1", "context": {"platform": "cloudfoundry"}}`
 	req, _ := http.NewRequest(http.MethodPut, srv.URL+"/v2/service_instances/db-1", strings.NewReader(body))
 	req.SetBasicAuth(srv.Username, srv.Password)
 	req.Header.Set("X-Broker-API-Version", "2.17")

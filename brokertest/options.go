@@ -22,6 +22,9 @@ type config struct {
 	lastOpRetryAfter int
 	random           randomFaults
 	logger           *slog.Logger
+	lenient          bool
+	misbehaviours    map[Misbehaviour]bool
+	rotatablePlans   map[string]bool
 	errs             []error
 }
 
@@ -36,8 +39,10 @@ func newConfig(opts []Option) config {
 			asyncPlans: map[string]bool{DefaultAsyncPlanID: true},
 			failing:    map[OperationKind]bool{},
 		},
-		random: randomFaults{retryAfter: 1},
-		logger: slog.New(slog.DiscardHandler),
+		random:         randomFaults{retryAfter: 1},
+		logger:         slog.New(slog.DiscardHandler),
+		misbehaviours:  map[Misbehaviour]bool{},
+		rotatablePlans: map[string]bool{DefaultSyncPlanID: true},
 	}
 	for _, opt := range opts {
 		opt(&cfg)
@@ -175,5 +180,27 @@ func WithLogger(logger *slog.Logger) Option {
 			return
 		}
 		c.logger = logger
+	}
+}
+
+// WithLenient switches off the request rules of a strict broker (see the package documentation)
+// and leaves the checks to the broker library, which accepts requests the specification calls
+// malformed: provisions without organization_guid or space_guid, parameters or a context that are
+// not objects, a missing X-Broker-API-Version (412 instead of 400), malformed JSON (422 instead of
+// 400). The catalog's rules (parameter schemas, maintenance_info, binding rotation) still apply.
+func WithLenient() Option {
+	return func(c *config) { c.lenient = true }
+}
+
+// WithRotatableBindings sets the plans whose bindings can be rotated: the catalog declares
+// binding_rotatable for them and bind accepts predecessor_binding_id (default DefaultSyncPlanID).
+// The broker library's catalog types have no binding_rotatable field, so it is set here rather
+// than in the catalog given to WithCatalog.
+func WithRotatableBindings(planIDs ...string) Option {
+	return func(c *config) {
+		c.rotatablePlans = make(map[string]bool, len(planIDs))
+		for _, id := range planIDs {
+			c.rotatablePlans[id] = true
+		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 
 func TestRequestsAreRecorded(t *testing.T) {
 	srv, c := newTestServer(t)
-	c.do(http.MethodPut, instancePath(crnInstanceID)+"?accepts_incomplete=true", `{"service_id":"`+DefaultServiceID+`","plan_id":"`+DefaultSyncPlanID+`"}`)
+	c.do(http.MethodPut, instancePath(crnInstanceID)+"?accepts_incomplete=true", `{"service_id":"`+DefaultServiceID+`","plan_id":"`+DefaultSyncPlanID+`","organization_guid":"o","space_guid":"s"}`)
 	c.do(http.MethodGet, "/v2/catalog", nil)
 
 	recorded := srv.Requests()
@@ -21,7 +21,7 @@ func TestRequestsAreRecorded(t *testing.T) {
 	assert.Equal(t, "accepts_incomplete=true", put.RawQuery)
 	assert.Equal(t, "true", put.Query().Get("accepts_incomplete"))
 	assert.Equal(t, "2.17", put.Header.Get("X-Broker-API-Version"))
-	assert.JSONEq(t, `{"service_id":"`+DefaultServiceID+`","plan_id":"`+DefaultSyncPlanID+`"}`, string(put.Body))
+	assert.JSONEq(t, `{"service_id":"`+DefaultServiceID+`","plan_id":"`+DefaultSyncPlanID+`","organization_guid":"o","space_guid":"s"}`, string(put.Body))
 	assert.Equal(t, http.StatusCreated, put.Status)
 	assert.Empty(t, put.Fault)
 	assert.Equal(t, "/v2/catalog", recorded[1].Path)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -55,7 +54,7 @@ func Start(opts ...Option) (*Server, error) {
 		URL:      "http://" + listener.Addr().String(),
 		Username: cfg.username,
 		Password: cfg.password,
-		backend:  newBackend(cfg.catalog, cfg.async),
+		backend:  newBackend(cfg),
 		recorder: &recorder{},
 		closing:  make(chan struct{}),
 	}
@@ -65,15 +64,18 @@ func Start(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// handler layers, from the outside in: recording, fault injection, then the broker itself.
+// handler layers, from the outside in: recording, the request identity echo, fault injection,
+// then the broker: basic auth, the request rules, and the broker library in front of the backend.
 func (s *Server) handler(cfg config) http.Handler {
-	osb := brokerapi.New(s.backend, cfg.logger, brokerapi.BrokerCredentials{Username: cfg.username, Password: cfg.password})
+	osb := brokerapi.NewWithOptions(s.backend, cfg.logger,
+		brokerapi.WithBrokerCredentials(brokerapi.BrokerCredentials{Username: cfg.username, Password: cfg.password}),
+		brokerapi.WithCustomAuth(requestRules(!cfg.lenient)))
 	requireAuth := auth.NewWrapper(cfg.username, cfg.password).Wrap
 
 	mux := http.NewServeMux()
 	mux.Handle("/", retryAfterOnLastOperation(osb, cfg.lastOpRetryAfter))
 	mux.Handle("/bluemix_v1/service_instances/{instance_id}", requireAuth(s.backend.bluemixRoutes()))
-	return s.recorder.wrap(s.faults.wrap(mux))
+	return s.recorder.wrap(requestIdentity(s.faults.wrap(mux), !cfg.misbehaviours[MisbehaveNoIdentityEcho]))
 }
 
 // Close stops the server, ending injected delays at once. It is safe to call more than once.
@@ -114,36 +116,6 @@ func (s *Server) ClearFaults() { s.faults.clear() }
 func (s *Server) SetRandomFaults(rate float64, seed int64, kinds ...FaultKind) error {
 	return s.faults.setRandom(rate, seed, kinds)
 }
-
-// retryAfterOnLastOperation adds Retry-After to successful last_operation answers; a negative
-// number of seconds leaves it out.
-func retryAfterOnLastOperation(next http.Handler, seconds int) http.Handler {
-	if seconds < 0 {
-		return next
-	}
-	value := strconv.Itoa(seconds)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.EscapedPath(), "/last_operation") {
-			w = &headerOnSuccess{ResponseWriter: w, key: "Retry-After", value: value}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// headerOnSuccess sets a header when the answer's status is 200.
-type headerOnSuccess struct {
-	http.ResponseWriter
-	key, value string
-}
-
-func (w *headerOnSuccess) WriteHeader(code int) {
-	if code == http.StatusOK {
-		w.Header().Set(w.key, w.value)
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *headerOnSuccess) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // randomToken returns n (at most 26) random lowercase letters and digits.
 func randomToken(n int) string {

@@ -31,9 +31,10 @@ func TestRequestsNeedCredentialsAndAPIVersion(t *testing.T) {
 		{"valid", srv.Username, "2.17", http.StatusOK},
 		{"older 2.x version", srv.Username, "2.12", http.StatusOK},
 		{"wrong credentials", "intruder", "2.17", http.StatusUnauthorized},
-		{"missing version", srv.Username, "", http.StatusPreconditionFailed},
+		{"missing version", srv.Username, "", http.StatusBadRequest},
 		{"unsupported major version", srv.Username, "3.0", http.StatusPreconditionFailed},
 		{"malformed version", srv.Username, "two", http.StatusPreconditionFailed},
+		{"version with a patch number", srv.Username, "2.17.1", http.StatusPreconditionFailed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

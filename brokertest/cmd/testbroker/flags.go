@@ -30,6 +30,8 @@ type settings struct {
 	faultRetryAfter int
 	readyFile       string
 	verbose         bool
+	lenient         bool
+	misbehaviours   []string
 
 	catalog []domain.Service
 }
@@ -55,6 +57,9 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	fs.Func("fault-kinds", "comma-separated random fault kinds (unavailable,too-many-requests,drop-before,drop-after; default all)",
 		func(v string) error { s.faultKinds = splitList(v); return nil })
 	fs.IntVar(&s.faultRetryAfter, "fault-retry-after", 1, "Retry-After seconds on random 429 faults")
+	fs.BoolVar(&s.lenient, "lenient", false, "accept what the broker library accepts instead of rejecting malformed requests as a strict broker does")
+	fs.Func("misbehave", "comma-separated ways to break the specification, for testing platforms and checkers ("+misbehaviourNames()+")",
+		func(v string) error { s.misbehaviours = splitList(v); return nil })
 	fs.StringVar(&s.readyFile, "ready-file", "", "write the client environment to this file once listening")
 	fs.BoolVar(&s.verbose, "verbose", false, "log the broker library's messages to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -98,6 +103,10 @@ func (s *settings) options(stderr io.Writer) ([]brokertest.Option, error) {
 		brokertest.WithRandomFaults(s.faultRate, s.faultSeed, faultKinds(s.faultKinds)...),
 		brokertest.WithRandomFaultRetryAfter(s.faultRetryAfter),
 		brokertest.WithLogger(newLogger(s.verbose, stderr)),
+		brokertest.WithMisbehaviour(misbehaviours(s.misbehaviours)...),
+	}
+	if s.lenient {
+		opts = append(opts, brokertest.WithLenient())
 	}
 	if s.asyncPlansSet {
 		opts = append(opts, brokertest.WithAsyncPlans(s.asyncPlans...))
@@ -114,6 +123,22 @@ func operationKinds(names []string) []brokertest.OperationKind {
 		kinds[i] = brokertest.OperationKind(n)
 	}
 	return kinds
+}
+
+func misbehaviours(names []string) []brokertest.Misbehaviour {
+	list := make([]brokertest.Misbehaviour, len(names))
+	for i, n := range names {
+		list[i] = brokertest.Misbehaviour(n)
+	}
+	return list
+}
+
+func misbehaviourNames() string {
+	var names []string
+	for _, m := range brokertest.Misbehaviours() {
+		names = append(names, string(m))
+	}
+	return strings.Join(names, ",")
 }
 
 func faultKinds(names []string) []brokertest.FaultKind {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/brokertest"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from run while the test reads it.
@@ -94,12 +97,13 @@ func TestRunRejectsBadSettings(t *testing.T) {
 	catalog := filepath.Join(t.TempDir(), "catalog.json")
 	require.NoError(t, os.WriteFile(catalog, []byte(`{"services": []}`), 0o600))
 	tests := map[string][]string{
-		"unknown flag":      {"-nope"},
-		"stray argument":    {"serve"},
-		"missing catalog":   {"-catalog", filepath.Join(t.TempDir(), "missing.json")},
-		"empty catalog":     {"-catalog", catalog},
-		"unknown fail kind": {"-fail", "explode"},
-		"fault rate":        {"-fault-rate", "2"},
+		"unknown flag":         {"-nope"},
+		"stray argument":       {"serve"},
+		"missing catalog":      {"-catalog", filepath.Join(t.TempDir(), "missing.json")},
+		"empty catalog":        {"-catalog", catalog},
+		"unknown fail kind":    {"-fail", "explode"},
+		"fault rate":           {"-fault-rate", "2"},
+		"unknown misbehaviour": {"-misbehave", "create-answers-200,be-rude"},
 	}
 	for name, args := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -125,4 +129,23 @@ func TestCustomCatalogEnvironment(t *testing.T) {
 	require.True(t, ok)
 	syncPlan, asyncPlan := splitPlans(service, s.effectiveAsyncPlans())
 	assert.Equal(t, []string{"db", "fast", "slow"}, []string{service.ID, syncPlan, asyncPlan})
+}
+
+func TestMisbehaveAndLenientFlags(t *testing.T) {
+	s, err := parseFlags([]string{"-lenient", "-misbehave", "state-spelling, no-operation"}, &syncBuffer{})
+	require.NoError(t, err)
+	assert.True(t, s.lenient)
+	assert.Equal(t, []string{"state-spelling", "no-operation"}, s.misbehaviours)
+	opts, err := s.options(&syncBuffer{})
+	require.NoError(t, err)
+	srv, err := brokertest.Start(append(opts, brokertest.WithAddr("127.0.0.1:0"))...)
+	require.NoError(t, err)
+	srv.Close()
+
+	var help syncBuffer
+	_, err = parseFlags([]string{"-h"}, &help)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	for _, m := range brokertest.Misbehaviours() {
+		assert.Contains(t, help.String(), string(m), "the help lists every misbehaviour")
+	}
 }

@@ -1,0 +1,75 @@
+package brokertest
+
+import "slices"
+
+// Misbehaviour is a way real brokers break the specification that a Server can be told to
+// copy, so that a platform or a conformance checker can be tested against it.
+type Misbehaviour string
+
+// The misbehaviours of WithMisbehaviour. Each breaks one rule of OSB v2.17 and nothing else.
+const (
+	// MisbehaveCreateAnswers200 answers 200 instead of 201 for a new instance or binding created
+	// synchronously ("Provisioning", "Binding": Response).
+	MisbehaveCreateAnswers200 Misbehaviour = "create-answers-200"
+	// MisbehaveDeleteMissingAnswers200 answers 200 instead of 410 when deleting an instance or
+	// binding that does not exist ("Deprovisioning", "Unbinding": Response).
+	MisbehaveDeleteMissingAnswers200 Misbehaviour = "delete-missing-answers-200"
+	// MisbehaveDeleteMissingAnswers404 answers 404 instead of 410 when deleting an instance or
+	// binding that does not exist.
+	MisbehaveDeleteMissingAnswers404 Misbehaviour = "delete-missing-answers-404"
+	// MisbehaveIgnoreAcceptsIncomplete lets operations on asynchronous-only plans answer 202
+	// even without accepts_incomplete=true, instead of 422 AsyncRequired.
+	MisbehaveIgnoreAcceptsIncomplete Misbehaviour = "ignore-accepts-incomplete"
+	// MisbehaveStateSpelling reports "in_progress" instead of "in progress" from last_operation
+	// ("Polling Last Operation for Service Instances", Body).
+	MisbehaveStateSpelling Misbehaviour = "state-spelling"
+	// MisbehaveNoOperation leaves the operation field out of 202 answers; last_operation then
+	// reports the latest operation.
+	MisbehaveNoOperation Misbehaviour = "no-operation"
+	// MisbehaveNoConcurrencyError accepts an update, deprovision, bind or unbind while another
+	// operation on the instance or binding is in progress, instead of 422 ConcurrencyError: the
+	// operation in progress is taken as finished and the new one starts.
+	MisbehaveNoConcurrencyError Misbehaviour = "no-concurrency-error"
+	// MisbehaveNoCredentialsOnSyncBind answers a synchronous bind without credentials (GET of
+	// the binding still has them).
+	MisbehaveNoCredentialsOnSyncBind Misbehaviour = "no-credentials-on-sync-bind"
+	// MisbehaveDuplicatePlanID lists, in the catalog, a copy of the first plan under another
+	// name but with the same id ("Service Plan Object": id MUST be globally unique).
+	MisbehaveDuplicatePlanID Misbehaviour = "duplicate-plan-id"
+	// MisbehaveNoIdentityEcho leaves X-Broker-API-Request-Identity out of the answers; by
+	// default the Server echoes it, as "Request Identity" says a broker SHOULD.
+	MisbehaveNoIdentityEcho Misbehaviour = "no-identity-echo"
+)
+
+var allMisbehaviours = []Misbehaviour{
+	MisbehaveCreateAnswers200,
+	MisbehaveDeleteMissingAnswers200,
+	MisbehaveDeleteMissingAnswers404,
+	MisbehaveIgnoreAcceptsIncomplete,
+	MisbehaveStateSpelling,
+	MisbehaveNoOperation,
+	MisbehaveNoConcurrencyError,
+	MisbehaveNoCredentialsOnSyncBind,
+	MisbehaveDuplicatePlanID,
+	MisbehaveNoIdentityEcho,
+}
+
+// Misbehaviours returns every Misbehaviour, in the order of their declaration.
+func Misbehaviours() []Misbehaviour { return slices.Clone(allMisbehaviours) }
+
+// WithMisbehaviour makes the Server break the specification in the given ways. Combining
+// MisbehaveDeleteMissingAnswers200 with MisbehaveDeleteMissingAnswers404 is an error.
+func WithMisbehaviour(m ...Misbehaviour) Option {
+	return func(c *config) {
+		for _, each := range m {
+			if !slices.Contains(allMisbehaviours, each) {
+				c.fail("WithMisbehaviour: unknown misbehaviour %q; see Misbehaviours()", each)
+				return
+			}
+			c.misbehaviours[each] = true
+		}
+		if c.misbehaviours[MisbehaveDeleteMissingAnswers200] && c.misbehaviours[MisbehaveDeleteMissingAnswers404] {
+			c.fail("WithMisbehaviour: %q and %q contradict each other", MisbehaveDeleteMissingAnswers200, MisbehaveDeleteMissingAnswers404)
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package brokertest
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const acceptsIncomplete = "?accepts_incomplete=true"
+
+// misbehaviourShown sends requests to a broker with the misbehaviour and asserts that it shows.
+var misbehaviourShown = map[Misbehaviour]func(t *testing.T, srv *Server, c *osbClient){
+	MisbehaveCreateAnswers200: func(t *testing.T, _ *Server, c *osbClient) {
+		assert.Equal(t, http.StatusOK, c.do(http.MethodPut, instancePath("i1"), provisionBody(DefaultSyncPlanID, nil)).Status, "new instance")
+		bind := c.do(http.MethodPut, bindingPath("i1", "b1"), bindBody(nil))
+		assert.Equal(t, http.StatusOK, bind.Status, "new binding")
+		assert.NotEmpty(t, bind.JSON(t)["credentials"])
+	},
+	MisbehaveDeleteMissingAnswers200: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionSync("i1")
+		assert.Equal(t, http.StatusOK, c.do(http.MethodDelete, instancePath("missing")+"?"+planQuery(DefaultSyncPlanID), nil).Status)
+		assert.Equal(t, http.StatusOK, c.do(http.MethodDelete, bindingPath("i1", "missing")+"?"+planQuery(DefaultSyncPlanID), nil).Status)
+	},
+	MisbehaveDeleteMissingAnswers404: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionSync("i1")
+		assert.Equal(t, http.StatusNotFound, c.do(http.MethodDelete, instancePath("missing")+"?"+planQuery(DefaultSyncPlanID), nil).Status)
+		assert.Equal(t, http.StatusNotFound, c.do(http.MethodDelete, bindingPath("i1", "missing")+"?"+planQuery(DefaultSyncPlanID), nil).Status)
+	},
+	MisbehaveIgnoreAcceptsIncomplete: func(t *testing.T, _ *Server, c *osbClient) {
+		a := c.do(http.MethodPut, instancePath("i1"), provisionBody(DefaultAsyncPlanID, nil))
+		assert.Equal(t, http.StatusAccepted, a.Status, "body: %s", a.Body)
+	},
+	MisbehaveStateSpelling: func(t *testing.T, _ *Server, c *osbClient) {
+		a := c.do(http.MethodPut, instancePath("i1")+acceptsIncomplete, provisionBody(DefaultAsyncPlanID, nil))
+		require.Equal(t, http.StatusAccepted, a.Status)
+		assert.Equal(t, "in_progress", c.pollState(instancePath("i1"), a.JSON(t)["operation"].(string)))
+	},
+	MisbehaveNoOperation: func(t *testing.T, _ *Server, c *osbClient) {
+		a := c.do(http.MethodPut, instancePath("i1")+acceptsIncomplete, provisionBody(DefaultAsyncPlanID, nil))
+		require.Equal(t, http.StatusAccepted, a.Status)
+		assert.NotContains(t, a.JSON(t), "operation")
+		assert.Equal(t, "in progress", c.pollState(instancePath("i1"), ""), "last_operation reports the latest operation")
+	},
+	MisbehaveNoConcurrencyError: func(t *testing.T, srv *Server, c *osbClient) {
+		c.provisionSync("i1")
+		update := map[string]any{"service_id": DefaultServiceID, "plan_id": DefaultAsyncPlanID}
+		require.Equal(t, http.StatusAccepted, c.do(http.MethodPatch, instancePath("i1")+acceptsIncomplete, update).Status)
+		deprovision := c.do(http.MethodDelete, instancePath("i1")+acceptsIncomplete+"&"+planQuery(DefaultSyncPlanID), nil)
+		assert.Equal(t, http.StatusOK, deprovision.Status, "a deprovision during the update: body %s", deprovision.Body)
+		assert.Empty(t, srv.Instances())
+	},
+	MisbehaveNoCredentialsOnSyncBind: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionSync("i1")
+		bind := c.do(http.MethodPut, bindingPath("i1", "b1"), bindBody(nil))
+		assert.Equal(t, http.StatusCreated, bind.Status)
+		assert.NotContains(t, bind.JSON(t), "credentials")
+		assert.NotEmpty(t, c.do(http.MethodGet, bindingPath("i1", "b1"), nil).JSON(t)["credentials"], "GET still has them")
+	},
+	MisbehaveDuplicatePlanID: func(t *testing.T, _ *Server, c *osbClient) {
+		plans := c.do(http.MethodGet, "/v2/catalog", nil).JSON(t)["services"].([]any)[0].(map[string]any)["plans"].([]any)
+		ids, names := map[any]int{}, map[any]int{}
+		for _, p := range plans {
+			ids[p.(map[string]any)["id"]]++
+			names[p.(map[string]any)["name"]]++
+		}
+		assert.Equal(t, 2, ids[DefaultSyncPlanID], "the first plan's id appears twice")
+		assert.Len(t, names, len(plans), "plan names stay unique")
+	},
+	MisbehaveNoIdentityEcho: func(t *testing.T, srv *Server, c *osbClient) {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/v2/catalog", nil)
+		require.NoError(t, err)
+		req.SetBasicAuth(srv.Username, srv.Password)
+		req.Header.Set("X-Broker-API-Version", "2.17")
+		req.Header.Set(requestIdentityHeader, "rid-1")
+		resp, err := c.http.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Empty(t, resp.Header.Values(requestIdentityHeader))
+	},
+}
+
+func TestEachMisbehaviourShows(t *testing.T) {
+	require.Len(t, misbehaviourShown, len(Misbehaviours()), "a test per misbehaviour")
+	for _, m := range Misbehaviours() {
+		t.Run(string(m), func(t *testing.T) {
+			srv, c := newTestServer(t, WithMisbehaviour(m), WithAsyncPolls(5))
+			misbehaviourShown[m](t, srv, c)
+		})
+	}
+}
+
+func TestMisbehavioursAreDistinct(t *testing.T) {
+	seen := map[Misbehaviour]bool{}
+	for _, m := range Misbehaviours() {
+		assert.False(t, seen[m], "%s listed twice", m)
+		seen[m] = true
+	}
+	assert.Len(t, seen, 10)
+}
+
+func TestWithMisbehaviourRejectsUnknownAndContradictoryOnes(t *testing.T) {
+	_, err := Start(WithMisbehaviour("be-rude"))
+	assert.ErrorContains(t, err, `unknown misbehaviour "be-rude"`)
+	_, err = Start(WithMisbehaviour(MisbehaveDeleteMissingAnswers200, MisbehaveDeleteMissingAnswers404))
+	assert.ErrorContains(t, err, "contradict")
+}
