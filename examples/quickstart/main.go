@@ -13,9 +13,12 @@
 //	go run ./examples/quickstart [-service-id ID] [-plan-id ID]
 //
 // The service and plan come from the flags, else OPEN_SERVICE_BROKER_SERVICE_ID and
-// OPEN_SERVICE_BROKER_PLAN_ID, else the first bindable service of the catalog and its first plan.
-// Binding credentials are printed masked. On failure it cleans up what it created, says what
-// went wrong and exits with status 1.
+// OPEN_SERVICE_BROKER_PLAN_ID, else the first bindable plan of the catalog. The instance is
+// provisioned with a cloudfoundry-profile context whose organization and space GUIDs are
+// generated; what the broker does not offer (IBM Cloud's state endpoints, GET of instances or
+// bindings) is skipped with a line saying why. Binding credentials are printed masked. On
+// failure or Ctrl-C it deletes what it created, says what went wrong and exits with status 1.
+// `osb demo` walks the same lifecycle (package internal/demo).
 package main
 
 import (
@@ -26,9 +29,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"time"
 
-	"github.com/osbkit/osb-go-sdk/brokertest"
+	"github.com/osbkit/osb-go-sdk/internal/demo"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -38,10 +40,6 @@ const (
 	envServiceID = "OPEN_SERVICE_BROKER_SERVICE_ID"
 	envPlanID    = "OPEN_SERVICE_BROKER_PLAN_ID"
 )
-
-// embeddedPollDelay spaces the polls of the embedded broker's asynchronous operations: long
-// enough to watch, short enough that the walk takes well under a second.
-const embeddedPollDelay = 50 * time.Millisecond
 
 // config says which broker to walk the lifecycle against and with which service and plan.
 type config struct {
@@ -91,77 +89,25 @@ func run(ctx context.Context, out io.Writer, cfg config) error {
 	if err != nil {
 		return err
 	}
-	defer target.close()
-	fmt.Fprintf(out, "osb-go-sdk quickstart: the life of a service instance, step by step\nbroker: %s\n", target.description)
-
-	walk := newLifecycle(target, out)
-	err = walk.run(ctx)
-	if err != nil {
-		walk.cleanUp()
-		return err
-	}
-	walk.steps.printSummary()
-	return nil
-}
-
-// brokerTarget is a configured client and what the quickstart knows about its broker.
-type brokerTarget struct {
-	client      *openservicebrokerv1.OpenServiceBrokerV1
-	description string
-	serviceID   string
-	planID      string
-	// external says the broker is not the embedded one, so it may lack IBM Cloud's endpoints.
-	external bool
-	// wait tunes the waiters; nil keeps the SDK's defaults, which suit real brokers.
-	wait *openservicebrokerv1.WaitOptions
-	// provisionParameters and updateParameters fit the embedded broker's plans; a real broker's
-	// plans have schemas of their own, so none are sent to it.
-	provisionParameters, updateParameters map[string]any
-	close                                 func()
+	defer target.Close()
+	_, err = demo.Run(ctx, out, "osb-go-sdk quickstart", target)
+	return err
 }
 
 // connect builds the client of an external broker, or starts an embedded one.
-func connect(cfg config) (*brokerTarget, error) {
-	if cfg.external {
-		return connectExternal(cfg)
+func connect(cfg config) (*demo.Target, error) {
+	if !cfg.external {
+		return demo.StartEmbedded(cfg.serviceID, cfg.planID, "set "+envBrokerURL+" to use your own")
 	}
-	return startEmbedded(cfg)
-}
-
-func connectExternal(cfg config) (*brokerTarget, error) {
 	client, err := openservicebrokerv1.NewOpenServiceBrokerV1UsingExternalConfig(&openservicebrokerv1.OpenServiceBrokerV1Options{})
 	if err != nil {
 		return nil, fmt.Errorf("configuring the client from %s and the other OPEN_SERVICE_BROKER_ variables: %w", envBrokerURL, err)
 	}
-	return &brokerTarget{
-		client:      client,
-		description: client.GetServiceURL(),
-		serviceID:   cfg.serviceID,
-		planID:      cfg.planID,
-		external:    true,
-		close:       func() {},
+	return &demo.Target{
+		Client:      client,
+		Description: client.GetServiceURL(),
+		ServiceID:   cfg.serviceID,
+		PlanID:      cfg.planID,
+		Close:       func() {},
 	}, nil
-}
-
-// startEmbedded starts a brokertest broker whose asynchronous plan answers "in progress" to two
-// polls and asks for no delay between them (Retry-After: 0).
-func startEmbedded(cfg config) (*brokerTarget, error) {
-	srv, err := brokertest.Start(brokertest.WithAsyncPolls(2), brokertest.WithLastOperationRetryAfter(0))
-	if err != nil {
-		return nil, fmt.Errorf("starting the embedded broker: %w", err)
-	}
-	target := &brokerTarget{
-		client:              srv.Client(),
-		description:         "embedded brokertest broker at " + srv.URL + " (set " + envBrokerURL + " to use your own)",
-		serviceID:           cfg.serviceID,
-		planID:              cfg.planID,
-		wait:                openservicebrokerv1.NewWaitOptions().SetMinDelay(embeddedPollDelay),
-		provisionParameters: map[string]any{"size_gb": 10},
-		updateParameters:    map[string]any{"size_gb": 20},
-		close:               srv.Close,
-	}
-	if target.serviceID == "" && target.planID == "" {
-		target.serviceID, target.planID = brokertest.DefaultServiceID, brokertest.DefaultAsyncPlanID
-	}
-	return target, nil
 }

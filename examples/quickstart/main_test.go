@@ -175,7 +175,7 @@ func TestRunWithAPlanNotInTheCatalogFailsBeforeProvisioning(t *testing.T) {
 	err := run(context.Background(), io.Discard, cfg)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `plan "no-such-plan"`)
-	assert.Contains(t, err.Error(), "-plan-id")
+	assert.Contains(t, err.Error(), "choose a service and a plan id from the catalog")
 	assert.Empty(t, srv.Instances())
 }
 
@@ -214,24 +214,4 @@ func TestRunCleansUpAfterAFailedAsynchronousProvision(t *testing.T) {
 	assert.Contains(t, err.Error(), `step "provision"`)
 	assert.Contains(t, out.String(), "cleaning up instance")
 	assert.Empty(t, srv.Instances(), "the broker kept the failed instance until the clean-up deprovisioned it")
-}
-
-func TestMayExist(t *testing.T) {
-	tests := map[string]struct {
-		err  error
-		want bool
-	}{
-		"success":           {nil, true},
-		"rejected":          {&openservicebrokerv1.BrokerError{StatusCode: 409}, false},
-		"broker failure":    {&openservicebrokerv1.BrokerError{StatusCode: 503}, true},
-		"failed operation":  {&openservicebrokerv1.OperationFailedError{}, true},
-		"mitigated":         {&openservicebrokerv1.OrphanMitigationError{Completed: true}, false},
-		"mitigation failed": {&openservicebrokerv1.OrphanMitigationError{}, true},
-		"no answer":         {context.DeadlineExceeded, true},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			assert.Equal(t, tc.want, mayExist(tc.err))
-		})
-	}
 }

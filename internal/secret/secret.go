@@ -1,24 +1,32 @@
-package main
+// Package secret masks the secrets in what a broker hands out (binding credentials, dashboard
+// client secrets) before a program prints it.
+package secret
 
 import (
 	"strings"
 )
 
-// masked replaces every secret the quickstart would otherwise print.
-const masked = "****"
+// Masked replaces every secret that would otherwise be printed.
+const Masked = "****"
 
 // secretKeyParts mark a credentials key whose value is a secret, whatever its case and separators
 // (password, db_password, clientSecret, api-key, accessToken, private_key...).
 var secretKeyParts = []string{"password", "passwd", "pwd", "secret", "token", "apikey", "privatekey"}
 
-// maskCredentials returns a copy of binding credentials that is safe to print: the value of every
+// MaskCredentials returns a copy of binding credentials that is safe to print: the value of every
 // key that names a secret becomes "****", and so does the user:password part of every URI, at
 // any depth. The credentials themselves are left unchanged.
-func maskCredentials(credentials map[string]any) map[string]any {
+func MaskCredentials(credentials map[string]any) map[string]any {
 	if credentials == nil {
 		return nil
 	}
 	return maskValue("", credentials).(map[string]any)
+}
+
+// Mask returns a copy of a decoded JSON value (maps, lists, strings, numbers) with every secret
+// masked as MaskCredentials masks them.
+func Mask(value any) any {
+	return maskValue("", value)
 }
 
 func maskValue(key string, value any) any {
@@ -37,7 +45,7 @@ func maskValue(key string, value any) any {
 		return copied
 	}
 	if isSecretKey(key) {
-		return masked
+		return Masked
 	}
 	if s, ok := value.(string); ok {
 		return maskURIUserInfo(s)
@@ -69,5 +77,5 @@ func maskURIUserInfo(s string) string {
 	if at < 0 {
 		return s
 	}
-	return s[:userInfoStart] + masked + s[userInfoStart+at:]
+	return s[:userInfoStart] + Masked + s[userInfoStart+at:]
 }

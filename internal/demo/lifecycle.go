@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/google/uuid"
 
+	"github.com/osbkit/osb-go-sdk/internal/secret"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -24,7 +25,7 @@ const cleanupTimeout = 2 * time.Minute
 // lifecycle is one walk through the life of a service instance and its binding.
 type lifecycle struct {
 	client *openservicebrokerv1.OpenServiceBrokerV1
-	target *brokerTarget
+	target *Target
 	out    io.Writer
 	steps  *stepLog
 
@@ -32,20 +33,26 @@ type lifecycle struct {
 	plan       *openservicebrokerv1.Plan
 	instanceID string
 	bindingID  string
+	// organizationGUID and spaceGUID place the instance in the cloudfoundry profile's context.
+	organizationGUID, spaceGUID string
+	// stateSkipped says the broker lacks IBM Cloud's state endpoints, so the enable step is skipped too.
+	stateSkipped string
 	// credentials are the bind answer's, kept to compare with GET binding; never printed unmasked.
 	credentials map[string]any
 	// provisioned and bound say what exists on the broker, for the clean-up after a failure.
 	provisioned, bound bool
 }
 
-func newLifecycle(target *brokerTarget, out io.Writer) *lifecycle {
+func newLifecycle(target *Target, out io.Writer) *lifecycle {
 	return &lifecycle{
-		client:     target.client,
-		target:     target,
-		out:        out,
-		steps:      &stepLog{out: out},
-		instanceID: "quickstart-" + uuid.NewString(),
-		bindingID:  "quickstart-binding-" + uuid.NewString(),
+		client:           target.Client,
+		target:           target,
+		out:              out,
+		steps:            &stepLog{out: out},
+		instanceID:       "demo-" + uuid.NewString(),
+		bindingID:        "demo-binding-" + uuid.NewString(),
+		organizationGUID: uuid.NewString(),
+		spaceGUID:        uuid.NewString(),
 	}
 }
 
@@ -85,7 +92,7 @@ func (l *lifecycle) listCatalog(ctx context.Context) error {
 		return err
 	}
 	l.steps.detail("%d service(s) in the catalog", len(catalog.Services))
-	l.service, l.plan, err = choosePlan(catalog.Services, l.target.serviceID, l.target.planID)
+	l.service, l.plan, err = choosePlan(catalog.Services, l.target.ServiceID, l.target.PlanID)
 	if err != nil {
 		return err
 	}
@@ -94,36 +101,55 @@ func (l *lifecycle) listCatalog(ctx context.Context) error {
 	return nil
 }
 
-// choosePlan finds the requested service and plan in the catalog; without a request it takes
-// the first bindable service and its first plan.
+// choosePlan finds the requested service and plan in the catalog. A plan id alone picks its
+// service; without a request it takes the first bindable plan (a plan's bindable overrides its
+// service's), else the first plan, whose binding steps are then skipped.
 func choosePlan(services []openservicebrokerv1.Service, serviceID, planID string) (*openservicebrokerv1.Service, *openservicebrokerv1.Plan, error) {
+	var firstService *openservicebrokerv1.Service
+	var firstPlan *openservicebrokerv1.Plan
 	for i := range services {
 		service := &services[i]
-		if !matchesService(service, serviceID, planID) {
+		if serviceID != "" && core.StringNilMapper(service.ID) != serviceID {
 			continue
 		}
 		for j := range service.Plans {
-			if plan := &service.Plans[j]; planID == "" || core.StringNilMapper(plan.ID) == planID {
+			plan := &service.Plans[j]
+			if planID != "" && core.StringNilMapper(plan.ID) != planID {
+				continue
+			}
+			if planID != "" || bindable(service, plan) {
 				return service, plan, nil
+			}
+			if firstPlan == nil {
+				firstService, firstPlan = service, plan
 			}
 		}
 	}
-	return nil, nil, fmt.Errorf("no plan matches service %q and plan %q in the broker's catalog; set -service-id and -plan-id (or %s and %s) to ids from the catalog",
-		serviceID, planID, envServiceID, envPlanID)
+	if firstPlan == nil {
+		return nil, nil, fmt.Errorf("no plan matches service %q and plan %q in the broker's catalog; choose a service and a plan id from the catalog", serviceID, planID)
+	}
+	return firstService, firstPlan, nil
 }
 
-func matchesService(service *openservicebrokerv1.Service, serviceID, planID string) bool {
-	if serviceID != "" {
-		return core.StringNilMapper(service.ID) == serviceID
+// bindable is the plan's bindable, else its service's (Catalog Management, Service Plan Object).
+func bindable(service *openservicebrokerv1.Service, plan *openservicebrokerv1.Plan) bool {
+	if plan.Bindable != nil {
+		return *plan.Bindable
 	}
-	// Without a service id, a plan id picks its service; with neither, a bindable one is needed.
-	return planID != "" || (service.Bindable != nil && *service.Bindable)
+	return boolValue(service.Bindable)
 }
 
 func (l *lifecycle) provision(ctx context.Context) error {
 	l.steps.detail("instance %s", l.instanceID)
-	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID)
-	if parameters := l.target.provisionParameters; parameters != nil {
+	l.steps.detail("context: platform cloudfoundry, organization %s, space %s (generated)", l.organizationGUID, l.spaceGUID)
+	context := &openservicebrokerv1.Context{
+		Platform:         core.StringPtr(openservicebrokerv1.PlatformCloudFoundry),
+		OrganizationGuid: core.StringPtr(l.organizationGUID),
+		SpaceGuid:        core.StringPtr(l.spaceGUID),
+	}
+	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID).
+		SetContext(context).SetOrganizationGuid(l.organizationGUID).SetSpaceGuid(l.spaceGUID)
+	if parameters := l.target.ProvisionParameters; parameters != nil {
 		options.SetParameters(parameters)
 	}
 	result, response, err := l.client.ProvisionAndWait(ctx, options, l.waitOptions())
@@ -131,7 +157,7 @@ func (l *lifecycle) provision(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	l.steps.detail("%s", describeStatus(response.StatusCode, creationStatuses))
+	l.steps.detail("%s", DescribeStatus(response.StatusCode, Creation))
 	if result.DashboardURL != nil {
 		l.steps.detail("dashboard: %s", *result.DashboardURL)
 	}
@@ -155,25 +181,32 @@ func (l *lifecycle) getInstance(ctx context.Context) error {
 
 func (l *lifecycle) update(ctx context.Context) error {
 	options := l.client.NewUpdateServiceInstanceOptions(l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID)
-	if parameters := l.target.updateParameters; parameters != nil {
+	if parameters := l.target.UpdateParameters; parameters != nil {
 		options.SetParameters(parameters)
 	}
-	l.steps.detail("parameters %s", describeParameters(l.target.updateParameters))
+	l.steps.detail("parameters %s", describeParameters(l.target.UpdateParameters))
 	_, response, err := l.client.UpdateAndWait(ctx, options, l.waitOptions())
 	if err != nil {
 		return err
 	}
-	l.steps.detail("%s", describeStatus(response.StatusCode, updateStatuses))
+	l.steps.detail("%s", DescribeStatus(response.StatusCode, Update))
 	return nil
 }
 
 // changeState switches the instance off or on through IBM Cloud's state endpoint and reads the
-// state back. A broker without IBM Cloud's endpoints answers 404: the step is then skipped.
+// state back. A broker without IBM Cloud's endpoints answers 404, 405 or 501: the step and the
+// ones after it are then skipped.
 func (l *lifecycle) changeState(ctx context.Context, enabled bool, reasonCode string) error {
+	if l.stateSkipped != "" {
+		l.steps.detail("%s", l.stateSkipped)
+		return nil
+	}
 	_, _, err := l.client.ReplaceServiceInstanceStateWithContext(ctx, l.client.NewReplaceServiceInstanceStateOptions(l.instanceID).
-		SetEnabled(enabled).SetReasonCode(reasonCode).SetInitiatorID("osb-go-sdk-quickstart"))
-	if errors.Is(err, openservicebrokerv1.ErrNotFound) && l.target.external {
-		l.steps.detail("skipped: the broker does not serve IBM Cloud's state endpoints (404)")
+		SetEnabled(enabled).SetReasonCode(reasonCode).SetInitiatorID("osb-go-sdk-demo"))
+	var brokerErr *openservicebrokerv1.BrokerError
+	if errors.As(err, &brokerErr) && slices.Contains(endpointMissingStatuses, brokerErr.StatusCode) {
+		l.stateSkipped = fmt.Sprintf("skipped: the broker does not serve IBM Cloud's state endpoints (%d %s)", brokerErr.StatusCode, http.StatusText(brokerErr.StatusCode))
+		l.steps.detail("%s", l.stateSkipped)
 		return nil
 	}
 	if err != nil {
@@ -190,7 +223,22 @@ func (l *lifecycle) changeState(ctx context.Context, enabled bool, reasonCode st
 	return nil
 }
 
+// endpointMissingStatuses are the answers of a broker that does not serve an endpoint at all.
+var endpointMissingStatuses = []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented}
+
+// notBindable says why the binding steps are skipped, or is empty when the plan is bindable.
+func (l *lifecycle) notBindable() string {
+	if bindable(l.service, l.plan) {
+		return ""
+	}
+	return "skipped: the plan is not bindable (bindable is false in the catalog)"
+}
+
 func (l *lifecycle) bind(ctx context.Context) error {
+	if reason := l.notBindable(); reason != "" {
+		l.steps.detail("%s", reason)
+		return nil
+	}
 	l.steps.detail("binding %s", l.bindingID)
 	options := l.client.NewReplaceServiceBindingOptions(l.bindingID, l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID)
 	binding, response, err := l.client.BindAndWait(ctx, options, l.waitOptions())
@@ -199,9 +247,9 @@ func (l *lifecycle) bind(ctx context.Context) error {
 		return err
 	}
 	l.credentials = binding.Credentials
-	l.steps.detail("%s", describeStatus(response.StatusCode, creationStatuses))
+	l.steps.detail("%s", DescribeStatus(response.StatusCode, Creation))
 	l.steps.detail("credentials (masked):")
-	l.printCredentials(maskCredentials(binding.Credentials))
+	l.printCredentials(secret.MaskCredentials(binding.Credentials))
 	return nil
 }
 
@@ -217,6 +265,10 @@ func (l *lifecycle) printCredentials(credentials map[string]any) {
 }
 
 func (l *lifecycle) getBinding(ctx context.Context) error {
+	if reason := l.notBindable(); reason != "" {
+		l.steps.detail("%s", reason)
+		return nil
+	}
 	if l.service.BindingsRetrievable == nil || !*l.service.BindingsRetrievable {
 		l.steps.detail("skipped: the service does not offer GET of bindings (bindings_retrievable is false)")
 		return nil
@@ -234,12 +286,16 @@ func (l *lifecycle) getBinding(ctx context.Context) error {
 }
 
 func (l *lifecycle) unbind(ctx context.Context) error {
+	if reason := l.notBindable(); reason != "" {
+		l.steps.detail("%s", reason)
+		return nil
+	}
 	response, err := l.client.UnbindAndWait(ctx, l.client.NewDeleteServiceBindingOptions(l.bindingID, l.instanceID, *l.plan.ID, *l.service.ID), l.waitOptions())
 	if err != nil {
 		return err
 	}
 	l.bound = false
-	l.steps.detail("%s", describeStatus(response.StatusCode, deletionStatuses))
+	l.steps.detail("%s", DescribeStatus(response.StatusCode, Deletion))
 	return nil
 }
 
@@ -249,7 +305,7 @@ func (l *lifecycle) deprovision(ctx context.Context) error {
 		return err
 	}
 	l.provisioned = false
-	l.steps.detail("%s", describeStatus(response.StatusCode, deletionStatuses))
+	l.steps.detail("%s", DescribeStatus(response.StatusCode, Deletion))
 	return nil
 }
 
@@ -267,7 +323,7 @@ func mayExist(err error) bool {
 	return !rejected
 }
 
-// cleanUp removes what a failed walk left on the broker, so that trying the quickstart never
+// cleanUp removes what a failed walk left on the broker, so that trying the walk never
 // leaves instances behind. It runs on its own deadline: the walk's context may be cancelled.
 func (l *lifecycle) cleanUp() {
 	if !l.provisioned {
@@ -290,8 +346,8 @@ func (l *lifecycle) cleanUp() {
 // maximum_polling_duration when the catalog gives one.
 func (l *lifecycle) waitOptions() *openservicebrokerv1.WaitOptions {
 	options := openservicebrokerv1.NewWaitOptions()
-	if l.target.wait != nil {
-		*options = *l.target.wait
+	if l.target.Wait != nil {
+		*options = *l.target.Wait
 	}
 	if l.plan != nil && l.plan.MaximumPollingDuration != nil && *l.plan.MaximumPollingDuration > 0 {
 		options.SetMaximumPollingDuration(*l.plan.MaximumPollingDuration)
@@ -311,16 +367,27 @@ func (l *lifecycle) reportPoll(event openservicebrokerv1.PollEvent) {
 	l.steps.detail("%s", line)
 }
 
-// What the success statuses of each kind of request mean (202 means the same for all).
-var (
-	creationStatuses = map[int]string{http.StatusOK: "an identical one already existed", http.StatusCreated: "created synchronously"}
-	updateStatuses   = map[int]string{http.StatusOK: "updated synchronously"}
-	deletionStatuses = map[int]string{http.StatusOK: "removed synchronously", http.StatusGone: "it was already gone"}
+// RequestKind says what a request asked for, which gives its success statuses their meaning.
+type RequestKind int
+
+// The kinds of request whose success statuses DescribeStatus explains.
+const (
+	Creation RequestKind = iota
+	Update
+	Deletion
 )
 
-// describeStatus says what a success status means for a request of the kind meanings describes.
-func describeStatus(status int, meanings map[int]string) string {
-	meaning, ok := meanings[status]
+// statusMeanings say what the success statuses of each kind of request mean (202 means the same for all).
+var statusMeanings = map[RequestKind]map[int]string{
+	Creation: {http.StatusOK: "an identical one already existed", http.StatusCreated: "created synchronously"},
+	Update:   {http.StatusOK: "updated synchronously"},
+	Deletion: {http.StatusOK: "removed synchronously", http.StatusGone: "it was already gone"},
+}
+
+// DescribeStatus says what a success status means for a request of the given kind, such as
+// "201 Created: created synchronously".
+func DescribeStatus(status int, kind RequestKind) string {
+	meaning, ok := statusMeanings[kind][status]
 	if status == http.StatusAccepted {
 		meaning, ok = "asynchronous, polled until it ended", true
 	}
@@ -349,40 +416,62 @@ func boolValue(b *bool) bool {
 	return b != nil && *b
 }
 
-// stepLog prints each step as it starts and keeps its duration for the summary.
+// stepLog prints each step as it starts and keeps what it said and its duration for the summary
+// and the report.
 type stepLog struct {
-	out     io.Writer
-	total   int
-	timings []stepTiming
+	out   io.Writer
+	total int
+	steps []Step
 }
 
-type stepTiming struct {
-	name     string
-	duration time.Duration
+// Report is what a walk did, step by step.
+type Report struct {
+	Steps []Step `json:"steps" yaml:"steps"`
+}
+
+// Step is one step of a walk: its name, the lines it printed and how long it took.
+type Step struct {
+	Name     string        `json:"name" yaml:"name"`
+	Details  []string      `json:"details" yaml:"details"`
+	Duration time.Duration `json:"duration_ns" yaml:"duration_ns"`
+	Error    string        `json:"error,omitempty" yaml:"error,omitempty"`
 }
 
 // run takes one step and wraps its error with the step's name.
 func (s *stepLog) run(ctx context.Context, name string, do func(context.Context) error) error {
-	fmt.Fprintf(s.out, "\n[%d/%d] %s\n", len(s.timings)+1, s.total, name)
+	fmt.Fprintf(s.out, "\n[%d/%d] %s\n", len(s.steps)+1, s.total, name)
+	s.steps = append(s.steps, Step{Name: name})
+	current := &s.steps[len(s.steps)-1]
 	start := time.Now()
 	err := do(ctx)
-	s.timings = append(s.timings, stepTiming{name: name, duration: time.Since(start)})
+	current.Duration = time.Since(start)
 	if err != nil {
+		current.Error = err.Error()
 		return fmt.Errorf("step %q: %w", name, err)
 	}
 	return nil
 }
 
+// detail prints one line of the current step and keeps it for the report.
 func (s *stepLog) detail(format string, args ...any) {
-	fmt.Fprintf(s.out, "      "+format+"\n", args...)
+	line := fmt.Sprintf(format, args...)
+	fmt.Fprintf(s.out, "      %s\n", line)
+	if len(s.steps) > 0 {
+		current := &s.steps[len(s.steps)-1]
+		current.Details = append(current.Details, line)
+	}
+}
+
+func (s *stepLog) report() *Report {
+	return &Report{Steps: slices.Clone(s.steps)}
 }
 
 func (s *stepLog) printSummary() {
-	fmt.Fprintf(s.out, "\nsummary: all %d steps succeeded\n", len(s.timings))
+	fmt.Fprintf(s.out, "\nsummary: all %d steps succeeded\n", len(s.steps))
 	var total time.Duration
-	for _, timing := range s.timings {
-		fmt.Fprintf(s.out, "  %-22s %9s\n", timing.name, formatDuration(timing.duration))
-		total += timing.duration
+	for _, step := range s.steps {
+		fmt.Fprintf(s.out, "  %-22s %9s\n", step.Name, formatDuration(step.Duration))
+		total += step.Duration
 	}
 	fmt.Fprintf(s.out, "  %-22s %9s\n", "total", formatDuration(total))
 }

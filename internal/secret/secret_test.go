@@ -1,4 +1,4 @@
-package main
+package secret
 
 import (
 	"testing"
@@ -47,14 +47,14 @@ func TestMaskCredentials(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			assert.Equal(t, tc.want, maskCredentials(tc.credentials))
+			assert.Equal(t, tc.want, MaskCredentials(tc.credentials))
 		})
 	}
 }
 
 func TestMaskCredentialsLeavesTheOriginalAlone(t *testing.T) {
 	credentials := map[string]any{"password": "s3cr3t", "nested": map[string]any{"uri": "https://u:p@h"}}
-	maskCredentials(credentials)
+	MaskCredentials(credentials)
 	assert.Equal(t, "s3cr3t", credentials["password"])
 	assert.Equal(t, "https://u:p@h", credentials["nested"].(map[string]any)["uri"])
 }

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+)
+
+// spinnerFrames turn once per spinnerInterval on the terminal's status line.
+var spinnerFrames = []rune("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
+
+const spinnerInterval = 100 * time.Millisecond
+
+// progress shows an operation being waited for on stderr. On a terminal it is one status line
+// updated in place (spinner, elapsed time, the broker's latest state and description); on
+// anything else it is one line per change of state or description, for logs.
+type progress struct {
+	w        io.Writer
+	terminal bool
+	label    string
+	start    time.Time
+
+	mu sync.Mutex
+	// polled says a poll was answered: a synchronous answer shows no progress at all.
+	polled             bool
+	state, description string
+	frame              int
+	done               chan struct{}
+	stopped            sync.WaitGroup
+}
+
+func newProgress(w io.Writer, terminal bool, label string) *progress {
+	return &progress{w: w, terminal: terminal, label: label, start: time.Now(), done: make(chan struct{})}
+}
+
+func (p *progress) spin() {
+	defer p.stopped.Done()
+	ticker := time.NewTicker(spinnerInterval)
+	defer ticker.Stop()
+	for {
+		p.mu.Lock()
+		p.drawStatusLine()
+		p.frame++
+		p.mu.Unlock()
+		select {
+		case <-p.done:
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+// drawStatusLine rewrites the terminal's status line; p.mu is held.
+func (p *progress) drawStatusLine() {
+	line := fmt.Sprintf("%c %s: %s, %s", spinnerFrames[p.frame%len(spinnerFrames)], p.label, p.state, time.Since(p.start).Round(time.Second))
+	if p.description != "" {
+		line += ": " + p.description
+	}
+	fmt.Fprintf(p.w, "\r\x1b[K%s", line)
+}
+
+// onPoll takes one poll's answer; it is the waiter's OnPoll.
+func (p *progress) onPoll(event openservicebrokerv1.PollEvent) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	state, description := event.State, event.Description
+	if event.Err != nil {
+		state, description = "no valid answer, polling on", event.Err.Error()
+	}
+	if p.polled && state == p.state && description == p.description {
+		return
+	}
+	p.state, p.description = state, description
+	if p.terminal {
+		if !p.polled {
+			p.stopped.Add(1)
+			go p.spin()
+		}
+		p.polled = true
+		return
+	}
+	p.polled = true
+	line := fmt.Sprintf("%s: %s after %s", p.label, state, event.Elapsed.Round(100*time.Millisecond))
+	if description != "" {
+		line += " (" + description + ")"
+	}
+	fmt.Fprintln(p.w, line)
+}
+
+// finish ends the display with a last line saying how the wait ended, if anything was polled.
+func (p *progress) finish(outcome string) {
+	close(p.done)
+	p.stopped.Wait()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.polled {
+		return
+	}
+	if p.terminal {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+	fmt.Fprintf(p.w, "%s: %s after %s\n", p.label, outcome, time.Since(p.start).Round(100*time.Millisecond))
+}

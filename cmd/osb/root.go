@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// app is one run of the command: its streams, its flags and what it found out while running.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// terminal says stderr is a terminal, so progress is one line updated in place.
+	terminal bool
+
+	flags globalFlags
+	// printedDryRun says a request was printed instead of sent (--dry-run).
+	printedDryRun bool
+}
+
+// globalFlags are the flags every command takes.
+type globalFlags struct {
+	output              string
+	url                 string
+	user                string
+	passwordStdin       bool
+	tokenFile           string
+	apiVersion          string
+	insecure            bool
+	timeout             time.Duration
+	dryRun              bool
+	showSecrets         bool
+	platform            string
+	originatingIdentity string
+}
+
+const exitCodesHelp = `Exit codes:
+  0  success
+  1  unexpected error (no answer from the broker, an unreadable answer, interrupted)
+  2  usage or configuration error: nothing was sent
+  3  the broker rejected the request (4xx)
+  4  the operation failed: last_operation said "failed", or 5xx after retries
+  5  timed out waiting (--wait with --timeout)
+  6  a provision or bind may have left something behind and orphan mitigation did not complete`
+
+const rootLong = `osb talks to an Open Service Broker (OSB v2.17).
+
+The broker and its credentials come from the OPEN_SERVICE_BROKER_* variables or the credentials
+file that the osb-go-sdk reads (OPEN_SERVICE_BROKER_URL, _AUTH_TYPE, _USERNAME, _PASSWORD,
+_BEARER_TOKEN_FILE, ...); the flags --url, --user with --password-stdin, --token-file,
+--api-version, --insecure and --timeout take precedence.
+
+Services and plans are given by id or by name. Machine output (-o json|yaml) goes to stdout and
+carries the HTTP status, the request identity and the broker's answer; progress and hints go to
+stderr. Secrets in answers are masked unless --show-secrets.
+
+` + exitCodesHelp
+
+// execute runs the command line args and returns the exit code.
+func (a *app) execute(ctx context.Context, args []string) int {
+	root := a.newRootCommand()
+	root.SetArgs(args)
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	code := exitCode(err)
+	a.printError(err, code)
+	return code
+}
+
+func (a *app) newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "osb",
+		Short:         "Talk to an Open Service Broker",
+		Long:          rootLong,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.checkGlobalFlags()
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	a.addGlobalFlags(root)
+	root.AddCommand(
+		a.newCatalogCommand(),
+		a.newProvisionCommand(),
+		a.newUpdateCommand(),
+		a.newDeprovisionCommand(),
+		a.newBindCommand(),
+		a.newUnbindCommand(),
+		a.newRotateCommand(),
+		a.newGetCommand(),
+		a.newLastOperationCommand(),
+		a.newStateCommand(),
+		a.newDemoCommand(),
+		a.newVersionCommand(),
+	)
+	return root
+}
+
+func (a *app) addGlobalFlags(root *cobra.Command) {
+	f := root.PersistentFlags()
+	f.StringVarP(&a.flags.output, "output", "o", formatTable, "output format: table, json or yaml")
+	f.StringVar(&a.flags.url, "url", "", "broker URL (default: OPEN_SERVICE_BROKER_URL)")
+	f.StringVar(&a.flags.user, "user", "", "basic-auth user; the password is read from stdin with --password-stdin")
+	f.BoolVar(&a.flags.passwordStdin, "password-stdin", false, "read the basic-auth password from the first line of stdin")
+	f.StringVar(&a.flags.tokenFile, "token-file", "", "file holding a bearer token, re-read when it changes")
+	f.StringVar(&a.flags.apiVersion, "api-version", "", "X-Broker-API-Version to send (default: OPEN_SERVICE_BROKER_API_VERSION, else 2.17)")
+	f.BoolVar(&a.flags.insecure, "insecure", false, "do not verify the broker's TLS certificate (tests only)")
+	f.DurationVar(&a.flags.timeout, "timeout", 0, "bound on each request and, with --wait, on the whole wait (default wait: the plan's maximum_polling_duration, else 1h)")
+	f.BoolVar(&a.flags.dryRun, "dry-run", false, "print the request as a curl command line and send nothing")
+	f.BoolVar(&a.flags.showSecrets, "show-secrets", false, "print credentials and other secrets unmasked")
+	f.StringVar(&a.flags.platform, "platform", "", "platform profile of the context and the originating identity: cloudfoundry, kubernetes or ibmcloud (default for provision: cloudfoundry)")
+	f.StringVar(&a.flags.originatingIdentity, "originating-identity", "", `X-Broker-API-Originating-Identity of --platform: a JSON object, or the user alone (cloudfoundry user_id, kubernetes username, ibmcloud iam_id)`)
+	_ = root.RegisterFlagCompletionFunc("output", fixedCompletion(formatTable, formatJSON, formatYAML))
+	_ = root.RegisterFlagCompletionFunc("platform", fixedCompletion(platforms...))
+}
+
+// fixedCompletion completes a flag from a fixed list of values.
+func fixedCompletion(values ...string) cobra.CompletionFunc {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// printError writes err in one or two lines on stderr: what went wrong (with the request
+// identity the SDK's errors carry) and, when there is one, what to do.
+func (a *app) printError(err error, code int) {
+	fmt.Fprintf(a.stderr, "osb: %v\n", err)
+	var hinted *hintedError
+	switch {
+	case errors.As(err, &hinted):
+		fmt.Fprintf(a.stderr, "hint: %s\n", hinted.hint)
+	case code == exitUsage:
+		fmt.Fprintln(a.stderr, "hint: see osb --help")
+	}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+)
+
+// waiting says whether to wait for an asynchronous operation: --wait, unless --dry-run, which
+// sends nothing to wait for.
+func (a *app) waiting(wait bool) bool {
+	return wait && !a.flags.dryRun
+}
+
+// startWait prepares the wait for one operation: the plan's maximum_polling_duration, --timeout
+// and a progress display on stderr.
+func (a *app) startWait(label string, o *offering) (*openservicebrokerv1.WaitOptions, *progress) {
+	display := newProgress(a.stderr, a.terminal, label)
+	options := openservicebrokerv1.NewWaitOptions().SetOnPoll(display.onPoll)
+	if d := o.maximumPollingDuration(); d != nil && *d > 0 {
+		options.SetMaximumPollingDuration(*d)
+	}
+	if a.flags.timeout > 0 {
+		options.SetMaxWait(a.flags.timeout)
+	}
+	return options, display
+}
+
+// resumeTarget names what a wait followed, to print the command that resumes it.
+type resumeTarget struct {
+	instanceID, bindingID string
+	offering              *offering
+	operation             *string
+}
+
+// endWait closes the progress display and, when the wait did not see the end of the
+// operation (timeout, Ctrl-C), adds the command that resumes it to the error. It never
+// deletes anything.
+func (a *app) endWait(display *progress, target resumeTarget, err error) error {
+	var failed *openservicebrokerv1.OperationFailedError
+	var mitigation *openservicebrokerv1.OrphanMitigationError
+	switch {
+	case err == nil:
+		display.finish("succeeded")
+		return nil
+	case errors.As(err, &mitigation):
+		display.finish("ended")
+		if mitigation.Completed {
+			return err
+		}
+		return withHint(err, "it may exist at the broker; delete it with: "+target.deleteCommand())
+	case errors.As(err, &failed):
+		display.finish("failed")
+		return err
+	case errors.Is(err, openservicebrokerv1.ErrWaitTimeout):
+		display.finish("timed out")
+		return withHint(err, "the broker goes on with the operation; wait longer with: "+target.resumeCommand())
+	case errors.Is(err, context.Canceled):
+		display.finish("stopped waiting")
+		return withHint(fmt.Errorf("stopped waiting, nothing was deleted: %w", err), "the broker goes on with the operation; resume with: "+target.resumeCommand())
+	}
+	display.finish("ended")
+	return err
+}
+
+// resumeCommand is the osb command line that waits for the operation again.
+func (t resumeTarget) resumeCommand() string {
+	parts := []string{"osb", "last-operation", shellWord(t.instanceID)}
+	if t.bindingID != "" {
+		parts = append(parts, "--binding", shellWord(t.bindingID))
+	}
+	if t.offering != nil && t.offering.serviceID != "" {
+		parts = append(parts, "--service", shellWord(t.offering.serviceID))
+	}
+	if t.offering != nil && t.offering.planID != "" {
+		parts = append(parts, "--plan", shellWord(t.offering.planID))
+	}
+	if t.operation != nil && *t.operation != "" {
+		parts = append(parts, "--operation", shellWord(*t.operation))
+	}
+	return strings.Join(append(parts, "--wait"), " ")
+}
+
+// deleteCommand is the osb command line that deletes what a provision or bind may have left.
+func (t resumeTarget) deleteCommand() string {
+	parts := []string{"osb", "deprovision", shellWord(t.instanceID)}
+	if t.bindingID != "" {
+		parts = []string{"osb", "unbind", shellWord(t.instanceID), shellWord(t.bindingID)}
+	}
+	if t.offering != nil {
+		parts = append(parts, "--service", shellWord(t.offering.serviceID), "--plan", shellWord(t.offering.planID))
+	}
+	return strings.Join(append(parts, "--wait"), " ")
+}
+
+// leftBehind is the error of a provision or bind sent without --wait whose outcome is unknown
+// (see NeedsOrphanMitigation): nothing deleted it, so the caller has to.
+func leftBehind(target resumeTarget, err error) error {
+	return withHint(fmt.Errorf("%w: %w", errMayBeLeftBehind, err), "nothing was deleted without --wait; delete it with: "+target.deleteCommand())
+}
+
+// shellWord quotes s for a shell only when it needs it, keeping hints readable.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/@%+=,") == "" {
+		return s
+	}
+	return shellQuote(s)
+}
