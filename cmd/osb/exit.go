@@ -49,9 +49,12 @@ func exitCode(err error) int {
 	var brokerErr *openservicebrokerv1.BrokerError
 	var parameterErr *openservicebrokerv1.ParameterError
 	var usage usageError
+	var check *checkError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &check):
+		return check.code
 	case errors.As(err, &mitigation) && !mitigation.Completed, errors.Is(err, errMayBeLeftBehind):
 		return exitOrphan
 	case errors.Is(err, openservicebrokerv1.ErrWaitTimeout):

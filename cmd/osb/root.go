@@ -101,6 +101,7 @@ func (a *app) newRootCommand() *cobra.Command {
 		a.newLastOperationCommand(),
 		a.newStateCommand(),
 		a.newDemoCommand(),
+		a.newCheckCommand(),
 		a.newVersionCommand(),
 	)
 	return root
