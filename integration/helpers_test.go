@@ -135,3 +135,8 @@ func requireBrokerError(t *testing.T, err error, status int) *openservicebrokerv
 	require.Equal(t, status, brokerErr.StatusCode, "status of %v", err)
 	return brokerErr
 }
+
+// newCRN returns a CRN of the form IBM Cloud gives instances: crn:v1:...:a/<account>:<guid>::
+func newCRN() string {
+	return "crn:v1:bluemix:public:osb-go-sdk-it:us-south:a/0123456789abcdef0123456789abcdef:" + uuid.NewString() + "::"
+}

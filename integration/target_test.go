@@ -97,7 +97,7 @@ func externalTarget() (brokerTarget, error) {
 	if err != nil {
 		return brokerTarget{}, fmt.Errorf("configuring the client from %s and the other OPEN_SERVICE_BROKER_ variables: %w", envBrokerURL, err)
 	}
-	return brokerTarget{
+	selected := brokerTarget{
 		description: "external broker at " + client.GetServiceURL(),
 		client:      client,
 		clientWith: func(authenticator core.Authenticator) (*openservicebrokerv1.OpenServiceBrokerV1, error) {
@@ -108,7 +108,37 @@ func externalTarget() (brokerTarget, error) {
 		serviceID:   os.Getenv(envServiceID),
 		planID:      os.Getenv(envPlanID),
 		asyncPlanID: os.Getenv(envAsyncPlanID),
-	}, nil
+	}
+	if selected.serviceID == "" {
+		if err := selected.discoverPlan(); err != nil {
+			return brokerTarget{}, err
+		}
+	}
+	return selected, nil
+}
+
+// discoverPlan takes, when no ids are given, the first bindable plan of the catalog (else its
+// first plan) for the scenarios that need one; the conformance checks run on every plan anyway.
+func (t *brokerTarget) discoverPlan() error {
+	catalog, _, err := t.client.ListCatalog(t.client.NewListCatalogOptions())
+	if err != nil {
+		return fmt.Errorf("reading the catalog to choose a service and plan (or set %s and %s): %w", envServiceID, envPlanID, err)
+	}
+	for _, service := range catalog.Services {
+		for _, plan := range service.Plans {
+			bindable := service.Bindable != nil && *service.Bindable
+			if plan.Bindable != nil {
+				bindable = *plan.Bindable
+			}
+			if t.serviceID == "" || bindable {
+				t.serviceID, t.planID = core.StringNilMapper(service.ID), core.StringNilMapper(plan.ID)
+			}
+			if bindable {
+				return nil
+			}
+		}
+	}
+	return nil
 }
 
 // checkNothingLeftBehind proves, on the embedded broker, that the scenarios cleaned up after
