@@ -59,8 +59,11 @@ type provisionRequest struct {
 	InstanceID string
 	ServiceID  string
 	PlanID     string
-	Context    platformContext
-	Parameters map[string]any
+	// OrganizationGUID and SpaceGUID are required in every provision (Provisioning, Body).
+	OrganizationGUID string
+	SpaceGUID        string
+	Context          platformContext
+	Parameters       map[string]any
 	// FlatParameters holds Parameters with nested keys joined by dots and values printed,
 	// because IBM's SDK accepts only a map of strings as parameters.
 	FlatParameters map[string]string
@@ -88,9 +91,11 @@ func newProvisionRequest() *provisionRequest {
 	}
 	const instanceID = "5a4e0b2c-9c1d-4a4f-8d3e-2f6b7c8d9e01"
 	return &provisionRequest{
-		InstanceID: instanceID,
-		ServiceID:  "2b1f6a3e-7c44-4b8e-9a51-0d2c3e4f5a6b",
-		PlanID:     "8c9d0e1f-2a3b-4c5d-8e6f-7a8b9c0d1e2f",
+		InstanceID:       instanceID,
+		ServiceID:        "2b1f6a3e-7c44-4b8e-9a51-0d2c3e4f5a6b",
+		PlanID:           "8c9d0e1f-2a3b-4c5d-8e6f-7a8b9c0d1e2f",
+		OrganizationGUID: "8d7f5e3c2b1a49e6a1b2c3d4e5f60718",
+		SpaceGUID:        "0be5ad401ae913d8ff665d92680664ed",
 		Context: platformContext{
 			Platform:  "ibmcloud",
 			AccountID: "8d7f5e3c2b1a49e6a1b2c3d4e5f60718",

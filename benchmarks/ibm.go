@@ -52,6 +52,8 @@ func (c *ibmClient) provision(ctx context.Context, req *provisionRequest) (strin
 	options := c.service.NewReplaceServiceInstanceOptions(req.InstanceID).
 		SetServiceID(req.ServiceID).
 		SetPlanID(req.PlanID).
+		SetOrganizationGUID(req.OrganizationGUID).
+		SetSpaceGUID(req.SpaceGUID).
 		SetContext(&ibm.Context{
 			Platform:  &req.Context.Platform,
 			AccountID: &req.Context.AccountID,

@@ -50,6 +50,8 @@ func (c *oursClient) provision(ctx context.Context, req *provisionRequest) (stri
 	options := c.service.NewReplaceServiceInstanceOptions(req.InstanceID).
 		SetServiceID(req.ServiceID).
 		SetPlanID(req.PlanID).
+		SetOrganizationGUID(req.OrganizationGUID).
+		SetSpaceGUID(req.SpaceGUID).
 		SetContext(&openservicebrokerv1.Context{
 			Platform:  &req.Context.Platform,
 			AccountID: &req.Context.AccountID,

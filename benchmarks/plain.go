@@ -95,10 +95,12 @@ type plainLastOperation struct {
 
 // plainProvisionBody is the body of PUT /v2/service_instances/{id}.
 type plainProvisionBody struct {
-	ServiceID  string         `json:"service_id"`
-	PlanID     string         `json:"plan_id"`
-	Context    map[string]any `json:"context,omitempty"`
-	Parameters map[string]any `json:"parameters,omitempty"`
+	ServiceID        string         `json:"service_id"`
+	PlanID           string         `json:"plan_id"`
+	OrganizationGUID string         `json:"organization_guid"`
+	SpaceGUID        string         `json:"space_guid"`
+	Context          map[string]any `json:"context,omitempty"`
+	Parameters       map[string]any `json:"parameters,omitempty"`
 }
 
 // plainProvisionResponse is the body of a successful provision.
@@ -145,10 +147,12 @@ func (c *plainClient) getLastOperation(ctx context.Context, instanceID string) (
 
 func (c *plainClient) provision(ctx context.Context, req *provisionRequest) (string, error) {
 	body, err := json.Marshal(plainProvisionBody{
-		ServiceID:  req.ServiceID,
-		PlanID:     req.PlanID,
-		Context:    req.Context.asMap(),
-		Parameters: req.Parameters,
+		ServiceID:        req.ServiceID,
+		PlanID:           req.PlanID,
+		OrganizationGUID: req.OrganizationGUID,
+		SpaceGUID:        req.SpaceGUID,
+		Context:          req.Context.asMap(),
+		Parameters:       req.Parameters,
 	})
 	if err != nil {
 		return "", fmt.Errorf("encode provision request: %w", err)

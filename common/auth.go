@@ -31,6 +31,13 @@ func GetAuthenticatorFromEnvironment(serviceName string) (core.Authenticator, er
 	if err != nil {
 		return nil, err
 	}
+	return authenticatorFor(serviceName, authType, props)
+}
+
+// authenticatorFor builds the authenticator of a resolved type from the service's properties.
+// The types that need a token service are built by go-sdk-core, which reads the properties
+// again: it offers no constructor from properties already read.
+func authenticatorFor(serviceName, authType string, props map[string]string) (core.Authenticator, error) {
 	switch authType {
 	case AuthTypeBearerTokenFile:
 		authenticator, err := NewBearerTokenFileAuthenticator(props[PropertyBearerTokenFile])
@@ -43,6 +50,8 @@ func GetAuthenticatorFromEnvironment(serviceName string) (core.Authenticator, er
 	case core.AUTHTYPE_BEARER_TOKEN:
 		authenticator, err := core.NewBearerTokenAuthenticator(props[core.PROPNAME_BEARER_TOKEN])
 		return authenticatorOrError(authenticator, coreAuthError(serviceName, err))
+	case core.AUTHTYPE_NOAUTH:
+		return core.NewNoAuthAuthenticator()
 	default:
 		authenticator, err := core.GetAuthenticatorFromEnvironment(serviceName)
 		return authenticatorOrError(authenticator, coreAuthError(serviceName, err))

@@ -34,6 +34,8 @@ const (
 	PropertyEnableRetries       = core.PROPNAME_SVC_ENABLE_RETRIES
 	PropertyDisableSSL          = core.PROPNAME_SVC_DISABLE_SSL
 	PropertyEnableGzip          = core.PROPNAME_SVC_ENABLE_GZIP
+	PropertyURL                 = core.PROPNAME_SVC_URL
+	PropertyMaxResponseBytes    = "MAX_RESPONSE_BYTES"
 )
 
 // What valid values look like, for error text.
@@ -43,6 +45,7 @@ const (
 	expectedDuration   = "a Go duration greater than zero, such as 30s or 1m30s, or a whole number of seconds, such as 30"
 	expectedRetries    = "a whole number of retries, 0 or more; 0 switches retries off"
 	expectedBool       = "true or false"
+	expectedByteCount  = "a number of bytes greater than zero, optionally with the suffix KiB, MiB or GiB, such as 1048576 or 64MiB"
 )
 
 // fileProperties gives, for each kind of credential file, the property naming it and what a
@@ -54,12 +57,15 @@ var fileProperties = map[FileKind]struct{ property, expected string }{
 	FileKindCACertificate:     {PropertyCACertFile, "the path of a PEM file holding the CA certificates that sign the broker's certificate"},
 }
 
-// Config is the external configuration of a client, beyond what go-sdk-core applies itself
-// (service URL and credentials). A setting that is not configured keeps its zero value (an
-// empty string or a nil pointer), so that the caller applies its own default.
+// Config is the whole external configuration of a client, read once by LoadConfig: the client
+// settings, the TLS configuration and what the authenticator is built from (see Authenticator).
+// A setting that is not configured keeps its zero value (an empty string or a nil pointer), so
+// that the caller applies its own default.
 type Config struct {
 	// ServiceName is the name the configuration was loaded for; it prefixes every variable.
 	ServiceName string
+	// URL is the broker's base URL.
+	URL string
 	// AuthType is the authentication type in its canonical spelling (e.g. "bearerTokenFile"),
 	// AuthTypeBearerTokenFile when only BEARER_TOKEN_FILE is set, or empty when go-sdk-core
 	// chooses the type.
@@ -86,14 +92,24 @@ type Config struct {
 	DisableSSL *bool
 	// EnableGzip compresses request bodies.
 	EnableGzip *bool
+	// MaxResponseBytes bounds the size of an answer the client reads, counted after decompression.
+	MaxResponseBytes *int64
+	// TLS is the TLS client configuration of ClientCertFile, ClientKeyFile and CACertFile (see
+	// NewTLSConfig), built from the files when the configuration is loaded; nil when none of
+	// them is set.
+	TLS *tls.Config
+
+	// properties are the service's properties as read, for the authenticator.
+	properties map[string]string
 }
 
-// LoadConfig reads the configuration of the service from the sources go-sdk-core reads, in its
-// order of precedence: the credentials file, the environment, VCAP_SERVICES. Every value is
-// checked, and the TLS files are read; all misconfigurations are returned together, each a
-// *ConfigError naming its variable (errors.Is(err, ErrInvalidConfiguration) holds). The bearer
-// token file is read by GetAuthenticatorFromEnvironment, not here. A service without any
-// configuration gets an empty Config.
+// LoadConfig reads the configuration of the service once, from the sources go-sdk-core reads,
+// in its order of precedence: the credentials file, the environment, VCAP_SERVICES (the first
+// that has the service wins). Every value is checked, and the TLS files are read; all
+// misconfigurations are returned together, each a *ConfigError naming its variable, never
+// quoting its value (errors.Is(err, ErrInvalidConfiguration) holds). The authenticator is built
+// on demand by Config.Authenticator, so that a caller with its own authenticator is not held to
+// the configured credentials. A service without any configuration gets an empty Config.
 func LoadConfig(serviceName string) (*Config, error) {
 	props, err := serviceProperties(serviceName)
 	if err != nil {
@@ -102,6 +118,7 @@ func LoadConfig(serviceName string) (*Config, error) {
 	r := &propertyReader{serviceName: serviceName, props: props}
 	config := &Config{
 		ServiceName:         serviceName,
+		URL:                 props[PropertyURL],
 		AuthType:            r.authType(),
 		BearerTokenFile:     props[PropertyBearerTokenFile],
 		ClientCertFile:      props[PropertyClientCertFile],
@@ -115,44 +132,36 @@ func LoadConfig(serviceName string) (*Config, error) {
 		EnableRetries:       parsed(r, PropertyEnableRetries, expectedBool, parseBool),
 		DisableSSL:          parsed(r, PropertyDisableSSL, expectedBool, parseBool),
 		EnableGzip:          parsed(r, PropertyEnableGzip, expectedBool, parseBool),
+		MaxResponseBytes:    parsed(r, PropertyMaxResponseBytes, expectedByteCount, parseByteCount),
+		properties:          props,
 	}
-	if _, err := config.TLSConfig(); err != nil {
-		r.errs = append(r.errs, err)
-	}
+	config.TLS = r.tlsConfig(config.ClientCertFile, config.ClientKeyFile, config.CACertFile)
 	if err := errors.Join(r.errs...); err != nil {
 		return nil, err
 	}
 	return config, nil
 }
 
-// TLSConfig returns the TLS client configuration of ClientCertFile, ClientKeyFile and
-// CACertFile (see NewTLSConfig), reading the files now; nil when none of them is set.
-func (c *Config) TLSConfig() (*tls.Config, error) {
-	if c.ClientCertFile == "" && c.ClientKeyFile == "" && c.CACertFile == "" {
-		return nil, nil
-	}
-	tlsConfig, err := NewTLSConfig(c.ClientCertFile, c.ClientKeyFile, c.CACertFile)
-	if err != nil {
-		return nil, fileConfigError(c.ServiceName, err)
-	}
-	return tlsConfig, nil
+// Authenticator returns the authenticator the configuration describes, as
+// GetAuthenticatorFromEnvironment does, built from the properties LoadConfig read.
+func (c *Config) Authenticator() (core.Authenticator, error) {
+	return authenticatorFor(c.ServiceName, c.AuthType, c.properties)
 }
 
-// ApplyTransport installs the TLS files' configuration (see TLSConfig) on client, which must be
-// the client that sends the requests (with go-sdk-core, BaseService.GetHTTPClient). The
-// transport is cloned, never modified in place, since it may be shared, and the settings of its
-// TLS configuration that the files do not concern, such as InsecureSkipVerify, are kept. Without
+// ApplyTransport installs the TLS configuration (see Config.TLS) on client, which must be the
+// client that sends the requests (with go-sdk-core, BaseService.GetHTTPClient). The transport is
+// cloned, never modified in place, since it may be shared, and the settings of its TLS
+// configuration that the files do not concern, such as InsecureSkipVerify, are kept. Without
 // TLS files it does nothing.
 func (c *Config) ApplyTransport(client *http.Client) error {
-	tlsConfig, err := c.TLSConfig()
-	if err != nil || tlsConfig == nil {
-		return err
+	if c.TLS == nil {
+		return nil
 	}
 	transport, err := cloneTransport(client.Transport)
 	if err != nil {
 		return err
 	}
-	transport.TLSClientConfig = mergeTLSConfig(transport.TLSClientConfig, tlsConfig)
+	transport.TLSClientConfig = mergeTLSConfig(transport.TLSClientConfig, c.TLS)
 	client.Transport = transport
 	return nil
 }
@@ -255,6 +264,19 @@ func (r *propertyReader) authType() string {
 	return authType
 }
 
+// tlsConfig reads the TLS files (see NewTLSConfig); nil when none is named or one is unusable.
+func (r *propertyReader) tlsConfig(certFile, keyFile, caFile string) *tls.Config {
+	if certFile == "" && keyFile == "" && caFile == "" {
+		return nil
+	}
+	tlsConfig, err := NewTLSConfig(certFile, keyFile, caFile)
+	if err != nil {
+		r.errs = append(r.errs, fileConfigError(r.serviceName, err))
+		return nil
+	}
+	return tlsConfig
+}
+
 // checked returns the property's value if validate accepts it, and "" otherwise.
 func (r *propertyReader) checked(property, expected string, validate func(string) error) string {
 	value := r.props[property]
@@ -325,6 +347,34 @@ func parseRetryCount(value string) (int, error) {
 		return 0, errors.New("value is negative")
 	}
 	return count, nil
+}
+
+// byteUnits are the suffixes parseByteCount accepts, by their multiple.
+var byteUnits = []struct {
+	suffix     string
+	multiplier int64
+}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}, {"", 1}}
+
+// parseByteCount reads a number of bytes greater than zero, such as 1048576 or 64MiB.
+func parseByteCount(value string) (int64, error) {
+	for _, unit := range byteUnits {
+		digits, found := strings.CutSuffix(value, unit.suffix)
+		if !found {
+			continue
+		}
+		count, err := strconv.ParseInt(strings.TrimSpace(digits), 10, 64)
+		if err != nil {
+			return 0, errors.New("value is not a whole number of bytes with an optional KiB, MiB or GiB suffix")
+		}
+		if count <= 0 {
+			return 0, errors.New("value is not greater than zero")
+		}
+		if count > math.MaxInt64/unit.multiplier {
+			return 0, errors.New("value is too large")
+		}
+		return count * unit.multiplier, nil
+	}
+	return 0, errors.New("value is not a number of bytes")
 }
 
 // parseBool reads a boolean the way strconv.ParseBool does, without quoting the value in the error.

@@ -57,13 +57,20 @@ func TestLoadConfig_ReadsEverySetting(t *testing.T) {
 		PropertyEnableRetries:       "true",
 		PropertyDisableSSL:          "false",
 		PropertyEnableGzip:          "TRUE",
+		PropertyMaxResponseBytes:    "64MiB",
+		PropertyURL:                 "https://broker.example.com",
 	})
 
 	config, err := LoadConfig(testService)
 
 	require.NoError(t, err)
+	require.NotNil(t, config.TLS, "the TLS files are read at load")
+	assert.NotNil(t, config.TLS.GetClientCertificate)
+	assert.NotNil(t, config.TLS.RootCAs)
+	config.TLS, config.properties = nil, nil
 	assert.Equal(t, &Config{
 		ServiceName:         testService,
+		URL:                 "https://broker.example.com",
 		AuthType:            AuthTypeBearerTokenFile,
 		BearerTokenFile:     tokenFile,
 		ClientCertFile:      certFile,
@@ -77,16 +84,40 @@ func TestLoadConfig_ReadsEverySetting(t *testing.T) {
 		EnableRetries:       pointer(true),
 		DisableSSL:          pointer(false),
 		EnableGzip:          pointer(true),
+		MaxResponseBytes:    pointer(int64(64 << 20)),
 	}, config)
 }
 
+func TestLoadConfig_ReadsTheMaximumResponseSize(t *testing.T) {
+	for value, want := range map[string]int64{"1048576": 1 << 20, "512KiB": 512 << 10, "64 MiB": 64 << 20, "2GiB": 2 << 30, "100B": 100} {
+		setConfig(t, map[string]string{PropertyMaxResponseBytes: value})
+
+		config, err := LoadConfig(testService)
+
+		require.NoError(t, err, value)
+		assert.Equal(t, pointer(want), config.MaxResponseBytes, value)
+	}
+	for _, value := range []string{"0", "-1", "64MB", "lots", "9999999999GiB"} {
+		setConfig(t, map[string]string{PropertyMaxResponseBytes: value})
+
+		_, err := LoadConfig(testService)
+
+		var configErr *ConfigError
+		require.True(t, errors.As(err, &configErr), value)
+		assert.Equal(t, "OPEN_SERVICE_BROKER_MAX_RESPONSE_BYTES", configErr.Variable)
+		assert.NotContains(t, err.Error(), "="+value, "the error never quotes the value")
+		assert.NotContains(t, err.Error(), `"`+value+`"`, "the error never quotes the value")
+	}
+}
+
 func TestLoadConfig_LeavesUnsetSettingsZero(t *testing.T) {
-	setConfig(t, map[string]string{"URL": "https://broker.example.com", PropertyTimeout: ""})
+	setConfig(t, map[string]string{PropertyAuthType: core.AUTHTYPE_NOAUTH, PropertyTimeout: ""})
 
 	config, err := LoadConfig(testService)
 
 	require.NoError(t, err)
-	assert.Equal(t, &Config{ServiceName: testService}, config)
+	config.properties = nil
+	assert.Equal(t, &Config{ServiceName: testService, AuthType: core.AUTHTYPE_NOAUTH}, config)
 }
 
 func TestLoadConfig_WithoutAnyConfiguration(t *testing.T) {
@@ -306,7 +337,9 @@ func TestConfig_RetrySettings(t *testing.T) {
 func TestConfig_ApplyTransport(t *testing.T) {
 	pki := newTestPKI(t)
 	certFile, keyFile, caFile := clientFiles(t, pki, t.TempDir(), "platform")
-	config := &Config{ServiceName: testService, ClientCertFile: certFile, ClientKeyFile: keyFile, CACertFile: caFile}
+	tlsConfig, err := NewTLSConfig(certFile, keyFile, caFile)
+	require.NoError(t, err)
+	config := &Config{ServiceName: testService, TLS: tlsConfig}
 
 	t.Run("clones the transport and keeps its TLS settings", func(t *testing.T) {
 		original := defaultTransport()
@@ -346,15 +379,6 @@ func TestConfig_ApplyTransport(t *testing.T) {
 		require.NoError(t, (&Config{ServiceName: testService}).ApplyTransport(client))
 
 		assert.Same(t, transport, client.Transport)
-	})
-	t.Run("names the variable of an unusable file", func(t *testing.T) {
-		broken := &Config{ServiceName: testService, CACertFile: filepath.Join(t.TempDir(), "missing.pem")}
-
-		err := broken.ApplyTransport(&http.Client{})
-
-		var configErr *ConfigError
-		require.ErrorAs(t, err, &configErr)
-		assert.Equal(t, "OPEN_SERVICE_BROKER_CA_CERT_FILE", configErr.Variable)
 	})
 }
 
@@ -538,3 +562,16 @@ func pointer[T any](value T) *T { return &value }
 type roundTripperFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestConfig_AuthenticatorUsesThePropertiesReadAtLoad(t *testing.T) {
+	setConfig(t, map[string]string{PropertyAuthType: core.AUTHTYPE_BASIC, core.PROPNAME_USERNAME: "platform", core.PROPNAME_PASSWORD: "secret"})
+	config, err := LoadConfig(testService)
+	require.NoError(t, err)
+	t.Setenv(EnvVarName(testService, core.PROPNAME_USERNAME), "changed")
+
+	authenticator, err := config.Authenticator()
+
+	require.NoError(t, err)
+	require.IsType(t, &core.BasicAuthenticator{}, authenticator)
+	assert.Equal(t, "platform", authenticator.(*core.BasicAuthenticator).Username, "the configuration is not read again")
+}

@@ -5,8 +5,9 @@
 // name (environment variables, the credentials file and VCAP_SERVICES) with the settings an Open
 // Service Broker client needs on platforms other than IBM Cloud:
 //
-//   - LoadConfig reads the broker API version, originating identity, timeout, retry policy,
-//     TLS files and the core's switches into a Config.
+//   - LoadConfig reads the whole configuration once into a Config: URL, broker API version,
+//     originating identity, timeout, retry policy, maximum response size, the core's switches,
+//     the TLS configuration (files read at load) and what Config.Authenticator builds from.
 //   - GetAuthenticatorFromEnvironment adds the bearerTokenFile authentication type to the ones
 //     go-sdk-core knows.
 //   - BearerTokenFileAuthenticator sends a bearer token read from a file and re-read when the

@@ -56,7 +56,7 @@ func (r *run) trackInstance(p *planUnderTest, id string) *instanceUnderTest {
 
 func (r *run) provisionOptions(p *planUnderTest, id string) *openservicebrokerv1.ReplaceServiceInstanceOptions {
 	options := r.client.NewReplaceServiceInstanceOptions(id).SetServiceID(p.serviceID()).SetPlanID(p.planID()).
-		SetContext(r.platform.context(id)).SetOrganizationGuid(r.platform.organizationID).SetSpaceGuid(r.platform.spaceID)
+		SetContext(r.platform.context(id)).SetOrganizationGUID(r.platform.organizationID).SetSpaceGUID(r.platform.spaceID)
 	if p.parameters.Provision != nil {
 		options.SetParameters(p.parameters.Provision)
 	}
@@ -294,8 +294,8 @@ func (r *run) repeatProvision(ctx context.Context, instance *instanceUnderTest) 
 		conflicting.SetPlanID(deref(p.otherPlan.ID))
 	} else {
 		what = "another space"
-		conflicting.SetSpaceGuid(uuid.NewString())
-		conflicting.Context.SpaceGuid = conflicting.SpaceGuid
+		conflicting.SetSpaceGUID(uuid.NewString())
+		conflicting.Context.SpaceGuid = conflicting.SpaceGUID
 	}
 	_, response, err = r.client.ReplaceServiceInstanceWithContext(ctx, conflicting)
 	r.expect("provision.409-conflicting-repeat", statusOf(response, err) == http.StatusConflict, "the same id with %s answered %s", what, describe(response, err))

@@ -45,7 +45,7 @@ type instanceRef struct {
 }
 
 func (ref instanceRef) provisionOptions() *openservicebrokerv1.ReplaceServiceInstanceOptions {
-	return target.client.NewReplaceServiceInstanceOptions(ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID)
+	return target.client.NewReplaceServiceInstanceOptions(ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
 }
 
 func (ref instanceRef) deprovisionOptions() *openservicebrokerv1.DeleteServiceInstanceOptions {

@@ -10,6 +10,8 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 const (
@@ -23,7 +25,7 @@ func fakeWait() *WaitOptions {
 }
 
 func provisionOptions(client *OpenServiceBrokerV1) *ReplaceServiceInstanceOptions {
-	return client.NewReplaceServiceInstanceOptions(waitInstanceID).SetServiceID("service-1").SetPlanID("plan-1")
+	return client.NewReplaceServiceInstanceOptions(waitInstanceID).SetServiceID("service-1").SetPlanID("plan-1").SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID)
 }
 
 func bindOptions(client *OpenServiceBrokerV1) *ReplaceServiceBindingOptions {

@@ -17,6 +17,8 @@ import (
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
 	osb "github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 // badInput is what a bad-input test passes to an operation; every other required option is
@@ -71,7 +73,7 @@ var badInputOperations = []badInputOperation{
 		return err
 	}},
 	{name: "ReplaceServiceInstance", path: badInputInstancePath, parameters: true, call: func(c *osb.OpenServiceBrokerV1, in badInput) error {
-		options := c.NewReplaceServiceInstanceOptions(in.instanceID).SetServiceID(badInputServiceID).SetPlanID(badInputPlanID)
+		options := c.NewReplaceServiceInstanceOptions(in.instanceID).SetServiceID(badInputServiceID).SetPlanID(badInputPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID)
 		_, _, err := c.ReplaceServiceInstance(options.SetParameters(in.parameters).SetHeaders(in.headers))
 		return err
 	}},

@@ -26,7 +26,7 @@ const (
 
 // provisionSmall provisions an instance of the synchronous plan, for examples about what comes after.
 func provisionSmall(client *openservicebrokerv1.OpenServiceBrokerV1, instanceID string) {
-	options := client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(serviceID).SetPlanID(planID)
+	options := client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(serviceID).SetPlanID(planID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
 	if _, _, err := client.ReplaceServiceInstance(options); err != nil {
 		panic(err)
 	}
@@ -121,7 +121,7 @@ func ExampleOpenServiceBrokerV1_ReplaceServiceInstance() {
 
 	options := client.NewReplaceServiceInstanceOptions("db-1").
 		SetServiceID(serviceID).
-		SetPlanID(planID).
+		SetPlanID(planID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539").
 		SetParameters(map[string]any{"size_gb": 10}).
 		SetAcceptsIncomplete(true)
 	result, response, err := client.ReplaceServiceInstance(options)
@@ -186,7 +186,7 @@ func ExampleOpenServiceBrokerV1_GetServiceInstance() {
 	defer srv.Close()
 	client := srv.Client()
 	_, _, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(planID).SetParameters(map[string]any{"size_gb": 10}))
+		SetServiceID(serviceID).SetPlanID(planID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539").SetParameters(map[string]any{"size_gb": 10}))
 	if err != nil {
 		panic(err)
 	}
@@ -205,7 +205,7 @@ func ExampleOpenServiceBrokerV1_GetLastOperation() {
 	client := srv.Client()
 
 	provision, response, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetAcceptsIncomplete(true))
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539").SetAcceptsIncomplete(true))
 	if err != nil {
 		panic(err)
 	}
@@ -335,7 +335,7 @@ func ExampleOpenServiceBrokerV1_GetServiceBindingLastOperation() {
 	defer srv.Close()
 	client := srv.Client()
 	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID), openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond))
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539"), openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond))
 	if err != nil {
 		panic(err)
 	}
@@ -412,7 +412,7 @@ func ExampleBrokerError_asyncRequired() {
 
 	// The asynchronous plan cannot be provisioned without accepts_incomplete=true.
 	_, _, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID))
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539"))
 
 	var brokerErr *openservicebrokerv1.BrokerError
 	if errors.As(err, &brokerErr) {
@@ -429,7 +429,7 @@ func ExampleOpenServiceBrokerV1_WaitForLastOperation() {
 	defer srv.Close()
 	client := srv.Client()
 	provision, _, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetAcceptsIncomplete(true))
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539").SetAcceptsIncomplete(true))
 	if err != nil {
 		panic(err)
 	}
@@ -461,7 +461,7 @@ func ExampleOpenServiceBrokerV1_WaitForBindingLastOperation() {
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
 	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID), wait)
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539"), wait)
 	if err != nil {
 		panic(err)
 	}
@@ -495,7 +495,7 @@ func ExampleOpenServiceBrokerV1_ProvisionAndWait() {
 		SetOnPoll(func(openservicebrokerv1.PollEvent) { polls++ })
 	options := client.NewReplaceServiceInstanceOptions("db-1").
 		SetServiceID(serviceID).
-		SetPlanID(asyncPlanID).
+		SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539").
 		SetParameters(map[string]any{"size_gb": 10})
 	_, response, err := client.ProvisionAndWait(context.Background(), options, wait)
 	if err != nil {
@@ -511,7 +511,7 @@ func ExampleOpenServiceBrokerV1_UpdateAndWait() {
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
 	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID), wait)
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539"), wait)
 	if err != nil {
 		panic(err)
 	}
@@ -538,7 +538,7 @@ func ExampleOpenServiceBrokerV1_DeprovisionAndWait() {
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
 	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID), wait)
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539"), wait)
 	if err != nil {
 		panic(err)
 	}
@@ -561,7 +561,7 @@ func ExampleOpenServiceBrokerV1_BindAndWait() {
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
 	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID), wait)
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539"), wait)
 	if err != nil {
 		panic(err)
 	}
@@ -597,7 +597,7 @@ func ExampleOperationFailedError() {
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
 
-	options := client.NewReplaceServiceInstanceOptions("db-1").SetServiceID(serviceID).SetPlanID(asyncPlanID)
+	options := client.NewReplaceServiceInstanceOptions("db-1").SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
 	_, _, err := client.ProvisionAndWait(context.Background(), options, wait)
 	var failed *openservicebrokerv1.OperationFailedError
 	if errors.As(err, &failed) {
@@ -624,7 +624,7 @@ func ExampleOrphanMitigationError() {
 		panic(err)
 	}
 
-	options := client.NewReplaceServiceInstanceOptions("db-1").SetServiceID(serviceID).SetPlanID(planID)
+	options := client.NewReplaceServiceInstanceOptions("db-1").SetServiceID(serviceID).SetPlanID(planID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
 	_, _, err = client.ProvisionAndWait(context.Background(), options, openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond))
 	var mitigation *openservicebrokerv1.OrphanMitigationError
 	if errors.As(err, &mitigation) {

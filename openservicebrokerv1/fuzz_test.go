@@ -23,6 +23,8 @@ import (
 
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 // fuzzMaxErrorText bounds the text of an error built from a broker answer, however large the answer.
@@ -430,7 +432,7 @@ var fuzzCalls = []fuzzOperationCall{
 		return response, err
 	}},
 	{&replaceServiceInstanceOperation, func(ctx context.Context, c *OpenServiceBrokerV1) (*core.DetailedResponse, error) {
-		_, response, err := c.ReplaceServiceInstanceWithContext(ctx, c.NewReplaceServiceInstanceOptions("i").SetServiceID("s").SetPlanID("p"))
+		_, response, err := c.ReplaceServiceInstanceWithContext(ctx, c.NewReplaceServiceInstanceOptions("i").SetServiceID("s").SetPlanID("p").SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID))
 		return response, err
 	}},
 	{&updateServiceInstanceOperation, func(ctx context.Context, c *OpenServiceBrokerV1) (*core.DetailedResponse, error) {

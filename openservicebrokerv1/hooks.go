@@ -74,8 +74,15 @@ func (openServiceBroker *OpenServiceBrokerV1) GetDefaultOriginatingIdentity() st
 	return openServiceBroker.defaultOriginatingIdentity
 }
 
-func authenticatorFromEnvironment(serviceName string) (core.Authenticator, error) {
-	return common.GetAuthenticatorFromEnvironment(serviceName)
+// externalConfig is the external configuration, read once by loadExternalConfig.
+type externalConfig = *common.Config
+
+func loadExternalConfig(serviceName string) (externalConfig, error) {
+	return common.LoadConfig(serviceName)
+}
+
+func authenticatorFromEnvironment(config externalConfig) (core.Authenticator, error) {
+	return config.Authenticator()
 }
 
 // init applies the defaults a platform needs without asking: API version, a bounded request
@@ -96,18 +103,23 @@ func (openServiceBroker *OpenServiceBrokerV1) init() error {
 	return nil
 }
 
-// configureFromEnvironment applies go-sdk-core's settings (URL, DISABLE_SSL, ENABLE_GZIP) and
-// this SDK's own (API version, originating identity, timeout, mutual TLS, retries).
-func (openServiceBroker *OpenServiceBrokerV1) configureFromEnvironment(serviceName string) error {
-	config, err := common.LoadConfig(serviceName)
-	if err != nil {
-		return err
+// configureFromEnvironment applies the external configuration: URL, DISABLE_SSL, ENABLE_GZIP,
+// API version, originating identity, timeout, mutual TLS and retries.
+func (openServiceBroker *OpenServiceBrokerV1) configureFromEnvironment(config externalConfig) error {
+	if config.URL != "" {
+		urlVariable := common.EnvVarName(config.ServiceName, common.PropertyURL)
+		if err := checkServiceURL(config.URL); err != nil {
+			return fmt.Errorf("%s: %w", urlVariable, err)
+		}
+		if err := openServiceBroker.Service.SetServiceURL(config.URL); err != nil {
+			return fmt.Errorf("%s: %w", urlVariable, err)
+		}
 	}
-	if err := openServiceBroker.Service.ConfigureService(serviceName); err != nil {
-		return err
+	if config.DisableSSL != nil && *config.DisableSSL {
+		openServiceBroker.Service.DisableSSLVerification()
 	}
-	if err := checkServiceURL(openServiceBroker.GetServiceURL()); err != nil {
-		return fmt.Errorf("%s: %w", common.EnvVarName(serviceName, "URL"), err)
+	if config.EnableGzip != nil {
+		openServiceBroker.Service.SetEnableGzipCompression(*config.EnableGzip)
 	}
 	if config.APIVersion != "" {
 		openServiceBroker.brokerAPIVersion = config.APIVersion

@@ -9,6 +9,8 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 // mockInstanceMetadataJSON and mockInstanceMetadata are instance metadata with labels and attributes.
@@ -26,8 +28,8 @@ func TestReplaceServiceInstance_SendsEveryField(t *testing.T) {
 		SetServiceID(mockServiceID).
 		SetPlanID(mockPlanID).
 		SetContext(mockFullContext()).
-		SetOrganizationGuid("f4663bbe-e8ea-478c-8956-e3afee1087ab").
-		SetSpaceGuid("54557f98-83f0-4eca-ae04-9ea35277a539").
+		SetOrganizationGuid(testkit.OrganizationGUID).
+		SetSpaceGuid(testkit.SpaceGUID).
 		SetParameters(map[string]any{"location": "us-south"}).
 		SetMaintenanceInfo(&MaintenanceInfo{Version: core.StringPtr("2.1.1+abcdef"), Description: core.StringPtr("OS image update")}).
 		SetAcceptsIncomplete(true)
@@ -52,16 +54,17 @@ func TestReplaceServiceInstance_SendsOnlyTheFieldsSet(t *testing.T) {
 	client, broker := newMockClient(t)
 	broker.reply(http.StatusCreated, `{}`)
 
-	_, _, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID))
+	_, _, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID))
 
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"service_id":"`+mockServiceID+`","plan_id":"`+mockPlanID+`"}`, string(broker.only().Body))
+	assert.JSONEq(t, `{"service_id":"`+mockServiceID+`","plan_id":"`+mockPlanID+`",
+		"organization_guid":"`+testkit.OrganizationGUID+`","space_guid":"`+testkit.SpaceGUID+`"}`, string(broker.only().Body))
 }
 
 func TestReplaceServiceInstance_SendsAcceptsIncompleteFalse(t *testing.T) {
 	client, broker := newMockClient(t)
 	broker.reply(http.StatusCreated, `{}`)
-	options := client.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID)
+	options := client.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID)
 
 	_, _, err := client.ReplaceServiceInstance(options.SetAcceptsIncomplete(false))
 
@@ -79,7 +82,7 @@ func TestReplaceServiceInstance_DecodesEveryField(t *testing.T) {
 	client, broker := newMockClient(t)
 	broker.reply(http.StatusAccepted, answer)
 
-	result, response, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID))
+	result, response, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID))
 
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusAccepted, response.StatusCode)
@@ -264,7 +267,7 @@ func TestContext_SendsPropertiesTheSchemaDoesNotDeclare(t *testing.T) {
 	platformContext.SetProperties(map[string]any{"replaced": true})
 	platformContext.SetProperties(map[string]any{"tenant": "t-42"})
 	platformContext.SetProperty("labels", map[string]string{"env": "prod"})
-	options := client.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID)
+	options := client.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID)
 
 	_, _, err := client.ReplaceServiceInstance(options.SetContext(platformContext))
 

@@ -230,12 +230,6 @@ func (_options *ReplaceServiceBindingOptions) validate() error {
 	if err := checkString("ReplaceServiceBinding", "binding_id", _options.BindingID); err != nil {
 		return err
 	}
-	if err := checkString("ReplaceServiceBinding", "service_id", _options.ServiceID); err != nil {
-		return err
-	}
-	if err := checkString("ReplaceServiceBinding", "plan_id", _options.PlanID); err != nil {
-		return err
-	}
 	return nil
 }
 
@@ -266,5 +260,11 @@ func (_options *ReplaceServiceBindingOptions) body() (*replaceServiceBindingBody
 		return nil, err
 	}
 	body.Parameters = parametersObject
+	if err := checkString("ReplaceServiceBinding", "service_id", body.ServiceID); err != nil {
+		return nil, err
+	}
+	if err := checkString("ReplaceServiceBinding", "plan_id", body.PlanID); err != nil {
+		return nil, err
+	}
 	return body, nil
 }

@@ -106,15 +106,15 @@ type ReplaceServiceInstanceOptions struct {
 	// profiles, and any other property is kept and sent unchanged.
 	Context *Context `json:"context,omitempty"`
 
-	// Deprecated in favor of context. The GUID of the platform organization that owns the instance.
-	//
-	// Deprecated: the API keeps this field for compatibility only.
-	OrganizationGuid *string `json:"organization_guid,omitempty"`
+	// The GUID of the platform organization that owns the instance; required by Provisioning, Body.
+	// When unset, the client takes it from the context: organization_guid of the cloudfoundry profile,
+	// clusterid of the kubernetes profile.
+	OrganizationGUID *string `json:"organization_guid,omitempty"`
 
-	// Deprecated in favor of context. The GUID of the platform space that owns the instance.
-	//
-	// Deprecated: the API keeps this field for compatibility only.
-	SpaceGuid *string `json:"space_guid,omitempty"`
+	// The GUID of the platform space that owns the instance; required by Provisioning, Body. When
+	// unset, the client takes it from the context: space_guid of the cloudfoundry profile, namespace
+	// of the kubernetes profile.
+	SpaceGUID *string `json:"space_guid,omitempty"`
 
 	// Configuration parameters for the instance, as a JSON object the broker validates against its
 	// plan's schemas.
@@ -177,34 +177,30 @@ func (_options *ReplaceServiceInstanceOptions) SetContext(context *Context) *Rep
 	return _options
 }
 
-// SetOrganizationGuid sets OrganizationGuid and returns the options for chaining.
-//
-// Deprecated: the API keeps this field for compatibility only.
-func (_options *ReplaceServiceInstanceOptions) SetOrganizationGuid(organizationGuid string) *ReplaceServiceInstanceOptions {
-	_options.OrganizationGuid = core.StringPtr(organizationGuid)
+// SetOrganizationGUID sets OrganizationGUID and returns the options for chaining.
+func (_options *ReplaceServiceInstanceOptions) SetOrganizationGUID(organizationGUID string) *ReplaceServiceInstanceOptions {
+	_options.OrganizationGUID = core.StringPtr(organizationGUID)
 	return _options
 }
 
-// SetOrganizationGUID sets OrganizationGuid and returns the options for chaining.
+// SetOrganizationGuid sets OrganizationGUID and returns the options for chaining.
 //
-// Deprecated: use SetOrganizationGuid; this spelling is kept for code written against other SDKs.
-func (_options *ReplaceServiceInstanceOptions) SetOrganizationGUID(organizationGuid string) *ReplaceServiceInstanceOptions {
-	return _options.SetOrganizationGuid(organizationGuid)
+// Deprecated: use SetOrganizationGUID; this spelling is kept for code written against other SDKs.
+func (_options *ReplaceServiceInstanceOptions) SetOrganizationGuid(organizationGUID string) *ReplaceServiceInstanceOptions {
+	return _options.SetOrganizationGUID(organizationGUID)
 }
 
-// SetSpaceGuid sets SpaceGuid and returns the options for chaining.
-//
-// Deprecated: the API keeps this field for compatibility only.
-func (_options *ReplaceServiceInstanceOptions) SetSpaceGuid(spaceGuid string) *ReplaceServiceInstanceOptions {
-	_options.SpaceGuid = core.StringPtr(spaceGuid)
+// SetSpaceGUID sets SpaceGUID and returns the options for chaining.
+func (_options *ReplaceServiceInstanceOptions) SetSpaceGUID(spaceGUID string) *ReplaceServiceInstanceOptions {
+	_options.SpaceGUID = core.StringPtr(spaceGUID)
 	return _options
 }
 
-// SetSpaceGUID sets SpaceGuid and returns the options for chaining.
+// SetSpaceGuid sets SpaceGUID and returns the options for chaining.
 //
-// Deprecated: use SetSpaceGuid; this spelling is kept for code written against other SDKs.
-func (_options *ReplaceServiceInstanceOptions) SetSpaceGUID(spaceGuid string) *ReplaceServiceInstanceOptions {
-	return _options.SetSpaceGuid(spaceGuid)
+// Deprecated: use SetSpaceGUID; this spelling is kept for code written against other SDKs.
+func (_options *ReplaceServiceInstanceOptions) SetSpaceGuid(spaceGUID string) *ReplaceServiceInstanceOptions {
+	return _options.SetSpaceGUID(spaceGUID)
 }
 
 // SetParameters sets Parameters and returns the options for chaining.
@@ -233,12 +229,6 @@ func (_options *ReplaceServiceInstanceOptions) validate() error {
 	if err := checkString("ReplaceServiceInstance", "instance_id", _options.InstanceID); err != nil {
 		return err
 	}
-	if err := checkString("ReplaceServiceInstance", "service_id", _options.ServiceID); err != nil {
-		return err
-	}
-	if err := checkString("ReplaceServiceInstance", "plan_id", _options.PlanID); err != nil {
-		return err
-	}
 	return nil
 }
 
@@ -247,8 +237,8 @@ type replaceServiceInstanceBody struct {
 	ServiceID        *string          `json:"service_id,omitempty"`
 	PlanID           *string          `json:"plan_id,omitempty"`
 	Context          *Context         `json:"context,omitempty"`
-	OrganizationGuid *string          `json:"organization_guid,omitempty"`
-	SpaceGuid        *string          `json:"space_guid,omitempty"`
+	OrganizationGUID *string          `json:"organization_guid,omitempty"`
+	SpaceGUID        *string          `json:"space_guid,omitempty"`
 	Parameters       any              `json:"parameters,omitempty"`
 	MaintenanceInfo  *MaintenanceInfo `json:"maintenance_info,omitempty"`
 }
@@ -260,8 +250,8 @@ func (_options *ReplaceServiceInstanceOptions) body() (*replaceServiceInstanceBo
 		ServiceID:        _options.ServiceID,
 		PlanID:           _options.PlanID,
 		Context:          _options.Context,
-		OrganizationGuid: _options.OrganizationGuid,
-		SpaceGuid:        _options.SpaceGuid,
+		OrganizationGUID: _options.OrganizationGUID,
+		SpaceGUID:        _options.SpaceGUID,
 		MaintenanceInfo:  _options.MaintenanceInfo,
 	}
 	parametersObject, err := checkObject("ReplaceServiceInstance", "parameters", _options.Parameters)
@@ -269,5 +259,20 @@ func (_options *ReplaceServiceInstanceOptions) body() (*replaceServiceInstanceBo
 		return nil, err
 	}
 	body.Parameters = parametersObject
+	if err := completeProvisionBody(body); err != nil {
+		return nil, err
+	}
+	if err := checkString("ReplaceServiceInstance", "service_id", body.ServiceID); err != nil {
+		return nil, err
+	}
+	if err := checkString("ReplaceServiceInstance", "plan_id", body.PlanID); err != nil {
+		return nil, err
+	}
+	if err := checkString("ReplaceServiceInstance", "organization_guid", body.OrganizationGUID); err != nil {
+		return nil, err
+	}
+	if err := checkString("ReplaceServiceInstance", "space_guid", body.SpaceGUID); err != nil {
+		return nil, err
+	}
 	return body, nil
 }

@@ -171,9 +171,6 @@ func (_options *ReplaceServiceInstanceStateOptions) validate() error {
 	if err := checkString("ReplaceServiceInstanceState", "instance_id", _options.InstanceID); err != nil {
 		return err
 	}
-	if err := checkPresent("ReplaceServiceInstanceState", "enabled", _options.Enabled == nil); err != nil {
-		return err
-	}
 	return nil
 }
 
@@ -191,6 +188,9 @@ func (_options *ReplaceServiceInstanceStateOptions) body() (*replaceServiceInsta
 		Enabled:     _options.Enabled,
 		InitiatorID: _options.InitiatorID,
 		ReasonCode:  _options.ReasonCode,
+	}
+	if err := checkPresent("ReplaceServiceInstanceState", "enabled", body.Enabled == nil); err != nil {
+		return nil, err
 	}
 	return body, nil
 }

@@ -201,9 +201,6 @@ func (_options *UpdateServiceInstanceOptions) validate() error {
 	if err := checkString("UpdateServiceInstance", "instance_id", _options.InstanceID); err != nil {
 		return err
 	}
-	if err := checkString("UpdateServiceInstance", "service_id", _options.ServiceID); err != nil {
-		return err
-	}
 	return nil
 }
 
@@ -232,5 +229,8 @@ func (_options *UpdateServiceInstanceOptions) body() (*updateServiceInstanceBody
 		return nil, err
 	}
 	body.Parameters = parametersObject
+	if err := checkString("UpdateServiceInstance", "service_id", body.ServiceID); err != nil {
+		return nil, err
+	}
 	return body, nil
 }

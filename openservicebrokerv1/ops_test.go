@@ -19,6 +19,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/osbkit/osb-go-sdk/common"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 // mockOperation describes one operation to the tests that every operation shares.
@@ -74,7 +76,7 @@ var mockOperations = []mockOperation{
 		hasBody: true, takesOriginatingIdentity: true, required: []string{"instance_id", "service_id", "plan_id"},
 		statuses: []int{200, 201, 202}, result: (*InstancePutResp)(nil),
 		options: func(c *OpenServiceBrokerV1) any {
-			return c.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID)
+			return c.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID)
 		},
 		call: mockCallOf((*OpenServiceBrokerV1).ReplaceServiceInstanceWithContext),
 	},
@@ -480,7 +482,7 @@ func TestDeletions_TreatGoneAsSuccess(t *testing.T) {
 // mockParametersOperations are the operations whose body carries free-form parameters.
 var mockParametersOperations = map[string]func(c *OpenServiceBrokerV1, parameters any) (*core.DetailedResponse, error){
 	"ReplaceServiceInstance": func(c *OpenServiceBrokerV1, parameters any) (*core.DetailedResponse, error) {
-		options := c.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID)
+		options := c.NewReplaceServiceInstanceOptions(mockInstanceID).SetServiceID(mockServiceID).SetPlanID(mockPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID)
 		_, response, err := c.ReplaceServiceInstance(options.SetParameters(parameters))
 		return response, err
 	},

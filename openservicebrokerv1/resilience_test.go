@@ -20,6 +20,8 @@ import (
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
 	osb "github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 const (
@@ -41,7 +43,7 @@ type brokerCall func(ctx context.Context, client *osb.OpenServiceBrokerV1) (*cor
 func provision(planID string) brokerCall {
 	return func(ctx context.Context, client *osb.OpenServiceBrokerV1) (*core.DetailedResponse, error) {
 		options := client.NewReplaceServiceInstanceOptions(instanceID).
-			SetServiceID(brokertest.DefaultServiceID).SetPlanID(planID).SetAcceptsIncomplete(true)
+			SetServiceID(brokertest.DefaultServiceID).SetPlanID(planID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID).SetAcceptsIncomplete(true)
 		_, response, err := client.ReplaceServiceInstanceWithContext(ctx, options)
 		return response, err
 	}
@@ -518,7 +520,7 @@ func TestOrphanMitigationWaitsOutTheProvisionStillRunning(t *testing.T) {
 		Method: http.MethodPut, PathPattern: instancePath, Count: 2, Drop: brokertest.DropAfterBroker,
 	}))
 	options := client.NewReplaceServiceInstanceOptions(instanceID).
-		SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultAsyncPlanID)
+		SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultAsyncPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID)
 	wait := osb.NewWaitOptions().SetMinDelay(time.Millisecond).SetMaxDelay(5 * time.Millisecond)
 
 	_, _, err := client.ProvisionAndWait(context.Background(), options, wait)

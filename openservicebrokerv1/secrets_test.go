@@ -23,6 +23,8 @@ import (
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
 	osb "github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 // The tests below run whole lifecycles with go-sdk-core's debug log on and check that no
@@ -154,7 +156,7 @@ func (c *secretCheck) secretLifecycle(t *testing.T, client *osb.OpenServiceBroke
 	require.NoError(t, err)
 
 	_, response, err = client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID))
+		SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID))
 	c.record("provision", response, err)
 	require.NoError(t, err)
 
@@ -205,7 +207,7 @@ func TestSecretsStayOutOfLogsAndErrorsWithBasicAuth(t *testing.T) {
 		require.NoError(t, srv.InjectFault(brokertest.Fault{Method: http.MethodPut, Status: http.StatusInternalServerError,
 			Body: `{"description": "database unavailable"}`, Count: 2}))
 		_, response, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions("db-2").
-			SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID))
+			SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID))
 		check.record("provision answered 500", response, err)
 		assertError(t, err, "ReplaceServiceInstance", "500 Internal Server Error", "database unavailable")
 	})
@@ -214,7 +216,7 @@ func TestSecretsStayOutOfLogsAndErrorsWithBasicAuth(t *testing.T) {
 		once.DisableRetries()
 		require.NoError(t, srv.InjectFault(brokertest.Fault{Method: http.MethodPut, Drop: brokertest.DropAfterBroker, Count: 1}))
 		_, response, err := once.ReplaceServiceInstance(once.NewReplaceServiceInstanceOptions("db-3").
-			SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID))
+			SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultSyncPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID))
 		check.record("provision dropped", response, err)
 		assertError(t, err, "ReplaceServiceInstance", "no answer from the broker", "EOF")
 	})

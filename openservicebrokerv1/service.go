@@ -55,15 +55,19 @@ func NewOpenServiceBrokerV1UsingExternalConfig(options *OpenServiceBrokerV1Optio
 	if resolved.ServiceName == "" {
 		resolved.ServiceName = DefaultServiceName
 	}
+	config, err := loadExternalConfig(resolved.ServiceName)
+	if err != nil {
+		return nil, err
+	}
 	if resolved.Authenticator == nil {
-		if resolved.Authenticator, err = authenticatorFromEnvironment(resolved.ServiceName); err != nil {
+		if resolved.Authenticator, err = authenticatorFromEnvironment(config); err != nil {
 			return nil, err
 		}
 	}
 	if openServiceBroker, err = NewOpenServiceBrokerV1(&resolved); err != nil {
 		return nil, err
 	}
-	if err = openServiceBroker.configureFromEnvironment(resolved.ServiceName); err != nil {
+	if err = openServiceBroker.configureFromEnvironment(config); err != nil {
 		return nil, err
 	}
 	if resolved.URL != "" {

@@ -3,6 +3,7 @@ package sdkgen
 import (
 	"context"
 	"fmt"
+	"go/token"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -30,6 +31,7 @@ const (
 	extSuccess     = "x-sdkgen-success"
 	extAliases     = "x-sdkgen-aliases"
 	extRaw         = "x-sdkgen-raw"
+	extBodyHook    = "x-sdkgen-body-hook"
 )
 
 const schemaRefPrefix = "#/components/schemas/"
@@ -186,6 +188,12 @@ func (b *builder) operation(path, method string, item *openapi3.PathItem, op *op
 		}
 		out.Fields = append(out.Fields, fields...)
 		out.HasBody = true
+	}
+	if hook, ok := op.Extensions[extBodyHook].(string); ok {
+		if !out.HasBody || !token.IsIdentifier(hook) {
+			return nil, fmt.Errorf("%s: %s must name a Go function, on an operation with a request body", b.locate(op.Origin, pointer), extBodyHook)
+		}
+		out.BodyHook = hook
 	}
 	if err := b.checkUniqueNames(out, pointer, op.Origin); err != nil {
 		return nil, err

@@ -29,6 +29,7 @@ type Operation struct {
 	Result           string   // Go type name of the decoded result, "" when none
 	ResultInResponse bool     // the method returns only (*core.DetailedResponse, error)
 	HasBody          bool
+	BodyHook         string // x-sdkgen-body-hook: hand-written func(*<op>Body) error run on the assembled body
 	SuccessStatuses  []int
 	Headers          []string // header parameters, wire spelling (skipped ones included)
 }
@@ -135,10 +136,38 @@ func (op *Operation) HeaderParams() []*Field { return op.fieldsIn("header") }
 // BodyFields returns the Options fields sent in the JSON body.
 func (op *Operation) BodyFields() []*Field { return op.fieldsIn("body") }
 
+// Checks is the data of the template that checks required fields: the fields of Value
+// (an Options or a body variable) to check, and what the enclosing function returns on failure.
+type Checks struct {
+	Op     *Operation
+	Value  string
+	Return string
+	Fields []*Field
+}
+
+// OptionsChecks returns the required parameters, checked on the Options. Required body
+// properties are checked on the assembled body instead, after the body hook has completed it.
+func (op *Operation) OptionsChecks() Checks {
+	return Checks{Op: op, Value: "_options", Return: "err", Fields: op.required(false)}
+}
+
+// BodyChecks returns the required body properties, checked on the assembled body.
+func (op *Operation) BodyChecks() Checks {
+	return Checks{Op: op, Value: "body", Return: "nil, err", Fields: op.required(true)}
+}
+
+func (op *Operation) required(body bool) []*Field {
+	return op.fieldsWhere(func(f *Field) bool { return f.Required && (f.In == "body") == body })
+}
+
 func (op *Operation) fieldsIn(in string) []*Field {
+	return op.fieldsWhere(func(f *Field) bool { return f.In == in })
+}
+
+func (op *Operation) fieldsWhere(keep func(*Field) bool) []*Field {
 	var out []*Field
 	for _, f := range op.Fields {
-		if f.In == in {
+		if keep(f) {
 			out = append(out, f)
 		}
 	}

@@ -120,6 +120,11 @@ func TestLoadReportsProblemsWithTheirSpecLocation(t *testing.T) {
 			want: `spec.yaml:9 (#/paths/~1a/get): x-sdkgen-constructor names "nope"`,
 		},
 		{
+			name: "body hook on an operation without a body",
+			spec: head + "  /a:\n    get:\n      operationId: get_a\n      x-sdkgen-body-hook: completeA\n      responses:\n        '200': {description: ok}\n",
+			want: "spec.yaml:9 (#/paths/~1a/get): x-sdkgen-body-hook must name a Go function, on an operation with a request body",
+		},
+		{
 			name: "client name missing",
 			spec: "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\npaths: {}\n",
 			want: "spec.yaml:2 (#/info): x-sdkgen-client must be set",

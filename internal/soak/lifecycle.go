@@ -70,7 +70,7 @@ func (lc *lifecycle) steps(ctx context.Context) outcome {
 
 func (lc *lifecycle) provisionOptions() *osb.ReplaceServiceInstanceOptions {
 	return lc.client.NewReplaceServiceInstanceOptions(lc.instanceID).
-		SetServiceID(lc.cfg.ServiceID).SetPlanID(lc.cfg.PlanID)
+		SetServiceID(lc.cfg.ServiceID).SetPlanID(lc.cfg.PlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
 }
 
 func (lc *lifecycle) bindOptions() *osb.ReplaceServiceBindingOptions {

@@ -15,7 +15,15 @@ import (
 // clientSettings holds client-wide settings of the hooks.
 type clientSettings struct{}
 
-func authenticatorFromEnvironment(serviceName string) (core.Authenticator, error) {
+// externalConfig is what loadExternalConfig read: here only the service name, since go-sdk-core
+// reads the configuration itself.
+type externalConfig = string
+
+func loadExternalConfig(serviceName string) (externalConfig, error) {
+	return serviceName, nil
+}
+
+func authenticatorFromEnvironment(serviceName externalConfig) (core.Authenticator, error) {
 	return core.GetAuthenticatorFromEnvironment(serviceName)
 }
 
@@ -23,7 +31,7 @@ func (petStore *PetStoreV2) init() error {
 	return nil
 }
 
-func (petStore *PetStoreV2) configureFromEnvironment(serviceName string) error {
+func (petStore *PetStoreV2) configureFromEnvironment(serviceName externalConfig) error {
 	return petStore.Service.ConfigureService(serviceName)
 }
 

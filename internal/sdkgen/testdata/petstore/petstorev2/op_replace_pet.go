@@ -158,9 +158,6 @@ func (_options *ReplacePetOptions) validate() error {
 	if err := checkString("ReplacePet", "pet_id", _options.PetID); err != nil {
 		return err
 	}
-	if err := checkString("ReplacePet", "name", _options.Name); err != nil {
-		return err
-	}
 	return nil
 }
 
@@ -187,5 +184,8 @@ func (_options *ReplacePetOptions) body() (*replacePetBody, error) {
 		return nil, err
 	}
 	body.Attributes = attributesObject
+	if err := checkString("ReplacePet", "name", body.Name); err != nil {
+		return nil, err
+	}
 	return body, nil
 }

@@ -51,15 +51,19 @@ func NewPetStoreV2UsingExternalConfig(options *PetStoreV2Options) (petStore *Pet
 	if resolved.ServiceName == "" {
 		resolved.ServiceName = DefaultServiceName
 	}
+	config, err := loadExternalConfig(resolved.ServiceName)
+	if err != nil {
+		return nil, err
+	}
 	if resolved.Authenticator == nil {
-		if resolved.Authenticator, err = authenticatorFromEnvironment(resolved.ServiceName); err != nil {
+		if resolved.Authenticator, err = authenticatorFromEnvironment(config); err != nil {
 			return nil, err
 		}
 	}
 	if petStore, err = NewPetStoreV2(&resolved); err != nil {
 		return nil, err
 	}
-	if err = petStore.configureFromEnvironment(resolved.ServiceName); err != nil {
+	if err = petStore.configureFromEnvironment(config); err != nil {
 		return nil, err
 	}
 	if resolved.URL != "" {
