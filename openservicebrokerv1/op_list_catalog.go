@@ -14,8 +14,9 @@ import (
 // Returns the service offerings and plans the broker supports, with the IDs the platform must send
 // in later provision, update and bind requests and the features each offering supports (bindable,
 // plan_updateable, instances_retrievable, bindings_retrievable, ...). The platform reads it when
-// the broker is registered and whenever it refreshes its marketplace. A successful response is
-// always 200 OK.
+// the broker is registered and whenever it refreshes its marketplace. A successful response is 200
+// OK, or 304 Not Modified (with no body) when the request carried If-None-Match or
+// If-Modified-Since and the catalog has not changed.
 func (openServiceBroker *OpenServiceBrokerV1) ListCatalog(listCatalogOptions *ListCatalogOptions) (result *BrokerCatalogResp, response *core.DetailedResponse, err error) {
 	return openServiceBroker.ListCatalogWithContext(context.Background(), listCatalogOptions)
 }
@@ -45,11 +46,12 @@ func (openServiceBroker *OpenServiceBrokerV1) ListCatalogWithContext(ctx context
 }
 
 var listCatalogOperation = operation{
-	ID:      "list_catalog",
-	Name:    "ListCatalog",
-	Method:  "GET",
-	Path:    "/v2/catalog",
-	Headers: []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity"},
+	ID:              "list_catalog",
+	Name:            "ListCatalog",
+	Method:          "GET",
+	Path:            "/v2/catalog",
+	Headers:         []string{"X-Broker-API-Version", "X-Broker-API-Request-Identity"},
+	SuccessStatuses: []int{304},
 }
 
 // ListCatalogOptions holds the parameters of ListCatalog.
