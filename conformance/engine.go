@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
@@ -67,6 +68,9 @@ type run struct {
 	report    *Report
 	created   *tracker
 
+	// catalogAnswer is the exchange that carried the catalog, the evidence of the catalog checks.
+	catalogAnswer *Exchange
+
 	subject string
 	// graded holds the checks of the current scenario that have a result.
 	graded map[string]bool
@@ -85,13 +89,21 @@ func Run(ctx context.Context, options Options) (*Report, error) {
 	if err != nil {
 		return r.finish(), err
 	}
-	plans, err := selectPlans(catalog, options.Plans, options.Parameters)
-	if err != nil {
+	// A catalog that cannot be indexed (duplicate or missing ids) is one a platform refuses:
+	// the catalog checks say why, and the scenarios on plans do not run.
+	plans, unusable := []*planUnderTest(nil), ""
+	if index, err := openservicebrokerv1.NewCatalog(catalog); err != nil {
+		unusable = "a platform cannot use this catalog (see the catalog checks)"
+	} else if plans, err = selectPlans(index, options.Plans, options.Parameters); err != nil {
 		return r.finish(), err
 	}
 	for _, s := range scenarios {
 		if ctx.Err() != nil {
 			break
+		}
+		if s.perPlan && unusable != "" {
+			r.skipScenario(s, unusable)
+			continue
 		}
 		r.runScenario(ctx, s, catalog, plans)
 	}
@@ -175,6 +187,7 @@ func (r *run) fetchCatalog(ctx context.Context) (*openservicebrokerv1.BrokerCata
 		r.violate("catalog.fetch", "the catalog lists no service offering")
 		return nil, errors.New("the catalog lists no service offering: nothing to check")
 	}
+	r.catalogAnswer = r.recorder.last()
 	r.pass("catalog.fetch", "%d service offering(s)", len(catalog.Services))
 	return catalog, nil
 }
@@ -202,6 +215,12 @@ func (r *run) runScenario(ctx context.Context, s scenario, catalog *openserviceb
 		reason := s.run(ctx, r, catalog, p)
 		r.end(s.checks, reason)
 	}
+}
+
+// skipScenario skips every check of a scenario that cannot run.
+func (r *run) skipScenario(s scenario, reason string) {
+	r.begin("every plan")
+	r.end(s.checks, reason)
 }
 
 func (r *run) anySelected(ids []string) bool {
@@ -269,6 +288,15 @@ func (r *run) skip(id, format string, args ...any) {
 	r.grade(id, Skip, nil, format, args...)
 }
 
+// expectNone passes the check when problems is empty and violates it with the problems otherwise.
+func (r *run) expectNone(id string, problems []string, format string, args ...any) {
+	if len(problems) == 0 {
+		r.pass(id, format, args...)
+		return
+	}
+	r.violate(id, "%s", strings.Join(problems, "; "))
+}
+
 // expect passes the check when ok and violates it otherwise.
 func (r *run) expect(id string, ok bool, format string, args ...any) {
 	if ok {
@@ -309,8 +337,10 @@ func (r *run) newID(kind string) string {
 func (r *run) waitOptions(p *planUnderTest, onPoll func(openservicebrokerv1.PollEvent)) openservicebrokerv1.WaitOptions {
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(r.options.MinPollDelay).SetMaxDelay(r.options.MaxPollDelay).
 		SetMaxWait(r.options.MaxWait).SetOnPoll(onPoll)
-	if p != nil && p.plan.MaximumPollingDuration != nil {
-		wait.SetMaximumPollingDuration(*p.plan.MaximumPollingDuration)
+	if p != nil {
+		if limit, ok := p.MaximumPollingDuration(); ok {
+			wait.SetMaximumPollingDuration(int64(limit / time.Second))
+		}
 	}
 	return *wait
 }

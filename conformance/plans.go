@@ -9,75 +9,35 @@ import (
 
 // planUnderTest is one plan the per-plan scenarios run on, with what they need to know about it.
 type planUnderTest struct {
-	service    openservicebrokerv1.Service
-	plan       openservicebrokerv1.Plan
+	*openservicebrokerv1.CatalogPlan
 	parameters Parameters
 	// otherPlan is another plan of the same offering (for conflicts and plan changes); nil
 	// when the offering has one plan.
-	otherPlan *openservicebrokerv1.Plan
+	otherPlan *openservicebrokerv1.CatalogPlan
 	subject   string
 }
 
-func (p *planUnderTest) serviceID() string { return deref(p.service.ID) }
-func (p *planUnderTest) planID() string    { return deref(p.plan.ID) }
+func (p *planUnderTest) serviceID() string { return p.Service().ID() }
+func (p *planUnderTest) planID() string    { return p.ID() }
 
-// bindable: the plan's own flag wins over the offering's.
-func (p *planUnderTest) bindable() bool {
-	if p.plan.Bindable != nil {
-		return *p.plan.Bindable
-	}
-	return isTrue(p.service.Bindable)
-}
-
-func (p *planUnderTest) planUpdateable() bool {
-	if p.plan.PlanUpdateable != nil {
-		return *p.plan.PlanUpdateable
-	}
-	return isTrue(p.service.PlanUpdateable)
-}
-
-func (p *planUnderTest) bindingRotatable() bool {
-	if p.plan.BindingRotatable != nil {
-		return *p.plan.BindingRotatable
-	}
-	return isTrue(p.service.BindingRotatable)
-}
-
-// requires reports whether the offering declares the permission (syslog_drain, route_forwarding, volume_mount).
-func (p *planUnderTest) requires(permission string) bool {
-	for _, required := range p.service.Requires {
-		if required == permission {
-			return true
-		}
-	}
-	return false
-}
-
-func isTrue(flag *bool) bool { return flag != nil && *flag }
-
-// selectPlans returns the plans to check: every plan of the catalog, or those named (by id or
-// name). A plan id that appears twice is checked once.
-func selectPlans(catalog *openservicebrokerv1.BrokerCatalogResp, named []string, parameters ParametersFile) ([]*planUnderTest, error) {
+// selectPlans returns the plans to check: every plan of the catalog, or those named (by id or name).
+func selectPlans(catalog *openservicebrokerv1.Catalog, named []string, parameters ParametersFile) ([]*planUnderTest, error) {
 	wanted := map[string]bool{}
 	for _, name := range named {
 		wanted[name] = true
 	}
-	seen := map[string]bool{}
 	var plans []*planUnderTest
-	for _, service := range catalog.Services {
-		for i, plan := range service.Plans {
-			id := deref(plan.ID)
-			if seen[id] || (len(wanted) > 0 && !wanted[id] && !wanted[deref(plan.Name)]) {
+	for _, service := range catalog.Services() {
+		for _, plan := range service.Plans() {
+			if len(wanted) > 0 && !wanted[plan.ID()] && !wanted[plan.Name()] {
 				continue
 			}
-			seen[id] = true
-			delete(wanted, id)
-			delete(wanted, deref(plan.Name))
-			p := &planUnderTest{service: service, plan: plan, parameters: parameters.forPlan(plan),
-				subject: deref(service.Name) + "/" + deref(plan.Name)}
-			for j := range service.Plans {
-				if j != i && deref(service.Plans[j].ID) != id {
-					p.otherPlan = &service.Plans[j]
+			delete(wanted, plan.ID())
+			delete(wanted, plan.Name())
+			p := &planUnderTest{CatalogPlan: plan, parameters: parameters.forPlan(*plan.Plan()), subject: service.Name() + "/" + plan.Name()}
+			for _, other := range service.Plans() {
+				if other.ID() != plan.ID() {
+					p.otherPlan = other
 					break
 				}
 			}

@@ -32,7 +32,7 @@ func (r *run) bindOptions(b *bindingUnderTest) *openservicebrokerv1.ReplaceServi
 	options := r.client.NewReplaceServiceBindingOptions(b.id, b.instance.id).SetServiceID(p.serviceID()).
 		SetPlanID(b.instance.planID).SetContext(r.platform.context(b.instance.id)).SetAcceptsIncomplete(true)
 	if b.appGUID != "" {
-		options.SetAppGuid(b.appGUID).SetBindResource(&openservicebrokerv1.BindResource{AppGuid: core.StringPtr(b.appGUID)})
+		options.SetBindResource(&openservicebrokerv1.BindResource{AppGuid: core.StringPtr(b.appGUID)})
 	}
 	if p.parameters.Bind != nil {
 		options.SetParameters(p.parameters.Bind)
@@ -124,7 +124,7 @@ func (r *run) gradeBindingBody(b *bindingUnderTest) {
 		"%d credential field(s)%s", len(answer.Credentials), map[bool]string{true: ", plus a log drain, route service or volume mount", false: ""}[other])
 
 	var problems []string
-	for field, declared := range map[string]bool{"syslog_drain_url": p.requires("syslog_drain"), "route_service_url": p.requires("route_forwarding"), "volume_mounts": p.requires("volume_mount")} {
+	for field, declared := range map[string]bool{"syslog_drain_url": p.Service().Requires(openservicebrokerv1.RequiresSyslogDrain), "route_service_url": p.Service().Requires(openservicebrokerv1.RequiresRouteForwarding), "volume_mounts": p.Service().Requires(openservicebrokerv1.RequiresVolumeMount)} {
 		present := map[string]bool{"syslog_drain_url": deref(answer.SyslogDrainURL) != "", "route_service_url": deref(answer.RouteServiceURL) != "", "volume_mounts": len(answer.VolumeMounts) > 0}[field]
 		if present && !declared {
 			problems = append(problems, field+" sent but the offering does not declare the requires permission")
@@ -175,7 +175,7 @@ func (r *run) repeatBind(ctx context.Context, b *bindingUnderTest) {
 
 func (r *run) getBinding(ctx context.Context, b *bindingUnderTest) {
 	p := b.instance.plan
-	if !isTrue(p.service.BindingsRetrievable) {
+	if !p.BindingsRetrievable() {
 		r.skip("binding.get", "bindings_retrievable is not true")
 		return
 	}
@@ -193,7 +193,7 @@ func (r *run) getBinding(ctx context.Context, b *bindingUnderTest) {
 // rotateBinding creates a successor binding and checks that both are valid, then removes it.
 func (r *run) rotateBinding(ctx context.Context, b *bindingUnderTest) {
 	p := b.instance.plan
-	if !p.bindingRotatable() {
+	if !p.BindingRotatable() {
 		r.skip("bind.rotation", "binding_rotatable is not true")
 		return
 	}
@@ -205,7 +205,7 @@ func (r *run) rotateBinding(ctx context.Context, b *bindingUnderTest) {
 		r.violate("bind.rotation", "the successor binding failed: %s", describe(response, err))
 		return
 	}
-	if isTrue(p.service.BindingsRetrievable) {
+	if p.BindingsRetrievable() {
 		for _, id := range []string{b.id, successor.id} {
 			if _, response, err := r.client.GetServiceBindingWithContext(ctx, r.client.NewGetServiceBindingOptions(id, b.instance.id).
 				SetServiceID(p.serviceID()).SetPlanID(b.instance.planID)); err != nil {

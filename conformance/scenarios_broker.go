@@ -2,16 +2,13 @@ package conformance
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/IBM/go-sdk-core/v5/core"
-	"github.com/Masterminds/semver/v3"
 	"github.com/google/uuid"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
@@ -30,9 +27,7 @@ type scenario struct {
 
 // scenarios run in this order; each leaves the broker as it found it.
 var scenarios = []scenario{
-	{name: "catalog", run: catalogScenario,
-		checks:   []string{"catalog.required-fields", "catalog.ids-unique", "catalog.names-unique", "catalog.maintenance-info-semver", "catalog.schemas-valid"},
-		requests: []string{"GET /v2/catalog (read once, checked offline)"}},
+	{name: "catalog", run: catalogScenario, checks: catalogChecks, requests: []string{"GET /v2/catalog (read once, linted offline)"}},
 	{name: "authentication", run: authenticationScenario,
 		checks:   []string{"auth.missing-credentials-401", "auth.wrong-credentials-401"},
 		requests: []string{"GET /v2/catalog without Authorization", "GET /v2/catalog with wrong basic credentials"}},
@@ -52,114 +47,77 @@ var scenarios = []scenario{
 			"PUT /v2/service_instances/{IBM CRN, 118 characters}?accepts_incomplete=true, then DELETE"}},
 }
 
-// catalogScenario checks the shape of the catalog the run already read.
+// catalogRules groups the findings of openservicebrokerv1.LintCatalog into checks.
+var catalogRules = map[string]string{
+	openservicebrokerv1.FindingServiceIDMissing:           "catalog.required-fields",
+	openservicebrokerv1.FindingServiceNameMissing:         "catalog.required-fields",
+	openservicebrokerv1.FindingServiceDescriptionMissing:  "catalog.required-fields",
+	openservicebrokerv1.FindingServiceBindableMissing:     "catalog.required-fields",
+	openservicebrokerv1.FindingServicePlansMissing:        "catalog.required-fields",
+	openservicebrokerv1.FindingPlanIDMissing:              "catalog.required-fields",
+	openservicebrokerv1.FindingPlanNameMissing:            "catalog.required-fields",
+	openservicebrokerv1.FindingPlanDescriptionMissing:     "catalog.required-fields",
+	openservicebrokerv1.FindingMaintenanceVersionMissing:  "catalog.required-fields",
+	openservicebrokerv1.FindingServiceIDDuplicate:         "catalog.ids-unique",
+	openservicebrokerv1.FindingPlanIDDuplicate:            "catalog.ids-unique",
+	openservicebrokerv1.FindingServiceNameDuplicate:       "catalog.names-unique",
+	openservicebrokerv1.FindingPlanNameDuplicate:          "catalog.names-unique",
+	openservicebrokerv1.FindingMaintenanceVersionSemver:   "catalog.maintenance-info-semver",
+	openservicebrokerv1.FindingSchemaDollarSchema:         "catalog.schemas-valid",
+	openservicebrokerv1.FindingSchemaExternalRef:          "catalog.schemas-valid",
+	openservicebrokerv1.FindingSchemaSize:                 "catalog.schemas-valid",
+	openservicebrokerv1.FindingSchemaInvalid:              "catalog.schemas-valid",
+	openservicebrokerv1.FindingServiceNameCLIFriendly:     "catalog.names-cli-friendly",
+	openservicebrokerv1.FindingPlanNameCLIFriendly:        "catalog.names-cli-friendly",
+	openservicebrokerv1.FindingServiceIDGUID:              "catalog.ids-guid",
+	openservicebrokerv1.FindingPlanIDGUID:                 "catalog.ids-guid",
+	openservicebrokerv1.FindingStringLength:               "catalog.string-length",
+	openservicebrokerv1.FindingMaximumPollingDuration:     "catalog.maximum-polling-duration",
+	openservicebrokerv1.FindingServiceRequiresUnsupported: "catalog.requires-known",
+	openservicebrokerv1.FindingBindingSchemaNotBindable:   "catalog.binding-schema-bindable",
+}
+
+// catalogChecks are the checks of the catalog scenario, in report order.
+var catalogChecks = []string{
+	"catalog.required-fields", "catalog.ids-unique", "catalog.names-unique", "catalog.maintenance-info-semver",
+	"catalog.schemas-valid", "catalog.names-cli-friendly", "catalog.ids-guid", "catalog.string-length",
+	"catalog.maximum-polling-duration", "catalog.requires-known", "catalog.binding-schema-bindable", "catalog.other-rules",
+}
+
+// catalogScenario grades the catalog the run already read by the findings of LintCatalog: a
+// check gets the outcome of the strongest rule among its findings.
 func catalogScenario(_ context.Context, r *run, catalog *openservicebrokerv1.BrokerCatalogResp, _ *planUnderTest) string {
-	var missing, duplicateIDs, duplicateNames, badVersions, badSchemas []string
-	ids := map[string]int{}
-	serviceNames := map[string]int{}
-	for _, service := range catalog.Services {
-		serviceName := deref(service.Name)
-		missing = append(missing, missingFields("offering "+quoted(serviceName), map[string]bool{
-			"id": deref(service.ID) == "", "name": serviceName == "", "description": deref(service.Description) == "",
-			"bindable": service.Bindable == nil, "plans": len(service.Plans) == 0})...)
-		ids[deref(service.ID)]++
-		serviceNames[serviceName]++
-		planNames := map[string]int{}
-		for _, plan := range service.Plans {
-			what := "plan " + quoted(serviceName+"/"+deref(plan.Name))
-			missing = append(missing, missingFields(what, map[string]bool{
-				"id": deref(plan.ID) == "", "name": deref(plan.Name) == "", "description": deref(plan.Description) == ""})...)
-			ids[deref(plan.ID)]++
-			planNames[deref(plan.Name)]++
-			if info := plan.MaintenanceInfo; info != nil {
-				if _, err := semver.StrictNewVersion(deref(info.Version)); err != nil {
-					badVersions = append(badVersions, fmt.Sprintf("%s: %q", what, deref(info.Version)))
-				}
-			}
-			badSchemas = append(badSchemas, invalidSchemas(what, plan.Schemas)...)
+	findings := map[string][]openservicebrokerv1.Finding{}
+	for _, finding := range openservicebrokerv1.LintCatalog(catalog) {
+		id, known := catalogRules[finding.ID]
+		if !known {
+			id = "catalog.other-rules"
 		}
-		duplicateNames = append(duplicateNames, repeated(planNames, "plan name in offering "+quoted(serviceName))...)
+		findings[id] = append(findings[id], finding)
 	}
-	duplicateIDs = repeated(ids, "id")
-	duplicateNames = append(repeated(serviceNames, "offering name"), duplicateNames...)
-	r.expectNone("catalog.required-fields", missing, "every offering and plan has its REQUIRED fields")
-	r.expectNone("catalog.ids-unique", duplicateIDs, "%d ids, all unique", len(ids))
-	r.expectNone("catalog.names-unique", duplicateNames, "offering and plan names are unique")
-	r.expectNone("catalog.maintenance-info-semver", badVersions, "every maintenance_info.version is a semantic version")
-	r.expectNone("catalog.schemas-valid", badSchemas, "every schema compiles")
+	for _, id := range catalogChecks {
+		if len(findings[id]) == 0 {
+			r.grade(id, Pass, r.catalogAnswer, "no finding")
+			continue
+		}
+		outcome, lines := Pass, make([]string, 0, len(findings[id]))
+		for _, finding := range findings[id] {
+			outcome = worse(outcome, Check{Level: Level(finding.Level)}.violation())
+			lines = append(lines, finding.String())
+		}
+		r.grade(id, outcome, r.catalogAnswer, "%s", strings.Join(lines, "; "))
+	}
 	return ""
 }
 
-// expectNone passes the check when problems is empty and violates it with the problems otherwise.
-func (r *run) expectNone(id string, problems []string, format string, args ...any) {
-	if len(problems) == 0 {
-		r.pass(id, format, args...)
-		return
-	}
-	r.violate(id, "%s", strings.Join(problems, "; "))
-}
+// outcomeRank orders outcomes from best to worst.
+var outcomeRank = map[Outcome]int{Pass: 0, Skip: 1, Info: 2, Warn: 3, Fail: 4}
 
-func missingFields(what string, absent map[string]bool) []string {
-	var fields []string
-	for _, field := range []string{"id", "name", "description", "bindable", "plans"} {
-		if absent[field] {
-			fields = append(fields, field)
-		}
+func worse(a, b Outcome) Outcome {
+	if outcomeRank[b] > outcomeRank[a] {
+		return b
 	}
-	if len(fields) == 0 {
-		return nil
-	}
-	return []string{what + " lacks " + strings.Join(fields, ", ")}
-}
-
-func repeated(counts map[string]int, what string) []string {
-	var problems []string
-	for value, n := range counts {
-		if n > 1 && value != "" {
-			problems = append(problems, fmt.Sprintf("%s %q appears %d times", what, value, n))
-		}
-	}
-	return problems
-}
-
-func quoted(s string) string { return fmt.Sprintf("%q", s) }
-
-// invalidSchemas compiles every parameters schema of a plan.
-func invalidSchemas(what string, schemas *openservicebrokerv1.Schemas) []string {
-	if schemas == nil {
-		return nil
-	}
-	named := map[string]*openservicebrokerv1.SchemaParameters{}
-	if instance := schemas.ServiceInstance; instance != nil {
-		named["service_instance.create"], named["service_instance.update"] = instance.Create, instance.Update
-	}
-	if binding := schemas.ServiceBinding; binding != nil {
-		named["service_binding.create"] = binding.Create
-	}
-	var problems []string
-	for name, parameters := range named {
-		if parameters == nil || len(parameters.Parameters) == 0 || string(parameters.Parameters) == "null" {
-			continue
-		}
-		if err := compileSchema(parameters.Parameters); err != nil {
-			problems = append(problems, fmt.Sprintf("%s %s: %v", what, name, err))
-		}
-	}
-	return problems
-}
-
-func compileSchema(raw json.RawMessage) error {
-	document, err := jsonschema.UnmarshalJSON(strings.NewReader(string(raw)))
-	if err != nil {
-		return err
-	}
-	compiler := jsonschema.NewCompiler()
-	compiler.DefaultDraft(jsonschema.Draft4) // the specification's schemas are draft 4 unless they say otherwise
-	if err := compiler.AddResource("schema.json", document); err != nil {
-		return err
-	}
-	_, err = compiler.Compile("schema.json")
-	return err
+	return a
 }
 
 // authenticationScenario sends the catalog request without and with wrong credentials.

@@ -90,8 +90,8 @@ func (r *run) gradePolling(p *planUnderTest, seen polling) {
 	r.gradeRetryAfter(seen.exchanges)
 	if errors.Is(seen.err, openservicebrokerv1.ErrWaitTimeout) {
 		limit := "the checker's maximum wait"
-		if p.plan.MaximumPollingDuration != nil {
-			limit = fmt.Sprintf("the plan's maximum_polling_duration (%d s)", *p.plan.MaximumPollingDuration)
+		if duration, ok := p.MaximumPollingDuration(); ok {
+			limit = fmt.Sprintf("the plan's maximum_polling_duration (%s)", duration)
 		}
 		r.violate("last_operation.within-maximum-polling-duration", "the operation did not end within %s: %v", limit, seen.err)
 		return
@@ -158,7 +158,7 @@ func lifecycleScenario(ctx context.Context, r *run, _ *openservicebrokerv1.Broke
 	r.repeatProvision(ctx, instance)
 	r.getInstance(ctx, instance)
 	r.updateInstance(ctx, instance)
-	if p.bindable() {
+	if p.Bindable() {
 		r.bindingPhase(ctx, instance)
 	} else {
 		for _, id := range bindingChecks {
@@ -291,7 +291,7 @@ func (r *run) repeatProvision(ctx context.Context, instance *instanceUnderTest) 
 	conflicting := r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true)
 	what := "another plan"
 	if p.otherPlan != nil {
-		conflicting.SetPlanID(deref(p.otherPlan.ID))
+		conflicting.SetPlanID(p.otherPlan.ID())
 	} else {
 		what = "another space"
 		conflicting.SetSpaceGUID(uuid.NewString())
@@ -303,7 +303,7 @@ func (r *run) repeatProvision(ctx context.Context, instance *instanceUnderTest) 
 
 func (r *run) getInstance(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
-	if !isTrue(p.service.InstancesRetrievable) {
+	if !p.InstancesRetrievable() {
 		r.skip("instance.get", "instances_retrievable is not true")
 		return
 	}
@@ -337,10 +337,9 @@ func sameJSON(a, b any) bool {
 // updateInstance sends an update with previous_values, then one with a stale maintenance_info.
 func (r *run) updateInstance(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
+	// previous_values carries the fields v2.17 has not deprecated: the plan and maintenance_info.
 	update := r.updateOptions(instance).SetPreviousValues(&openservicebrokerv1.PreviousValues{
-		ServiceID: core.StringPtr(p.serviceID()), PlanID: core.StringPtr(instance.planID),
-		OrganizationID: core.StringPtr(r.platform.organizationID), SpaceID: core.StringPtr(r.platform.spaceID),
-		MaintenanceInfo: p.plan.MaintenanceInfo})
+		PlanID: core.StringPtr(instance.planID), MaintenanceInfo: p.MaintenanceInfo()})
 	if p.parameters.Update != nil {
 		update.SetParameters(p.parameters.Update)
 	}
@@ -350,7 +349,7 @@ func (r *run) updateInstance(ctx context.Context, instance *instanceUnderTest) {
 		r.pass("update.previous-values", "applied")
 	}
 
-	info := p.plan.MaintenanceInfo
+	info := p.MaintenanceInfo()
 	if info == nil || deref(info.Version) == "" {
 		r.skip("update.maintenance-info-conflict-422", "the plan has no maintenance_info")
 		return
@@ -386,23 +385,23 @@ func (r *run) updateAndWait(ctx context.Context, instance *instanceUnderTest, op
 func (r *run) changePlan(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
 	switch {
-	case !p.planUpdateable():
+	case !p.PlanUpdateable():
 		r.skip("update.plan-change", "plan_updateable is not true")
 		return
 	case p.otherPlan == nil:
 		r.skip("update.plan-change", "the offering has no other plan to change to")
 		return
 	}
-	target := deref(p.otherPlan.ID)
+	target := p.otherPlan.ID()
 	update := r.updateOptions(instance).SetPlanID(target).
-		SetPreviousValues(&openservicebrokerv1.PreviousValues{ServiceID: core.StringPtr(p.serviceID()), PlanID: core.StringPtr(instance.planID)})
+		SetPreviousValues(&openservicebrokerv1.PreviousValues{PlanID: core.StringPtr(instance.planID)})
 	if err := r.updateAndWait(ctx, instance, update); err != nil {
 		r.violate("update.plan-change", "changing to plan %q failed: %v", target, err)
 		return
 	}
 	instance.planID = target
 	r.created.setPlan(instance.id, target)
-	if isTrue(p.service.InstancesRetrievable) {
+	if p.InstancesRetrievable() {
 		got, response, err := r.client.GetServiceInstanceWithContext(ctx, r.client.NewGetServiceInstanceOptions(instance.id).
 			SetServiceID(p.serviceID()).SetPlanID(target))
 		if err != nil || (got.PlanID != nil && *got.PlanID != target) {

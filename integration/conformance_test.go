@@ -4,6 +4,7 @@ package integration
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ var copedWith = map[string]string{
 	"bind.201-new":                    "the SDK treats 200 and 201 alike as success",
 	"provision.metadata-shape":        "metadata is optional for the SDK",
 	"bind.shape":                      "the SDK hands endpoints and volume mounts through",
+	"catalog.other-rules":             "the SDK reads catalogs that break the lint's other rules",
 	"update.maintenance-info-conflict-422": "the SDK only reports the broker's answer (ErrMaintenanceInfoConflict); " +
 		"brokertest does not check maintenance_info yet",
 }
@@ -33,6 +35,11 @@ func TestConformance(t *testing.T) {
 	options := conformance.Options{Client: target.client, Prefix: "osb-go-sdk-it", MinPollDelay: pollMinDelay, MaxPollDelay: pollMaxDelay, MaxWait: maxWait}
 	if target.embedded != nil {
 		options.MinPollDelay = time.Millisecond
+	}
+	for _, name := range []string{envPlanID, envAsyncPlanID} {
+		if plan := os.Getenv(name); plan != "" && target.embedded == nil {
+			options.Plans = append(options.Plans, plan)
+		}
 	}
 	report, err := conformance.Run(context.Background(), options)
 	if err != nil {

@@ -52,14 +52,6 @@ func (ref instanceRef) deprovisionOptions() *openservicebrokerv1.DeleteServiceIn
 	return target.client.NewDeleteServiceInstanceOptions(ref.serviceID, ref.planID, ref.id)
 }
 
-func (ref instanceRef) bindOptions(bindingID string) *openservicebrokerv1.ReplaceServiceBindingOptions {
-	return target.client.NewReplaceServiceBindingOptions(bindingID, ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID)
-}
-
-func (ref instanceRef) unbindOptions(bindingID string) *openservicebrokerv1.DeleteServiceBindingOptions {
-	return target.client.NewDeleteServiceBindingOptions(bindingID, ref.id, ref.planID, ref.serviceID)
-}
-
 // provisioned provisions an instance of the plan with parameters, waits until it is ready, and
 // deprovisions it when the test ends.
 func provisioned(t *testing.T, planID string, parameters map[string]any) instanceRef {
@@ -80,18 +72,6 @@ func deprovisionAtCleanup(t *testing.T, ref instanceRef) {
 		defer cancel()
 		if err := deprovisionWhenIdle(ctx, ref); err != nil {
 			t.Errorf("cleanup: deprovisioning %s: %v", ref.id, err)
-		}
-	})
-}
-
-// unbindAtCleanup removes the binding when the test ends; cleanups run last-registered first, so
-// register it after the instance's.
-func unbindAtCleanup(t *testing.T, ref instanceRef, bindingID string) {
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), maxWait)
-		defer cancel()
-		if _, err := target.client.UnbindAndWait(ctx, ref.unbindOptions(bindingID), waitOptions()); err != nil {
-			t.Errorf("cleanup: unbinding %s: %v", bindingID, err)
 		}
 	})
 }
@@ -125,15 +105,6 @@ func waitForOperation(ctx context.Context, ref instanceRef, operation string) er
 func isOperationFailed(err error) bool {
 	var failed *openservicebrokerv1.OperationFailedError
 	return errors.As(err, &failed)
-}
-
-// requireBrokerError asserts that err is a *BrokerError with the given status and returns it.
-func requireBrokerError(t *testing.T, err error, status int) *openservicebrokerv1.BrokerError {
-	t.Helper()
-	var brokerErr *openservicebrokerv1.BrokerError
-	require.ErrorAs(t, err, &brokerErr)
-	require.Equal(t, status, brokerErr.StatusCode, "status of %v", err)
-	return brokerErr
 }
 
 // newCRN returns a CRN of the form IBM Cloud gives instances: crn:v1:...:a/<account>:<guid>::

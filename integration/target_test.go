@@ -32,8 +32,6 @@ type brokerTarget struct {
 	serviceID  string
 	// planID is a plan of serviceID whose operations may complete synchronously.
 	planID string
-	// asyncPlanID is a plan of serviceID whose instance operations are asynchronous.
-	asyncPlanID string
 	// embedded is the broker started by the suite; nil against an external broker.
 	embedded *brokertest.Server
 }
@@ -85,10 +83,9 @@ func embeddedTarget() (brokerTarget, error) {
 				URL: srv.URL, Authenticator: authenticator,
 			})
 		},
-		serviceID:   brokertest.DefaultServiceID,
-		planID:      brokertest.DefaultSyncPlanID,
-		asyncPlanID: brokertest.DefaultAsyncPlanID,
-		embedded:    srv,
+		serviceID: brokertest.DefaultServiceID,
+		planID:    brokertest.DefaultSyncPlanID,
+		embedded:  srv,
 	}, nil
 }
 
@@ -105,9 +102,8 @@ func externalTarget() (brokerTarget, error) {
 				Authenticator: authenticator,
 			})
 		},
-		serviceID:   os.Getenv(envServiceID),
-		planID:      os.Getenv(envPlanID),
-		asyncPlanID: os.Getenv(envAsyncPlanID),
+		serviceID: os.Getenv(envServiceID),
+		planID:    os.Getenv(envPlanID),
 	}
 	if selected.serviceID == "" {
 		if err := selected.discoverPlan(); err != nil {
@@ -159,14 +155,6 @@ func needSyncPlan(t *testing.T) {
 	t.Helper()
 	if target.serviceID == "" || target.planID == "" {
 		t.Skipf("set %s and %s to run this scenario", envServiceID, envPlanID)
-	}
-}
-
-// needAsyncPlan skips a scenario that needs a plan whose instance operations are asynchronous.
-func needAsyncPlan(t *testing.T) {
-	t.Helper()
-	if target.serviceID == "" || target.asyncPlanID == "" {
-		t.Skipf("set %s and %s to run this scenario", envServiceID, envAsyncPlanID)
 	}
 }
 

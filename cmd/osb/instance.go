@@ -46,7 +46,7 @@ profile, generated when not given), or --cluster-id and --namespace (kubernetes 
 				return nil, err
 			}
 			options := client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(o.serviceID).SetPlanID(o.planID).
-				SetContext(context).SetOrganizationGuid(organizationGUID).SetSpaceGuid(spaceGUID).SetAcceptsIncomplete(true)
+				SetContext(context).SetOrganizationGUID(organizationGUID).SetSpaceGUID(spaceGUID).SetAcceptsIncomplete(true)
 			if parameters != nil {
 				options.SetParameters(parameters)
 			}
