@@ -170,9 +170,13 @@ func (r *run) clientWith(authenticator core.Authenticator) (*openservicebrokerv1
 }
 
 // fetchCatalog reads the catalog, telling an unreachable broker and refused credentials apart.
-func (r *run) fetchCatalog(ctx context.Context) (*openservicebrokerv1.BrokerCatalogResp, error) {
+func (r *run) fetchCatalog(ctx context.Context) (catalog *openservicebrokerv1.BrokerCatalogResp, err error) {
 	r.begin("broker")
-	defer r.end([]string{"catalog.fetch"}, "")
+	defer func() {
+		if err != nil {
+			r.end([]string{"catalog.fetch"}, err.Error())
+		}
+	}()
 	catalog, response, err := r.client.ListCatalogWithContext(ctx, r.client.NewListCatalogOptions())
 	var brokerErr *openservicebrokerv1.BrokerError
 	switch {

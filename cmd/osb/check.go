@@ -45,7 +45,7 @@ type checkFlags struct {
 	plans, only, skip, reports []string
 	params, prefix             string
 	strict, list               bool
-	maxWait                    time.Duration
+	maxWait, pollInterval      time.Duration
 }
 
 func (a *app) newCheckCommand() *cobra.Command {
@@ -71,6 +71,7 @@ func (a *app) newCheckCommand() *cobra.Command {
 	flags.StringVar(&f.prefix, "prefix", "", "prefix of every id the run creates (default: osb-check-<random>)")
 	flags.BoolVar(&f.strict, "strict", false, "fail on SHOULD checks too")
 	flags.BoolVar(&f.list, "list", false, "list the checks (id, level, section) and exit")
+	flags.DurationVar(&f.pollInterval, "poll-interval", conformance.DefaultMinPollDelay, "first wait between polls when the broker sends no Retry-After (doubled up to 30s)")
 	flags.DurationVar(&f.maxWait, "max-wait", conformance.DefaultMaxWait, "longest wait for one asynchronous operation (a plan's maximum_polling_duration may shorten it)")
 	return cmd
 }
@@ -83,17 +84,19 @@ func (a *app) runCheck(cmd *cobra.Command, f checkFlags) error {
 	if err != nil {
 		return usageError{err}
 	}
-	options := conformance.Options{Plans: f.plans, Platform: a.flags.platform, Prefix: f.prefix, Only: f.only, Skip: f.skip, MaxWait: f.maxWait}
+	options := conformance.Options{Plans: f.plans, Platform: a.flags.platform, Prefix: f.prefix, Only: f.only, Skip: f.skip,
+		MinPollDelay: f.pollInterval, MaxWait: f.maxWait}
 	if f.params != "" {
 		if options.Parameters, err = conformance.LoadParameters(f.params); err != nil {
 			return usageError{err}
 		}
 	}
+	// Describe checks the selection and the platform, so that a mistake is found before anything is sent.
+	planned, err := conformance.Describe(options)
+	if err != nil {
+		return usageError{err}
+	}
 	if a.flags.dryRun {
-		planned, err := conformance.Describe(options)
-		if err != nil {
-			return usageError{err}
-		}
 		return conformance.WriteDryRun(a.stdout, planned)
 	}
 	if options.Client, err = a.newClient(); err != nil {
