@@ -17,20 +17,27 @@ type attributes struct {
 	AppGUID          string
 	BindResource     domain.BindResource
 	Parameters       json.RawMessage
+	// Maintenance is the instance's maintenance_info: the plan's when it was provisioned or
+	// last updated to a plan or a maintenance_info version.
+	Maintenance *domain.MaintenanceInfo
+	// PredecessorBindingID is the binding a rotation replaces.
+	PredecessorBindingID string
 }
 
-func provisionAttributes(d domain.ProvisionDetails) attributes {
+func provisionAttributes(d domain.ProvisionDetails, maintenance *domain.MaintenanceInfo) attributes {
 	return attributes{
 		ServiceID:        d.ServiceID,
 		PlanID:           d.PlanID,
 		OrganizationGUID: d.OrganizationGUID,
 		SpaceGUID:        d.SpaceGUID,
 		Parameters:       d.RawParameters,
+		Maintenance:      maintenance,
 	}
 }
 
-func bindAttributes(d domain.BindDetails) attributes {
-	a := attributes{ServiceID: d.ServiceID, PlanID: d.PlanID, AppGUID: d.AppGUID, Parameters: d.RawParameters}
+func bindAttributes(d domain.BindDetails, predecessorBindingID string) attributes {
+	a := attributes{ServiceID: d.ServiceID, PlanID: d.PlanID, AppGUID: d.AppGUID, Parameters: d.RawParameters,
+		PredecessorBindingID: predecessorBindingID}
 	if d.BindResource != nil {
 		a.BindResource = *d.BindResource
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -28,29 +29,70 @@ type backend struct {
 
 var _ domain.ServiceBroker = (*backend)(nil)
 
-func newBackend(cfg config) *backend {
+func newBackend(cfg config) (*backend, error) {
+	catalog, err := newCatalogIndex(cfg.catalog, cfg.rotatablePlans, cfg.misbehaviours, time.Now())
+	if err != nil {
+		return nil, err
+	}
 	return &backend{
-		catalog:       newCatalogIndex(cfg.catalog),
+		catalog:       catalog,
 		async:         cfg.async,
 		misbehave:     cfg.misbehaviours,
 		now:           time.Now,
 		instances:     map[string]*instance{},
 		deprovisioned: map[string]bool{},
-	}
+	}, nil
 }
 
-// Services returns the catalog; with MisbehaveDuplicatePlanID its first plan appears twice,
-// the copy under another name.
+// Services returns the catalog, which brokerapi checks service and plan ids against. GET
+// /v2/catalog itself is answered by serveCatalog.
 func (b *backend) Services(context.Context) ([]domain.Service, error) {
-	if !b.misbehave[MisbehaveDuplicatePlanID] {
-		return b.catalog.services, nil
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.catalog.services, nil
+}
+
+// routes serves, in front of brokerapi, the endpoints whose answers carry what brokerapi's
+// types lack: the catalog (ETag, binding_rotatable) and GET of an instance (maintenance_info).
+func (b *backend) routes(next http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", next)
+	mux.HandleFunc("GET /v2/catalog", b.serveCatalog)
+	mux.HandleFunc("GET /v2/service_instances/{instance_id}", b.serveInstance)
+	return mux
+}
+
+// setMaintenanceInfo changes a plan's maintenance_info in the catalog: instances keep their
+// version until an update asks for the new one.
+func (b *backend) setMaintenanceInfo(planID string, info domain.MaintenanceInfo) error {
+	if info.Version == "" {
+		return fmt.Errorf("SetPlanMaintenanceInfo: plan %q: maintenance_info needs a version", planID)
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	services := slices.Clone(b.catalog.services)
-	first := &services[0]
-	duplicate := first.Plans[0]
-	duplicate.Name += "-duplicate"
-	first.Plans = append(slices.Clone(first.Plans), duplicate)
-	return services, nil
+	for i := range services {
+		for j := range services[i].Plans {
+			if services[i].Plans[j].ID != planID {
+				continue
+			}
+			services[i].Plans = slices.Clone(services[i].Plans)
+			services[i].Plans[j].MaintenanceInfo = &info
+			// Last-Modified counts whole seconds: each change moves it on by at least one, so
+			// that If-Modified-Since never hides a change.
+			modified := b.now().Truncate(time.Second)
+			if previous := b.catalog.document.modified; !modified.After(previous) {
+				modified = previous.Truncate(time.Second).Add(time.Second)
+			}
+			catalog, err := newCatalogIndex(services, b.catalog.rotatable, b.misbehave, modified)
+			if err != nil {
+				return err
+			}
+			b.catalog = catalog
+			return nil
+		}
+	}
+	return fmt.Errorf("SetPlanMaintenanceInfo: plan %q is not in the catalog", planID)
 }
 
 // next returns a number unique within this broker, for operation ids and database names.

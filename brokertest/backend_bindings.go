@@ -11,14 +11,22 @@ import (
 // Bind creates a binding with fresh credentials, or answers a repeated request as the OSB spec
 // asks: 200 with the same credentials when identical, 202 with the same operation while that
 // binding is in progress, 409 when it differs.
-func (b *backend) Bind(_ context.Context, instanceID, bindingID string, details domain.BindDetails, asyncAllowed bool) (domain.Binding, error) {
-	request := bindAttributes(details)
-
+func (b *backend) Bind(ctx context.Context, instanceID, bindingID string, details domain.BindDetails, asyncAllowed bool) (domain.Binding, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	inst, err := b.bindableInstance(instanceID)
 	if err != nil {
 		return domain.Binding{}, err
+	}
+	schemas := b.catalog.plans[inst.attrs.PlanID].schemas
+	if err := schemas.validate(bindingCreateSchema, details.RawParameters, bindRule.section); err != nil {
+		return domain.Binding{}, err
+	}
+	request := bindAttributes(details, requestBodyFrom(ctx).PredecessorBindingID)
+	if request.PredecessorBindingID != "" {
+		if request, err = b.successorAttributes(inst, request); err != nil {
+			return domain.Binding{}, err
+		}
 	}
 	async := b.async.bindingOpsAsync(inst.attrs.PlanID)
 	if b.asyncRequired(async, asyncAllowed) {
@@ -60,6 +68,32 @@ func (b *backend) bindCredentials(bnd *binding) any {
 // bindingFinisher finishes an operation of bnd, for concurrent.
 func (b *backend) bindingFinisher(inst *instance, bnd *binding) func(*operation) {
 	return func(op *operation) { b.finishBindingOp(inst, bnd, op) }
+}
+
+// successorAttributes completes a rotation request from its predecessor ("Binding Rotation"):
+// the successor keeps the predecessor's parameters and app unless the request gives others.
+// Both bindings stay valid until each is deleted.
+func (b *backend) successorAttributes(inst *instance, request attributes) (attributes, error) {
+	const section = `(OSB v2.17 "Binding Rotation")`
+	if !b.catalog.rotatable[inst.attrs.PlanID] {
+		return attributes{}, badRequest(fmt.Sprintf("plan %q does not allow binding rotation (binding_rotatable is false); "+
+			"create a new binding without predecessor_binding_id instead %s", inst.attrs.PlanID, section))
+	}
+	predecessor := inst.bindings[request.PredecessorBindingID]
+	if predecessor == nil || !predecessor.ready {
+		return attributes{}, badRequest(fmt.Sprintf("predecessor_binding_id %s is not a binding of instance %s; "+
+			"name an existing binding of the same instance %s", abbreviate(request.PredecessorBindingID), abbreviate(inst.id), section))
+	}
+	if isAbsent(request.Parameters) {
+		request.Parameters = predecessor.attrs.Parameters
+	}
+	if request.AppGUID == "" {
+		request.AppGUID = predecessor.attrs.AppGUID
+	}
+	if request.BindResource == (domain.BindResource{}) {
+		request.BindResource = predecessor.attrs.BindResource
+	}
+	return request, nil
 }
 
 // bindableInstance returns the instance a new binding may be created for.

@@ -3,6 +3,7 @@ package brokertest
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 
 	"github.com/pivotal-cf/brokerapi/v12/domain"
@@ -13,17 +14,24 @@ import (
 // it is identical to the existing instance, 202 with the same operation while that provisioning
 // is in progress, 409 when it differs.
 func (b *backend) Provision(_ context.Context, id string, details domain.ProvisionDetails, asyncAllowed bool) (domain.ProvisionedServiceSpec, error) {
-	if err := b.checkPlan(details.ServiceID, details.PlanID); err != nil {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	plan, err := b.plan(details.ServiceID, details.PlanID)
+	if err != nil {
+		return domain.ProvisionedServiceSpec{}, err
+	}
+	if err := plan.schemas.validate(instanceCreateSchema, details.RawParameters, `"Provisioning", Body`); err != nil {
+		return domain.ProvisionedServiceSpec{}, err
+	}
+	if err := checkMaintenanceInfo(plan, details.MaintenanceInfo, `"Provisioning", Response`); err != nil {
 		return domain.ProvisionedServiceSpec{}, err
 	}
 	async := b.async.instanceOpsAsync(details.PlanID)
 	if b.asyncRequired(async, asyncAllowed) {
 		return domain.ProvisionedServiceSpec{}, apiresponses.ErrAsyncRequired
 	}
-	request := provisionAttributes(details)
+	request := provisionAttributes(details, plan.maintenanceInfo())
 
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	inst := b.lookup(id)
 	if inst == nil {
 		inst = &instance{id: id, attrs: request, context: details.RawContext, enabled: true,
@@ -93,17 +101,28 @@ func (b *backend) Update(_ context.Context, id string, details domain.UpdateDeta
 	return domain.UpdateServiceSpec{IsAsync: true, OperationData: b.operationID(op)}, nil
 }
 
-// updatedAttributes returns the attributes the instance will have after the update.
+// updatedAttributes returns the attributes the instance will have after the update: a new plan
+// brings its maintenance_info, and so does a request for the version the catalog offers.
 func (b *backend) updatedAttributes(current attributes, details domain.UpdateDetails) (attributes, error) {
 	if details.ServiceID != current.ServiceID {
 		return attributes{}, badRequest(fmt.Sprintf("service_id %q does not match the instance's service", details.ServiceID))
 	}
 	updated := current
 	if details.PlanID != "" {
-		if err := b.checkPlan(current.ServiceID, details.PlanID); err != nil {
-			return attributes{}, err
-		}
 		updated.PlanID = details.PlanID
+	}
+	plan, err := b.plan(current.ServiceID, updated.PlanID)
+	if err != nil {
+		return attributes{}, err
+	}
+	if err := plan.schemas.validate(instanceUpdateSchema, details.RawParameters, `"Updating a Service Instance", Body`); err != nil {
+		return attributes{}, err
+	}
+	if err := checkMaintenanceInfo(plan, details.MaintenanceInfo, `"Updating a Service Instance", Response`); err != nil {
+		return attributes{}, err
+	}
+	if updated.PlanID != current.PlanID || details.MaintenanceInfo != nil {
+		updated.Maintenance = plan.maintenanceInfo()
 	}
 	if len(details.RawParameters) > 0 {
 		updated.Parameters = details.RawParameters
@@ -148,26 +167,55 @@ func (b *backend) instanceFinisher(inst *instance) func(*operation) {
 	return func(op *operation) { b.finishInstanceOp(inst, op) }
 }
 
-// GetInstance answers 404 while provisioning runs or after it failed, and 422 during an update.
-func (b *backend) GetInstance(_ context.Context, id string, _ domain.FetchInstanceDetails) (domain.GetInstanceDetailsSpec, error) {
+// instanceAnswer is the body of GET /v2/service_instances/{instance_id}.
+type instanceAnswer struct {
+	ServiceID       string                  `json:"service_id"`
+	PlanID          string                  `json:"plan_id"`
+	DashboardURL    string                  `json:"dashboard_url,omitempty"`
+	Parameters      any                     `json:"parameters,omitempty"`
+	MaintenanceInfo *domain.MaintenanceInfo `json:"maintenance_info,omitempty"`
+}
+
+// fetchInstance answers 404 while provisioning runs or after it failed, and 422 during an update.
+func (b *backend) fetchInstance(id string) (instanceAnswer, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	inst := b.lookup(id)
 	if inst == nil || !inst.ready {
-		return domain.GetInstanceDetailsSpec{}, notFound("instance does not exist or its provisioning has not succeeded")
+		return instanceAnswer{}, notFound("instance does not exist or its provisioning has not succeeded")
 	}
 	if !b.catalog.plans[inst.attrs.PlanID].service.InstancesRetrievable {
-		return domain.GetInstanceDetailsSpec{}, badRequest("instances of this service are not retrievable (instances_retrievable is false)")
+		return instanceAnswer{}, badRequest("instances of this service are not retrievable (instances_retrievable is false)")
 	}
 	if op := inst.ops.inFlight(); op != nil && op.kind == OperationUpdate {
-		return domain.GetInstanceDetailsSpec{}, apiresponses.ErrConcurrentInstanceAccess
+		return instanceAnswer{}, apiresponses.ErrConcurrentInstanceAccess
 	}
-	return domain.GetInstanceDetailsSpec{
-		ServiceID:    inst.attrs.ServiceID,
-		PlanID:       inst.attrs.PlanID,
-		DashboardURL: dashboardURL(id),
-		Parameters:   decodedParameters(inst.attrs.Parameters),
+	return instanceAnswer{
+		ServiceID:       inst.attrs.ServiceID,
+		PlanID:          inst.attrs.PlanID,
+		DashboardURL:    dashboardURL(id),
+		Parameters:      decodedParameters(inst.attrs.Parameters),
+		MaintenanceInfo: inst.attrs.Maintenance,
 	}, nil
+}
+
+// serveInstance answers GET of an instance with its maintenance_info, which brokerapi's answer
+// type lacks.
+func (b *backend) serveInstance(w http.ResponseWriter, r *http.Request) {
+	answer, err := b.fetchInstance(r.PathValue("instance_id"))
+	if err != nil {
+		writeFailure(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, answer)
+}
+
+// GetInstance completes domain.ServiceBroker; the Server answers the route with serveInstance.
+func (b *backend) GetInstance(_ context.Context, id string, _ domain.FetchInstanceDetails) (domain.GetInstanceDetailsSpec, error) {
+	answer, err := b.fetchInstance(id)
+	return domain.GetInstanceDetailsSpec{
+		ServiceID: answer.ServiceID, PlanID: answer.PlanID, DashboardURL: answer.DashboardURL, Parameters: answer.Parameters,
+	}, err
 }
 
 // LastOperation reports the operation named by details.OperationData, or the latest one.
@@ -189,12 +237,13 @@ func (b *backend) LastOperation(_ context.Context, id string, details domain.Pol
 	return b.poll(inst, op), nil
 }
 
-// checkPlan rejects a plan that is not one of the service's plans.
-func (b *backend) checkPlan(serviceID, planID string) error {
-	if plan, ok := b.catalog.plans[planID]; !ok || plan.service.ID != serviceID {
-		return badRequest(fmt.Sprintf("plan_id %q is not a plan of service %q in the catalog", planID, serviceID))
+// plan returns the catalog's plan, or a 400 when it is not one of the service's plans.
+func (b *backend) plan(serviceID, planID string) (catalogPlan, error) {
+	plan, ok := b.catalog.plans[planID]
+	if !ok || plan.service.ID != serviceID {
+		return catalogPlan{}, badRequest(fmt.Sprintf("plan_id %q is not a plan of service %q in the catalog", planID, serviceID))
 	}
-	return nil
+	return plan, nil
 }
 
 func dashboardURL(instanceID string) string {

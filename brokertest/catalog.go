@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/pivotal-cf/brokerapi/v12/domain"
 )
@@ -21,6 +22,10 @@ const (
 
 // DefaultCatalog returns the catalog a Server offers unless WithCatalog replaces it: one
 // bindable, retrievable, updatable service with a synchronous and an asynchronous-only plan.
+// Both plans declare parameters schemas (JSON Schema draft-07, with defaults and examples) for
+// instances (size_gb, an integer from 1 to 1024) and bindings (role, reader or writer), and
+// maintenance_info version 1.0.0; the synchronous plan's bindings are rotatable (see
+// WithRotatableBindings).
 func DefaultCatalog() []domain.Service {
 	return []domain.Service{{
 		ID:                   DefaultServiceID,
@@ -44,6 +49,10 @@ func DefaultCatalog() []domain.Service {
 }
 
 func defaultPlan(id, name, description string) domain.ServicePlan {
+	instanceSchema := domain.Schema{Parameters: parametersSchema("size_gb", map[string]any{
+		"type": "integer", "minimum": 1, "maximum": 1024, "default": 10, "examples": []any{10, 100},
+		"description": "Size of the database in GB",
+	})}
 	return domain.ServicePlan{
 		ID:          id,
 		Name:        name,
@@ -52,20 +61,22 @@ func defaultPlan(id, name, description string) domain.ServicePlan {
 		Bindable:    domain.BindableValue(true),
 		Metadata:    &domain.ServicePlanMetadata{DisplayName: name, Bullets: []string{description}},
 		Schemas: &domain.ServiceSchemas{
-			Instance: domain.ServiceInstanceSchema{
-				Create: domain.Schema{Parameters: objectSchema("size_gb")},
-				Update: domain.Schema{Parameters: objectSchema("size_gb")},
-			},
+			Instance: domain.ServiceInstanceSchema{Create: instanceSchema, Update: instanceSchema},
+			Binding: domain.ServiceBindingSchema{Create: domain.Schema{Parameters: parametersSchema("role", map[string]any{
+				"type": "string", "enum": []any{"reader", "writer"}, "default": "reader", "examples": []any{"reader"},
+				"description": "What the binding's credentials may do",
+			})}},
 		},
 		MaintenanceInfo: &domain.MaintenanceInfo{Version: "1.0.0", Description: "initial release"},
 	}
 }
 
-func objectSchema(integerProperty string) map[string]any {
+// parametersSchema is an object schema with one property; other properties are allowed.
+func parametersSchema(property string, schema map[string]any) map[string]any {
 	return map[string]any{
-		"$schema":    "http://json-schema.org/draft-04/schema#",
+		"$schema":    "http://json-schema.org/draft-07/schema#",
 		"type":       "object",
-		"properties": map[string]any{integerProperty: map[string]any{"type": "integer"}},
+		"properties": map[string]any{property: schema},
 	}
 }
 
@@ -133,26 +144,41 @@ func claimID(seen map[string]bool, id, what string) error {
 	return nil
 }
 
-// catalogIndex answers the questions the broker asks about its catalog.
+// catalogIndex answers the questions the broker asks about its catalog. It is never changed:
+// a change to the catalog builds a new index.
 type catalogIndex struct {
-	services []domain.Service
-	plans    map[string]catalogPlan
+	services  []domain.Service
+	plans     map[string]catalogPlan
+	rotatable map[string]bool
+	document  catalogDocument
 }
 
 type catalogPlan struct {
 	service *domain.Service
 	plan    *domain.ServicePlan
+	schemas planSchemas
 }
 
-func newCatalogIndex(services []domain.Service) catalogIndex {
-	idx := catalogIndex{services: services, plans: map[string]catalogPlan{}}
+// newCatalogIndex indexes services, compiling every parameters schema, and renders the
+// document GET /v2/catalog answers with, as of modified.
+func newCatalogIndex(services []domain.Service, rotatable map[string]bool, misbehave map[Misbehaviour]bool, modified time.Time) (catalogIndex, error) {
+	idx := catalogIndex{services: services, plans: map[string]catalogPlan{}, rotatable: rotatable}
 	for i := range idx.services {
 		s := &idx.services[i]
 		for j := range s.Plans {
-			idx.plans[s.Plans[j].ID] = catalogPlan{service: s, plan: &s.Plans[j]}
+			schemas, err := compilePlanSchemas(s.Plans[j])
+			if err != nil {
+				return catalogIndex{}, err
+			}
+			idx.plans[s.Plans[j].ID] = catalogPlan{service: s, plan: &s.Plans[j], schemas: schemas}
 		}
 	}
-	return idx
+	document, err := renderCatalog(services, rotatable, misbehave[MisbehaveDuplicatePlanID], modified)
+	if err != nil {
+		return catalogIndex{}, err
+	}
+	idx.document = document
+	return idx, nil
 }
 
 // bindable follows the OSB rule: a plan's bindable field overrides its service's.
@@ -161,4 +187,13 @@ func (p catalogPlan) bindable() bool {
 		return *p.plan.Bindable
 	}
 	return p.service.Bindable
+}
+
+// maintenanceInfo returns a copy of the plan's maintenance_info, nil when it has none.
+func (p catalogPlan) maintenanceInfo() *domain.MaintenanceInfo {
+	if p.plan.MaintenanceInfo == nil {
+		return nil
+	}
+	info := *p.plan.MaintenanceInfo
+	return &info
 }

@@ -90,3 +90,43 @@ func ExampleServer_Instances() {
 	// 201
 	// db-1 brokertest-db-small true
 }
+
+// put sends an authenticated OSB PUT request and prints the status and the description.
+func put(srv *brokertest.Server, path, body string) {
+	req, _ := http.NewRequest(http.MethodPut, srv.URL+path, strings.NewReader(body))
+	req.SetBasicAuth(srv.Username, srv.Password)
+	req.Header.Set("X-Broker-API-Version", "2.17")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return
+	}
+	defer resp.Body.Close()
+	var answer struct{ Description string }
+	_ = json.NewDecoder(resp.Body).Decode(&answer)
+	fmt.Println(resp.StatusCode, answer.Description)
+}
+
+// A strict broker names the rule a request breaks; a lenient one lets it through.
+func ExampleWithLenient() {
+	body := `{"service_id": "brokertest-db", "plan_id": "brokertest-db-small"}`
+
+	strict := brokertest.NewServer()
+	defer strict.Close()
+	put(strict, "/v2/service_instances/db-1", body)
+
+	lenient := brokertest.NewServer(brokertest.WithLenient())
+	defer lenient.Close()
+	put(lenient, "/v2/service_instances/db-1", body)
+	// Output:
+	// 400 malformed provision request: organization_guid, space_guid must be present as non-empty strings (OSB v2.17 "Provisioning", Body)
+	// 201
+}
+
+func ExampleWithMisbehaviour() {
+	srv := brokertest.NewServer(brokertest.WithMisbehaviour(brokertest.MisbehaveCreateAnswers200))
+	defer srv.Close()
+
+	put(srv, "/v2/service_instances/db-1", `{"service_id": "brokertest-db", "plan_id": "brokertest-db-small",
+		"organization_guid": "org-1", "space_guid": "space-1"}`)
+	// Output: 200
+}

@@ -75,6 +75,8 @@ func WithCredentials(username, password string) Option {
 }
 
 // WithCatalog replaces the default catalog. Use ParseCatalog or LoadCatalog to read one from JSON.
+// Its parameters schemas are compiled by Start, which fails on one that does not compile. The
+// broker library's plan type has no binding_rotatable field: WithRotatableBindings sets it.
 func WithCatalog(services []domain.Service) Option {
 	return func(c *config) {
 		if err := validateCatalog(services); err != nil {

@@ -148,8 +148,10 @@ func TestLenientBrokerLeavesTheChecksToTheBrokerLibrary(t *testing.T) {
 
 	bare := without(provision, "organization_guid", "space_guid", "context")
 	assert.Equal(t, http.StatusCreated, c.do(http.MethodPut, instancePath("bare"), bare).Status, "no organization_guid or space_guid")
-	odd := with(with(provision, "parameters", []int{1}), "context", "cloudfoundry")
-	assert.Equal(t, http.StatusCreated, c.do(http.MethodPut, instancePath("odd"), odd).Status, "parameters and context not objects")
+	assert.Equal(t, http.StatusCreated, c.do(http.MethodPut, instancePath("odd"), with(provision, "context", "cloudfoundry")).Status, "context not an object")
+	notObject := c.do(http.MethodPut, instancePath("x"), with(provision, "parameters", []int{1}))
+	assert.Equal(t, http.StatusBadRequest, notObject.Status, "the plan's parameters schema still applies")
+	assert.Contains(t, notObject.JSON(t)["description"], "schemas.service_instance.create.parameters")
 	assert.Equal(t, http.StatusUnprocessableEntity, c.do(http.MethodPut, instancePath("x"), `{"service_id":`).Status, "malformed JSON")
 	assert.Equal(t, http.StatusBadRequest, c.do(http.MethodPut, instancePath("x"), without(provision, "plan_id")).Status, "the library's own check")
 	c.version = ""

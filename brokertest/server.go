@@ -12,6 +12,7 @@ import (
 
 	"github.com/pivotal-cf/brokerapi/v12"
 	"github.com/pivotal-cf/brokerapi/v12/auth"
+	"github.com/pivotal-cf/brokerapi/v12/domain"
 )
 
 // Server is an Open Service Broker listening on a loopback address.
@@ -46,6 +47,10 @@ func Start(opts ...Option) (*Server, error) {
 	if err := cfg.err(); err != nil {
 		return nil, err
 	}
+	backend, err := newBackend(cfg)
+	if err != nil {
+		return nil, err
+	}
 	listener, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", cfg.addr, err)
@@ -54,7 +59,7 @@ func Start(opts ...Option) (*Server, error) {
 		URL:      "http://" + listener.Addr().String(),
 		Username: cfg.username,
 		Password: cfg.password,
-		backend:  newBackend(cfg),
+		backend:  backend,
 		recorder: &recorder{},
 		closing:  make(chan struct{}),
 	}
@@ -69,7 +74,8 @@ func Start(opts ...Option) (*Server, error) {
 func (s *Server) handler(cfg config) http.Handler {
 	osb := brokerapi.NewWithOptions(s.backend, cfg.logger,
 		brokerapi.WithBrokerCredentials(brokerapi.BrokerCredentials{Username: cfg.username, Password: cfg.password}),
-		brokerapi.WithCustomAuth(requestRules(!cfg.lenient)))
+		brokerapi.WithCustomAuth(requestRules(!cfg.lenient)),
+		brokerapi.WithAdditionalMiddleware(s.backend.routes))
 	requireAuth := auth.NewWrapper(cfg.username, cfg.password).Wrap
 
 	mux := http.NewServeMux()
@@ -100,6 +106,14 @@ func (s *Server) Bindings() []Binding { return s.backend.bindingViews() }
 // Requests returns copies of the requests received since the start or the last ResetRequests,
 // in the order their handling finished.
 func (s *Server) Requests() []RecordedRequest { return s.recorder.all() }
+
+// SetPlanMaintenanceInfo changes the maintenance_info of a plan in the catalog, as a broker
+// does when it offers a maintenance update. The catalog's ETag and Last-Modified change with it;
+// instances keep their version, and provisions or updates that send another version than the
+// new one get 422 MaintenanceInfoConflict, until an update to the new version upgrades them.
+func (s *Server) SetPlanMaintenanceInfo(planID string, info domain.MaintenanceInfo) error {
+	return s.backend.setMaintenanceInfo(planID, info)
+}
 
 // ResetRequests forgets the recorded requests.
 func (s *Server) ResetRequests() { s.recorder.reset() }

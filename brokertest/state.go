@@ -20,19 +20,23 @@ type Instance struct {
 	// Ready reports whether provisioning has succeeded; false while it runs or after it failed.
 	Ready bool
 	// Enabled is the IBM state set through PUT /bluemix_v1/service_instances/{instance_id}.
-	Enabled       bool
-	LastOperation LastOperation
+	Enabled bool
+	// MaintenanceVersion is the instance's maintenance_info version ("" when its plan has none).
+	MaintenanceVersion string
+	LastOperation      LastOperation
 }
 
 // Binding is a copy of a service binding the broker holds, as returned by Server.Bindings.
 type Binding struct {
-	InstanceID  string
-	ID          string
-	ServiceID   string
-	PlanID      string
-	AppGUID     string
-	Parameters  json.RawMessage
-	Credentials Credentials
+	InstanceID string
+	ID         string
+	ServiceID  string
+	PlanID     string
+	AppGUID    string
+	Parameters json.RawMessage
+	// PredecessorBindingID is the binding this one rotated ("" when it rotated none).
+	PredecessorBindingID string
+	Credentials          Credentials
 	// Ready reports whether binding has succeeded; false while it runs or after it failed.
 	Ready         bool
 	LastOperation LastOperation
@@ -83,7 +87,7 @@ type binding struct {
 }
 
 func (i *instance) view() Instance {
-	return Instance{
+	view := Instance{
 		ID:               i.id,
 		ServiceID:        i.attrs.ServiceID,
 		PlanID:           i.attrs.PlanID,
@@ -95,19 +99,24 @@ func (i *instance) view() Instance {
 		Enabled:          i.enabled,
 		LastOperation:    i.ops.current.view(),
 	}
+	if i.attrs.Maintenance != nil {
+		view.MaintenanceVersion = i.attrs.Maintenance.Version
+	}
+	return view
 }
 
 func (b *binding) view(instanceID string) Binding {
 	return Binding{
-		InstanceID:    instanceID,
-		ID:            b.id,
-		ServiceID:     b.attrs.ServiceID,
-		PlanID:        b.attrs.PlanID,
-		AppGUID:       b.attrs.AppGUID,
-		Parameters:    cloneBytes(b.attrs.Parameters),
-		Credentials:   b.credentials,
-		Ready:         b.ready,
-		LastOperation: b.ops.current.view(),
+		InstanceID:           instanceID,
+		ID:                   b.id,
+		ServiceID:            b.attrs.ServiceID,
+		PlanID:               b.attrs.PlanID,
+		AppGUID:              b.attrs.AppGUID,
+		Parameters:           cloneBytes(b.attrs.Parameters),
+		PredecessorBindingID: b.attrs.PredecessorBindingID,
+		Credentials:          b.credentials,
+		Ready:                b.ready,
+		LastOperation:        b.ops.current.view(),
 	}
 }
 

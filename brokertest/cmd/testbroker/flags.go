@@ -32,6 +32,8 @@ type settings struct {
 	verbose         bool
 	lenient         bool
 	misbehaviours   []string
+	rotatablePlans  []string
+	rotatableSet    bool
 
 	catalog []domain.Service
 }
@@ -57,6 +59,8 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	fs.Func("fault-kinds", "comma-separated random fault kinds (unavailable,too-many-requests,drop-before,drop-after; default all)",
 		func(v string) error { s.faultKinds = splitList(v); return nil })
 	fs.IntVar(&s.faultRetryAfter, "fault-retry-after", 1, "Retry-After seconds on random 429 faults")
+	fs.Func("rotatable-plans", "comma-separated plan ids whose bindings can be rotated (default: "+brokertest.DefaultSyncPlanID+")",
+		func(v string) error { s.rotatablePlans, s.rotatableSet = splitList(v), true; return nil })
 	fs.BoolVar(&s.lenient, "lenient", false, "accept what the broker library accepts instead of rejecting malformed requests as a strict broker does")
 	fs.Func("misbehave", "comma-separated ways to break the specification, for testing platforms and checkers ("+misbehaviourNames()+")",
 		func(v string) error { s.misbehaviours = splitList(v); return nil })
@@ -104,6 +108,9 @@ func (s *settings) options(stderr io.Writer) ([]brokertest.Option, error) {
 		brokertest.WithRandomFaultRetryAfter(s.faultRetryAfter),
 		brokertest.WithLogger(newLogger(s.verbose, stderr)),
 		brokertest.WithMisbehaviour(misbehaviours(s.misbehaviours)...),
+	}
+	if s.rotatableSet {
+		opts = append(opts, brokertest.WithRotatableBindings(s.rotatablePlans...))
 	}
 	if s.lenient {
 		opts = append(opts, brokertest.WithLenient())

@@ -131,11 +131,12 @@ func TestCustomCatalogEnvironment(t *testing.T) {
 	assert.Equal(t, []string{"db", "fast", "slow"}, []string{service.ID, syncPlan, asyncPlan})
 }
 
-func TestMisbehaveAndLenientFlags(t *testing.T) {
-	s, err := parseFlags([]string{"-lenient", "-misbehave", "state-spelling, no-operation"}, &syncBuffer{})
+func TestMisbehaveLenientAndRotatableFlags(t *testing.T) {
+	s, err := parseFlags([]string{"-lenient", "-misbehave", "state-spelling, no-operation", "-rotatable-plans", "a,b"}, &syncBuffer{})
 	require.NoError(t, err)
 	assert.True(t, s.lenient)
 	assert.Equal(t, []string{"state-spelling", "no-operation"}, s.misbehaviours)
+	assert.Equal(t, []string{"a", "b"}, s.rotatablePlans)
 	opts, err := s.options(&syncBuffer{})
 	require.NoError(t, err)
 	srv, err := brokertest.Start(append(opts, brokertest.WithAddr("127.0.0.1:0"))...)

@@ -1,0 +1,68 @@
+package brokertest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/pivotal-cf/brokerapi/v12/domain"
+)
+
+// catalogDocument is the answer to GET /v2/catalog with its validators ("Catalog Management":
+// brokers MAY support ETag and If-Modified-Since).
+type catalogDocument struct {
+	body     []byte
+	etag     string
+	modified time.Time
+}
+
+// servedPlan adds what the broker library's plan type lacks.
+type servedPlan struct {
+	domain.ServicePlan
+	BindingRotatable bool `json:"binding_rotatable,omitempty"`
+}
+
+type servedService struct {
+	domain.Service
+	Plans []servedPlan `json:"plans"`
+}
+
+// renderCatalog encodes the catalog as served; with duplicatePlanID (MisbehaveDuplicatePlanID)
+// the first plan appears twice, the copy under another name.
+func renderCatalog(services []domain.Service, rotatable map[string]bool, duplicatePlanID bool, modified time.Time) (catalogDocument, error) {
+	served := make([]servedService, len(services))
+	for i, s := range services {
+		served[i] = servedService{Service: s}
+		for _, p := range s.Plans {
+			served[i].Plans = append(served[i].Plans, servedPlan{ServicePlan: p, BindingRotatable: rotatable[p.ID]})
+		}
+	}
+	if duplicatePlanID {
+		duplicate := served[0].Plans[0]
+		duplicate.Name += "-duplicate"
+		served[0].Plans = append(slices.Clone(served[0].Plans), duplicate)
+	}
+	body, err := json.Marshal(map[string]any{"services": served})
+	if err != nil {
+		return catalogDocument{}, fmt.Errorf("%w: cannot encode it: %w", errInvalidCatalog, err)
+	}
+	sum := sha256.Sum256(body)
+	return catalogDocument{body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modified: modified}, nil
+}
+
+// serveCatalog answers GET /v2/catalog, or 304 Not Modified when the request's If-None-Match
+// or If-Modified-Since shows that the platform has the current catalog.
+func (b *backend) serveCatalog(w http.ResponseWriter, r *http.Request) {
+	b.mu.Lock()
+	document := b.catalog.document
+	b.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", document.etag)
+	r.Header.Del("Range") // the catalog is answered whole
+	http.ServeContent(w, r, "", document.modified, bytes.NewReader(document.body))
+}
