@@ -15,9 +15,7 @@ import (
 // brokertestGaps are the checks brokertest does not pass yet, with why; the tests require
 // them not to pass, so that the entry goes once brokertest is fixed.
 var brokertestGaps = map[string]string{
-	"update.maintenance-info-conflict-422": "brokertest applies an update whatever maintenance_info.version it carries",
-	"catalog.schemas-valid":                `brokertest's catalog sends "parameters": null for the binding schemas it does not define`,
-	"catalog.ids-guid":                     "brokertest's default ids (brokertest-db, brokertest-db-small, ...) are not GUIDs",
+	"catalog.ids-guid": "brokertest's default ids (brokertest-db, brokertest-db-small, ...) are not GUIDs",
 }
 
 // fastPolling keeps the embedded broker's asynchronous operations to milliseconds.

@@ -23,8 +23,6 @@ var copedWith = map[string]string{
 	"provision.metadata-shape":        "metadata is optional for the SDK",
 	"bind.shape":                      "the SDK hands endpoints and volume mounts through",
 	"catalog.other-rules":             "the SDK reads catalogs that break the lint's other rules",
-	"update.maintenance-info-conflict-422": "the SDK only reports the broker's answer (ErrMaintenanceInfoConflict); " +
-		"brokertest does not check maintenance_info yet",
 }
 
 // TestConformance runs the conformance checks of package conformance, the engine of

@@ -17,10 +17,6 @@ import (
 	"github.com/osbkit/osb-go-sdk/conformance"
 )
 
-// knownBrokertestGaps are skipped where a test needs a run without failures: brokertest does not
-// pass them yet (see the conformance package's tests).
-var knownBrokertestGaps = []string{"--skip", "update.maintenance-info-conflict-422", "--skip", "catalog.schemas-valid"}
-
 // clearBrokerEnvironment makes a test independent of the caller's OPEN_SERVICE_BROKER_* variables.
 func clearBrokerEnvironment(t *testing.T) {
 	for _, variable := range os.Environ() {
@@ -47,7 +43,7 @@ func TestCheckExitsZeroWhenNoMustFails(t *testing.T) {
 	srv := brokertest.NewServer()
 	defer srv.Close()
 
-	code, stdout, stderr := runCheck(t, srv, knownBrokertestGaps...)
+	code, stdout, stderr := runCheck(t, srv)
 	assert.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "PASS catalog.fetch")
 	assert.Contains(t, stdout, "0 failed (MUST)")
@@ -59,7 +55,7 @@ func TestCheckStrictFailsOnWarnings(t *testing.T) {
 	srv := brokertest.NewServer(brokertest.WithMisbehaviour(brokertest.MisbehaveNoIdentityEcho))
 	defer srv.Close()
 
-	code, stdout, _ := runCheck(t, srv, append([]string{"--strict", "--only", "headers"}, knownBrokertestGaps...)...)
+	code, stdout, _ := runCheck(t, srv, "--strict", "--only", "headers")
 	assert.Equal(t, exitNotConformant, code)
 	assert.Contains(t, stdout, "WARN headers.request-identity-echoed")
 }
