@@ -2,6 +2,8 @@ package conformance_test
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
 	"github.com/osbkit/osb-go-sdk/conformance"
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
 // brokertestGaps are the checks brokertest does not pass yet, with why; the tests require
@@ -91,5 +94,114 @@ func TestEachMisbehaviourIsCaughtByItsChecks(t *testing.T) {
 			assert.Equal(t, caughtBy[misbehaviour], flagged(t, report))
 			assert.Empty(t, report.Leftovers, "the sweep removes everything, whatever the broker does")
 		})
+	}
+}
+
+// TestAsynchronousBindingsAndRotationAreChecked runs the binding checks that the default
+// broker skips: asynchronous bind with its last_operation, and rotation.
+func TestAsynchronousBindingsAndRotationAreChecked(t *testing.T) {
+	srv := brokertest.NewServer(brokertest.WithAsyncBindings(true),
+		brokertest.WithRotatableBindings(brokertest.DefaultSyncPlanID, brokertest.DefaultAsyncPlanID))
+	defer srv.Close()
+
+	report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: srv.Client()}))
+	require.NoError(t, err)
+	assert.Empty(t, flagged(t, report))
+	outcomes := map[string][]conformance.Outcome{}
+	for _, result := range report.Results {
+		outcomes[result.Check.ID] = append(outcomes[result.Check.ID], result.Outcome)
+	}
+	assert.Contains(t, outcomes["bind.rotation"], conformance.Pass)
+	assert.Contains(t, outcomes["bind.async.202-then-succeeded"], conformance.Pass, "the asynchronous plan binds asynchronously")
+	assert.Empty(t, srv.Bindings())
+}
+
+// TestPlatformFillsContextAndOriginatingIdentity checks that every provision carries the
+// context and the originating identity of the platform asked for.
+func TestPlatformFillsContextAndOriginatingIdentity(t *testing.T) {
+	for _, platform := range conformance.Platforms {
+		t.Run(platform, func(t *testing.T) {
+			srv := brokertest.NewServer()
+			defer srv.Close()
+
+			_, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: srv.Client(), Platform: platform,
+				Only: []string{"provision.sync.201-new"}, Plans: []string{brokertest.DefaultSyncPlanID}}))
+			require.NoError(t, err)
+			provisions := 0
+			for _, request := range srv.Requests() {
+				if request.Method != "PUT" || strings.Contains(request.Path, "service_bindings") {
+					continue
+				}
+				provisions++
+				var body struct {
+					Context struct {
+						Platform string `json:"platform"`
+					} `json:"context"`
+					OrganizationGUID string `json:"organization_guid"`
+					SpaceGUID        string `json:"space_guid"`
+				}
+				require.NoError(t, json.Unmarshal(request.Body, &body))
+				assert.Equal(t, platform, body.Context.Platform)
+				assert.NotEmpty(t, body.OrganizationGUID)
+				assert.NotEmpty(t, body.SpaceGUID)
+				identityPlatform, _, err := openservicebrokerv1.ParseOriginatingIdentity(request.Header.Get(openservicebrokerv1.HeaderOriginatingIdentity))
+				require.NoError(t, err)
+				assert.Equal(t, platform, identityPlatform)
+			}
+			assert.Positive(t, provisions)
+		})
+	}
+}
+
+// TestCancelledRunRemovesWhatItCreated cancels a run in the middle of an asynchronous
+// provision: the final sweep still removes the instance.
+func TestCancelledRunRemovesWhatItCreated(t *testing.T) {
+	srv := brokertest.NewServer(brokertest.WithAsyncDuration(300*time.Millisecond))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	options := fastPolling(conformance.Options{Client: srv.Client(), Plans: []string{brokertest.DefaultAsyncPlanID}, Only: []string{"provision"}})
+	options.Progress = func(result conformance.Result) {
+		if result.Check.ID == "provision.async.202-repeat-same-operation" {
+			cancel() // the provisioning is in progress now
+		}
+	}
+
+	report, err := conformance.Run(ctx, options)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Zero(t, report.Count(conformance.Fail), "what the interruption cut short is skipped, not failed")
+	assert.Empty(t, report.Leftovers)
+	assert.Empty(t, srv.Instances(), "the sweep deprovisioned the instance")
+}
+
+func TestSelectionRejectsAPatternThatMatchesNoCheck(t *testing.T) {
+	_, err := conformance.Describe(conformance.Options{Only: []string{"provison.*"}})
+	require.ErrorContains(t, err, `"provison.*" matches no check`)
+}
+
+func TestDescribeSelectsByIDGlobAndPrefix(t *testing.T) {
+	planned, err := conformance.Describe(conformance.Options{Only: []string{"bind", "unbind.missing-410", "deprovision.*"}, Skip: []string{"bind.rotation"}})
+	require.NoError(t, err)
+	var ids []string
+	for _, scenario := range planned {
+		for _, check := range scenario.Checks {
+			ids = append(ids, check.ID)
+		}
+	}
+	assert.Contains(t, ids, "bind.credentials")
+	assert.Contains(t, ids, "unbind.missing-410")
+	assert.Contains(t, ids, "deprovision.missing-410")
+	assert.NotContains(t, ids, "bind.rotation", "--skip wins over --only")
+	assert.NotContains(t, ids, "unbind.200-or-202")
+	assert.NotContains(t, ids, "binding.get", `"bind" selects bind.* only`)
+}
+
+func TestEveryCheckHasSectionAndLevel(t *testing.T) {
+	seen := map[string]bool{}
+	for _, check := range conformance.Checks() {
+		assert.False(t, seen[check.ID], "%s is listed once", check.ID)
+		seen[check.ID] = true
+		assert.NotEmpty(t, check.Section, check.ID)
+		assert.NotEmpty(t, check.Rule, check.ID)
+		assert.Contains(t, []conformance.Level{conformance.Must, conformance.Should, conformance.May}, check.Level, check.ID)
 	}
 }

@@ -71,6 +71,10 @@ type run struct {
 	// catalogAnswer is the exchange that carried the catalog, the evidence of the catalog checks.
 	catalogAnswer *Exchange
 
+	// interrupted reports whether the run's context ended: what fails after that is the
+	// interruption's doing, not the broker's.
+	interrupted func() bool
+
 	subject string
 	// graded holds the checks of the current scenario that have a result.
 	graded map[string]bool
@@ -84,6 +88,7 @@ func Run(ctx context.Context, options Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.interrupted = func() bool { return ctx.Err() != nil }
 	defer r.sweep()
 	catalog, err := r.fetchCatalog(ctx)
 	if err != nil {
@@ -265,6 +270,9 @@ func (r *run) grade(id string, outcome Outcome, evidence *Exchange, format strin
 	}
 	r.graded[id] = true
 	result := Result{Check: check, Subject: r.subject, Outcome: outcome, Message: fmt.Sprintf(format, args...)}
+	if outcome != Pass && r.interrupted() {
+		result.Outcome, result.Message = Skip, "the run was interrupted: "+result.Message
+	}
 	if outcome != Skip {
 		result.Evidence = evidence
 	}
