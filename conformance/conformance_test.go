@@ -156,7 +156,7 @@ func TestPlatformFillsContextAndOriginatingIdentity(t *testing.T) {
 // TestCancelledRunRemovesWhatItCreated cancels a run in the middle of an asynchronous
 // provision: the final sweep still removes the instance.
 func TestCancelledRunRemovesWhatItCreated(t *testing.T) {
-	srv := brokertest.NewServer(brokertest.WithAsyncDuration(300*time.Millisecond))
+	srv := brokertest.NewServer(brokertest.WithAsyncDuration(300 * time.Millisecond))
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	options := fastPolling(conformance.Options{Client: srv.Client(), Plans: []string{brokertest.DefaultAsyncPlanID}, Only: []string{"provision"}})
