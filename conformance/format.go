@@ -33,7 +33,10 @@ func WriteText(w io.Writer, report *Report, colour bool) error {
 			if colour {
 				label = outcomeColour[result.Outcome] + label + colourReset
 			}
-			fmt.Fprintf(&b, "%s%s %-48s %-6s %s\n%s       %s\n", indent, label, result.Check.ID, result.Check.Level, result.Check.Section, indent, result.Message)
+			fmt.Fprintf(&b, "%s%s %-48s %-6s %s\n", indent, label, result.Check.ID, result.Check.Level, result.Check.Section)
+			for line := range strings.SplitSeq(result.Message, "\n") {
+				fmt.Fprintf(&b, "%s       %s\n", indent, line)
+			}
 		}
 	}
 	fmt.Fprintf(&b, "\n%d passed, %d failed (MUST), %d warnings (SHOULD), %d info (MAY), %d skipped in %s\n",

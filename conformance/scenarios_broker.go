@@ -105,7 +105,7 @@ func catalogScenario(_ context.Context, r *run, catalog *openservicebrokerv1.Bro
 			outcome = worse(outcome, Check{Level: Level(finding.Level)}.violation())
 			lines = append(lines, finding.String())
 		}
-		r.grade(id, outcome, r.catalogAnswer, "%s", strings.Join(lines, "; "))
+		r.grade(id, outcome, r.catalogAnswer, "%s", strings.Join(lines, "\n"))
 	}
 	return ""
 }
