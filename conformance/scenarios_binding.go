@@ -159,14 +159,7 @@ func (r *run) gradeBindingBody(b *bindingUnderTest) {
 // repeatBind sends the identical bind again, then one for another application.
 func (r *run) repeatBind(ctx context.Context, b *bindingUnderTest) {
 	_, response, err := r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(b))
-	switch status := statusOf(response, err); {
-	case err == nil && status == http.StatusOK:
-		r.pass("bind.200-identical-repeat", "200 OK")
-	case err == nil && status == http.StatusCreated:
-		r.pass("bind.200-identical-repeat", "201 Created (the specification allows it besides 200)")
-	default:
-		r.violate("bind.200-identical-repeat", "an identical bind of an existing binding answered %s", describe(response, err))
-	}
+	r.gradeIdenticalRepeat("bind.200-identical-repeat", "bind of an existing binding", response, err)
 	conflicting := *b
 	conflicting.appGUID = uuid.NewString()
 	_, response, err = r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(&conflicting))

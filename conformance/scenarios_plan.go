@@ -275,18 +275,24 @@ func orText(problem, fallback string) string {
 	return problem
 }
 
+// gradeIdenticalRepeat grades the answer to a repeated identical PUT: 200 SHOULD be the
+// answer, and 201 is accepted too (Synchronous Operations allows it).
+func (r *run) gradeIdenticalRepeat(id, what string, response *core.DetailedResponse, err error) {
+	switch status := statusOf(response, err); {
+	case err == nil && status == http.StatusOK:
+		r.pass(id, "200 OK")
+	case err == nil && status == http.StatusCreated:
+		r.pass(id, "201 Created (the specification allows it besides 200)")
+	default:
+		r.violate(id, "an identical %s answered %s", what, describe(response, err))
+	}
+}
+
 // repeatProvision sends the identical provision again, then a conflicting one.
 func (r *run) repeatProvision(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
 	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true))
-	switch status := statusOf(response, err); {
-	case err == nil && status == http.StatusOK:
-		r.pass("provision.sync.200-identical-repeat", "200 OK")
-	case err == nil && status == http.StatusCreated:
-		r.pass("provision.sync.200-identical-repeat", "201 Created (the specification allows it besides 200)")
-	default:
-		r.violate("provision.sync.200-identical-repeat", "an identical provision of an existing instance answered %s", describe(response, err))
-	}
+	r.gradeIdenticalRepeat("provision.sync.200-identical-repeat", "provision of an existing instance", response, err)
 
 	conflicting := r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true)
 	what := "another plan"
