@@ -148,7 +148,7 @@ func (l *lifecycle) provision(ctx context.Context) error {
 		SpaceGuid:        core.StringPtr(l.spaceGUID),
 	}
 	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID).
-		SetContext(context).SetOrganizationGuid(l.organizationGUID).SetSpaceGuid(l.spaceGUID)
+		SetContext(context).SetOrganizationGUID(l.organizationGUID).SetSpaceGUID(l.spaceGUID)
 	if parameters := l.target.ProvisionParameters; parameters != nil {
 		options.SetParameters(parameters)
 	}
