@@ -49,6 +49,10 @@ func Describe(options Options) ([]PlannedScenario, error) {
 			planned = append(planned, PlannedScenario{Name: s.name, Subjects: subjects, Checks: checks, Requests: s.requests})
 		}
 	}
+	if selection.selected("broker.answers-within-60s") {
+		planned = append(planned, PlannedScenario{Name: "answer times", Subjects: "broker",
+			Checks: []Check{checkByID["broker.answers-within-60s"]}, Requests: []string{"none: every answer of the run is timed"}})
+	}
 	return planned, nil
 }
 
