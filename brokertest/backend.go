@@ -19,8 +19,10 @@ type backend struct {
 	catalog   catalogIndex
 	async     asyncBehavior
 	misbehave map[Misbehaviour]bool
-	now       func() time.Time
-	instances map[string]*instance
+	// bindingLifetime is how long a binding is valid; 0 is for ever.
+	bindingLifetime time.Duration
+	now             func() time.Time
+	instances       map[string]*instance
 	// deprovisioned holds the ids of instances removed by deprovision, so that their
 	// last_operation answers 410 Gone as the OSB spec asks.
 	deprovisioned map[string]bool
@@ -35,12 +37,13 @@ func newBackend(cfg config) (*backend, error) {
 		return nil, err
 	}
 	return &backend{
-		catalog:       catalog,
-		async:         cfg.async,
-		misbehave:     cfg.misbehaviours,
-		now:           time.Now,
-		instances:     map[string]*instance{},
-		deprovisioned: map[string]bool{},
+		catalog:         catalog,
+		async:           cfg.async,
+		misbehave:       cfg.misbehaviours,
+		bindingLifetime: cfg.bindingLifetime,
+		now:             time.Now,
+		instances:       map[string]*instance{},
+		deprovisioned:   map[string]bool{},
 	}, nil
 }
 

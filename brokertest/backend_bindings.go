@@ -34,7 +34,7 @@ func (b *backend) Bind(ctx context.Context, instanceID, bindingID string, detail
 	}
 	bnd, exists := inst.bindings[bindingID]
 	if !exists {
-		bnd = &binding{id: bindingID, attrs: request, credentials: newCredentials(fmt.Sprintf("db%d", b.next()))}
+		bnd = b.newBinding(bindingID, request)
 		inst.bindings[bindingID] = bnd
 		delete(inst.unbound, bindingID)
 		return b.bind(inst, bnd, async), nil
@@ -54,7 +54,18 @@ func (b *backend) Bind(ctx context.Context, instanceID, bindingID string, detail
 		// An earlier bind failed: an identical request tries again.
 		return b.bind(inst, bnd, async), nil
 	}
-	return domain.Binding{AlreadyExists: true, Credentials: b.bindCredentials(bnd)}, nil
+	return domain.Binding{AlreadyExists: true, Credentials: b.bindCredentials(bnd), Metadata: bnd.metadata()}, nil
+}
+
+// newBinding is a binding with fresh credentials and, with a binding lifetime, its expiry.
+func (b *backend) newBinding(id string, request attributes) *binding {
+	bnd := &binding{id: id, attrs: request, credentials: newCredentials(fmt.Sprintf("db%d", b.next()))}
+	if b.bindingLifetime > 0 {
+		created := b.now()
+		bnd.expiresAt = created.Add(b.bindingLifetime)
+		bnd.renewBefore = created.Add(b.bindingLifetime * 3 / 4)
+	}
+	return bnd
 }
 
 // bindCredentials are the credentials of a synchronous bind answer.
@@ -83,6 +94,10 @@ func (b *backend) successorAttributes(inst *instance, request attributes) (attri
 	if predecessor == nil || !predecessor.ready {
 		return attributes{}, badRequest(fmt.Sprintf("predecessor_binding_id %s is not a binding of instance %s; "+
 			"name an existing binding of the same instance %s", abbreviate(request.PredecessorBindingID), abbreviate(inst.id), section))
+	}
+	if !predecessor.expiresAt.IsZero() && !b.now().Before(predecessor.expiresAt) {
+		return attributes{}, badRequest(fmt.Sprintf("predecessor_binding_id %s expired at %s; rotate a binding that has not expired %s",
+			abbreviate(request.PredecessorBindingID), predecessor.metadata().ExpiresAt, section))
 	}
 	if isAbsent(request.Parameters) {
 		request.Parameters = predecessor.attrs.Parameters
@@ -124,7 +139,7 @@ func (b *backend) bind(inst *instance, bnd *binding, async bool) domain.Binding 
 	}
 	b.finishBindingOp(inst, bnd, op)
 	// brokerapi answers 200 instead of 201 for AlreadyExists.
-	return domain.Binding{Credentials: b.bindCredentials(bnd), AlreadyExists: b.misbehave[MisbehaveCreateAnswers200]}
+	return domain.Binding{Credentials: b.bindCredentials(bnd), Metadata: bnd.metadata(), AlreadyExists: b.misbehave[MisbehaveCreateAnswers200]}
 }
 
 // Unbind removes a binding: 410 Gone when it does not exist, 202 with the same operation while
@@ -169,7 +184,7 @@ func (b *backend) GetBinding(_ context.Context, instanceID, bindingID string, _ 
 		return domain.GetBindingSpec{}, badRequest("bindings of this service are not retrievable (bindings_retrievable is false)")
 	}
 	bnd := inst.bindings[bindingID]
-	return domain.GetBindingSpec{Credentials: bnd.credentials, Parameters: decodedParameters(bnd.attrs.Parameters)}, nil
+	return domain.GetBindingSpec{Credentials: bnd.credentials, Parameters: decodedParameters(bnd.attrs.Parameters), Metadata: bnd.metadata()}, nil
 }
 
 // LastBindingOperation reports the binding operation named by details.OperationData, or the

@@ -21,10 +21,45 @@ type catalogDocument struct {
 	modified time.Time
 }
 
-// servedPlan adds what the broker library's plan type lacks.
+// servedPlan adds what the broker library's plan type lacks, and leaves out the schemas a plan
+// does not declare, which that type would send as "parameters": null.
 type servedPlan struct {
 	domain.ServicePlan
-	BindingRotatable bool `json:"binding_rotatable,omitempty"`
+	Schemas          *servedSchemas `json:"schemas,omitempty"`
+	BindingRotatable bool           `json:"binding_rotatable,omitempty"`
+}
+
+// servedSchemas maps each operation ("create", "update") to its input parameters schema.
+type servedSchemas struct {
+	ServiceInstance map[string]parametersSchemaObject `json:"service_instance,omitempty"`
+	ServiceBinding  map[string]parametersSchemaObject `json:"service_binding,omitempty"`
+}
+
+type parametersSchemaObject struct {
+	Parameters map[string]any `json:"parameters"`
+}
+
+func newServedSchemas(schemas *domain.ServiceSchemas) *servedSchemas {
+	if schemas == nil {
+		return nil
+	}
+	served := &servedSchemas{}
+	add := func(to *map[string]parametersSchemaObject, operation string, parameters map[string]any) {
+		if parameters == nil {
+			return
+		}
+		if *to == nil {
+			*to = map[string]parametersSchemaObject{}
+		}
+		(*to)[operation] = parametersSchemaObject{Parameters: parameters}
+	}
+	add(&served.ServiceInstance, "create", schemas.Instance.Create.Parameters)
+	add(&served.ServiceInstance, "update", schemas.Instance.Update.Parameters)
+	add(&served.ServiceBinding, "create", schemas.Binding.Create.Parameters)
+	if served.ServiceInstance == nil && served.ServiceBinding == nil {
+		return nil
+	}
+	return served
 }
 
 type servedService struct {
@@ -39,7 +74,7 @@ func renderCatalog(services []domain.Service, rotatable map[string]bool, duplica
 	for i, s := range services {
 		served[i] = servedService{Service: s}
 		for _, p := range s.Plans {
-			served[i].Plans = append(served[i].Plans, servedPlan{ServicePlan: p, BindingRotatable: rotatable[p.ID]})
+			served[i].Plans = append(served[i].Plans, servedPlan{ServicePlan: p, Schemas: newServedSchemas(p.Schemas), BindingRotatable: rotatable[p.ID]})
 		}
 	}
 	if duplicatePlanID {

@@ -3,6 +3,7 @@ package brokertest
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/pivotal-cf/brokerapi/v12/domain"
 	"github.com/stretchr/testify/assert"
@@ -231,4 +232,42 @@ func TestWithRotatableBindingsChoosesThePlans(t *testing.T) {
 	require.Equal(t, http.StatusCreated, c.do(http.MethodPut, bindingPath("i1", "b1"), bindBody(nil)).Status)
 	a := c.do(http.MethodPut, bindingPath("i1", "b2"), with(bindBody(nil), "predecessor_binding_id", "b1"))
 	assert.Equal(t, http.StatusBadRequest, a.Status, "the synchronous plan is no longer rotatable")
+}
+
+func TestCatalogLeavesOutSchemasThePlanDoesNotDeclare(t *testing.T) {
+	catalog := DefaultCatalog()
+	catalog[0].Plans[0].Schemas.Binding.Create.Parameters = nil
+	catalog[0].Plans[1].Schemas = &domain.ServiceSchemas{}
+	_, c := newTestServer(t, WithCatalog(catalog))
+	plans := c.do(http.MethodGet, "/v2/catalog", nil).JSON(t)["services"].([]any)[0].(map[string]any)["plans"].([]any)
+	schemas := plans[0].(map[string]any)["schemas"].(map[string]any)
+	assert.NotContains(t, schemas, "service_binding")
+	assert.Contains(t, schemas["service_instance"], "create")
+	assert.NotContains(t, plans[1], "schemas", "a plan without any schema has no schemas object")
+}
+
+func TestBindingLifetimeGivesMetadataAndEndsRotation(t *testing.T) {
+	srv, c := newTestServer(t, WithBindingLifetime(time.Hour))
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	srv.backend.now = func() time.Time { return now }
+	c.provisionSync("i1")
+
+	bind := c.do(http.MethodPut, bindingPath("i1", "b1"), bindBody(nil))
+	require.Equal(t, http.StatusCreated, bind.Status)
+	want := map[string]any{"expires_at": "2026-12-01T13:00:00.0Z", "renew_before": "2026-12-01T12:45:00.0Z"}
+	assert.Equal(t, want, bind.JSON(t)["metadata"])
+	assert.Equal(t, want, c.do(http.MethodGet, bindingPath("i1", "b1"), nil).JSON(t)["metadata"])
+	assert.Equal(t, now.Add(time.Hour), srv.Bindings()[0].ExpiresAt)
+
+	now = now.Add(time.Hour)
+	rotate := with(bindBody(nil), "predecessor_binding_id", "b1")
+	expired := c.do(http.MethodPut, bindingPath("i1", "b2"), rotate)
+	assert.Equal(t, http.StatusBadRequest, expired.Status)
+	assert.Contains(t, expired.JSON(t)["description"], "expired at 2026-12-01T13:00:00.0Z")
+}
+
+func TestBindingsHaveNoMetadataWithoutALifetime(t *testing.T) {
+	_, c := newTestServer(t)
+	c.provisionSync("i1")
+	assert.NotContains(t, c.do(http.MethodPut, bindingPath("i1", "b1"), bindBody(nil)).JSON(t), "metadata")
 }

@@ -42,7 +42,9 @@
 //   - binding rotation ("Binding Rotation"): on a plan given to WithRotatableBindings (the catalog
 //     says binding_rotatable), a bind with predecessor_binding_id creates a binding with fresh
 //     credentials that keeps the predecessor's parameters and app, and both stay valid; on other
-//     plans, or with a predecessor that is not a binding of the instance, 400;
+//     plans, or with a predecessor that is not a binding of the instance, 400. With
+//     WithBindingLifetime, bindings carry expires_at and renew_before ("Binding Metadata
+//     Object") and an expired one cannot be rotated;
 //   - maintenance_info: a provision or update whose maintenance_info.version is not the one the
 //     catalog offers for the plan gets 422 MaintenanceInfoConflict; an update to the offered
 //     version upgrades the instance, and GET of the instance reports its maintenance_info.
@@ -62,5 +64,5 @@
 // real brokers do (see Misbehaviours), so that conformance checks can be shown to catch each.
 //
 // The command brokertest/cmd/testbroker serves the same broker as a separate process; its flags
-// -lenient, -misbehave and -rotatable-plans match the options.
+// -lenient, -misbehave, -rotatable-plans and -binding-lifetime match the options.
 package brokertest

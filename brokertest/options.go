@@ -25,6 +25,7 @@ type config struct {
 	lenient          bool
 	misbehaviours    map[Misbehaviour]bool
 	rotatablePlans   map[string]bool
+	bindingLifetime  time.Duration
 	errs             []error
 }
 
@@ -204,5 +205,19 @@ func WithRotatableBindings(planIDs ...string) Option {
 		for _, id := range planIDs {
 			c.rotatablePlans[id] = true
 		}
+	}
+}
+
+// WithBindingLifetime gives every binding a lifetime: bind and GET answers carry the Binding
+// Metadata Object's expires_at (creation plus d) and renew_before (three quarters of d after
+// creation, leaving a quarter to rotate), and an expired binding cannot be a rotation's
+// predecessor. The default, 0, sends no metadata.
+func WithBindingLifetime(d time.Duration) Option {
+	return func(c *config) {
+		if d < 0 {
+			c.fail("WithBindingLifetime: %v is negative", d)
+			return
+		}
+		c.bindingLifetime = d
 	}
 }

@@ -1,9 +1,11 @@
 package brokertest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -65,6 +67,7 @@ func (rec *recorder) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body) // a body cut short is recorded as far as it arrived
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		sw := &statusWriter{ResponseWriter: w}
 		entry := RecordedRequest{
 			Method:   r.Method,
 			Path:     r.URL.EscapedPath(),
@@ -72,10 +75,17 @@ func (rec *recorder) wrap(next http.Handler) http.Handler {
 			Header:   r.Header.Clone(),
 			Body:     body,
 		}
-		sw := &statusWriter{ResponseWriter: w}
+		recorded := false
+		record := func() {
+			if !recorded {
+				recorded = true
+				entry.Status = sw.status
+				rec.add(entry)
+			}
+		}
+		sw.hijacked = record
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), faultNoteKey{}, &entry.Fault)))
-		entry.Status = sw.status
-		rec.add(entry)
+		record()
 	})
 }
 
@@ -84,6 +94,14 @@ func (rec *recorder) wrap(next http.Handler) http.Handler {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// hijacked records the request when a fault takes its connection over: the client sees the
+	// connection close as soon as the fault closes it, and must then find the request recorded.
+	hijacked func()
+}
+
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.hijacked()
+	return http.NewResponseController(w.ResponseWriter).Hijack()
 }
 
 func (w *statusWriter) WriteHeader(code int) {

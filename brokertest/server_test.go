@@ -76,6 +76,8 @@ func TestStartRejectsInvalidOptions(t *testing.T) {
 		"unknown fault kind":   WithRandomFaults(0.1, 1, "meteor"),
 		"negative retry-after": WithRandomFaultRetryAfter(-1),
 		"nil logger":           WithLogger(nil),
+		"negative lifetime":    WithBindingLifetime(-1),
+		"unknown misbehaviour": WithMisbehaviour("be-rude"),
 		"unusable address":     WithAddr("256.0.0.1:0"),
 	}
 	for name, opt := range tests {

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/pivotal-cf/brokerapi/v12/domain"
 )
 
 // Instance is a copy of a service instance the broker holds, as returned by Server.Instances.
@@ -37,6 +39,8 @@ type Binding struct {
 	// PredecessorBindingID is the binding this one rotated ("" when it rotated none).
 	PredecessorBindingID string
 	Credentials          Credentials
+	// ExpiresAt is when the binding expires (zero without WithBindingLifetime).
+	ExpiresAt time.Time
 	// Ready reports whether binding has succeeded; false while it runs or after it failed.
 	Ready         bool
 	LastOperation LastOperation
@@ -82,8 +86,25 @@ type binding struct {
 	id          string
 	attrs       attributes
 	credentials Credentials
+	// expiresAt and renewBefore are zero when bindings have no lifetime.
+	expiresAt   time.Time
+	renewBefore time.Time
 	ready       bool
 	ops         operationLog
+}
+
+// metadataTime is the form the Binding Metadata Object gives its times: yyyy-mm-ddThh:mm:ss.sZ.
+const metadataTime = "2006-01-02T15:04:05.0Z"
+
+// metadata is the binding's Binding Metadata Object, empty without a lifetime.
+func (b *binding) metadata() domain.BindingMetadata {
+	if b.expiresAt.IsZero() {
+		return domain.BindingMetadata{}
+	}
+	return domain.BindingMetadata{
+		ExpiresAt:   b.expiresAt.UTC().Format(metadataTime),
+		RenewBefore: b.renewBefore.UTC().Format(metadataTime),
+	}
 }
 
 func (i *instance) view() Instance {
@@ -115,6 +136,7 @@ func (b *binding) view(instanceID string) Binding {
 		Parameters:           cloneBytes(b.attrs.Parameters),
 		PredecessorBindingID: b.attrs.PredecessorBindingID,
 		Credentials:          b.credentials,
+		ExpiresAt:            b.expiresAt,
 		Ready:                b.ready,
 		LastOperation:        b.ops.current.view(),
 	}

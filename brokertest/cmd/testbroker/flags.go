@@ -34,6 +34,7 @@ type settings struct {
 	misbehaviours   []string
 	rotatablePlans  []string
 	rotatableSet    bool
+	bindingLifetime time.Duration
 
 	catalog []domain.Service
 }
@@ -61,6 +62,7 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	fs.IntVar(&s.faultRetryAfter, "fault-retry-after", 1, "Retry-After seconds on random 429 faults")
 	fs.Func("rotatable-plans", "comma-separated plan ids whose bindings can be rotated (default: "+brokertest.DefaultSyncPlanID+")",
 		func(v string) error { s.rotatablePlans, s.rotatableSet = splitList(v), true; return nil })
+	fs.DurationVar(&s.bindingLifetime, "binding-lifetime", 0, "lifetime of a binding, reported as expires_at and renew_before (0: for ever)")
 	fs.BoolVar(&s.lenient, "lenient", false, "accept what the broker library accepts instead of rejecting malformed requests as a strict broker does")
 	fs.Func("misbehave", "comma-separated ways to break the specification, for testing platforms and checkers ("+misbehaviourNames()+")",
 		func(v string) error { s.misbehaviours = splitList(v); return nil })
@@ -108,6 +110,7 @@ func (s *settings) options(stderr io.Writer) ([]brokertest.Option, error) {
 		brokertest.WithRandomFaultRetryAfter(s.faultRetryAfter),
 		brokertest.WithLogger(newLogger(s.verbose, stderr)),
 		brokertest.WithMisbehaviour(misbehaviours(s.misbehaviours)...),
+		brokertest.WithBindingLifetime(s.bindingLifetime),
 	}
 	if s.rotatableSet {
 		opts = append(opts, brokertest.WithRotatableBindings(s.rotatablePlans...))

@@ -104,6 +104,7 @@ func TestRunRejectsBadSettings(t *testing.T) {
 		"unknown fail kind":    {"-fail", "explode"},
 		"fault rate":           {"-fault-rate", "2"},
 		"unknown misbehaviour": {"-misbehave", "create-answers-200,be-rude"},
+		"negative lifetime":    {"-binding-lifetime", "-1s"},
 	}
 	for name, args := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -132,11 +133,12 @@ func TestCustomCatalogEnvironment(t *testing.T) {
 }
 
 func TestMisbehaveLenientAndRotatableFlags(t *testing.T) {
-	s, err := parseFlags([]string{"-lenient", "-misbehave", "state-spelling, no-operation", "-rotatable-plans", "a,b"}, &syncBuffer{})
+	s, err := parseFlags([]string{"-lenient", "-misbehave", "state-spelling, no-operation", "-rotatable-plans", "a,b", "-binding-lifetime", "1h"}, &syncBuffer{})
 	require.NoError(t, err)
 	assert.True(t, s.lenient)
 	assert.Equal(t, []string{"state-spelling", "no-operation"}, s.misbehaviours)
 	assert.Equal(t, []string{"a", "b"}, s.rotatablePlans)
+	assert.Equal(t, time.Hour, s.bindingLifetime)
 	opts, err := s.options(&syncBuffer{})
 	require.NoError(t, err)
 	srv, err := brokertest.Start(append(opts, brokertest.WithAddr("127.0.0.1:0"))...)
