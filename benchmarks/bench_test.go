@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"testing"
 
@@ -33,11 +34,12 @@ func startBroker(tb testing.TB, catalog []byte) *brokerServer {
 }
 
 // benchEachContender runs body as one sub-benchmark per contender, each with its own client
-// of broker whose keep-alive connection is already open.
-func benchEachContender(b *testing.B, broker *brokerServer, body func(b *testing.B, client brokerClient)) {
+// of the broker at serverURL, sending through transport when it is not nil, and warmed up by
+// one call (so a keep-alive connection is already open).
+func benchEachContender(b *testing.B, serverURL string, transport http.RoundTripper, body func(b *testing.B, client brokerClient)) {
 	for _, c := range contenders {
 		b.Run(c.name, func(b *testing.B) {
-			client, err := c.connect(broker.URL)
+			client, err := c.connect(serverURL, transport)
 			require.NoError(b, err)
 			_, err = client.getLastOperation(context.Background(), pollingInstanceID)
 			require.NoError(b, err, "warm-up call")
@@ -52,7 +54,7 @@ func BenchmarkP1CatalogEndToEnd(b *testing.B) {
 	catalog := catalogBody(b)
 	broker := startBroker(b, catalog)
 	ctx := context.Background()
-	benchEachContender(b, broker, func(b *testing.B, client brokerClient) {
+	benchEachContender(b, broker.URL, nil, func(b *testing.B, client brokerClient) {
 		b.SetBytes(int64(len(catalog)))
 		for b.Loop() {
 			services, err := client.listCatalog(ctx)
@@ -85,14 +87,26 @@ func BenchmarkP1CatalogDecode(b *testing.B) {
 // loopback connection.
 func BenchmarkP2LastOperation(b *testing.B) {
 	broker := startBroker(b, nil)
+	benchEachContender(b, broker.URL, nil, benchLastOperation)
+}
+
+// BenchmarkP2LastOperationInMemory is P2 without sockets: every contender's HTTP client sends
+// through the same in-memory transport, so the figures are the client's own cost.
+func BenchmarkP2LastOperationInMemory(b *testing.B) {
+	benchEachContender(b, inMemoryBrokerURL, memoryTransport{body: lastOperationBody}, benchLastOperation)
+}
+
+// inMemoryBrokerURL is the broker URL of the in-memory cases; nothing is ever dialed.
+const inMemoryBrokerURL = "http://broker.example"
+
+// benchLastOperation polls the last operation b.N times.
+func benchLastOperation(b *testing.B, client brokerClient) {
 	ctx := context.Background()
-	benchEachContender(b, broker, func(b *testing.B, client brokerClient) {
-		for b.Loop() {
-			if _, err := client.getLastOperation(ctx, pollingInstanceID); err != nil {
-				b.Fatal(err)
-			}
+	for b.Loop() {
+		if _, err := client.getLastOperation(ctx, pollingInstanceID); err != nil {
+			b.Fatal(err)
 		}
-	})
+	}
 }
 
 // BenchmarkP3Provision sends a provision request with a context and nested parameters:
@@ -101,7 +115,7 @@ func BenchmarkP3Provision(b *testing.B) {
 	broker := startBroker(b, nil)
 	ctx := context.Background()
 	req := newProvisionRequest()
-	benchEachContender(b, broker, func(b *testing.B, client brokerClient) {
+	benchEachContender(b, broker.URL, nil, func(b *testing.B, client brokerClient) {
 		for b.Loop() {
 			if _, err := client.provision(ctx, req); err != nil {
 				b.Fatal(err)
@@ -115,7 +129,7 @@ func BenchmarkP3Provision(b *testing.B) {
 func BenchmarkP4SharedClient(b *testing.B) {
 	broker := startBroker(b, nil)
 	ctx := context.Background()
-	benchEachContender(b, broker, func(b *testing.B, client brokerClient) {
+	benchEachContender(b, broker.URL, nil, func(b *testing.B, client brokerClient) {
 		before := broker.Connections()
 		for b.Loop() {
 			if err := callConcurrently(ctx, client, sharedClientGoroutines, sharedClientCalls); err != nil {

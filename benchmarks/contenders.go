@@ -6,6 +6,7 @@ package benchmarks
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -24,8 +25,9 @@ type brokerClient interface {
 // contender is one way of talking to a broker.
 type contender struct {
 	name string
-	// connect returns a client for the broker at serverURL, configured as it ships.
-	connect func(serverURL string) (brokerClient, error)
+	// connect returns a client for the broker at serverURL, configured as it ships. A non-nil
+	// transport replaces the one under the client's HTTP client, everything else kept.
+	connect func(serverURL string, transport http.RoundTripper) (brokerClient, error)
 	// decodeCatalog decodes a catalog body the way the contender's ListCatalog does and
 	// returns the number of services.
 	decodeCatalog func(body []byte) (services int, err error)
@@ -35,9 +37,12 @@ type contender struct {
 	reusesConnections bool
 }
 
+// ours names this SDK among the contenders.
+const ours = "ours"
+
 // contenders lists this SDK first: ratios in the results are "ours" over the others.
 var contenders = []contender{
-	{name: "ours", connect: newOursClient, decodeCatalog: decodeOursCatalog, reusesConnections: true},
+	{name: ours, connect: newOursClient, decodeCatalog: decodeOursCatalog, reusesConnections: true},
 	{name: "ibm", connect: newIBMClient, decodeCatalog: decodeIBMCatalog, reusesConnections: false},
 	{name: "plain", connect: newPlainClient, decodeCatalog: decodePlainCatalog, reusesConnections: true},
 }

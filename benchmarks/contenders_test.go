@@ -3,7 +3,9 @@ package benchmarks
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,7 +22,7 @@ func TestContendersDecodeTheSameCatalog(t *testing.T) {
 
 	for _, c := range contenders {
 		t.Run(c.name, func(t *testing.T) {
-			client, err := c.connect(broker.URL)
+			client, err := c.connect(broker.URL, nil)
 			require.NoError(t, err)
 
 			listed, err := client.listCatalog(context.Background())
@@ -39,7 +41,7 @@ func TestContendersReadTheLastOperationState(t *testing.T) {
 
 	for _, c := range contenders {
 		t.Run(c.name, func(t *testing.T) {
-			client, err := c.connect(broker.URL)
+			client, err := c.connect(broker.URL, nil)
 			require.NoError(t, err)
 
 			state, err := client.getLastOperation(context.Background(), pollingInstanceID)
@@ -71,7 +73,7 @@ func TestContendersSendTheProvisionRequest(t *testing.T) {
 
 	for _, c := range contenders {
 		t.Run(c.name, func(t *testing.T) {
-			client, err := c.connect(broker.URL)
+			client, err := c.connect(broker.URL, nil)
 			require.NoError(t, err)
 
 			operation, err := client.provision(context.Background(), req)
@@ -118,4 +120,32 @@ func TestFlattenJoinsNestedKeysWithDots(t *testing.T) {
 		"storage.tier.class": "ssd",
 		"list":               "[a b]",
 	}, flatten(nested))
+}
+
+func TestContendersReadTheLastOperationStateInMemory(t *testing.T) {
+	transport := &countingTransport{next: memoryTransport{body: lastOperationBody}}
+	for _, c := range contenders {
+		t.Run(c.name, func(t *testing.T) {
+			client, err := c.connect(inMemoryBrokerURL, transport)
+			require.NoError(t, err)
+			before := transport.calls.Load()
+
+			state, err := client.getLastOperation(context.Background(), pollingInstanceID)
+
+			require.NoError(t, err)
+			assert.Equal(t, "in progress", state)
+			assert.Equal(t, int64(1), transport.calls.Load()-before, "one request went through the in-memory transport")
+		})
+	}
+}
+
+// countingTransport counts the requests it hands to next.
+type countingTransport struct {
+	next  http.RoundTripper
+	calls atomic.Int64
+}
+
+func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.calls.Add(1)
+	return t.next.RoundTrip(req)
 }

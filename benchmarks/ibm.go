@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 
 	"github.com/IBM/go-sdk-core/v5/core"
 	ibm "github.com/IBM/platform-services-go-sdk/openservicebrokerv1"
@@ -20,8 +21,9 @@ type ibmClient struct {
 	service *ibm.OpenServiceBrokerV1
 }
 
-// newIBMClient returns IBM's client for the broker at serverURL, without authentication.
-func newIBMClient(serverURL string) (brokerClient, error) {
+// newIBMClient returns IBM's client for the broker at serverURL, without authentication,
+// sending through transport when it is not nil.
+func newIBMClient(serverURL string, transport http.RoundTripper) (brokerClient, error) {
 	service, err := ibm.NewOpenServiceBrokerV1(&ibm.OpenServiceBrokerV1Options{
 		URL:           serverURL,
 		Authenticator: &core.NoAuthAuthenticator{},
@@ -29,6 +31,7 @@ func newIBMClient(serverURL string) (brokerClient, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create IBM client: %w", err)
 	}
+	service.Service.SetHTTPClient(withTransport(service.Service.GetHTTPClient(), transport))
 	return &ibmClient{service: service}, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
@@ -18,8 +19,9 @@ type oursClient struct {
 	service *openservicebrokerv1.OpenServiceBrokerV1
 }
 
-// newOursClient returns this SDK's client for the broker at serverURL, without authentication.
-func newOursClient(serverURL string) (brokerClient, error) {
+// newOursClient returns this SDK's client for the broker at serverURL, without authentication,
+// sending through transport when it is not nil.
+func newOursClient(serverURL string, transport http.RoundTripper) (brokerClient, error) {
 	service, err := openservicebrokerv1.NewOpenServiceBrokerV1(&openservicebrokerv1.OpenServiceBrokerV1Options{
 		URL:           serverURL,
 		Authenticator: &core.NoAuthAuthenticator{},
@@ -27,6 +29,7 @@ func newOursClient(serverURL string) (brokerClient, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create osb-go-sdk client: %w", err)
 	}
+	service.SetHTTPClient(withTransport(service.GetHTTPClient(), transport))
 	return &oursClient{service: service}, nil
 }
 

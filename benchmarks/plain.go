@@ -121,11 +121,12 @@ type plainClient struct {
 const plainIdleConnectionsPerHost = 100
 
 // newPlainClient returns a plain client with Go's default transport settings, except that
-// it keeps up to plainIdleConnectionsPerHost idle connections to the broker.
-func newPlainClient(serverURL string) (brokerClient, error) {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = plainIdleConnectionsPerHost
-	return &plainClient{httpClient: &http.Client{Transport: transport}, baseURL: serverURL}, nil
+// it keeps up to plainIdleConnectionsPerHost idle connections to the broker; a non-nil
+// transport replaces that one.
+func newPlainClient(serverURL string, transport http.RoundTripper) (brokerClient, error) {
+	pooled := http.DefaultTransport.(*http.Transport).Clone()
+	pooled.MaxIdleConnsPerHost = plainIdleConnectionsPerHost
+	return &plainClient{httpClient: withTransport(&http.Client{Transport: pooled}, transport), baseURL: serverURL}, nil
 }
 
 func (c *plainClient) listCatalog(ctx context.Context) (int, error) {

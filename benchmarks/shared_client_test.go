@@ -50,7 +50,7 @@ func TestConcurrentSharedClient(t *testing.T) {
 	for _, c := range contenders {
 		t.Run(c.name, func(t *testing.T) {
 			broker := startBroker(t, nil)
-			client, err := c.connect(broker.URL)
+			client, err := c.connect(broker.URL, nil)
 			require.NoError(t, err)
 
 			err = callConcurrently(context.Background(), client, sharedClientGoroutines, sharedClientCalls)

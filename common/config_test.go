@@ -16,6 +16,8 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 // testService has a '-' so that tests see it turned into '_' in variable names.
@@ -38,7 +40,7 @@ func TestEnvVarName_DerivesNameAsCoreDoes(t *testing.T) {
 }
 
 func TestLoadConfig_ReadsEverySetting(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testkit.NewPKI(t)
 	dir := t.TempDir()
 	certFile, keyFile, caFile := clientFiles(t, pki, dir, "platform")
 	tokenFile := writeFile(t, dir, "token", []byte("token"))
@@ -142,10 +144,10 @@ func TestLoadConfig_ReadsCredentialsFile(t *testing.T) {
 }
 
 func TestLoadConfig_RejectsMisconfiguration(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testkit.NewPKI(t)
 	dir := t.TempDir()
 	certFile, keyFile, _ := clientFiles(t, pki, dir, "platform")
-	_, otherKeyPEM := pki.issue("other", x509.ExtKeyUsageClientAuth)
+	_, otherKeyPEM := pki.Issue("other", x509.ExtKeyUsageClientAuth)
 	otherKeyFile := writeFile(t, dir, "other.key", otherKeyPEM)
 	garbageFile := writeFile(t, dir, "garbage.pem", []byte("not PEM"))
 	missingFile := filepath.Join(dir, "missing.pem")
@@ -335,7 +337,7 @@ func TestConfig_RetrySettings(t *testing.T) {
 }
 
 func TestConfig_ApplyTransport(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testkit.NewPKI(t)
 	certFile, keyFile, caFile := clientFiles(t, pki, t.TempDir(), "platform")
 	tlsConfig, err := NewTLSConfig(certFile, keyFile, caFile)
 	require.NoError(t, err)
@@ -517,10 +519,10 @@ func TestConfigError_WithoutCause(t *testing.T) {
 
 // No configured secret ever reaches error text, whichever part of the configuration is wrong.
 func TestExternalConfiguration_ErrorsNeverContainSecrets(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testkit.NewPKI(t)
 	dir := t.TempDir()
 	certFile, _, _ := clientFiles(t, pki, dir, "platform")
-	_, otherKeyPEM := pki.issue("other", x509.ExtKeyUsageClientAuth)
+	_, otherKeyPEM := pki.Issue("other", x509.ExtKeyUsageClientAuth)
 	otherKeyFile := writeFile(t, dir, "other.key", otherKeyPEM)
 	tokenFile := writeFile(t, dir, "token", []byte("secret-token-1 secret-token-2"))
 

@@ -11,6 +11,8 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 // serviceFromEnvironment builds a go-sdk-core service from external configuration only, as a
@@ -78,7 +80,7 @@ func TestDeployment_KubernetesTokenFile(t *testing.T) {
 }
 
 func TestDeployment_MutualTLS(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testkit.NewPKI(t)
 	server, seen := newMutualTLSServer(t, pki)
 	certFile, keyFile, caFile := clientFiles(t, pki, t.TempDir(), "platform")
 	setConfig(t, map[string]string{

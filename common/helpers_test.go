@@ -1,16 +1,8 @@
 package common
 
 import (
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,75 +13,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
-
-// testPKI is a certificate authority made up for one test.
-type testPKI struct {
-	t       *testing.T
-	cert    *x509.Certificate
-	key     *ecdsa.PrivateKey
-	certPEM []byte
-	serial  int64
-}
-
-// newTestPKI creates a CA with an ECDSA P-256 key, which is fast to generate.
-func newTestPKI(t *testing.T) *testPKI {
-	t.Helper()
-	key := newECKey(t)
-	template := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "test CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, template, template, key.Public(), key)
-	require.NoError(t, err)
-	cert, err := x509.ParseCertificate(der)
-	require.NoError(t, err)
-	return &testPKI{t: t, cert: cert, key: key, certPEM: pemEncode("CERTIFICATE", der), serial: 1}
-}
-
-// issue returns a certificate for commonName, signed by the CA, and its PKCS #8 key, in PEM.
-func (p *testPKI) issue(commonName string, usage x509.ExtKeyUsage) (certPEM, keyPEM []byte) {
-	p.t.Helper()
-	key := newECKey(p.t)
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	require.NoError(p.t, err)
-	return p.sign(commonName, usage, key), pemEncode("PRIVATE KEY", keyDER)
-}
-
-// sign returns a PEM certificate for commonName and the public half of key.
-func (p *testPKI) sign(commonName string, usage x509.ExtKeyUsage, key interface{ Public() crypto.PublicKey }) []byte {
-	p.t.Helper()
-	p.serial++
-	template := &x509.Certificate{
-		SerialNumber: big.NewInt(p.serial),
-		Subject:      pkix.Name{CommonName: commonName},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:     []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, template, p.cert, key.Public(), p.key)
-	require.NoError(p.t, err)
-	return pemEncode("CERTIFICATE", der)
-}
-
-func newECKey(t *testing.T) *ecdsa.PrivateKey {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	return key
-}
-
-func pemEncode(blockType string, der []byte) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: blockType, Bytes: der})
-}
 
 // writeFile writes content to name in dir and returns the path.
 func writeFile(t *testing.T, dir, name string, content []byte) string {
@@ -107,26 +33,6 @@ func rewriteFile(t *testing.T, path string, content []byte, modTime time.Time) {
 	require.NoError(t, os.Chtimes(path, modTime, modTime))
 }
 
-// fakeClock is a clock a test moves by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{now: time.Now()} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // readCounter counts the files read through it.
 type readCounter struct{ reads atomic.Int32 }
 
@@ -138,7 +44,7 @@ func (c *readCounter) readFile(path string) ([]byte, error) {
 func (c *readCounter) count() int { return int(c.reads.Load()) }
 
 // watch makes r use clock and count its reads with a new counter.
-func watch[T any](r *reloader[T], clock *fakeClock) *readCounter {
+func watch[T any](r *reloader[T], clock *testkit.FakeClock) *readCounter {
 	counter := &readCounter{}
 	r.now = clock.Now
 	r.readFile = counter.readFile
@@ -181,13 +87,13 @@ func newHeaderServer(t *testing.T) (*httptest.Server, *recorder) {
 
 // newMutualTLSServer starts a TLS server that requires a client certificate signed by the
 // test CA and records the common name of each client certificate it accepts.
-func newMutualTLSServer(t *testing.T, pki *testPKI) (*httptest.Server, *recorder) {
+func newMutualTLSServer(t *testing.T, pki *testkit.PKI) (*httptest.Server, *recorder) {
 	t.Helper()
-	certPEM, keyPEM := pki.issue("broker", x509.ExtKeyUsageServerAuth)
+	certPEM, keyPEM := pki.Issue("broker", x509.ExtKeyUsageServerAuth)
 	serverCert, err := tls.X509KeyPair(certPEM, keyPEM)
 	require.NoError(t, err)
 	clientCAs := x509.NewCertPool()
-	clientCAs.AddCert(pki.cert)
+	clientCAs.AddCert(pki.Cert)
 
 	seen := &recorder{}
 	server := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -208,11 +114,11 @@ func newMutualTLSServer(t *testing.T, pki *testPKI) (*httptest.Server, *recorder
 
 // clientFiles writes a client certificate and key issued by pki for commonName, and the CA
 // certificate, into dir.
-func clientFiles(t *testing.T, pki *testPKI, dir, commonName string) (certFile, keyFile, caFile string) {
+func clientFiles(t *testing.T, pki *testkit.PKI, dir, commonName string) (certFile, keyFile, caFile string) {
 	t.Helper()
-	certPEM, keyPEM := pki.issue(commonName, x509.ExtKeyUsageClientAuth)
+	certPEM, keyPEM := pki.Issue(commonName, x509.ExtKeyUsageClientAuth)
 	return writeFile(t, dir, "client.crt", certPEM), writeFile(t, dir, "client.key", keyPEM),
-		writeFile(t, dir, "ca.crt", pki.certPEM)
+		writeFile(t, dir, "ca.crt", pki.CertPEM)
 }
 
 // get sends a GET to url with client and returns the status, failing the test on a transport error.

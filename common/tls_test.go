@@ -14,10 +14,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 func TestNewMutualTLSTransport_ServerSeesClientCertificate(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testkit.NewPKI(t)
 	server, seen := newMutualTLSServer(t, pki)
 	certFile, keyFile, caFile := clientFiles(t, pki, t.TempDir(), "platform-one")
 
@@ -30,11 +32,11 @@ func TestNewMutualTLSTransport_ServerSeesClientCertificate(t *testing.T) {
 }
 
 func TestNewMutualTLSTransport_HandshakeFails(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testkit.NewPKI(t)
 	server, _ := newMutualTLSServer(t, pki)
 	dir := t.TempDir()
 	certFile, keyFile, caFile := clientFiles(t, pki, dir, "platform")
-	otherCertFile, otherKeyFile, otherCAFile := clientFiles(t, newTestPKI(t), t.TempDir(), "stranger")
+	otherCertFile, otherKeyFile, otherCAFile := clientFiles(t, testkit.NewPKI(t), t.TempDir(), "stranger")
 
 	tests := []struct {
 		name                      string
@@ -60,7 +62,7 @@ func TestNewMutualTLSTransport_HandshakeFails(t *testing.T) {
 }
 
 func TestNewTLSConfig_KeepsServerVerificationOn(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testkit.NewPKI(t)
 	certFile, keyFile, caFile := clientFiles(t, pki, t.TempDir(), "platform")
 
 	config, err := NewTLSConfig(certFile, keyFile, caFile)
@@ -75,13 +77,13 @@ func TestNewTLSConfig_KeepsServerVerificationOn(t *testing.T) {
 // A rotated client certificate is presented on the next handshake after the check interval,
 // and its files are read once per change.
 func TestClientCertificate_RotatedCertificateReachesServer(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testkit.NewPKI(t)
 	server, seen := newMutualTLSServer(t, pki)
 	dir := t.TempDir()
 	certFile, keyFile, caFile := clientFiles(t, pki, dir, "platform-one")
 	certificate, err := LoadClientCertificate(certFile, keyFile)
 	require.NoError(t, err)
-	clock := newFakeClock()
+	clock := testkit.NewFakeClock()
 	reads := watch(certificate.pair, clock)
 	config, err := newTLSConfig(certificate, caFile)
 	require.NoError(t, err)
@@ -97,7 +99,7 @@ func TestClientCertificate_RotatedCertificateReachesServer(t *testing.T) {
 
 	assert.Equal(t, "platform-one", newConnection())
 
-	certPEM, keyPEM := pki.issue("platform-two", x509.ExtKeyUsageClientAuth)
+	certPEM, keyPEM := pki.Issue("platform-two", x509.ExtKeyUsageClientAuth)
 	later := time.Now().Add(time.Minute)
 	rewriteFile(t, certFile, certPEM, later)
 	rewriteFile(t, keyFile, keyPEM, later)
@@ -110,14 +112,14 @@ func TestClientCertificate_RotatedCertificateReachesServer(t *testing.T) {
 }
 
 func TestClientCertificate_SetCheckIntervalDelaysRotation(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testkit.NewPKI(t)
 	certFile, keyFile, _ := clientFiles(t, pki, t.TempDir(), "platform-one")
 	certificate, err := LoadClientCertificate(certFile, keyFile)
 	require.NoError(t, err)
-	clock := newFakeClock()
+	clock := testkit.NewFakeClock()
 	watch(certificate.pair, clock)
 	certificate.SetCheckInterval(time.Hour)
-	certPEM, keyPEM := pki.issue("platform-two", x509.ExtKeyUsageClientAuth)
+	certPEM, keyPEM := pki.Issue("platform-two", x509.ExtKeyUsageClientAuth)
 	later := time.Now().Add(time.Minute)
 	rewriteFile(t, certFile, certPEM, later)
 	rewriteFile(t, keyFile, keyPEM, later)
@@ -138,11 +140,11 @@ func TestClientCertificate_SetCheckIntervalDelaysRotation(t *testing.T) {
 // Files rotated one after the other briefly hold a new certificate with the old key; the pair
 // read last stays in use until the key follows.
 func TestClientCertificate_KeepsLastPairWhileRotationIsHalfDone(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testkit.NewPKI(t)
 	certFile, keyFile, _ := clientFiles(t, pki, t.TempDir(), "platform-one")
 	certificate, err := LoadClientCertificate(certFile, keyFile)
 	require.NoError(t, err)
-	clock := newFakeClock()
+	clock := testkit.NewFakeClock()
 	watch(certificate.pair, clock)
 	presented := func() string {
 		t.Helper()
@@ -151,7 +153,7 @@ func TestClientCertificate_KeepsLastPairWhileRotationIsHalfDone(t *testing.T) {
 		require.NoError(t, err)
 		return cert.Leaf.Subject.CommonName
 	}
-	certPEM, keyPEM := pki.issue("platform-two", x509.ExtKeyUsageClientAuth)
+	certPEM, keyPEM := pki.Issue("platform-two", x509.ExtKeyUsageClientAuth)
 
 	rewriteFile(t, certFile, certPEM, time.Now().Add(time.Minute))
 	assert.Equal(t, "platform-one", presented())
@@ -161,8 +163,8 @@ func TestClientCertificate_KeepsLastPairWhileRotationIsHalfDone(t *testing.T) {
 }
 
 func TestLoadClientCertificate_ReadsKeyEncodings(t *testing.T) {
-	pki := newTestPKI(t)
-	ecKey := newECKey(t)
+	pki := testkit.NewPKI(t)
+	ecKey := testkit.NewECKey(t)
 	ecDER, err := x509.MarshalECPrivateKey(ecKey)
 	require.NoError(t, err)
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -173,13 +175,13 @@ func TestLoadClientCertificate_ReadsKeyEncodings(t *testing.T) {
 		key    interface{ Public() crypto.PublicKey }
 		keyPEM []byte
 	}{
-		{name: "SEC 1 EC", key: ecKey, keyPEM: pemEncode("EC PRIVATE KEY", ecDER)},
-		{name: "PKCS #1 RSA", key: rsaKey, keyPEM: pemEncode("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rsaKey))},
+		{name: "SEC 1 EC", key: ecKey, keyPEM: testkit.PEMEncode("EC PRIVATE KEY", ecDER)},
+		{name: "PKCS #1 RSA", key: rsaKey, keyPEM: testkit.PEMEncode("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rsaKey))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			certFile := writeFile(t, dir, "client.crt", pki.sign("platform", x509.ExtKeyUsageClientAuth, tt.key))
+			certFile := writeFile(t, dir, "client.crt", pki.Sign("platform", x509.ExtKeyUsageClientAuth, tt.key))
 			keyFile := writeFile(t, dir, "client.key", tt.keyPEM)
 
 			certificate, err := LoadClientCertificate(certFile, keyFile)
@@ -193,13 +195,13 @@ func TestLoadClientCertificate_ReadsKeyEncodings(t *testing.T) {
 }
 
 func TestNewTLSConfig_ReportsUnusableFiles(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testkit.NewPKI(t)
 	dir := t.TempDir()
 	certFile, keyFile, _ := clientFiles(t, pki, dir, "platform")
-	_, otherKeyPEM := pki.issue("other", x509.ExtKeyUsageClientAuth)
+	_, otherKeyPEM := pki.Issue("other", x509.ExtKeyUsageClientAuth)
 	otherKeyFile := writeFile(t, dir, "other.key", otherKeyPEM)
 	garbageFile := writeFile(t, dir, "garbage", []byte("not PEM at all"))
-	brokenKeyFile := writeFile(t, dir, "broken.key", pemEncode("PRIVATE KEY", []byte("not DER")))
+	brokenKeyFile := writeFile(t, dir, "broken.key", testkit.PEMEncode("PRIVATE KEY", []byte("not DER")))
 	missingFile := filepath.Join(dir, "missing.pem")
 
 	tests := []struct {

@@ -13,6 +13,8 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 func TestNewBearerTokenFileAuthenticator_RejectsUnusableFiles(t *testing.T) {
@@ -77,7 +79,7 @@ func TestBearerTokenFileAuthenticator_RotatedTokenReachesServerWithoutReadingPer
 	path := writeFile(t, t.TempDir(), "token", []byte("token-one\n"))
 	authenticator, err := NewBearerTokenFileAuthenticator(path)
 	require.NoError(t, err)
-	clock := newFakeClock()
+	clock := testkit.NewFakeClock()
 	reads := watch(authenticator.token, clock)
 	service, err := core.NewBaseService(&core.ServiceOptions{URL: server.URL, Authenticator: authenticator})
 	require.NoError(t, err)
@@ -115,7 +117,7 @@ func TestBearerTokenFileAuthenticator_FailsNamingPathWhileFileIsMissing(t *testi
 	path := writeFile(t, t.TempDir(), "token", []byte("secret-token-one"))
 	authenticator, err := NewBearerTokenFileAuthenticator(path)
 	require.NoError(t, err)
-	clock := newFakeClock()
+	clock := testkit.NewFakeClock()
 	watch(authenticator.token, clock)
 	request, err := http.NewRequest(http.MethodGet, "http://127.0.0.1/", nil)
 	require.NoError(t, err)

@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 // Polling delays: short, so that the embedded broker's operations end within milliseconds;
@@ -44,7 +46,7 @@ type instanceRef struct {
 }
 
 func (ref instanceRef) provisionOptions() *openservicebrokerv1.ReplaceServiceInstanceOptions {
-	return target.client.NewReplaceServiceInstanceOptions(ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
+	return target.client.NewReplaceServiceInstanceOptions(ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID)
 }
 
 func (ref instanceRef) deprovisionOptions() *openservicebrokerv1.DeleteServiceInstanceOptions {

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -54,21 +53,20 @@ func (b *cachingBroker) requests() []http.Header {
 	return append([]http.Header(nil), b.seen...)
 }
 
-func newLoopbackClient(t *testing.T, handler http.Handler) *OpenServiceBrokerV1 {
+// newServedClient returns a client (no authentication, no retries) of a loopback broker that
+// handler serves.
+func newServedClient(t *testing.T, handler http.Handler) *OpenServiceBrokerV1 {
 	t.Helper()
 	server := httptest.NewServer(handler)
 	t.Cleanup(server.Close)
-	client, err := NewOpenServiceBrokerV1(&OpenServiceBrokerV1Options{URL: server.URL, Authenticator: &core.NoAuthAuthenticator{}})
-	require.NoError(t, err)
-	client.DisableRetries()
-	return client
+	return newLoopbackClient(t, server.URL)
 }
 
 func TestRefreshCatalog_SendsTheValidatorsAndKeepsTheCatalogOn304(t *testing.T) {
 	const lastModified = "Tue, 01 Dec 2026 10:00:00 GMT"
 	broker := &cachingBroker{}
 	broker.change(rulesCatalog, `"v1"`, lastModified)
-	client := newLoopbackClient(t, broker)
+	client := newServedClient(t, broker)
 	ctx := context.Background()
 
 	first, changed, err := client.RefreshCatalog(ctx, nil)
@@ -104,7 +102,7 @@ func TestRefreshCatalog_UsesLastModifiedAlone(t *testing.T) {
 	const lastModified = "Tue, 01 Dec 2026 10:00:00 GMT"
 	broker := &cachingBroker{}
 	broker.change(rulesCatalog, "", lastModified)
-	client := newLoopbackClient(t, broker)
+	client := newServedClient(t, broker)
 
 	first, _, err := client.RefreshCatalog(context.Background(), nil)
 	require.NoError(t, err)
@@ -116,7 +114,7 @@ func TestRefreshCatalog_UsesLastModifiedAlone(t *testing.T) {
 }
 
 func TestRefreshCatalog_RejectsA304ToAnUnconditionalRequest(t *testing.T) {
-	client := newLoopbackClient(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	client := newServedClient(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 	}))
 	previousWithoutValidators, err := NewCatalog(decodeCatalog(t, rulesCatalog))
@@ -133,7 +131,7 @@ func TestRefreshCatalog_RejectsA304ToAnUnconditionalRequest(t *testing.T) {
 func TestRefreshCatalog_ReportsAnUnusableCatalog(t *testing.T) {
 	broker := &cachingBroker{}
 	broker.change(`{"services": [{"id": "a", "name": "a", "description": "A", "bindable": true, "plans": []}]}`, `"bad"`, "")
-	client := newLoopbackClient(t, broker)
+	client := newServedClient(t, broker)
 
 	catalog, _, err := client.RefreshCatalog(context.Background(), nil)
 	assert.Nil(t, catalog)

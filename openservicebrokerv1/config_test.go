@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+	retryablehttp "github.com/hashicorp/go-retryablehttp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -91,20 +92,10 @@ func newMockIAM(t *testing.T, apikey string) (*httptest.Server, *atomic.Int32) {
 	return server, requests
 }
 
-// mockEnvironment clears every setting the client reads from the environment, then sets the
-// OPEN_SERVICE_BROKER_ variables given as property, value pairs.
+// mockEnvironment sets the OPEN_SERVICE_BROKER_ variables given as property, value pairs, in
+// the environment TestMain has cleared.
 func mockEnvironment(t *testing.T, properties map[string]string) {
 	t.Helper()
-	names := []string{"IBM_CREDENTIALS_FILE", "VCAP_SERVICES"}
-	for _, entry := range os.Environ() {
-		if name, _, _ := strings.Cut(entry, "="); strings.HasPrefix(name, "OPEN_SERVICE_BROKER_") {
-			names = append(names, name)
-		}
-	}
-	for _, name := range names {
-		t.Setenv(name, "")
-		require.NoError(t, os.Unsetenv(name))
-	}
 	for property, value := range properties {
 		t.Setenv("OPEN_SERVICE_BROKER_"+property, value)
 	}
@@ -240,22 +231,37 @@ func TestExternalConfig_SetsTheTimeout(t *testing.T) {
 	}
 }
 
+func TestExternalConfig_SetsTheMaximumResponseSize(t *testing.T) {
+	mockEnvironment(t, map[string]string{"URL": "http://127.0.0.1:9", "AUTH_TYPE": "noauth", "MAX_RESPONSE_BYTES": "2KiB"})
+
+	client := mockExternalClient(t)
+
+	assert.Equal(t, int64(2048), client.GetMaxResponseBytes())
+}
+
 func TestExternalConfig_SetsTheRetries(t *testing.T) {
 	t.Run("MAX_RETRIES=0 switches them off", func(t *testing.T) {
 		mockEnvironment(t, map[string]string{"URL": "http://127.0.0.1:9", "AUTH_TYPE": "noauth", "MAX_RETRIES": "0"})
 
 		client := mockExternalClient(t)
 
-		assert.Nil(t, mockRetryingClient(client))
+		assert.Zero(t, client.retries.maxRetries)
 	})
 	t.Run("MAX_RETRIES=2", func(t *testing.T) {
 		mockEnvironment(t, map[string]string{"URL": "http://127.0.0.1:9", "AUTH_TYPE": "noauth", "MAX_RETRIES": "2"})
 
 		client := mockExternalClient(t)
 
-		retrying := mockRetryingClient(client)
-		require.NotNil(t, retrying)
-		assert.Equal(t, 2, retrying.RetryMax)
+		assert.Equal(t, 2, client.retries.maxRetries)
+	})
+	t.Run("ENABLE_RETRIES=true leaves core's retrying client out", func(t *testing.T) {
+		mockEnvironment(t, map[string]string{"URL": "http://127.0.0.1:9", "AUTH_TYPE": "noauth", "ENABLE_RETRIES": "true"})
+
+		client := mockExternalClient(t)
+
+		assert.Equal(t, DefaultMaxRetries, client.retries.maxRetries)
+		_, wrapped := client.GetHTTPClient().Transport.(*retryablehttp.RoundTripper)
+		assert.False(t, wrapped, "retries are the transport stack's, never nested in core's")
 	})
 }
 

@@ -1,16 +1,21 @@
 package openservicebrokerv1
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // OSB error codes a broker puts in the "error" field of an error answer.
@@ -51,6 +56,16 @@ var (
 	ErrUnprocessable = errors.New("broker answered 422 Unprocessable Entity")
 )
 
+// ErrBrokerUnavailable matches the error of a call that failed while the broker kept failing:
+// a retry was due, but the client's retry budget was spent by earlier failures, so the client
+// withheld it rather than add to the load on a failing broker. Calls are sent again as soon as
+// they are made; the budget refills as calls are made.
+var ErrBrokerUnavailable = errors.New("the broker is failing and the client withheld further retries (retry budget spent)")
+
+// ErrRedirectNotFollowed matches the *BrokerError of a redirect the client refused to follow:
+// to another host or scheme, or of a request other than GET and HEAD.
+var ErrRedirectNotFollowed = errors.New("broker redirected the request and the client did not follow")
+
 var sentinelByErrorCode = map[string]error{
 	errorCodeAsyncRequired:           ErrAsyncRequired,
 	errorCodeConcurrencyError:        ErrConcurrencyError,
@@ -85,11 +100,10 @@ var hintByStatus = map[int]string{
 const (
 	// maxMessageText bounds each piece of broker text quoted in an error message.
 	maxMessageText = 256
-	// maxSniffedJSON bounds a body with a non-JSON content type that is still tried as JSON.
-	maxSniffedJSON = 64 << 10
 )
 
-// BrokerError is the error for a broker answer outside 2xx. Find it with errors.As;
+// BrokerError is the error for a broker answer the operation does not define as success
+// (outside 2xx, 410 Gone of a deletion aside; a refused redirect included). Find it with errors.As;
 // compare it with the package's sentinels (ErrAsyncRequired, ErrNotFound, ...) with errors.Is.
 // Unwrap returns the go-sdk-core problem (*core.SDKProblem), so code that inspects it keeps working.
 type BrokerError struct {
@@ -105,6 +119,11 @@ type BrokerError struct {
 	UpdateRepeatable *bool
 	// RequestIdentity is the X-Broker-API-Request-Identity sent with the request.
 	RequestIdentity string
+	// BrokerCorrelationID is the broker's own id of the exchange, when it sent one: the echoed
+	// X-Broker-API-Request-Identity, else X-Request-Id, X-Correlation-ID or X-Vcap-Request-Id.
+	BrokerCorrelationID string
+	// BrokerCorrelationHeader is the header that carried BrokerCorrelationID, canonically spelled.
+	BrokerCorrelationHeader string
 	// Operation is the name of the client method, e.g. "ReplaceServiceInstance".
 	Operation string
 	// Body holds the first bytes of the answer, made printable, when it carries neither
@@ -112,6 +131,10 @@ type BrokerError struct {
 	Body string
 
 	cause error
+	// retriesWithheld tells that the retry budget refused a retry the answer called for.
+	retriesWithheld bool
+	// redirectHost is the host a refused redirect pointed to.
+	redirectHost string
 }
 
 // Error says which operation failed, the status, and what the broker said.
@@ -121,12 +144,8 @@ func (e *BrokerError) Error() string {
 		b.WriteString(e.Operation)
 		b.WriteString(": ")
 	}
-	if e.StatusCode == 0 {
-		b.WriteString("no answer from the broker")
-	} else {
-		b.WriteString("broker answered ")
-		b.WriteString(statusLine(e.StatusCode))
-	}
+	b.WriteString("broker answered ")
+	b.WriteString(statusLine(e.StatusCode))
 	for _, part := range e.details() {
 		b.WriteString(": ")
 		b.WriteString(part)
@@ -135,9 +154,19 @@ func (e *BrokerError) Error() string {
 		b.WriteString("; ")
 		b.WriteString(hint)
 	}
+	if e.retriesWithheld {
+		b.WriteString("; ")
+		b.WriteString(ErrBrokerUnavailable.Error())
+	}
 	if e.RequestIdentity != "" {
 		b.WriteString(" (request identity ")
 		b.WriteString(printablePrefix([]byte(e.RequestIdentity), maxMessageText))
+		if e.BrokerCorrelationID != "" && e.BrokerCorrelationID != e.RequestIdentity {
+			b.WriteString("; broker's ")
+			b.WriteString(e.BrokerCorrelationHeader)
+			b.WriteString(" ")
+			b.WriteString(printablePrefix([]byte(e.BrokerCorrelationID), maxMessageText))
+		}
 		b.WriteString(")")
 	}
 	return b.String()
@@ -151,15 +180,16 @@ func (e *BrokerError) details() []string {
 			parts = append(parts, text)
 		}
 	}
-	if e.StatusCode == 0 && e.cause != nil {
-		parts = append(parts, e.cause.Error())
-	}
 	return parts
 }
 
 func (e *BrokerError) hint() string {
 	if hint, ok := hintByErrorCode[e.ErrorCode]; ok {
 		return hint
+	}
+	if isRedirect(e.StatusCode) {
+		return "redirect to " + printablePrefix([]byte(e.redirectHost), maxMessageText) +
+			" not followed: the client follows redirects only of GET and HEAD requests and only to the same host; set the broker's final URL"
 	}
 	return hintByStatus[e.StatusCode]
 }
@@ -174,7 +204,17 @@ func (e *BrokerError) Is(target error) bool {
 	if target == nil {
 		return false
 	}
+	switch target {
+	case ErrBrokerUnavailable:
+		return e.retriesWithheld
+	case ErrRedirectNotFollowed:
+		return isRedirect(e.StatusCode)
+	}
 	return sentinelByErrorCode[e.ErrorCode] == target || sentinelByStatus[e.StatusCode] == target
+}
+
+func isRedirect(status int) bool {
+	return status >= 300 && status <= 399
 }
 
 // IsRetryLater reports whether err is the broker's ConcurrencyError (sent with 422):
@@ -183,64 +223,91 @@ func IsRetryLater(err error) bool {
 	return errors.Is(err, ErrConcurrencyError)
 }
 
-// newBrokerError builds the error for a non-2xx answer from what core.BaseService.Request
-// returned: a JSON body decoded into response.Result, any other body in response.RawResult.
-// It never fails: fields the broker sent with the wrong type are left empty.
-func newBrokerError(op string, requestIdentity string, response *core.DetailedResponse, cause error) *BrokerError {
-	brokerErr := &BrokerError{Operation: op, RequestIdentity: requestIdentity, cause: cause}
-	if response == nil {
-		return brokerErr
+// newBrokerError builds the error for an answer outside the operation's successes from its
+// body, decoded once into ErrorResp when it is a JSON object; fields the broker sent with the
+// wrong type are left empty. The body has been scrubbed of the client's credentials.
+func newBrokerError(op *sdkruntime.Operation, identity string, response *core.DetailedResponse, body []byte) *BrokerError {
+	brokerErr := &BrokerError{Operation: op.Name, RequestIdentity: identity, StatusCode: response.StatusCode}
+	if isRedirect(response.StatusCode) {
+		brokerErr.redirectHost = redirectHost(response.Headers)
 	}
-	brokerErr.StatusCode = response.StatusCode
-	body, raw := errorBody(response)
-	brokerErr.fillFromBody(body)
-	if brokerErr.ErrorCode == "" && brokerErr.Description == "" {
-		brokerErr.Body = bodyPrefix(body, raw)
+	decoded, empty := decodeErrorBody(body)
+	brokerErr.ErrorCode = core.StringNilMapper(decoded.Error)
+	brokerErr.Description = core.StringNilMapper(decoded.Description)
+	brokerErr.InstanceUsable, brokerErr.UpdateRepeatable = decoded.InstanceUsable, decoded.UpdateRepeatable
+	if brokerErr.ErrorCode == "" && brokerErr.Description == "" && !empty {
+		brokerErr.Body = printablePrefix(body, maxMessageText)
 	}
+	summary := brokerErr.Description
+	if summary == "" {
+		summary = http.StatusText(response.StatusCode)
+	}
+	problem := &core.HTTPProblem{IBMProblem: core.IBMErrorf(nil, problemComponent, printablePrefix([]byte(summary), maxMessageText), ""),
+		OperationID: op.ID, Response: response}
+	brokerErr.cause = core.SDKErrorf(problem, "", "broker-error", problemComponent)
 	return brokerErr
 }
 
-// errorBody returns the answer's JSON object, or the raw bytes when the body is not one.
-// A body with a wrong content type is still read as JSON when it is small and looks like an object.
-func errorBody(response *core.DetailedResponse) (map[string]any, []byte) {
-	if decoded, ok := response.Result.(map[string]any); ok {
-		return decoded, nil
+// decodeErrorBody decodes an OSB error object. A body that is not one (text, HTML, a JSON
+// array, an object whose fields have the wrong types) gives an empty ErrorResp; empty tells
+// that the body says nothing at all: no bytes, an empty object or null.
+func decodeErrorBody(body []byte) (decoded ErrorResp, empty bool) {
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0, string(trimmed) == "null":
+		return ErrorResp{}, true
+	case trimmed[0] != '{':
+		return ErrorResp{}, false
 	}
-	raw := response.RawResult
-	if len(raw) > 0 && len(raw) <= maxSniffedJSON && strings.HasPrefix(strings.TrimSpace(string(raw)), "{") {
-		var decoded map[string]any
-		if json.Unmarshal(raw, &decoded) == nil {
-			return decoded, nil
-		}
+	if json.Unmarshal(trimmed, &decoded) != nil {
+		return ErrorResp{}, false
 	}
-	return nil, raw
+	return decoded, decoded == ErrorResp{} && len(bytes.TrimSpace(trimmed[1:len(trimmed)-1])) == 0
 }
 
-func (e *BrokerError) fillFromBody(body map[string]any) {
-	e.ErrorCode, _ = body["error"].(string)
-	e.Description, _ = body["description"].(string)
-	e.InstanceUsable = boolField(body, "instance_usable")
-	e.UpdateRepeatable = boolField(body, "update_repeatable")
+// redirectHost is the host a redirect's Location names, or the Location itself when it has none.
+func redirectHost(header http.Header) string {
+	location := header.Get("Location")
+	if parsed, err := url.Parse(location); err == nil && parsed.Host != "" {
+		return parsed.Host
+	}
+	return "a location on the same host"
 }
 
-func boolField(body map[string]any, name string) *bool {
-	value, ok := body[name].(bool)
-	if !ok {
+// credentialsOf returns the credentials request carried in its Authorization header: the
+// whole value, its token or encoded pair, and for basic authentication the password.
+func credentialsOf(request *http.Request) []string {
+	value := request.Header.Get("Authorization")
+	if value == "" {
 		return nil
 	}
-	return &value
-}
-
-// bodyPrefix is the printable start of the answer: the raw bytes, or the JSON object
-// re-encoded (keys sorted) when it has fields but no OSB error or description.
-func bodyPrefix(body map[string]any, raw []byte) string {
-	if len(body) > 0 {
-		encoded, err := json.Marshal(body)
-		if err == nil {
-			raw = encoded
+	secrets := []string{value}
+	scheme, credentials, found := strings.Cut(value, " ")
+	if !found {
+		return secrets
+	}
+	secrets = append(secrets, credentials)
+	if strings.EqualFold(scheme, "Basic") {
+		if pair, err := base64.StdEncoding.DecodeString(credentials); err == nil {
+			if _, password, ok := strings.Cut(string(pair), ":"); ok {
+				secrets = append(secrets, password)
+			}
 		}
 	}
-	return printablePrefix(raw, maxMessageText)
+	return secrets
+}
+
+// minScrubbed is the shortest secret scrubbed: a shorter one would blank ordinary words.
+const minScrubbed = 4
+
+// scrub replaces every secret in text with "[redacted]", longest first.
+func scrub(text []byte, secrets []string) []byte {
+	for _, secret := range secrets {
+		if len(secret) >= minScrubbed && bytes.Contains(text, []byte(secret)) {
+			text = bytes.ReplaceAll(text, []byte(secret), []byte("[redacted]"))
+		}
+	}
+	return text
 }
 
 // printablePrefix returns at most limit bytes of text as one printable line: invalid UTF-8

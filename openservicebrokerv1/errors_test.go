@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"unicode"
@@ -15,36 +17,37 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// newLoopbackCoreService returns a go-sdk-core service for a broker at brokerURL, without authentication.
-func newLoopbackCoreService(t *testing.T, brokerURL string) *core.BaseService {
+// newLoopbackClient returns a client for a broker at brokerURL, without authentication and
+// without retries, so that each call sends one request.
+func newLoopbackClient(t *testing.T, brokerURL string) *OpenServiceBrokerV1 {
 	t.Helper()
-	service, err := core.NewBaseService(&core.ServiceOptions{URL: brokerURL, Authenticator: &core.NoAuthAuthenticator{}})
-	require.NoError(t, err)
-	return service
+	return newClientWith(t, brokerURL, &core.NoAuthAuthenticator{})
 }
 
-// sendProvision sends a provision request (PUT with a JSON body) through service, the way
-// generated operations do, and returns what core returns.
-func sendProvision(t *testing.T, ctx context.Context, service *core.BaseService) (*core.DetailedResponse, error) {
+func newClientWith(t *testing.T, brokerURL string, authenticator core.Authenticator) *OpenServiceBrokerV1 {
 	t.Helper()
-	builder := core.NewRequestBuilder(core.PUT).WithContext(ctx)
-	_, err := builder.ResolveRequestURL(service.GetServiceURL(), "/v2/service_instances/{instance_id}", map[string]string{"instance_id": "instance-1"})
+	client, err := NewOpenServiceBrokerV1(&OpenServiceBrokerV1Options{URL: brokerURL, Authenticator: authenticator})
 	require.NoError(t, err)
-	builder.AddHeader("Accept", "application/json")
-	_, err = builder.SetBodyContentJSON(map[string]string{"service_id": "service-1", "plan_id": "plan-1"})
-	require.NoError(t, err)
-	request, err := builder.Build()
-	require.NoError(t, err)
-	var result map[string]any
-	return service.Request(request, &result)
+	client.DisableRetries()
+	return client
 }
 
-// provisionAgainst serves handler on loopback and returns core's outcome of one provision request to it.
+// sendProvision sends a provision request (PUT with a JSON body, request identity rid-1)
+// through client and returns the response and error.
+func sendProvision(t *testing.T, ctx context.Context, client *OpenServiceBrokerV1) (*core.DetailedResponse, error) {
+	t.Helper()
+	options := client.NewReplaceServiceInstanceOptions("instance-1").SetServiceID("service-1").SetPlanID("plan-1").
+		SetOrganizationGUID("org-1").SetSpaceGUID("space-1").SetRequestIdentity("rid-1")
+	_, response, err := client.ReplaceServiceInstanceWithContext(ctx, options)
+	return response, err
+}
+
+// provisionAgainst serves handler on loopback and returns the outcome of one provision request to it.
 func provisionAgainst(t *testing.T, handler http.HandlerFunc) (*core.DetailedResponse, error) {
 	t.Helper()
 	server := httptest.NewServer(handler)
 	t.Cleanup(server.Close)
-	return sendProvision(t, context.Background(), newLoopbackCoreService(t, server.URL))
+	return sendProvision(t, context.Background(), newLoopbackClient(t, server.URL))
 }
 
 // answer is a handler writing one fixed answer.
@@ -58,13 +61,14 @@ func answer(status int, contentType string, body string) http.HandlerFunc {
 	}
 }
 
-// brokerErrorFor sends one provision request to a broker giving the answer and builds the BrokerError.
+// brokerErrorFor sends one provision request to a broker giving the answer and returns the BrokerError.
 func brokerErrorFor(t *testing.T, status int, contentType string, body string) *BrokerError {
 	t.Helper()
 	response, err := provisionAgainst(t, answer(status, contentType, body))
-	require.Error(t, err)
 	require.NotNil(t, response)
-	return newBrokerError("ProvisionServiceInstance", "rid-1", response, err)
+	var brokerErr *BrokerError
+	require.ErrorAs(t, err, &brokerErr)
+	return brokerErr
 }
 
 func boolPointer(value bool) *bool {
@@ -88,79 +92,79 @@ func TestNewBrokerErrorReadsEveryKindOfBody(t *testing.T) {
 	}{
 		{
 			name: "empty body", status: 500,
-			message: "ProvisionServiceInstance: broker answered 500 Internal Server Error (request identity rid-1)",
+			message: "ReplaceServiceInstance: broker answered 500 Internal Server Error (request identity rid-1)",
 		},
 		{
 			name: "empty JSON object", status: 400, contentType: jsonType, body: "{}",
-			message: "ProvisionServiceInstance: broker answered 400 Bad Request (request identity rid-1)",
+			message: "ReplaceServiceInstance: broker answered 400 Bad Request (request identity rid-1)",
 		},
 		{
 			name: "JSON null", status: 500, contentType: jsonType, body: "null",
-			message: "ProvisionServiceInstance: broker answered 500 Internal Server Error (request identity rid-1)",
+			message: "ReplaceServiceInstance: broker answered 500 Internal Server Error (request identity rid-1)",
 		},
 		{
 			name: "OSB error with every field", status: 422, contentType: jsonType,
 			body:      `{"error":"AsyncRequired","description":"This service plan requires client support for asynchronous service operations.","instance_usable":false,"update_repeatable":true}`,
 			errorCode: "AsyncRequired", description: "This service plan requires client support for asynchronous service operations.",
 			instanceUsable: boolPointer(false), updateRepeatable: boolPointer(true),
-			message: "ProvisionServiceInstance: broker answered 422 Unprocessable Entity: AsyncRequired: This service plan requires client support for asynchronous service operations.; send the request again with accepts_incomplete=true (request identity rid-1)",
+			message: "ReplaceServiceInstance: broker answered 422 Unprocessable Entity: AsyncRequired: This service plan requires client support for asynchronous service operations.; send the request again with accepts_incomplete=true (request identity rid-1)",
 		},
 		{
 			name: "description only", status: 409, contentType: "application/json; charset=utf-8", body: `{"description":"instance exists with other attributes"}`,
 			description: "instance exists with other attributes",
-			message:     "ProvisionServiceInstance: broker answered 409 Conflict: instance exists with other attributes (request identity rid-1)",
+			message:     "ReplaceServiceInstance: broker answered 409 Conflict: instance exists with other attributes (request identity rid-1)",
 		},
 		{
 			name: "plain text", status: 502, contentType: "text/plain", body: "upstream connect error\r\nor disconnect",
 			bodyPrefix: "upstream connect error or disconnect",
-			message:    "ProvisionServiceInstance: broker answered 502 Bad Gateway: upstream connect error or disconnect (request identity rid-1)",
+			message:    "ReplaceServiceInstance: broker answered 502 Bad Gateway: upstream connect error or disconnect (request identity rid-1)",
 		},
 		{
 			name: "HTML page", status: 503, contentType: "text/html",
 			body:       "<html>\n<head><title>503 Service Temporarily Unavailable</title></head>\n<body>\n<center><h1>503</h1></center>\n</body>\n</html>\n",
 			bodyPrefix: "<html> <head><title>503 Service Temporarily Unavailable</title></head> <body> <center><h1>503</h1></center> </body> </html>",
-			message:    "ProvisionServiceInstance: broker answered 503 Service Unavailable: <html> <head><title>503 Service Temporarily Unavailable</title></head> <body> <center><h1>503</h1></center> </body> </html> (request identity rid-1)",
+			message:    "ReplaceServiceInstance: broker answered 503 Service Unavailable: <html> <head><title>503 Service Temporarily Unavailable</title></head> <body> <center><h1>503</h1></center> </body> </html> (request identity rid-1)",
 		},
 		{
 			name: "JSON fields of the wrong type", status: 422, contentType: jsonType,
 			body:       `{"error":5,"description":["x"],"instance_usable":"yes","update_repeatable":1}`,
-			bodyPrefix: `{"description":["x"],"error":5,"instance_usable":"yes","update_repeatable":1}`,
-			message:    `ProvisionServiceInstance: broker answered 422 Unprocessable Entity: {"description":["x"],"error":5,"instance_usable":"yes","update_repeatable":1} (request identity rid-1)`,
+			bodyPrefix: `{"error":5,"description":["x"],"instance_usable":"yes","update_repeatable":1}`,
+			message:    `ReplaceServiceInstance: broker answered 422 Unprocessable Entity: {"error":5,"description":["x"],"instance_usable":"yes","update_repeatable":1} (request identity rid-1)`,
 		},
 		{
 			name: "truncated JSON", status: 500, contentType: jsonType, body: `{"error":"Async`,
 			bodyPrefix: `{"error":"Async`,
-			message:    `ProvisionServiceInstance: broker answered 500 Internal Server Error: {"error":"Async (request identity rid-1)`,
+			message:    `ReplaceServiceInstance: broker answered 500 Internal Server Error: {"error":"Async (request identity rid-1)`,
 		},
 		{
 			name: "JSON array", status: 400, contentType: jsonType, body: `["bad"]`,
 			bodyPrefix: `["bad"]`,
-			message:    `ProvisionServiceInstance: broker answered 400 Bad Request: ["bad"] (request identity rid-1)`,
+			message:    `ReplaceServiceInstance: broker answered 400 Bad Request: ["bad"] (request identity rid-1)`,
 		},
 		{
 			name: "JSON sent as text", status: 422, contentType: "text/plain", body: ` {"error":"ConcurrencyError","description":"busy"}`,
 			errorCode: "ConcurrencyError", description: "busy",
-			message: "ProvisionServiceInstance: broker answered 422 Unprocessable Entity: ConcurrencyError: busy; another operation on this resource is in progress, retry later (request identity rid-1)",
+			message: "ReplaceServiceInstance: broker answered 422 Unprocessable Entity: ConcurrencyError: busy; another operation on this resource is in progress, retry later (request identity rid-1)",
 		},
 		{
 			name: "control characters and invalid UTF-8", status: 400, contentType: jsonType, body: `{"description":"line one\nline\ttwo\u0007 \u00e9t\u00e9"}`,
 			description: "line one\nline\ttwo\a été",
-			message:     "ProvisionServiceInstance: broker answered 400 Bad Request: line one line two été (request identity rid-1)",
+			message:     "ReplaceServiceInstance: broker answered 400 Bad Request: line one line two été (request identity rid-1)",
 		},
 		{
 			name: "status without a name", status: 599, contentType: "text/plain", body: "\xff\xfeproxy\x00failure",
 			bodyPrefix: "proxy failure",
-			message:    "ProvisionServiceInstance: broker answered 599: proxy failure (request identity rid-1)",
+			message:    "ReplaceServiceInstance: broker answered 599: proxy failure (request identity rid-1)",
 		},
 		{
 			name: "unauthorized", status: 401, contentType: "text/plain", body: "Unauthorized",
 			bodyPrefix: "Unauthorized",
-			message:    "ProvisionServiceInstance: broker answered 401 Unauthorized: Unauthorized; check the broker credentials (request identity rid-1)",
+			message:    "ReplaceServiceInstance: broker answered 401 Unauthorized: Unauthorized; check the broker credentials (request identity rid-1)",
 		},
 		{
 			name: "API version refused", status: 412, contentType: jsonType, body: `{"description":"needs 2.17"}`,
 			description: "needs 2.17",
-			message:     "ProvisionServiceInstance: broker answered 412 Precondition Failed: needs 2.17; the broker does not accept the X-Broker-API-Version sent (request identity rid-1)",
+			message:     "ReplaceServiceInstance: broker answered 412 Precondition Failed: needs 2.17; the broker does not accept the X-Broker-API-Version sent (request identity rid-1)",
 		},
 	}
 	for _, tt := range tests {
@@ -174,7 +178,7 @@ func TestNewBrokerErrorReadsEveryKindOfBody(t *testing.T) {
 			assert.Equal(t, tt.updateRepeatable, brokerErr.UpdateRepeatable)
 			assert.Equal(t, tt.bodyPrefix, brokerErr.Body)
 			assert.Equal(t, "rid-1", brokerErr.RequestIdentity)
-			assert.Equal(t, "ProvisionServiceInstance", brokerErr.Operation)
+			assert.Equal(t, "ReplaceServiceInstance", brokerErr.Operation)
 			assert.Equal(t, tt.message, brokerErr.Error())
 		})
 	}
@@ -284,30 +288,38 @@ func TestIsRetryLaterOnlyForConcurrencyError(t *testing.T) {
 }
 
 func TestBrokerErrorUnwrapsToTheCoreProblem(t *testing.T) {
-	response, coreErr := provisionAgainst(t, answer(422, jsonType, `{"error":"AsyncRequired","description":"async only"}`))
-	require.Error(t, coreErr)
+	response, err := provisionAgainst(t, answer(422, jsonType, `{"error":"AsyncRequired","description":"async only"}`))
+	require.Error(t, err)
 
-	err := fmt.Errorf("ProvisionServiceInstance: %w", newBrokerError("ProvisionServiceInstance", "rid-1", response, coreErr))
+	wrapped := fmt.Errorf("provision: %w", err)
 
 	var brokerErr *BrokerError
-	require.ErrorAs(t, err, &brokerErr)
+	require.ErrorAs(t, wrapped, &brokerErr)
 	assert.Equal(t, "AsyncRequired", brokerErr.ErrorCode)
 	var problem *core.SDKProblem
-	require.ErrorAs(t, err, &problem)
-	assert.Same(t, coreErr, problem)
-	assert.ErrorIs(t, err, coreErr)
-	assert.ErrorIs(t, err, ErrAsyncRequired)
+	require.ErrorAs(t, wrapped, &problem)
+	assert.Same(t, brokerErr.Unwrap(), problem)
+	var httpProblem *core.HTTPProblem
+	require.ErrorAs(t, wrapped, &httpProblem, "the core problem carries the broker's answer, as go-sdk-core's own does")
+	assert.Same(t, response, httpProblem.Response)
+	assert.Equal(t, "replace_service_instance", httpProblem.OperationID)
+	assert.ErrorIs(t, wrapped, ErrAsyncRequired)
 }
 
-func TestBrokerErrorWithoutAnswer(t *testing.T) {
-	cause := errors.New("connection refused")
+func TestNoAnswerIsATransportError(t *testing.T) {
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	brokerURL := "http://" + listener.Addr().String()
+	require.NoError(t, listener.Close())
 
-	brokerErr := newBrokerError("GetCatalog", "", nil, cause)
+	response, err := sendProvision(t, context.Background(), newLoopbackClient(t, brokerURL))
 
-	assert.Equal(t, 0, brokerErr.StatusCode)
-	assert.Equal(t, "GetCatalog: no answer from the broker: connection refused", brokerErr.Error())
-	assert.ErrorIs(t, brokerErr, cause)
-	assert.False(t, errors.Is(brokerErr, ErrNotFound))
+	assert.Nil(t, response)
+	assert.ErrorContains(t, err, "ReplaceServiceInstance: no answer from the broker (request identity rid-1): ")
+	var transportErr *url.Error
+	assert.ErrorAs(t, err, &transportErr)
+	var brokerErr *BrokerError
+	assert.False(t, errors.As(err, &brokerErr), "no answer is no broker error")
 }
 
 func TestBrokerErrorIsFalseForNilTarget(t *testing.T) {
@@ -322,9 +334,9 @@ func TestIsAuthenticationFailure(t *testing.T) {
 	t.Cleanup(tokenServer.Close)
 	broker := httptest.NewServer(answer(500, jsonType, `{"description":"broker is down"}`))
 	t.Cleanup(broker.Close)
-	service := newIAMCoreService(t, broker.URL, tokenServer.URL)
+	client := newIAMClient(t, broker.URL, tokenServer.URL)
 
-	_, authErr := sendProvision(t, context.Background(), service)
+	_, authErr := sendProvision(t, context.Background(), client)
 	_, brokerErr := provisionAgainst(t, answer(500, jsonType, `{"description":"broker is down"}`))
 
 	require.Error(t, authErr)
@@ -335,14 +347,12 @@ func TestIsAuthenticationFailure(t *testing.T) {
 	assert.False(t, isAuthenticationFailure(nil))
 }
 
-// newIAMCoreService returns a service for brokerURL that takes IAM tokens from tokenURL.
-func newIAMCoreService(t *testing.T, brokerURL string, tokenURL string) *core.BaseService {
+// newIAMClient returns a client for brokerURL that takes IAM tokens from tokenURL.
+func newIAMClient(t *testing.T, brokerURL string, tokenURL string) *OpenServiceBrokerV1 {
 	t.Helper()
 	authenticator, err := core.NewIamAuthenticatorBuilder().SetApiKey("test-api-key").SetURL(tokenURL).Build()
 	require.NoError(t, err)
-	service, err := core.NewBaseService(&core.ServiceOptions{URL: brokerURL, Authenticator: authenticator})
-	require.NoError(t, err)
-	return service
+	return newClientWith(t, brokerURL, authenticator)
 }
 
 func ExampleBrokerError() {

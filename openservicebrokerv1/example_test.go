@@ -22,11 +22,14 @@ const (
 	serviceID   = brokertest.DefaultServiceID
 	planID      = brokertest.DefaultSyncPlanID
 	asyncPlanID = brokertest.DefaultAsyncPlanID
+	// orgGUID and spaceGUID are the platform organization and space every provision names.
+	orgGUID   = "f4663bbe-e8ea-478c-8956-e3afee1087ab"
+	spaceGUID = "54557f98-83f0-4eca-ae04-9ea35277a539"
 )
 
 // provisionSmall provisions an instance of the synchronous plan, for examples about what comes after.
 func provisionSmall(client *openservicebrokerv1.OpenServiceBrokerV1, instanceID string) {
-	options := client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(serviceID).SetPlanID(planID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
+	options := client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(serviceID).SetPlanID(planID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID)
 	if _, _, err := client.ReplaceServiceInstance(options); err != nil {
 		panic(err)
 	}
@@ -121,7 +124,9 @@ func ExampleOpenServiceBrokerV1_ReplaceServiceInstance() {
 
 	options := client.NewReplaceServiceInstanceOptions("db-1").
 		SetServiceID(serviceID).
-		SetPlanID(planID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539").
+		SetPlanID(planID).
+		SetOrganizationGUID(orgGUID).
+		SetSpaceGUID(spaceGUID).
 		SetParameters(map[string]any{"size_gb": 10}).
 		SetAcceptsIncomplete(true)
 	result, response, err := client.ReplaceServiceInstance(options)
@@ -139,6 +144,29 @@ func ExampleOpenServiceBrokerV1_ReplaceServiceInstance() {
 	// Output:
 	// 201 https://dashboard.brokertest.invalid/instances/db-1
 	// 200
+}
+
+// A Kubernetes platform need not set organization_guid and space_guid: the client takes them
+// from the kubernetes context (the cluster as the organization, the namespace as the space).
+func ExampleOpenServiceBrokerV1_ReplaceServiceInstance_kubernetesContext() {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+	client := srv.Client()
+
+	options := client.NewReplaceServiceInstanceOptions("db-1").
+		SetServiceID(serviceID).
+		SetPlanID(planID).
+		SetContext(&openservicebrokerv1.Context{
+			Platform:  core.StringPtr(openservicebrokerv1.PlatformKubernetes),
+			ClusterID: core.StringPtr("cluster-eu-1"),
+			Namespace: core.StringPtr("payments"),
+		})
+	if _, _, err := client.ReplaceServiceInstance(options); err != nil {
+		panic(err)
+	}
+	instance := srv.Instances()[0]
+	fmt.Println(instance.OrganizationGUID, instance.SpaceGUID)
+	// Output: cluster-eu-1 payments
 }
 
 func ExampleOpenServiceBrokerV1_UpdateServiceInstance() {
@@ -186,7 +214,7 @@ func ExampleOpenServiceBrokerV1_GetServiceInstance() {
 	defer srv.Close()
 	client := srv.Client()
 	_, _, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(planID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539").SetParameters(map[string]any{"size_gb": 10}))
+		SetServiceID(serviceID).SetPlanID(planID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID).SetParameters(map[string]any{"size_gb": 10}))
 	if err != nil {
 		panic(err)
 	}
@@ -205,7 +233,7 @@ func ExampleOpenServiceBrokerV1_GetLastOperation() {
 	client := srv.Client()
 
 	provision, response, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539").SetAcceptsIncomplete(true))
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID).SetAcceptsIncomplete(true))
 	if err != nil {
 		panic(err)
 	}
@@ -335,7 +363,7 @@ func ExampleOpenServiceBrokerV1_GetServiceBindingLastOperation() {
 	defer srv.Close()
 	client := srv.Client()
 	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539"), openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond))
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID), openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond))
 	if err != nil {
 		panic(err)
 	}
@@ -412,7 +440,7 @@ func ExampleBrokerError_asyncRequired() {
 
 	// The asynchronous plan cannot be provisioned without accepts_incomplete=true.
 	_, _, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539"))
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID))
 
 	var brokerErr *openservicebrokerv1.BrokerError
 	if errors.As(err, &brokerErr) {
@@ -429,7 +457,7 @@ func ExampleOpenServiceBrokerV1_WaitForLastOperation() {
 	defer srv.Close()
 	client := srv.Client()
 	provision, _, err := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539").SetAcceptsIncomplete(true))
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID).SetAcceptsIncomplete(true))
 	if err != nil {
 		panic(err)
 	}
@@ -461,7 +489,7 @@ func ExampleOpenServiceBrokerV1_WaitForBindingLastOperation() {
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
 	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539"), wait)
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID), wait)
 	if err != nil {
 		panic(err)
 	}
@@ -495,7 +523,9 @@ func ExampleOpenServiceBrokerV1_ProvisionAndWait() {
 		SetOnPoll(func(openservicebrokerv1.PollEvent) { polls++ })
 	options := client.NewReplaceServiceInstanceOptions("db-1").
 		SetServiceID(serviceID).
-		SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539").
+		SetPlanID(asyncPlanID).
+		SetOrganizationGUID(orgGUID).
+		SetSpaceGUID(spaceGUID).
 		SetParameters(map[string]any{"size_gb": 10})
 	_, response, err := client.ProvisionAndWait(context.Background(), options, wait)
 	if err != nil {
@@ -511,7 +541,7 @@ func ExampleOpenServiceBrokerV1_UpdateAndWait() {
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
 	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539"), wait)
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID), wait)
 	if err != nil {
 		panic(err)
 	}
@@ -538,7 +568,7 @@ func ExampleOpenServiceBrokerV1_DeprovisionAndWait() {
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
 	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539"), wait)
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID), wait)
 	if err != nil {
 		panic(err)
 	}
@@ -561,7 +591,7 @@ func ExampleOpenServiceBrokerV1_BindAndWait() {
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
 	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539"), wait)
+		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID), wait)
 	if err != nil {
 		panic(err)
 	}
@@ -597,7 +627,7 @@ func ExampleOperationFailedError() {
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
 
-	options := client.NewReplaceServiceInstanceOptions("db-1").SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
+	options := client.NewReplaceServiceInstanceOptions("db-1").SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID)
 	_, _, err := client.ProvisionAndWait(context.Background(), options, wait)
 	var failed *openservicebrokerv1.OperationFailedError
 	if errors.As(err, &failed) {
@@ -624,7 +654,7 @@ func ExampleOrphanMitigationError() {
 		panic(err)
 	}
 
-	options := client.NewReplaceServiceInstanceOptions("db-1").SetServiceID(serviceID).SetPlanID(planID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
+	options := client.NewReplaceServiceInstanceOptions("db-1").SetServiceID(serviceID).SetPlanID(planID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID)
 	_, _, err = client.ProvisionAndWait(context.Background(), options, openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond))
 	var mitigation *openservicebrokerv1.OrphanMitigationError
 	if errors.As(err, &mitigation) {

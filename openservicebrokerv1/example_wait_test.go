@@ -19,7 +19,7 @@ func ExampleErrWaitTimeout() {
 	client := srv.Client()
 
 	options := client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultAsyncPlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
+		SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultAsyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID)
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond).SetMaxWait(50 * time.Millisecond)
 	provision, _, err := client.ProvisionAndWait(context.Background(), options, wait)
 

@@ -55,10 +55,16 @@ type GuardError struct {
 	Hint string
 	// Section is the specification's section that states the rule.
 	Section string
+
+	answer bool // the error is about the broker's answer (CheckBinding), not a request
 }
 
 func (e *GuardError) Error() string {
-	return fmt.Sprintf("%s: not sent: %v: %s; %s (%s)", e.Operation, e.Rule, e.CatalogSays, e.Hint, e.Section)
+	outcome := "not sent"
+	if e.answer {
+		outcome = "the broker's answer breaks the catalog"
+	}
+	return fmt.Sprintf("%s: %s: %v: %s; %s (%s)", e.Operation, outcome, e.Rule, e.CatalogSays, e.Hint, e.Section)
 }
 
 // Is matches the sentinel of the rule.
@@ -92,19 +98,19 @@ func (e *GuardError) Is(target error) bool {
 // a read naming an offering the catalog no longer has: the specification lets brokers remove
 // offerings and plans that existing instances still use.
 func (c *Catalog) CheckRequest(options any) error {
-	return c.checkRequest(options, "")
+	return c.checkRequest(options, nil)
 }
 
-// checkRequest is CheckRequest with the originating identity the client sends when the
-// options set none.
-func (c *Catalog) checkRequest(options any, defaultIdentity string) error {
+// checkRequest is CheckRequest with the originating identity the request is sent with, when
+// known; nil takes the one the options set.
+func (c *Catalog) checkRequest(options any, sentIdentity *string) error {
 	switch o := options.(type) {
 	case *ReplaceServiceInstanceOptions:
-		return c.checkProvision(o, identityOr(o.OriginatingIdentity, defaultIdentity))
+		return c.checkProvision(o, identityOf(o.OriginatingIdentity, sentIdentity))
 	case *UpdateServiceInstanceOptions:
-		return c.checkUpdate(o, identityOr(o.OriginatingIdentity, defaultIdentity))
+		return c.checkUpdate(o, identityOf(o.OriginatingIdentity, sentIdentity))
 	case *ReplaceServiceBindingOptions:
-		return c.checkBind(o, identityOr(o.OriginatingIdentity, defaultIdentity))
+		return c.checkBind(o, identityOf(o.OriginatingIdentity, sentIdentity))
 	case *GetServiceInstanceOptions:
 		return c.checkRetrievable("GetServiceInstance", o.ServiceID, o.PlanID, (*CatalogService).InstancesRetrievable,
 			"instances_retrievable", "Fetching a Service Instance")
@@ -119,11 +125,11 @@ func (c *Catalog) checkRequest(options any, defaultIdentity string) error {
 		Problem: fmt.Sprintf("must be the Options of a client operation (such as *ReplaceServiceInstanceOptions), not %T", options)}
 }
 
-func identityOr(identity *string, fallback string) string {
-	if identity != nil {
-		return *identity
+func identityOf(optionsIdentity, sentIdentity *string) string {
+	if sentIdentity != nil {
+		return *sentIdentity
 	}
-	return fallback
+	return core.StringNilMapper(optionsIdentity)
 }
 
 func (c *Catalog) checkProvision(o *ReplaceServiceInstanceOptions, identity string) error {
@@ -239,7 +245,7 @@ func (c *Catalog) CheckBinding(serviceID string, binding *BindingPutResp) error 
 		{len(binding.VolumeMounts) > 0, "volume_mounts", RequiresVolumeMount, ErrVolumeMountNotDeclared},
 	} {
 		if field.present && !service.Requires(field.permission) {
-			return &GuardError{Operation: op, Rule: field.rule, ServiceID: service.ID(),
+			return &GuardError{Operation: op, Rule: field.rule, ServiceID: service.ID(), answer: true,
 				CatalogSays: fmt.Sprintf("the binding has %s, but service offering %s does not declare requires %s", field.name, quoteText(service.Name()), field.permission),
 				Hint:        "do not use the binding's " + field.name + "; the broker must declare the permission or leave the field out", Section: "Binding, Body"}
 		}

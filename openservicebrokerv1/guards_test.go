@@ -117,13 +117,13 @@ func TestCatalog_CheckRequest(t *testing.T) {
 	}
 }
 
-func TestCatalog_CheckRequestUsesTheClientsDefaultIdentity(t *testing.T) {
+func TestCatalog_CheckRequestUsesTheIdentitySent(t *testing.T) {
 	catalog := newRulesCatalog(t)
-	options := &ReplaceServiceInstanceOptions{ServiceID: ptr("db-id"), PlanID: ptr("db-fixed-id"), Context: platformContext("cloudfoundry")}
-	assert.ErrorIs(t, catalog.checkRequest(options, kubernetesIdentity), ErrPlatformMismatch)
-	assert.NoError(t, catalog.checkRequest(options, cloudFoundryIdentity))
-	options.OriginatingIdentity = ptr(cloudFoundryIdentity)
-	assert.NoError(t, catalog.checkRequest(options, kubernetesIdentity), "the options' own identity wins")
+	options := &ReplaceServiceInstanceOptions{ServiceID: ptr("db-id"), PlanID: ptr("db-fixed-id"), Context: platformContext("cloudfoundry"),
+		OriginatingIdentity: ptr(cloudFoundryIdentity)}
+	assert.NoError(t, catalog.checkRequest(options, nil), "nil: the options' identity")
+	assert.ErrorIs(t, catalog.checkRequest(options, ptr(kubernetesIdentity)), ErrPlatformMismatch, "the identity sent wins")
+	assert.NoError(t, catalog.checkRequest(options, ptr("")), "no identity sent")
 }
 
 func TestCatalog_CheckRequestRefusesWhatIsNotOptions(t *testing.T) {
@@ -221,6 +221,9 @@ func TestCatalog_CheckBinding(t *testing.T) {
 				return
 			}
 			assert.ErrorIs(t, err, tt.rule)
+			if tt.rule != ErrUnknownService {
+				assert.Contains(t, err.Error(), "CheckBinding: the broker's answer breaks the catalog: ")
+			}
 		})
 	}
 }

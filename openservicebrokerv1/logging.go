@@ -23,18 +23,16 @@ func redactURLPasswords(text string) string {
 // hides headers and JSON fields named like secrets (password, token, apikey, ...), but not a
 // password inside a URL, such as the connection URI in a binding's credentials.
 //
-// This package wraps go-sdk-core's default logger when it is loaded, so core.SetLoggingLevel
-// is enough; wrap a logger of your own before installing it:
-// core.SetLogger(openservicebrokerv1.NewRedactingLogger(myLogger)).
+// The client's own debug log lines (each request and answer) hide those passwords whatever
+// logger is installed. Importing this package changes no go-sdk-core setting: to have every
+// other message of go-sdk-core redacted too, wrap the logger and install it yourself:
+//
+//	core.SetLogger(openservicebrokerv1.NewRedactingLogger(core.GetLogger()))
 func NewRedactingLogger(logger core.Logger) core.Logger {
 	if _, wrapped := logger.(redactingLogger); wrapped {
 		return logger
 	}
 	return redactingLogger{logger}
-}
-
-func init() {
-	core.SetLogger(NewRedactingLogger(core.GetLogger()))
 }
 
 // redactingLogger is the logger of NewRedactingLogger; the level methods are those of the

@@ -68,8 +68,8 @@ func TestNeedsOrphanMitigationWithoutAnswer(t *testing.T) {
 	timedOut := func() (*core.DetailedResponse, error) {
 		server := httptest.NewServer(http.HandlerFunc(waitForClientToLeave))
 		t.Cleanup(server.Close)
-		service := newLoopbackCoreService(t, server.URL)
-		service.Client.Timeout = 30 * time.Millisecond
+		service := newLoopbackClient(t, server.URL)
+		service.GetHTTPClient().Timeout = 30 * time.Millisecond
 		return sendProvision(t, context.Background(), service)
 	}
 	deadlineWhileBrokerWorks := func() (*core.DetailedResponse, error) {
@@ -77,7 +77,7 @@ func TestNeedsOrphanMitigationWithoutAnswer(t *testing.T) {
 		t.Cleanup(server.Close)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 		defer cancel()
-		return sendProvision(t, ctx, newLoopbackCoreService(t, server.URL))
+		return sendProvision(t, ctx, newLoopbackClient(t, server.URL))
 	}
 	dropped := func() (*core.DetailedResponse, error) {
 		return provisionAgainst(t, hijackAndClose)
@@ -87,7 +87,7 @@ func TestNeedsOrphanMitigationWithoutAnswer(t *testing.T) {
 		require.NoError(t, err)
 		brokerURL := "http://" + listener.Addr().String()
 		require.NoError(t, listener.Close())
-		return sendProvision(t, context.Background(), newLoopbackCoreService(t, brokerURL))
+		return sendProvision(t, context.Background(), newLoopbackClient(t, brokerURL))
 	}
 	cancelledBeforeSending := func() (*core.DetailedResponse, error) {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -102,7 +102,7 @@ func TestNeedsOrphanMitigationWithoutAnswer(t *testing.T) {
 		t.Cleanup(tokenServer.Close)
 		broker := httptest.NewServer(answer(201, jsonType, `{}`))
 		t.Cleanup(broker.Close)
-		return sendProvision(t, context.Background(), newIAMCoreService(t, broker.URL, tokenServer.URL))
+		return sendProvision(t, context.Background(), newIAMClient(t, broker.URL, tokenServer.URL))
 	}
 	authenticationServerUnreachable := func() (*core.DetailedResponse, error) {
 		listener, err := net.Listen("tcp", "127.0.0.1:0")
@@ -111,7 +111,7 @@ func TestNeedsOrphanMitigationWithoutAnswer(t *testing.T) {
 		require.NoError(t, listener.Close())
 		broker := httptest.NewServer(answer(201, jsonType, `{}`))
 		t.Cleanup(broker.Close)
-		return sendProvision(t, context.Background(), newIAMCoreService(t, broker.URL, tokenURL))
+		return sendProvision(t, context.Background(), newIAMClient(t, broker.URL, tokenURL))
 	}
 
 	tests := []struct {

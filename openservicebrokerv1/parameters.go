@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/IBM/go-sdk-core/v5/core"
@@ -147,24 +149,38 @@ func compileParametersSchema(doc any) (*jsonschema.Schema, error) {
 	compiler := jsonschema.NewCompiler()
 	compiler.DefaultDraft(defaultDraft)
 	compiler.AssertFormat()
-	compiler.UseLoader(noSchemaLoading{})
+	loader := noSchemaLoading{}
+	if object, ok := doc.(map[string]any); ok {
+		loader.version, _ = object["$schema"].(string)
+	}
+	compiler.UseLoader(loader)
 	if err := compiler.AddResource(schemaBase, doc); err != nil {
 		return nil, err
 	}
 	schema, err := compiler.Compile(schemaBase)
 	var loadErr *jsonschema.LoadURLError
-	if errors.As(err, &loadErr) {
+	switch {
+	case errors.As(err, &loadErr):
 		// The library's message quotes the URL whole, with any password in it.
 		return nil, loadErr.Err
+	case err != nil:
+		// The library names the schema by the URL it was compiled at, which is this package's own.
+		return nil, errors.New(strings.ReplaceAll(err.Error(), strconv.Quote(schemaBase+"#"), "the schema"))
 	}
-	return schema, err
+	return schema, nil
 }
 
 // noSchemaLoading refuses to load any document a schema refers to: a catalog's schemas must not
 // contain external references, and a broker must not make the platform fetch URLs or read files.
-type noSchemaLoading struct{}
+// The library asks it for the metaschema of a version it does not know, too.
+type noSchemaLoading struct {
+	version string // the schema's $schema
+}
 
-func (noSchemaLoading) Load(location string) (any, error) {
+func (l noSchemaLoading) Load(location string) (any, error) {
+	if l.version != "" && strings.TrimSuffix(location, "#") == strings.TrimSuffix(l.version, "#") {
+		return nil, fmt.Errorf("$schema %s is not a JSON Schema version the platform knows; use draft 4, 6, 7, 2019-09 or 2020-12", redactedLocation(location))
+	}
 	return nil, fmt.Errorf("%s is outside the schema; the platform does not load external references", redactedLocation(location))
 }
 
@@ -253,9 +269,13 @@ func (p *CatalogPlan) validateParameters(op string, kind SchemaKind, parameters 
 	return &ParametersInvalidError{ServiceID: p.service.ID(), PlanID: p.ID(), PlanName: p.Name(), Schema: kind, Violations: violations(invalid)}
 }
 
-// parametersInstance decodes parameters the way the request encodes them; present is false
-// when the request sends none.
+// parametersInstance is parameters as the JSON value the request sends; present is false when
+// the request sends none. A map made of JSON values only (maps, []any, strings, numbers,
+// booleans, nil) is used as it is; anything else goes through its JSON encoding.
 func parametersInstance(op string, parameters any) (instance any, present bool, err error) {
+	if object, ok := parameters.(map[string]any); ok && object != nil && isJSONValue(object) {
+		return object, true, nil
+	}
 	if parameters == nil {
 		return nil, false, nil
 	}
@@ -274,6 +294,38 @@ func parametersInstance(op string, parameters any) (instance any, present bool, 
 		return nil, false, &ParameterError{Operation: op, Parameter: "parameters", Problem: "is not valid JSON", Err: err}
 	}
 	return instance, true, nil
+}
+
+// isJSONValue reports whether value is made of the types a decoded JSON value has, as the
+// validator reads them, so that it encodes to what the validator sees.
+func isJSONValue(value any) bool {
+	switch v := value.(type) {
+	case map[string]any:
+		if v == nil {
+			return false // encodes to null
+		}
+		for _, child := range v {
+			if !isJSONValue(child) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		if v == nil {
+			return false // encodes to null
+		}
+		for _, child := range v {
+			if !isJSONValue(child) {
+				return false
+			}
+		}
+		return true
+	case float64:
+		return !math.IsNaN(v) && !math.IsInf(v, 0)
+	case nil, bool, string, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return true
+	}
+	return false
 }
 
 var violationPrinter = message.NewPrinter(language.English)

@@ -140,6 +140,20 @@ func TestValidateParameters_AcceptsEveryParametersForm(t *testing.T) {
 	assert.NoError(t, catalog.ValidateParameters("s", "p", BindingCreateSchema, map[string]any{"anything": true}), "no binding schema: nothing to check")
 }
 
+func TestValidateParameters_ReadsMapsAsTheyAreEncoded(t *testing.T) {
+	catalog := catalogWithSchema(t, `{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+	  "properties": {"tags": {"type": "array", "items": {"type": "string"}}, "owner": {"type": "object"}, "count": {"type": "integer"}}}`)
+	validate := func(parameters map[string]any) error {
+		return catalog.ValidateParameters("s", "p", InstanceCreateSchema, parameters)
+	}
+	assert.NoError(t, validate(map[string]any{"tags": []any{"a"}, "owner": map[string]any{"id": 1}, "count": uint8(3)}))
+	assert.NoError(t, validate(map[string]any{"tags": []string{"a", "b"}}), "a []string is an array once encoded")
+	assert.ErrorIs(t, validate(map[string]any{"tags": []int{1}}), ErrParametersInvalid)
+	assert.ErrorIs(t, validate(map[string]any{"owner": map[string]any(nil)}), ErrParametersInvalid, "a nil map is sent as null, not as an object")
+	assert.ErrorIs(t, validate(map[string]any{"tags": []any(nil)}), ErrParametersInvalid, "a nil slice is sent as null, not as an array")
+	assert.ErrorIs(t, validate(map[string]any{"count": 2.5}), ErrParametersInvalid)
+}
+
 func TestValidateParameters_UnknownPlan(t *testing.T) {
 	catalog := catalogWithSchema(t, `{"type": "object"}`)
 	assert.ErrorIs(t, catalog.ValidateParameters("s", "other", InstanceCreateSchema, map[string]any{}), ErrUnknownPlan)
@@ -178,6 +192,12 @@ func TestValidateParameters_UnusableSchemaIsTheBrokersFault(t *testing.T) {
 		})
 	}
 	assert.Zero(t, fetched.Load(), "no schema is ever fetched")
+
+	err := catalogWithSchema(t, `{"$schema": "https://example.com/my-own-draft"}`).ValidateParameters("s", "p", InstanceCreateSchema, map[string]any{})
+	assert.ErrorContains(t, err, `$schema "https://example.com/my-own-draft" is not a JSON Schema version the platform knows`)
+	err = catalogWithSchema(t, `{"$schema": "http://json-schema.org/draft-07/schema#", "type": 12}`).ValidateParameters("s", "p", InstanceCreateSchema, map[string]any{})
+	assert.ErrorContains(t, err, "the schema is not valid against metaschema")
+	assert.NotContains(t, err.Error(), schemaBase, "the message does not name the URL the schema is compiled at")
 }
 
 func TestValidateParameters_CompilesOncePerPlanAndKind(t *testing.T) {

@@ -88,3 +88,21 @@ func TestReplaceServiceInstance_RefusesAProvisionWithoutOrganizationAndSpace(t *
 		})
 	}
 }
+
+func TestReplaceAndUpdate_RefuseMaintenanceInfoWithoutItsVersion(t *testing.T) {
+	client, broker := newMockClient(t)
+	withoutVersion := &MaintenanceInfo{Description: core.StringPtr("OS image update")}
+
+	_, _, provisionErr := client.ReplaceServiceInstance(client.NewReplaceServiceInstanceOptions(mockInstanceID).
+		SetServiceID(mockServiceID).SetPlanID(mockPlanID).SetOrganizationGUID("org").SetSpaceGUID("space").
+		SetMaintenanceInfo(withoutVersion))
+	_, _, updateErr := client.UpdateServiceInstance(client.NewUpdateServiceInstanceOptions(mockInstanceID).
+		SetServiceID(mockServiceID).SetMaintenanceInfo(withoutVersion))
+
+	for _, err := range []error{provisionErr, updateErr} {
+		var parameterErr *ParameterError
+		require.True(t, errors.As(err, &parameterErr), "got %v", err)
+		assert.Equal(t, "maintenance_info.version", parameterErr.Parameter)
+	}
+	assert.Zero(t, broker.calls(), "nothing is sent")
+}

@@ -11,9 +11,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
-
-	retryablehttp "github.com/hashicorp/go-retryablehttp"
 )
 
 // Defaults of the client's retries and request duration.
@@ -27,6 +26,64 @@ const (
 	// DefaultTimeout bounds one request, so a broker that never answers cannot hang the caller.
 	DefaultTimeout = 60 * time.Second
 )
+
+// DefaultMinRetryInterval is the first wait between attempts when the broker gives no Retry-After.
+const DefaultMinRetryInterval = 200 * time.Millisecond
+
+// The retry budget, one per client, in the spirit of gRPC's retry throttling and the AWS SDKs'
+// retry quota: every call earns half a retry and every retry spends one, up to a reserve of
+// retryBudgetReserve retries. At a fault rate of 20% a call needs a quarter of a retry on
+// average, so the budget never runs dry; during an outage the reserve is soon spent and the
+// client sends at most one and a half requests per call on average, failing fast with
+// ErrBrokerUnavailable instead of hammering the failing broker. The first attempt of a call is
+// never withheld, so calls succeed again as soon as the broker does.
+const (
+	retryBudgetReserve = 2 * DefaultMaxRetries
+	// budgetUnit is the budget's unit: half a retry.
+	budgetUnit       = 1
+	retryCost        = 2 * budgetUnit
+	retryBudgetLimit = retryBudgetReserve * retryCost
+)
+
+// retryBudget is the retries a client may still send; shared by the client and its clones.
+type retryBudget struct {
+	units atomic.Int64
+}
+
+func newRetryBudget() *retryBudget {
+	budget := &retryBudget{}
+	budget.units.Store(retryBudgetLimit)
+	return budget
+}
+
+// earn credits the budget for one call, up to its limit.
+func (b *retryBudget) earn() {
+	for {
+		units := b.units.Load()
+		if units >= retryBudgetLimit || b.units.CompareAndSwap(units, units+budgetUnit) {
+			return
+		}
+	}
+}
+
+// spend takes one retry from the budget; false when the budget cannot pay for it.
+func (b *retryBudget) spend() bool {
+	for {
+		units := b.units.Load()
+		if units < retryCost {
+			return false
+		}
+		if b.units.CompareAndSwap(units, units-retryCost) {
+			return true
+		}
+	}
+}
+
+// retryPolicy is how often and how patiently a failed attempt is sent again; zero sends once.
+type retryPolicy struct {
+	maxRetries       int
+	minWait, maxWait time.Duration
+}
 
 // requestSetupError matches the transport errors net/http gives for a request that can never
 // succeed as built (these have no types of their own): sending it again cannot help.
@@ -146,49 +203,4 @@ func secondsToDuration(seconds int64) time.Duration {
 	default:
 		return time.Duration(seconds) * time.Second
 	}
-}
-
-// installRetryPolicy puts this package's retry decision and backoff, starting at minWait when
-// it is positive, on a client whose retries go-sdk-core enabled (its transport is a
-// *retryablehttp.RoundTripper); other clients are left alone. The last response of a failed
-// series reaches core unchanged, so core builds its error from the broker's answer.
-func installRetryPolicy(client *http.Client, minWait time.Duration) {
-	if client == nil {
-		return
-	}
-	roundTripper, ok := client.Transport.(*retryablehttp.RoundTripper)
-	if !ok || roundTripper.Client == nil {
-		return
-	}
-	roundTripper.Client.CheckRetry = checkRetry
-	roundTripper.Client.Backoff = retryBackoff
-	roundTripper.Client.PrepareRetry = stopAtDeadline
-	roundTripper.Client.ErrorHandler = passThroughErrorHandler
-	if minWait > 0 {
-		roundTripper.Client.RetryWaitMin = minWait
-	}
-}
-
-// stopAtDeadline ends the retries once the request's context is done or has reached its deadline.
-// A wait that retryBackoff cut at the deadline ends as the deadline passes, often before the
-// context has noticed; an attempt sent then would reach the broker only to be cancelled.
-func stopAtDeadline(req *http.Request) error {
-	ctx := req.Context()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
-		return context.DeadlineExceeded
-	}
-	return nil
-}
-
-// passThroughErrorHandler hands the last attempt's outcome to core unchanged, except that a
-// response is dropped when an error comes with it (when stopAtDeadline ended the retries): net/http
-// would drop it anyway, with a line on the standard logger.
-func passThroughErrorHandler(resp *http.Response, err error, _ int) (*http.Response, error) {
-	if err != nil {
-		return nil, err
-	}
-	return resp, nil
 }

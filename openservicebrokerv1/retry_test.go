@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	retryablehttp "github.com/hashicorp/go-retryablehttp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -279,33 +278,6 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
-func TestInstallRetryPolicyLeavesOtherClientsAlone(t *testing.T) {
-	plain := &http.Client{}
-	installRetryPolicy(plain, time.Millisecond)
-	assert.Nil(t, plain.Transport)
-
-	withoutClient := &http.Client{Transport: &retryablehttp.RoundTripper{}}
-	installRetryPolicy(withoutClient, time.Millisecond)
-	assert.Nil(t, withoutClient.Transport.(*retryablehttp.RoundTripper).Client)
-
-	assert.NotPanics(t, func() { installRetryPolicy(nil, time.Millisecond) })
-}
-
-func TestInstallRetryPolicySetsTheFirstWaitOnlyWhenGiven(t *testing.T) {
-	retrying := func() *retryablehttp.Client {
-		client := retryablehttp.NewClient()
-		client.RetryWaitMin = time.Second
-		return client
-	}
-	given, notGiven := retrying(), retrying()
-
-	installRetryPolicy(given.StandardClient(), 5*time.Millisecond)
-	installRetryPolicy(notGiven.StandardClient(), 0)
-
-	assert.Equal(t, 5*time.Millisecond, given.RetryWaitMin)
-	assert.Equal(t, time.Second, notGiven.RetryWaitMin)
-}
-
 // brokerScript answers attempts in turn with the given handlers (the last one repeats) and counts them.
 type brokerScript struct {
 	mu       sync.Mutex
@@ -324,17 +296,16 @@ func (s *brokerScript) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handlers[min(attempt, len(s.handlers))-1](w, r)
 }
 
-// provisionWithRetries sends one provision request through a core service with retries enabled
-// and this package's policy installed, waiting at most maxWait between attempts.
+// provisionWithRetries sends one provision request through a client with the default number of
+// retries, waiting at most maxWait between attempts.
 func provisionWithRetries(t *testing.T, ctx context.Context, script *brokerScript, maxWait time.Duration) (int, error) {
 	t.Helper()
 	server := httptest.NewServer(script)
 	t.Cleanup(server.Close)
-	service := newLoopbackCoreService(t, server.URL)
-	service.EnableRetries(DefaultMaxRetries, maxWait)
-	installRetryPolicy(service.Client, time.Millisecond)
+	client := newLoopbackClient(t, server.URL)
+	client.EnableRetries(DefaultMaxRetries, maxWait)
 
-	response, err := sendProvision(t, ctx, service)
+	response, err := sendProvision(t, ctx, client)
 	if response == nil {
 		return 0, err
 	}
@@ -356,7 +327,7 @@ func TestRetriesOverHTTP(t *testing.T) {
 		{name: "400 is not retried", handlers: []http.HandlerFunc{answer(400, jsonType, `{}`), created}, status: 400, attempts: 1},
 		{name: "501 is not retried", handlers: []http.HandlerFunc{answer(501, "", ""), created}, status: 501, attempts: 1},
 		{name: "422 ConcurrencyError is left to the caller", handlers: []http.HandlerFunc{answer(422, jsonType, `{"error":"ConcurrencyError"}`), created}, status: 422, attempts: 1},
-		{name: "the last answer reaches core when retries run out", handlers: []http.HandlerFunc{unavailable}, status: 503, attempts: 1 + DefaultMaxRetries},
+		{name: "the last answer reaches the caller when retries run out", handlers: []http.HandlerFunc{unavailable}, status: 503, attempts: 1 + DefaultMaxRetries},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -367,7 +338,7 @@ func TestRetriesOverHTTP(t *testing.T) {
 			assert.Equal(t, tt.status, status)
 			assert.Equal(t, tt.attempts, script.attempts.Load())
 			for _, body := range script.bodies {
-				assert.JSONEq(t, `{"service_id":"service-1","plan_id":"plan-1"}`, body, "every attempt carries the whole body")
+				assert.JSONEq(t, `{"service_id":"service-1","plan_id":"plan-1","organization_guid":"org-1","space_guid":"space-1"}`, body, "every attempt carries the whole body")
 			}
 		})
 	}
@@ -392,13 +363,13 @@ func TestRetriesCapAnHourLongRetryAfter(t *testing.T) {
 }
 
 func TestRetryWaitEndsWhenTheContextIsCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
 	slowDown := func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Retry-After", "5")
 		w.WriteHeader(http.StatusServiceUnavailable)
+		time.AfterFunc(30*time.Millisecond, cancel) // during the wait before the retry
 	}
 	script := &brokerScript{handlers: []http.HandlerFunc{slowDown}}
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(30*time.Millisecond, cancel)
 	started := time.Now()
 
 	_, err := provisionWithRetries(t, ctx, script, 10*time.Second)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // Defaults of the waiters for asynchronous operations.
@@ -430,16 +432,18 @@ func (openServiceBroker *OpenServiceBrokerV1) WaitForLastOperation(ctx context.C
 
 // waitForInstance is WaitForLastOperation under the name of the helper that calls it.
 func (openServiceBroker *OpenServiceBrokerV1) waitForInstance(ctx context.Context, op string, options *WaitForLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error) {
-	request := options.pollOptions()
-	if err := request.validate(); err != nil {
+	nextRequest, err := pollRequests(options.pollOptions().request)
+	if err != nil {
 		return nil, nil, err
 	}
-	plan, err := newWaitPlan(op, options.WaitOptions, operationTarget{instanceID: *options.InstanceID, operation: options.Operation, deletion: options.Deletion})
+	wait := openServiceBroker.withCatalogPollingLimit(options.WaitOptions, options.ServiceID, options.PlanID)
+	plan, err := newWaitPlan(op, wait, operationTarget{instanceID: *options.InstanceID, operation: options.Operation, deletion: options.Deletion})
 	if err != nil {
 		return nil, nil, err
 	}
 	poll := func(ctx context.Context) (*InstanceLastOperationResp, reportedState, *core.DetailedResponse, error) {
-		result, response, err := openServiceBroker.GetLastOperationWithContext(ctx, request)
+		var result *InstanceLastOperationResp
+		response, err := openServiceBroker.sendNext(ctx, nextRequest, &result)
 		state := reportedState{}
 		if result != nil {
 			state = reportedState{state: result.State, description: result.Description,
@@ -448,6 +452,32 @@ func (openServiceBroker *OpenServiceBrokerV1) waitForInstance(ctx context.Contex
 		return result, state, response, err
 	}
 	return waitUntilDone(ctx, plan, poll)
+}
+
+// pollRequests checks the poll options once, by building the first poll's request, and returns
+// the source of every poll's request: that first one, then a new one for each later poll, since
+// send completes a request's headers and a request value is sent once.
+func pollRequests(build func() (*sdkruntime.Request, error)) (func() (*sdkruntime.Request, error), error) {
+	first, err := build()
+	if err != nil {
+		return nil, err
+	}
+	return func() (*sdkruntime.Request, error) {
+		if next := first; next != nil {
+			first = nil
+			return next, nil
+		}
+		return build()
+	}, nil
+}
+
+// sendNext sends the next request of a waiter.
+func (openServiceBroker *OpenServiceBrokerV1) sendNext(ctx context.Context, next func() (*sdkruntime.Request, error), result any) (*core.DetailedResponse, error) {
+	request, err := next()
+	if err != nil {
+		return nil, err
+	}
+	return openServiceBroker.send(ctx, request, result)
 }
 
 // WaitForBindingLastOperation polls the last operation of a service binding until the broker
@@ -464,17 +494,18 @@ func (openServiceBroker *OpenServiceBrokerV1) WaitForBindingLastOperation(ctx co
 
 // waitForBinding is WaitForBindingLastOperation under the name of the helper that calls it.
 func (openServiceBroker *OpenServiceBrokerV1) waitForBinding(ctx context.Context, op string, options *WaitForBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error) {
-	request := options.pollOptions()
-	if err := request.validate(); err != nil {
+	nextRequest, err := pollRequests(options.pollOptions().request)
+	if err != nil {
 		return nil, nil, err
 	}
 	target := operationTarget{instanceID: *options.InstanceID, bindingID: *options.BindingID, operation: options.Operation, deletion: options.Deletion}
-	plan, err := newWaitPlan(op, options.WaitOptions, target)
+	plan, err := newWaitPlan(op, openServiceBroker.withCatalogPollingLimit(options.WaitOptions, options.ServiceID, options.PlanID), target)
 	if err != nil {
 		return nil, nil, err
 	}
 	poll := func(ctx context.Context) (*BindingLastOperationResp, reportedState, *core.DetailedResponse, error) {
-		result, response, err := openServiceBroker.GetServiceBindingLastOperationWithContext(ctx, request)
+		var result *BindingLastOperationResp
+		response, err := openServiceBroker.sendNext(ctx, nextRequest, &result)
 		state := reportedState{}
 		if result != nil {
 			state = reportedState{state: result.State, description: result.Description}
@@ -589,10 +620,12 @@ func waitUntilDone[T any](ctx context.Context, plan *waitPlan, poll pollFunc[T])
 	// cannot stretch the wait.
 	windowCtx, cancel := context.WithTimeout(ctx, plan.maxWait)
 	defer cancel()
+	// A failed poll is followed by the next poll, so the transport sends each poll once.
+	pollCtx := withoutRetries(windowCtx)
 	var lastFailure error
 	var lastKnown reportedState // the last state the broker reported, for the timeout error
 	for attempt := 1; ; attempt++ {
-		result, state, response, err := poll(windowCtx)
+		result, state, response, err := poll(pollCtx)
 		if ctx.Err() != nil {
 			return result, response, plan.cancelled(ctx.Err(), attempt)
 		}

@@ -16,7 +16,7 @@ import (
 // Config says what to generate from which spec.
 type Config struct {
 	SpecPath     string // the OpenAPI 3.0 document
-	Package      string // Go package name of the output
+	Package      string // Go package name of the output; the client name in lower case when empty
 	CommonImport string // import path of the package that provides GetSdkHeaders
 }
 
@@ -31,6 +31,7 @@ const (
 	extSuccess     = "x-sdkgen-success"
 	extAliases     = "x-sdkgen-aliases"
 	extRaw         = "x-sdkgen-raw"
+	extHooks       = "x-sdkgen-hooks"
 	extBodyHook    = "x-sdkgen-body-hook"
 )
 
@@ -48,7 +49,17 @@ func Load(ctx context.Context, cfg Config) (*API, error) {
 	if err := doc.Validate(ctx); err != nil {
 		return nil, fmt.Errorf("%s: invalid OpenAPI document: %w", cfg.SpecPath, err)
 	}
-	b := &builder{cfg: cfg, doc: doc, bodySchemas: map[string]bool{}}
+	if doc.Components == nil {
+		doc.Components = &openapi3.Components{}
+	}
+	b := &builder{
+		cfg:         cfg,
+		doc:         doc,
+		bodySchemas: map[string]bool{},
+		shapes:      map[*openapi3.Schema]*objectShape{},
+		inlineNames: map[*openapi3.Schema]string{},
+		types:       map[string]string{},
+	}
 	return b.build()
 }
 
@@ -56,6 +67,10 @@ type builder struct {
 	cfg         Config
 	doc         *openapi3.T
 	bodySchemas map[string]bool // component schemas used as request bodies (flattened into Options)
+	shapes      map[*openapi3.Schema]*objectShape
+	inlineNames map[*openapi3.Schema]string // Go type of each inline object schema generated so far
+	inline      []*Model                    // models of inline schemas and of multi-schema results
+	types       map[string]string           // generated Go type name -> the spec element it is for
 }
 
 // locate renders an element's position for error messages.
@@ -77,12 +92,16 @@ func (b *builder) build() (*API, error) {
 		Version:      info.Version,
 	}
 	var err error
-	if api.Client, err = b.stringExtension(info.Extensions, extClient, info.Origin, "#/info"); err != nil {
+	if api.Client, err = b.optionalString(info.Extensions, extClient, defaultClientName(info.Title, info.Version), info.Origin, "#/info"); err != nil {
 		return nil, err
 	}
-	if api.ServiceName, err = b.stringExtension(info.Extensions, extServiceName, info.Origin, "#/info"); err != nil {
+	if api.ServiceName, err = b.optionalString(info.Extensions, extServiceName, defaultServiceName(info.Title), info.Origin, "#/info"); err != nil {
 		return nil, err
 	}
+	if api.Package == "" {
+		api.Package = defaultPackage(api.Client)
+	}
+	api.Hooks, _ = info.Extensions[extHooks].(bool)
 	api.Receiver = lowerFirst(strings.TrimRightFunc(api.Client, func(r rune) bool {
 		return r >= '0' && r <= '9'
 	}))
@@ -90,21 +109,48 @@ func (b *builder) build() (*API, error) {
 	if len(b.doc.Servers) > 0 {
 		api.DefaultURL = b.doc.Servers[0].URL
 	}
+	if err = b.claimComponentTypes(api.Client); err != nil {
+		return nil, err
+	}
+	// Component models first: the inline schemas inside them are named after them.
+	components, err := b.componentModels()
+	if err != nil {
+		return nil, err
+	}
 	if api.Operations, err = b.operations(); err != nil {
 		return nil, err
 	}
-	if api.Models, err = b.models(); err != nil {
-		return nil, err
-	}
+	api.Models = b.models(components)
+	linkRequiredWithin(api.Operations, api.Models)
 	return api, nil
 }
 
-func (b *builder) stringExtension(ext map[string]any, name string, origin *openapi3.Origin, pointer string) (string, error) {
-	value, ok := ext[name].(string)
-	if !ok || value == "" {
-		return "", fmt.Errorf("%s: %s must be set to a string", b.locate(origin, pointer), name)
+// claimComponentTypes reserves the client's types and the component models' names before any
+// inline schema is named, so that a clash is reported on the inline schema.
+func (b *builder) claimComponentTypes(client string) error {
+	for _, name := range []string{client, client + "Options"} {
+		if err := b.claimType(name, "#/info", b.doc.Info.Origin, "set "+extClient+" to another name"); err != nil {
+			return err
+		}
 	}
-	return value, nil
+	for _, name := range sortedKeys(b.doc.Components.Schemas) {
+		ref := b.doc.Components.Schemas[name]
+		if goType, ok := b.modelName(&openapi3.SchemaRef{Ref: schemaRefPrefix + name, Value: ref.Value}); ok {
+			if err := b.claimType(goType, schemaRefPrefix+name, ref.Value.Origin, renameComponent); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 var methodOrder = []string{"GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS"}
@@ -134,6 +180,9 @@ func (b *builder) operations() ([]*Operation, error) {
 				return nil, fmt.Errorf("%s: operation %s has the same Go name as %s", b.locate(op.Origin, pointer), built.ID, other)
 			}
 			seen[built.Name] = built.ID
+			if err := b.claimType(built.Name+"Options", pointer, op.Origin, renameOperation); err != nil {
+				return nil, err
+			}
 			ops = append(ops, built)
 		}
 	}
@@ -156,17 +205,19 @@ func (b *builder) operation(path, method string, item *openapi3.PathItem, op *op
 		Method:      method,
 		Path:        path,
 	}
-	params := append(slices.Clone(item.Parameters), op.Parameters...)
-	for i, ref := range params {
+	for i, ref := range operationParameters(item, op) {
 		p := ref.Value
 		ppointer := fmt.Sprintf("%s/parameters/%d", pointer, i)
+		if p.In == openapi3.ParameterInCookie {
+			return nil, fmt.Errorf("%s: cookie parameter %s: only path, query and header parameters are supported", b.locate(p.Origin, ppointer), p.Name)
+		}
 		if p.In == openapi3.ParameterInHeader {
 			out.Headers = append(out.Headers, p.Name)
 		}
 		if skip, _ := p.Extensions[extSkip].(bool); skip {
 			continue
 		}
-		field, err := b.field(p.Name, p.Schema, p.Required || p.In == openapi3.ParameterInPath, true, out.Name+"Options", ppointer, p.Origin)
+		field, err := b.field(p.Name, p.Schema, p.Required || p.In == openapi3.ParameterInPath, true, out.Name+"Options", out.Name+"Options", ppointer, p.Origin)
 		if err != nil {
 			return nil, err
 		}
@@ -209,12 +260,8 @@ func (b *builder) operation(path, method string, item *openapi3.PathItem, op *op
 }
 
 func (b *builder) checkUniqueNames(op *Operation, pointer string, origin *openapi3.Origin) error {
-	names := map[string]bool{"Headers": true}
-	for _, f := range op.Fields {
-		if names[f.Name] {
-			return fmt.Errorf("%s: two parameters of %s map to the Go field %s; set %s on one", b.locate(origin, pointer), op.ID, f.Name, extGoName)
-		}
-		names[f.Name] = true
+	if dup := duplicateName(op.Fields, "Headers"); dup != "" {
+		return fmt.Errorf("%s: two parameters of %s map to the Go field %s; set %s on one", b.locate(origin, pointer), op.ID, dup, extGoName)
 	}
 	return nil
 }
@@ -225,11 +272,16 @@ func (b *builder) bodyFields(owner string, body *openapi3.RequestBodyRef, pointe
 		return nil, fmt.Errorf("%s: only application/json request bodies are supported", b.locate(body.Value.Origin, pointer))
 	}
 	ref := media.Schema
-	if !strings.HasPrefix(ref.Ref, schemaRefPrefix) || len(ref.Value.Properties) == 0 {
-		return nil, fmt.Errorf("%s: the request body must be a $ref to an object schema with properties", b.locate(body.Value.Origin, pointer))
+	if !b.hasProperties(ref.Value) {
+		return nil, fmt.Errorf("%s: the request body must be an object schema with properties", b.locate(body.Value.Origin, pointer))
 	}
-	b.bodySchemas[strings.TrimPrefix(ref.Ref, schemaRefPrefix)] = true
-	return b.properties(owner, ref.Value, pointer+"/content/application~1json/schema", true)
+	// Inline objects in the body are named after the body's schema, or <Method>Request when inline.
+	prefix := strings.TrimSuffix(owner, "Options") + "Request"
+	if name, ok := b.modelName(ref); ok {
+		b.bodySchemas[strings.TrimPrefix(ref.Ref, schemaRefPrefix)] = true
+		prefix = name
+	}
+	return b.properties(owner, prefix, ref.Value, pointer+"/content/application~1json/schema", true)
 }
 
 func (b *builder) constructor(op *Operation, raw *openapi3.Operation, pointer string) ([]*Field, error) {
@@ -266,6 +318,7 @@ func (b *builder) responses(op *Operation, raw *openapi3.Operation, pointer stri
 		codes = append(codes, code)
 	}
 	sort.Strings(codes)
+	var bodies []*openapi3.SchemaRef
 	for _, code := range codes {
 		resp := responses[code].Value
 		status, err := strconv.Atoi(code)
@@ -275,18 +328,16 @@ func (b *builder) responses(op *Operation, raw *openapi3.Operation, pointer stri
 		if success, _ := resp.Extensions[extSuccess].(bool); success && (status < 200 || status > 299) {
 			op.SuccessStatuses = append(op.SuccessStatuses, status)
 		}
-		if op.Result != "" || status < 200 || status > 299 {
+		if status < 200 || status > 299 {
 			continue
 		}
-		media := resp.Content.Get("application/json")
-		if media == nil || media.Schema == nil {
-			continue
+		if media := resp.Content.Get("application/json"); media != nil && media.Schema != nil {
+			bodies = append(bodies, media.Schema)
 		}
-		name, ok := b.modelName(media.Schema)
-		if !ok {
-			return fmt.Errorf("%s: the %s response must be a $ref to an object schema with properties", b.locate(resp.Origin, pointer+"/responses/"+code), code)
-		}
-		op.Result = name
+	}
+	var err error
+	if op.Result, err = b.resultType(op, bodies, pointer+"/responses", raw.Origin); err != nil {
+		return err
 	}
 	if mode, ok := raw.Extensions[extResult].(string); ok {
 		if mode != "response" {
@@ -299,71 +350,58 @@ func (b *builder) responses(op *Operation, raw *openapi3.Operation, pointer stri
 
 // modelName returns the Go type of a $ref to an object schema with properties.
 func (b *builder) modelName(ref *openapi3.SchemaRef) (string, bool) {
-	if !strings.HasPrefix(ref.Ref, schemaRefPrefix) || ref.Value == nil || len(ref.Value.Properties) == 0 {
+	if !strings.HasPrefix(ref.Ref, schemaRefPrefix) || !b.hasProperties(ref.Value) {
 		return "", false
 	}
 	if name, ok := ref.Value.Extensions[extGoName].(string); ok {
 		return name, true
 	}
-	return strings.TrimPrefix(ref.Ref, schemaRefPrefix), true
+	name := strings.TrimPrefix(ref.Ref, schemaRefPrefix)
+	if !token.IsIdentifier(name) || !token.IsExported(name) {
+		name = goName(name) // "service-plan" -> ServicePlan; exported names stay as the spec spells them
+	}
+	return name, true
 }
 
-func (b *builder) models() ([]*Model, error) {
-	names := make([]string, 0, len(b.doc.Components.Schemas))
-	for name := range b.doc.Components.Schemas {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	var models []*Model
-	for _, name := range names {
+// componentModels builds the model of every component schema with properties, by schema name.
+func (b *builder) componentModels() (map[string]*Model, error) {
+	models := map[string]*Model{}
+	for _, name := range sortedKeys(b.doc.Components.Schemas) {
 		ref := b.doc.Components.Schemas[name]
-		if b.bodySchemas[name] || len(ref.Value.Properties) == 0 {
+		goType, ok := b.modelName(&openapi3.SchemaRef{Ref: schemaRefPrefix + name, Value: ref.Value})
+		if !ok {
 			continue
 		}
-		goType, _ := b.modelName(&openapi3.SchemaRef{Ref: schemaRefPrefix + name, Value: ref.Value})
-		pointer := "#/components/schemas/" + name
-		fields, err := b.properties(goType, ref.Value, pointer, false)
+		model, err := b.model(goType, ref.Value, schemaRefPrefix+name)
 		if err != nil {
 			return nil, err
 		}
-		extra := ref.Value.AdditionalProperties
-		models = append(models, &Model{
-			Name:                 goType,
-			Description:          strings.TrimSpace(ref.Value.Description),
-			Fields:               fields,
-			AdditionalProperties: extra.Has != nil && *extra.Has || extra.Schema != nil,
-		})
+		models[name] = model
 	}
 	return models, nil
 }
 
-// properties builds the fields of an object schema in the order the spec declares them.
-func (b *builder) properties(owner string, schema *openapi3.Schema, pointer string, forOptions bool) ([]*Field, error) {
-	names := make([]string, 0, len(schema.Properties))
-	for name := range schema.Properties {
-		names = append(names, name)
-	}
-	// A $ref property's own position is on the reference; its value's is the target's.
-	line := func(name string) int {
-		prop := schema.Properties[name]
-		for _, o := range []*openapi3.Origin{prop.Origin, prop.Value.Origin} {
-			if o != nil && o.Key != nil {
-				return o.Key.Line
-			}
+// models returns the component models, except the request bodies (flattened into Options), and
+// the models of the inline schemas met on the way, sorted by name.
+func (b *builder) models(components map[string]*Model) []*Model {
+	models := slices.Clone(b.inline)
+	for name, model := range components {
+		if !b.bodySchemas[name] {
+			models = append(models, model)
 		}
-		return 0
 	}
-	sort.SliceStable(names, func(i, j int) bool {
-		li, lj := line(names[i]), line(names[j])
-		if li != lj {
-			return li < lj
-		}
-		return names[i] < names[j]
-	})
-	fields := make([]*Field, 0, len(names))
-	for _, name := range names {
-		prop := schema.Properties[name]
-		field, err := b.field(name, prop, slices.Contains(schema.Required, name), forOptions, owner, pointer+"/properties/"+escapePointer(name), prop.Value.Origin)
+	sort.Slice(models, func(i, j int) bool { return models[i].Name < models[j].Name })
+	return models
+}
+
+// properties builds the fields of an object schema in the order the spec declares them. Enum
+// constants are named after owner; inline object properties become types named prefix+field.
+func (b *builder) properties(owner, prefix string, schema *openapi3.Schema, pointer string, forOptions bool) ([]*Field, error) {
+	shape := b.shape(schema)
+	fields := make([]*Field, 0, len(shape.names))
+	for _, name := range shape.names {
+		prop := shape.props[name]
+		field, err := b.field(name, prop, shape.required[name], forOptions, owner, prefix, pointer+"/properties/"+escapePointer(name), prop.Value.Origin)
 		if err != nil {
 			return nil, err
 		}
@@ -375,8 +413,24 @@ func (b *builder) properties(owner string, schema *openapi3.Schema, pointer stri
 	return fields, nil
 }
 
+// linkRequiredWithin gives each body property that holds a model the model's required fields,
+// which a request checks when the property is set.
+func linkRequiredWithin(ops []*Operation, models []*Model) {
+	byType := make(map[string]*Model, len(models))
+	for _, model := range models {
+		byType["*"+model.Name] = model
+	}
+	for _, op := range ops {
+		for _, field := range op.BodyFields() {
+			if model, ok := byType[field.Type]; ok && field.Kind == KindModel {
+				field.Within = slices.DeleteFunc(slices.Clone(model.Fields), func(f *Field) bool { return !f.Required })
+			}
+		}
+	}
+}
+
 // field maps one property or parameter schema to a Go field.
-func (b *builder) field(wire string, ref *openapi3.SchemaRef, required, forOptions bool, owner, pointer string, origin *openapi3.Origin) (*Field, error) {
+func (b *builder) field(wire string, ref *openapi3.SchemaRef, required, forOptions bool, owner, prefix, pointer string, origin *openapi3.Origin) (*Field, error) {
 	if ref == nil || ref.Value == nil {
 		return nil, fmt.Errorf("%s: %s has no schema", b.locate(origin, pointer), wire)
 	}
@@ -400,7 +454,7 @@ func (b *builder) field(wire string, ref *openapi3.SchemaRef, required, forOptio
 			f.Aliases = append(f.Aliases, name)
 		}
 	}
-	kind, goType, err := b.typeOf(ref, forOptions, pointer, origin)
+	kind, goType, err := b.typeOf(ref, forOptions, prefix+f.Name, pointer, origin)
 	if err != nil {
 		return nil, err
 	}
@@ -408,19 +462,30 @@ func (b *builder) field(wire string, ref *openapi3.SchemaRef, required, forOptio
 	if kind == KindArray {
 		f.Elem = strings.TrimPrefix(goType, "[]")
 	}
-	for _, v := range s.Enum {
-		value := fmt.Sprint(v)
-		f.Enum = append(f.Enum, EnumValue{Const: owner + f.Name + goName(value) + "Const", Value: value})
+	if f.Enum, err = b.enumValues(owner+f.Name, kind, s, pointer, origin); err != nil {
+		return nil, err
 	}
+	f.Default = defaultLiteral(kind, s.Default)
 	return f, nil
 }
 
-func (b *builder) typeOf(ref *openapi3.SchemaRef, forOptions bool, pointer string, origin *openapi3.Origin) (Kind, string, error) {
+// typeOf maps a schema to its Go type. An inline object with properties becomes a model named
+// hint; array items are named hint+"Item" and map values hint+"Value".
+func (b *builder) typeOf(ref *openapi3.SchemaRef, forOptions bool, hint, pointer string, origin *openapi3.Origin) (Kind, string, error) {
 	if name, ok := b.modelName(ref); ok {
 		return KindModel, "*" + name, nil
 	}
 	s := ref.Value
 	switch {
+	case len(s.AllOf) == 1 && len(s.Properties) == 0 && s.Type.IsEmpty():
+		// allOf with one part only annotates it (a description beside a $ref).
+		return b.typeOf(s.AllOf[0], forOptions, hint, pointer+"/allOf/0", origin)
+	case b.hasProperties(s):
+		name, err := b.inlineModel(hint, s, pointer, origin)
+		return KindModel, "*" + name, err
+	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
+		// Alternatives are not modelled: the value is decoded as whatever JSON it is.
+		return KindAny, "any", nil
 	case s.Type.Is("string") && s.Format == "date-time":
 		return KindDateTime, "*strfmt.DateTime", nil
 	case s.Type.Is("string"):
@@ -435,14 +500,18 @@ func (b *builder) typeOf(ref *openapi3.SchemaRef, forOptions bool, pointer strin
 		if s.Items == nil {
 			return 0, "", fmt.Errorf("%s: array without items", b.locate(origin, pointer))
 		}
-		_, elem, err := b.typeOf(s.Items, false, pointer+"/items", origin)
+		_, elem, err := b.typeOf(s.Items, false, hint+"Item", pointer+"/items", origin)
 		if err != nil {
 			return 0, "", err
 		}
 		// Arrays hold their elements, models included, by value.
 		return KindArray, "[]" + strings.TrimPrefix(elem, "*"), nil
-	case len(s.Properties) > 0:
-		return 0, "", fmt.Errorf("%s: inline object with properties; move it to components/schemas and use $ref", b.locate(origin, pointer))
+	case (s.Type.Is("object") || s.Type.IsEmpty()) && s.AdditionalProperties.Schema != nil && !unconstrained(s.AdditionalProperties.Schema):
+		_, elem, err := b.typeOf(s.AdditionalProperties.Schema, false, hint+"Value", pointer+"/additionalProperties", origin)
+		if err != nil {
+			return 0, "", err
+		}
+		return KindMap, "map[string]" + strings.TrimPrefix(elem, "*"), nil
 	case s.Type.Is("object") || s.Type.IsEmpty():
 		if forOptions {
 			return KindFreeForm, "any", nil
@@ -467,10 +536,30 @@ func firstNonEmpty(values ...string) string {
 // sendableAsText tells whether a query or header parameter has a text form the generator can render.
 func sendableAsText(f *Field) bool {
 	switch f.Kind {
-	case KindModel, KindFreeForm:
+	case KindModel, KindFreeForm, KindAny, KindMap:
 		return false
 	case KindArray:
 		return f.Elem == "string"
 	}
 	return true
+}
+
+// enumValues names the constants of a string enum <Owner><Field><Value>Const. Other enums get
+// no constants: their values are not strings.
+func (b *builder) enumValues(prefix string, kind Kind, s *openapi3.Schema, pointer string, origin *openapi3.Origin) ([]EnumValue, error) {
+	if kind != KindString {
+		return nil, nil
+	}
+	var out []EnumValue
+	seen := map[string]string{}
+	for _, v := range s.Enum {
+		value := fmt.Sprint(v)
+		name := prefix + goName(value) + "Const"
+		if other, dup := seen[name]; dup {
+			return nil, fmt.Errorf("%s: enum values %q and %q both map to the Go constant %s", b.locate(origin, pointer), other, value, name)
+		}
+		seen[name] = value
+		out = append(out, EnumValue{Const: name, Value: value})
+	}
+	return out, nil
 }

@@ -1,5 +1,7 @@
 package sdkgen
 
+import "slices"
+
 // API is the intermediate model of a spec: everything the templates need,
 // resolved and named, with nothing left to look up in the OpenAPI document.
 type API struct {
@@ -12,6 +14,7 @@ type API struct {
 	Version      string // info.version
 	DefaultURL   string // first server URL
 	CommonImport string // import path of the package providing GetSdkHeaders
+	Hooks        bool   // x-sdkgen-hooks: hand-written code defines the client hooks
 	Operations   []*Operation
 	Models       []*Model
 }
@@ -26,7 +29,7 @@ type Operation struct {
 	Path             string
 	Fields           []*Field // Options fields: parameters, then body properties
 	Constructor      []*Field // New<Op>Options arguments, in order
-	Result           string   // Go type name of the decoded result, "" when none
+	Result           string   // Go type of the decoded result without the leading *, "" when none
 	ResultInResponse bool     // the method returns only (*core.DetailedResponse, error)
 	HasBody          bool
 	BodyHook         string // x-sdkgen-body-hook: hand-written func(*<op>Body) error run on the assembled body
@@ -55,6 +58,8 @@ type Field struct {
 	Elem        string // element Go type for arrays
 	Enum        []EnumValue
 	Aliases     []string // other names of the setter, offered deprecated for code written against other SDKs
+	Within      []*Field // body properties only: the required properties of the model it holds, checked when it is set
+	Default     string   // the schema's default as a Go literal of ArgType, for scalars; "" when none
 }
 
 // Kind says how a field is encoded and validated.
@@ -69,6 +74,8 @@ const (
 	KindModel
 	KindArray
 	KindFreeForm
+	KindAny // oneOf/anyOf: any JSON value, sent and decoded as it is
+	KindMap // object whose additionalProperties has a schema: map[string]T
 )
 
 // EnumValue is one allowed value of a string field.
@@ -143,17 +150,19 @@ type Checks struct {
 	Value  string
 	Return string
 	Fields []*Field
+	Nested []*Field // body properties whose own required properties are checked when they are set
 }
 
 // OptionsChecks returns the required parameters, checked on the Options. Required body
 // properties are checked on the assembled body instead, after the body hook has completed it.
 func (op *Operation) OptionsChecks() Checks {
-	return Checks{Op: op, Value: "_options", Return: "err", Fields: op.required(false)}
+	return Checks{Op: op, Value: "_options", Return: "nil, err", Fields: op.required(false)}
 }
 
 // BodyChecks returns the required body properties, checked on the assembled body.
 func (op *Operation) BodyChecks() Checks {
-	return Checks{Op: op, Value: "body", Return: "nil, err", Fields: op.required(true)}
+	nested := op.fieldsWhere(func(f *Field) bool { return f.In == "body" && len(f.Within) > 0 })
+	return Checks{Op: op, Value: "body", Return: "nil, err", Fields: op.required(true), Nested: nested}
 }
 
 func (op *Operation) required(body bool) []*Field {
@@ -168,6 +177,18 @@ func (op *Operation) fieldsWhere(keep func(*Field) bool) []*Field {
 	var out []*Field
 	for _, f := range op.Fields {
 		if keep(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Preset returns the required fields that New<Op>Options sets to their schema's default rather
+// than taking as arguments (upstream OSB's X-Broker-API-Version: 2.17, for instance).
+func (op *Operation) Preset() []*Field {
+	var out []*Field
+	for _, f := range op.Fields {
+		if f.Required && f.Default != "" && !slices.Contains(op.Constructor, f) {
 			out = append(out, f)
 		}
 	}

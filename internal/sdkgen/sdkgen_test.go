@@ -18,7 +18,10 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 const (
 	petstoreSpec   = "testdata/petstore/openapi.yaml"
 	petstoreGolden = "testdata/petstore/petstorev2"
-	commonImport   = "github.com/osbkit/osb-go-sdk/common"
+	// The library loans spec uses no extension: its package name is the generator's default.
+	loansSpec    = "testdata/libraryloans/openapi.yaml"
+	loansGolden  = "testdata/libraryloans/libraryloansapiv3"
+	commonImport = "github.com/osbkit/osb-go-sdk/common"
 )
 
 func render(t *testing.T, spec, pkg string) []File {
@@ -30,22 +33,32 @@ func render(t *testing.T, spec, pkg string) []File {
 	return files
 }
 
-// TestGoldenPetstore pins what the generator writes for a spec other than ours.
-func TestGoldenPetstore(t *testing.T) {
-	files := render(t, petstoreSpec, "petstorev2")
+// checkGolden compares a fresh render with the committed directory (rewritten with -update).
+func checkGolden(t *testing.T, files []File, dir string) {
+	t.Helper()
 	if *update {
-		require.NoError(t, os.RemoveAll(petstoreGolden))
-		_, err := Output{Dir: petstoreGolden, Root: petstoreGolden, Generate: files}.Write()
+		require.NoError(t, os.RemoveAll(dir))
+		_, err := Output{Dir: dir, Root: dir, Generate: files}.Write()
 		require.NoError(t, err)
 	}
-	entries, err := os.ReadDir(petstoreGolden)
+	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	require.Len(t, entries, len(files), "golden directory holds exactly the generated files")
 	for _, f := range files {
-		want, err := os.ReadFile(filepath.Join(petstoreGolden, f.Path))
+		want, err := os.ReadFile(filepath.Join(dir, f.Path))
 		require.NoError(t, err, "golden file missing; run go test ./internal/sdkgen -update")
 		assert.Equal(t, string(want), string(f.Content), f.Path)
 	}
+}
+
+// TestGoldenPetstore pins what the generator writes for a spec other than ours.
+func TestGoldenPetstore(t *testing.T) {
+	checkGolden(t, render(t, petstoreSpec, "petstorev2"), petstoreGolden)
+}
+
+// TestGoldenLibraryLoans pins what the generator writes for a spec without any extension.
+func TestGoldenLibraryLoans(t *testing.T) {
+	checkGolden(t, render(t, loansSpec, ""), loansGolden)
 }
 
 // TestGoldenOpenServiceBroker checks that the committed package is what our spec generates;
@@ -71,12 +84,12 @@ func TestGoldenOpenServiceBroker(t *testing.T) {
 	assert.Greater(t, compared, 12, "every operation and model file is compared")
 }
 
-// TestPetstoreGoldenCompiles proves that the output for another spec builds and passes vet.
-func TestPetstoreGoldenCompiles(t *testing.T) {
+// TestGoldenOutputCompiles proves that the output for other specs builds and passes vet.
+func TestGoldenOutputCompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command")
 	}
-	cmd := exec.Command("go", "vet", "./"+petstoreGolden)
+	cmd := exec.Command("go", "vet", "./"+petstoreGolden, "./"+loansGolden)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(out))
 }
@@ -88,9 +101,11 @@ func TestEveryGeneratedFileCarriesTheHeader(t *testing.T) {
 }
 
 func TestRenderIsDeterministic(t *testing.T) {
-	first := render(t, petstoreSpec, "petstorev2")
-	for range 3 {
-		assert.Equal(t, first, render(t, petstoreSpec, "petstorev2"))
+	for _, spec := range []string{petstoreSpec, loansSpec} {
+		first := render(t, spec, "p")
+		for range 3 {
+			assert.Equal(t, first, render(t, spec, "p"), spec)
+		}
 	}
 }
 
@@ -105,9 +120,29 @@ func TestLoadReportsProblemsWithTheirSpecLocation(t *testing.T) {
 			want: "spec.yaml:9 (#/paths/~1a/get): operationId is missing",
 		},
 		{
-			name: "inline object with properties",
-			spec: head + "  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: q, in: query, schema: {type: object, properties: {x: {type: string}}}}\n      responses:\n        '200': {description: ok}\n",
-			want: "spec.yaml:12 (#/paths/~1a/get/parameters/0): inline object with properties",
+			name: "inline schema named like a component",
+			spec: head + "  /a:\n    get:\n      operationId: get_a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: object, properties: {x: {type: string}}}\ncomponents:\n  schemas:\n    GetAResponse: {type: object, properties: {y: {type: string}}}\n",
+			want: "the Go type GetAResponse is already generated for #/components/schemas/GetAResponse; set x-sdkgen-model",
+		},
+		{
+			name: "operation named like a component's options",
+			spec: head + "  /a:\n    get:\n      operationId: get_a\n      responses:\n        '204': {description: ok}\ncomponents:\n  schemas:\n    GetAOptions: {type: object, properties: {y: {type: string}}}\n",
+			want: "the Go type GetAOptions is already generated for #/components/schemas/GetAOptions; change its operationId",
+		},
+		{
+			name: "cookie parameter",
+			spec: head + "  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: session, in: cookie, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n",
+			want: "spec.yaml:12 (#/paths/~1a/get/parameters/0): cookie parameter session",
+		},
+		{
+			name: "enum values with one Go name",
+			spec: head + "  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: q, in: query, schema: {type: string, enum: [in-use, in_use]}}\n      responses:\n        '200': {description: ok}\n",
+			want: `enum values "in-use" and "in_use" both map to the Go constant GetAOptionsQInUseConst`,
+		},
+		{
+			name: "request body without properties",
+			spec: head + "  /a:\n    put:\n      operationId: put_a\n      requestBody:\n        content:\n          application/json:\n            schema: {type: array, items: {type: string}}\n      responses:\n        '204': {description: ok}\n",
+			want: "the request body must be an object schema with properties",
 		},
 		{
 			name: "query parameter without a text form",
@@ -125,9 +160,9 @@ func TestLoadReportsProblemsWithTheirSpecLocation(t *testing.T) {
 			want: "spec.yaml:9 (#/paths/~1a/get): x-sdkgen-body-hook must name a Go function, on an operation with a request body",
 		},
 		{
-			name: "client name missing",
-			spec: "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\npaths: {}\n",
-			want: "spec.yaml:2 (#/info): x-sdkgen-client must be set",
+			name: "client name not a string",
+			spec: "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\n  x-sdkgen-client: [T]\npaths: {}\n",
+			want: `spec.yaml:2 (#/info): x-sdkgen-client must be a non-empty string (or left out for "TV1")`,
 		},
 		{
 			name: "invalid OpenAPI",

@@ -9,6 +9,8 @@ import (
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
 	osb "github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 // Names of the lifecycle steps, as they appear in Result.Failures.
@@ -70,7 +72,7 @@ func (lc *lifecycle) steps(ctx context.Context) outcome {
 
 func (lc *lifecycle) provisionOptions() *osb.ReplaceServiceInstanceOptions {
 	return lc.client.NewReplaceServiceInstanceOptions(lc.instanceID).
-		SetServiceID(lc.cfg.ServiceID).SetPlanID(lc.cfg.PlanID).SetOrganizationGUID("f4663bbe-e8ea-478c-8956-e3afee1087ab").SetSpaceGUID("54557f98-83f0-4eca-ae04-9ea35277a539")
+		SetServiceID(lc.cfg.ServiceID).SetPlanID(lc.cfg.PlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID)
 }
 
 func (lc *lifecycle) bindOptions() *osb.ReplaceServiceBindingOptions {

@@ -23,17 +23,21 @@ type environment struct {
 
 // caseLabels say in words what each case measures.
 var caseLabels = map[string]string{
-	"P1CatalogEndToEnd": "P1 catalog 1,000 x 20, end to end",
-	"P1CatalogDecode":   "P1 catalog 1,000 x 20, decode only",
-	"P2LastOperation":   "P2 last_operation, per-call overhead",
-	"P3Provision":       "P3 provision, context + nested parameters",
-	"P4SharedClient":    "P4 64 goroutines, 1 client (op = 10,000 calls)",
+	"P1CatalogEndToEnd":       "P1 catalog 1,000 x 20, end to end",
+	"P1CatalogDecode":         "P1 catalog 1,000 x 20, decode only",
+	"P2LastOperation":         "P2 last_operation over loopback, per-call overhead",
+	"P2LastOperationInMemory": "P2 last_operation in memory (no sockets), per-call overhead",
+	"P3Provision":             "P3 provision, context + nested parameters",
+	"P4SharedClient":          "P4 64 goroutines, 1 client (op = 10,000 calls)",
 }
 
 // caseLabel returns the description of a case, or its name when it has none.
 func caseLabel(name string) string {
 	if label, ok := caseLabels[name]; ok {
 		return label
+	}
+	if fc, ok := figureCases[name]; ok {
+		return fc.label
 	}
 	return name
 }
@@ -52,6 +56,7 @@ func renderMarkdown(w io.Writer, env environment, results []caseResult, verdicts
 	fmt.Fprintf(&b, "- Command: `%s`\n", env.command)
 	fmt.Fprintf(&b, "- Date: %s; each figure is the median of %d runs\n\n", env.date, runsOf(results))
 	writeTable(&b, results)
+	writeFigureTables(&b, results)
 	writeTargets(&b, verdicts)
 	if notes = strings.TrimSpace(notes); notes != "" {
 		b.WriteString("\n" + notes + "\n")
@@ -64,6 +69,9 @@ func writeTable(b *strings.Builder, results []caseResult) {
 	b.WriteString("| case | contender | ns/op | B/op | allocs/op | time ours/IBM | allocs ours/IBM | time ours/plain | allocs ours/plain | other |\n")
 	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, c := range results {
+		if isFigureCase(c.name) {
+			continue
+		}
 		for i, name := range contenderOrder {
 			label := ""
 			if i == 0 {
@@ -128,10 +136,14 @@ func writeTargets(b *strings.Builder, verdicts []verdict) {
 	b.WriteString("- P4: no data race and connections reused are checked by TestConcurrentSharedClient under -race; conns/op above counts the TCP connections opened per 10,000 calls.\n")
 }
 
-// runsOf returns the smallest number of runs behind any measurement.
+// runsOf returns the smallest number of runs behind any benchmark's measurement; figure cases
+// are measured once.
 func runsOf(results []caseResult) int {
 	runs := math.MaxInt
 	for _, c := range results {
+		if isFigureCase(c.name) {
+			continue
+		}
 		for _, m := range c.byContender {
 			runs = min(runs, m.runs)
 		}

@@ -47,7 +47,7 @@ func TestRunWritesTheTable(t *testing.T) {
 	assert.Contains(t, table, "- Command: `make bench`")
 	assert.Contains(t, table, "GOMAXPROCS 2, linux/amd64")
 	assert.Contains(t, table, "each figure is the median of 1 runs")
-	assert.Contains(t, table, "| P2 last_operation, per-call overhead | ours | 31,000 | 6,000 | 70.5 | 0.89x | 0.78x | 1.24x | 1.18x |  |")
+	assert.Contains(t, table, "| P2 last_operation over loopback, per-call overhead | ours | 31,000 | 6,000 | 70.5 | 0.89x | 0.78x | 1.24x | 1.18x |  |")
 	assert.Contains(t, table, "|  | IBM | 35,000 | 8,000 | 90 |  |  |  |  |  |")
 	assert.Contains(t, table, "|  | IBM | missing |", "P4 has no IBM result")
 	assert.Contains(t, table, "12.5 conns/op")
@@ -71,4 +71,30 @@ func TestModelNameReadsTheFirstModelNameLine(t *testing.T) {
 
 	assert.Equal(t, "AMD EPYC 7B13", modelName(bufio.NewScanner(strings.NewReader(cpuinfo)), "fallback"))
 	assert.Equal(t, "fallback", modelName(bufio.NewScanner(strings.NewReader("processor\t: 0\n")), "fallback"))
+}
+
+func TestFigureCasesHaveTablesOfTheirOwn(t *testing.T) {
+	input := "BenchmarkS2Outage/ours\t1\t6.1 requests/call\t8.3 s-to-notice-recovery\n" +
+		"BenchmarkS2Outage/ibm\t1\t1 requests/call\t0.02 s-to-notice-recovery\n" +
+		"BenchmarkS1ScaleWaits/ours\t1\t5146.2 heap-B/wait\t0.999 polls/fewest\t0 goroutines-left\n" +
+		sampleOutput
+	var stdout, diag bytes.Buffer
+
+	err := run(strings.NewReader(input), &stdout, &diag, "", "make bench", "")
+
+	require.NoError(t, err)
+	table := stdout.String()
+	assert.Contains(t, table, "each figure is the median of 1 runs", "figure cases do not count as runs")
+	assert.NotContains(t, table, "| S1 10,000", "no row in the benchmark table")
+	assert.Contains(t, table, "### S1 10,000 asynchronous provisions waited at once through one client\n\n| figure | ours |\n|---|--:|\n")
+	assert.Contains(t, table, "| live heap per wait in progress (bytes) | 5,146 |")
+	assert.Contains(t, table, "| goroutines left after every wait returned | 0 |")
+	assert.Contains(t, table, "| goroutine stack per wait in progress (bytes) |  |", "figures not measured stay empty")
+	assert.Contains(t, table, "| figure | ours | IBM |\n|---|--:|--:|\n| requests to the failing broker per call started during the outage | 6.1 | 1 |")
+	assert.Contains(t, table, "at most 16 KB of heap per wait: met (heap-B/wait 5,146)")
+	assert.Contains(t, table, "at most 1.5 requests per call to the failing broker: MISSED (requests/call 6.1)")
+	assert.NotContains(t, diag.String(), "S1ScaleWaits has no results", "figure cases need only the contenders they measure")
+	assert.Less(t, strings.Index(table, "| P4 64 goroutines"), strings.Index(table, "### S1"), "benchmarks first")
+	assert.Less(t, strings.Index(table, "### S1"), strings.Index(table, "### S2"), "figure cases by name")
+	assert.Less(t, strings.Index(table, "- P2 last_operation"), strings.Index(table, "- S1 10,000"), "targets in the same order")
 }

@@ -98,12 +98,23 @@ func (c caseResult) missingContenders() []string {
 	return missing
 }
 
-// criterion is one performance target: ours' figure over the baseline's must not exceed max.
+// criterion is one performance target: ours' figure over the baseline's must not exceed max;
+// without a baseline, ours' figure itself must not exceed max.
 type criterion struct {
 	unit     string
 	baseline string
 	max      float64
 	label    string
+}
+
+// measure returns what the criterion compares with max: ours' figure, over the baseline's when
+// there is one; false when a figure is missing.
+func (crit criterion) measure(c caseResult) (float64, bool) {
+	if crit.baseline != "" {
+		return c.ratio(crit.baseline, crit.unit)
+	}
+	value, ok := c.byContender[ours].median[crit.unit]
+	return value, ok
 }
 
 // targets are the performance goals of the project, by case.
@@ -112,6 +123,18 @@ var targets = map[string][]criterion{
 	"P1CatalogDecode":   catalogTargets,
 	"P2LastOperation": {
 		{unit: nsPerOp, baseline: plain, max: 1.2, label: "time within 1.2x of plain"},
+	},
+	"P2LastOperationInMemory": {
+		{unit: nsPerOp, baseline: plain, max: 2, label: "time within 2x of plain"},
+		{unit: allocsPerOp, baseline: plain, max: 2, label: "at most 2x plain's allocations"},
+	},
+	"S1ScaleWaits": {
+		{unit: "heap-B/wait", max: 16 << 10, label: "at most 16 KB of heap per wait"},
+		{unit: "polls/fewest", max: 1.05, label: "at most 1.05x the fewest polls Retry-After allows"},
+		{unit: "goroutines-left", max: 0, label: "no goroutine left afterwards"},
+	},
+	"S2Outage": {
+		{unit: "requests/call", max: 1.5, label: "at most 1.5 requests per call to the failing broker"},
 	},
 }
 
@@ -125,26 +148,29 @@ var catalogTargets = []criterion{
 type verdict struct {
 	caseName string
 	criterion
-	ratio    float64
+	value    float64 // what the criterion measured: a ratio, or ours' figure without a baseline
 	measured bool
 }
 
 // met reports whether the target holds; an unmeasured target is not met.
 func (v verdict) met() bool {
-	return v.measured && v.ratio <= v.max
+	return v.measured && v.value <= v.max
 }
 
 // String describes the verdict in one line, such as
-// "P2 last_operation, per-call overhead: time within 1.2x of plain: met (ns/op ours/plain 1.05x)".
+// "P2 last_operation over loopback, per-call overhead: time within 1.2x of plain: met (ns/op ours/plain 1.05x)".
 func (v verdict) String() string {
 	if !v.measured {
-		return fmt.Sprintf("%s: %s: not measured (a contender is missing)", caseLabel(v.caseName), v.label)
+		return fmt.Sprintf("%s: %s: not measured (a contender or a figure is missing)", caseLabel(v.caseName), v.label)
 	}
 	outcome := "MISSED"
 	if v.met() {
 		outcome = "met"
 	}
-	return fmt.Sprintf("%s: %s: %s (%s %s/%s %.2fx)", caseLabel(v.caseName), v.label, outcome, v.unit, ours, v.baseline, v.ratio)
+	if v.baseline == "" {
+		return fmt.Sprintf("%s: %s: %s (%s %s)", caseLabel(v.caseName), v.label, outcome, v.unit, formatFigure(v.value))
+	}
+	return fmt.Sprintf("%s: %s: %s (%s %s/%s %.2fx)", caseLabel(v.caseName), v.label, outcome, v.unit, ours, v.baseline, v.value)
 }
 
 // checkTargets evaluates every target of every case present in results.
@@ -152,8 +178,8 @@ func checkTargets(results []caseResult) []verdict {
 	var verdicts []verdict
 	for _, c := range results {
 		for _, crit := range targets[c.name] {
-			r, ok := c.ratio(crit.baseline, crit.unit)
-			verdicts = append(verdicts, verdict{caseName: c.name, criterion: crit, ratio: r, measured: ok})
+			r, ok := crit.measure(c)
+			verdicts = append(verdicts, verdict{caseName: c.name, criterion: crit, value: r, measured: ok})
 		}
 	}
 	return verdicts

@@ -2,14 +2,12 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,25 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
-
-// syncBuffer is a bytes.Buffer safe to write from run while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func parseEnv(t *testing.T, content string) map[string]string {
 	env := map[string]string{}
@@ -52,7 +33,7 @@ func parseEnv(t *testing.T, content string) map[string]string {
 func TestRunServesUntilCancelled(t *testing.T) {
 	readyFile := filepath.Join(t.TempDir(), "broker.env")
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr testkit.SyncBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-username", "u", "-password", "p",
@@ -108,7 +89,7 @@ func TestRunRejectsBadSettings(t *testing.T) {
 	}
 	for name, args := range tests {
 		t.Run(name, func(t *testing.T) {
-			var out syncBuffer
+			var out testkit.SyncBuffer
 			err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, args...), &out, &out)
 			assert.Error(t, err)
 		})
@@ -121,9 +102,9 @@ func TestCustomCatalogEnvironment(t *testing.T) {
 		{"id": "plain", "name": "plain", "bindable": false, "plans": [{"id": "p0"}]},
 		{"id": "db", "name": "db", "bindable": true, "plans": [{"id": "slow"}, {"id": "fast"}]}]}`
 	require.NoError(t, os.WriteFile(catalog, []byte(doc), 0o600))
-	s, err := parseFlags([]string{"-catalog", catalog, "-async-plans", "slow"}, &syncBuffer{})
+	s, err := parseFlags([]string{"-catalog", catalog, "-async-plans", "slow"}, &testkit.SyncBuffer{})
 	require.NoError(t, err)
-	_, err = s.options(&syncBuffer{})
+	_, err = s.options(&testkit.SyncBuffer{})
 	require.NoError(t, err)
 
 	service, ok := firstBindable(s.catalog)
@@ -133,19 +114,19 @@ func TestCustomCatalogEnvironment(t *testing.T) {
 }
 
 func TestMisbehaveLenientAndRotatableFlags(t *testing.T) {
-	s, err := parseFlags([]string{"-lenient", "-misbehave", "state-spelling, no-operation", "-rotatable-plans", "a,b", "-binding-lifetime", "1h"}, &syncBuffer{})
+	s, err := parseFlags([]string{"-lenient", "-misbehave", "state-spelling, no-operation", "-rotatable-plans", "a,b", "-binding-lifetime", "1h"}, &testkit.SyncBuffer{})
 	require.NoError(t, err)
 	assert.True(t, s.lenient)
 	assert.Equal(t, []string{"state-spelling", "no-operation"}, s.misbehaviours)
 	assert.Equal(t, []string{"a", "b"}, s.rotatablePlans)
 	assert.Equal(t, time.Hour, s.bindingLifetime)
-	opts, err := s.options(&syncBuffer{})
+	opts, err := s.options(&testkit.SyncBuffer{})
 	require.NoError(t, err)
 	srv, err := brokertest.Start(append(opts, brokertest.WithAddr("127.0.0.1:0"))...)
 	require.NoError(t, err)
 	srv.Close()
 
-	var help syncBuffer
+	var help testkit.SyncBuffer
 	_, err = parseFlags([]string{"-h"}, &help)
 	require.ErrorIs(t, err, flag.ErrHelp)
 	for _, m := range brokertest.Misbehaviours() {

@@ -1,0 +1,135 @@
+package sdkruntime
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Operation describes one API operation; the generator writes one per operationId.
+type Operation struct {
+	ID              string   // operationId, e.g. "get_last_operation"
+	Name            string   // Go method name, e.g. "GetLastOperation"
+	Method          string   // HTTP method in capitals
+	Path            string   // path template, e.g. "/v2/service_instances/{instance_id}"
+	Headers         []string // canonical names of the header parameters the operation declares
+	SuccessStatuses []int    // non-2xx statuses the spec marks as success
+	Accept          bool     // the operation expects a JSON answer
+	// SDKHeaders are the headers common.GetSdkHeaders gives for the operation (User-Agent),
+	// canonical and ready to send.
+	SDKHeaders http.Header
+}
+
+// SDKHeaders turns what common.GetSdkHeaders returns into canonical headers, once per operation.
+func SDKHeaders(headers map[string]string) http.Header {
+	canonical := make(http.Header, len(headers))
+	for name, value := range headers {
+		canonical.Set(name, value)
+	}
+	return canonical
+}
+
+// Declares reports whether the operation declares the header parameter named canonical.
+func (op *Operation) Declares(canonical string) bool {
+	for _, name := range op.Headers {
+		if name == canonical {
+			return true
+		}
+	}
+	return false
+}
+
+// IsSuccess reports whether status is a success of the operation: 2xx or one the spec marks.
+func (op *Operation) IsSuccess(status int) bool {
+	if status >= 200 && status <= 299 {
+		return true
+	}
+	for _, s := range op.SuccessStatuses {
+		if s == status {
+			return true
+		}
+	}
+	return false
+}
+
+// QueryParam is one query parameter, in the order the operation declares it.
+type QueryParam struct {
+	Name, Value string
+}
+
+// Request is what a generated operation hands to the send function: every value of the call,
+// nothing encoded yet except the header names, which are canonical.
+type Request struct {
+	Op *Operation
+	// PathValues are the values of the path template's parameters, in template order.
+	PathValues []string
+	Query      []QueryParam
+	// Header holds the caller's extra headers and the operation's header parameters, under
+	// canonical names.
+	Header http.Header
+	// Body is the JSON request body, nil when the operation has none.
+	Body any
+	// Options points to the caller's Options struct, for checks written by hand.
+	Options any
+}
+
+// headersAdded is how many headers a send function adds at most to the operation's header
+// parameters: Accept, Content-Type, Content-Encoding, User-Agent and Authorization.
+const headersAdded = 5
+
+// NewRequest starts the request of op with the caller's extra headers, canonicalised, and room
+// for every header the send function adds.
+func NewRequest(op *Operation, options any, extra map[string]string) *Request {
+	header := make(http.Header, len(extra)+len(op.Headers)+headersAdded)
+	for name, value := range extra {
+		header.Set(name, value)
+	}
+	return &Request{Op: op, Options: options, Header: header}
+}
+
+// AddQuery appends a query parameter.
+func (r *Request) AddQuery(name, value string) {
+	r.Query = append(r.Query, QueryParam{Name: name, Value: value})
+}
+
+// URL joins the service URL with the escaped path and the query. Each path value is escaped
+// once as one segment ("/" travels as %2F); a value that is "." or ".." is refused, since URL
+// normalisation would remove that segment and the request would reach another resource.
+func (r *Request) URL(serviceURL string) (string, error) {
+	var b strings.Builder
+	b.Grow(len(serviceURL) + len(r.Op.Path) + 64)
+	b.WriteString(strings.TrimSuffix(serviceURL, "/"))
+	rest, values := r.Op.Path, r.PathValues
+	for {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			b.WriteString(rest)
+			break
+		}
+		closing := strings.IndexByte(rest[open:], '}')
+		if closing < 0 || len(values) == 0 {
+			return "", fmt.Errorf("%s: path template %q does not match its %d values", r.Op.Name, r.Op.Path, len(r.PathValues))
+		}
+		name := rest[open+1 : open+closing]
+		value := values[0]
+		if value == "." || value == ".." {
+			return "", &ParameterError{Operation: r.Op.Name, Parameter: name,
+				Problem: fmt.Sprintf("must not be %q: URL normalisation removes such a path segment, so the request would reach another resource", value)}
+		}
+		b.WriteString(rest[:open])
+		b.WriteString(url.PathEscape(value))
+		rest, values = rest[open+closing+1:], values[1:]
+	}
+	for i, q := range r.Query {
+		if i == 0 {
+			b.WriteByte('?')
+		} else {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(q.Name))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(q.Value))
+	}
+	return b.String(), nil
+}

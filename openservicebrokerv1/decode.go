@@ -1,0 +1,126 @@
+package openservicebrokerv1
+
+// Reading an answer, once: a success straight into the typed model, an error body into
+// ErrorResp and a *BrokerError.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+
+	"github.com/IBM/go-sdk-core/v5/core"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
+)
+
+// maxPresizedBody bounds the buffer allocated up front from a Content-Length header.
+const maxPresizedBody = DefaultMaxResponseBytes
+
+// maxErrorBody bounds what is read of an error answer: its OSB fields are short texts.
+const maxErrorBody = 64 << 10
+
+// decode reads the answer to request. A success of the operation is decoded into result (an
+// empty body gives an empty result; one that does not decode gives a nil result, the body kept
+// in RawResult, and an error); any other answer becomes a *BrokerError. withheld tells that
+// the retry budget refused a retry the answer called for.
+func decode(op *sdkruntime.Operation, identity string, request *http.Request, answer *http.Response, withheld bool, result any) (*core.DetailedResponse, error) {
+	defer answer.Body.Close()
+	response := &core.DetailedResponse{StatusCode: answer.StatusCode, Headers: answer.Header}
+	correlationHeader, correlationID := brokerCorrelation(answer.Header, correlationHeaders)
+	if _, echoed := answer.Header[canonicalRequestIdentity]; !echoed {
+		answer.Header[canonicalRequestIdentity] = []string{identity}
+	}
+	if !op.IsSuccess(answer.StatusCode) {
+		body, _ := readBody(io.LimitReader(answer.Body, maxErrorBody), min(answer.ContentLength, maxErrorBody))
+		// The broker may quote the request, Authorization header included.
+		body = scrub(body, credentialsOf(request))
+		logResponse(answer, body)
+		response.RawResult = body
+		brokerErr := newBrokerError(op, identity, response, body)
+		brokerErr.BrokerCorrelationHeader, brokerErr.BrokerCorrelationID = correlationHeader, correlationID
+		brokerErr.retriesWithheld = withheld
+		return response, brokerErr
+	}
+	if result == nil {
+		return response, nil
+	}
+	body, err := readBody(answer.Body, answer.ContentLength)
+	logResponse(answer, body)
+	if err != nil {
+		return response, fmt.Errorf("%s: broker answered %d but its body could not be read (request identity %s): %w",
+			op.Name, answer.StatusCode, identity, err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		// An empty body reads as "{}": the caller gets a result with nothing set, never nil.
+		body = []byte("{}")
+	}
+	target := reflect.ValueOf(result).Elem()
+	if err := json.Unmarshal(body, result); err != nil {
+		target.SetZero() // never a partly filled result
+		response.RawResult = body
+		if answer.StatusCode >= 200 && answer.StatusCode <= 299 {
+			return response, fmt.Errorf("%s: broker answered %d with a body that is not the expected JSON (request identity %s): %w",
+				op.Name, answer.StatusCode, identity, boundedError{err})
+		}
+		return response, nil // a non-2xx success (410 Gone on a deletion) needs no body
+	}
+	response.Result = target.Interface()
+	return response, nil
+}
+
+// readBody reads body whole into a buffer presized from the declared length.
+func readBody(body io.Reader, declared int64) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(declared, 0), maxPresizedBody)+bytes.MinRead))
+	_, err := buf.ReadFrom(body)
+	return buf.Bytes(), err
+}
+
+// Correlation headers a broker may send, in the order they are looked for. The request
+// identity counts only when the broker echoes it.
+var correlationHeaders = []string{
+	canonicalRequestIdentity,
+	http.CanonicalHeaderKey("X-Request-Id"),
+	http.CanonicalHeaderKey("X-Correlation-ID"),
+	http.CanonicalHeaderKey("X-Vcap-Request-Id"),
+}
+
+// brokerCorrelation returns the first of names that header carries, and its value.
+func brokerCorrelation(header http.Header, names []string) (name, value string) {
+	for _, name := range names {
+		if values := header[name]; len(values) > 0 && values[0] != "" {
+			return name, values[0]
+		}
+	}
+	return "", ""
+}
+
+// BrokerCorrelationID returns the id under which the broker may have logged the exchange of
+// response, and the header that carried it: the broker's own X-Request-Id, X-Correlation-ID
+// or X-Vcap-Request-Id when it sent one, else the X-Broker-API-Request-Identity (the broker's
+// echo, or the value this client sent). A *BrokerError tells the two apart.
+func BrokerCorrelationID(response *core.DetailedResponse) (header, id string) {
+	if response == nil {
+		return "", ""
+	}
+	if header, id = brokerCorrelation(response.Headers, correlationHeaders[1:]); id != "" {
+		return header, id
+	}
+	return brokerCorrelation(response.Headers, correlationHeaders[:1])
+}
+
+// boundedError shows its cause's text as one line of at most maxMessageText bytes and unwraps
+// to the cause: the JSON decoder quotes a broker's number literals whole, whatever their length.
+type boundedError struct {
+	cause error
+}
+
+func (e boundedError) Error() string {
+	return printablePrefix([]byte(e.cause.Error()), maxMessageText)
+}
+
+func (e boundedError) Unwrap() error {
+	return e.cause
+}

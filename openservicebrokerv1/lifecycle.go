@@ -1,0 +1,266 @@
+package openservicebrokerv1
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/IBM/go-sdk-core/v5/core"
+)
+
+// ProvisionAndWait provisions a service instance with accepts_incomplete=true and, when the broker
+// answers 202 Accepted, waits until the provision succeeded or failed (see WaitForLastOperation;
+// wait may be nil for the defaults).
+//
+// It returns the broker's answer to the provision request; response.StatusCode says whether the
+// broker provisioned synchronously (201, or 200 for an identical instance that already existed)
+// or asynchronously (202). A provision that ends "failed" returns an *OperationFailedError: the
+// broker reported the outcome, and the specification leaves the clean-up of a failed asynchronous
+// provision to the broker, so nothing is deleted; call DeprovisionAndWait if the instance must go.
+//
+// When the outcome is unknown, as NeedsOrphanMitigation defines it (no answer, a timeout, 5xx, a
+// 2xx other than 200/201/202, a 201 or 202 the client cannot read), it runs the specification's
+// orphan mitigation: it deprovisions the instance (accepts_incomplete=true, waiting until 200 or
+// 410, trying again a few times on transient failures) and returns an *OrphanMitigationError that
+// says whether the mitigation completed and unwraps to the original failure. Mitigation runs under
+// ctx: when ctx is done, it cannot complete.
+func (openServiceBroker *OpenServiceBrokerV1) ProvisionAndWait(ctx context.Context, options *ReplaceServiceInstanceOptions, wait *WaitOptions) (*InstancePutResp, *core.DetailedResponse, error) {
+	const op = "ProvisionAndWait"
+	request, err := acceptingIncomplete(options).request()
+	if err := checkAndWaitOptions(op, err, wait); err != nil {
+		return nil, nil, err
+	}
+	var result *InstancePutResp
+	response, err := openServiceBroker.send(ctx, request, &result)
+	if NeedsOrphanMitigation(response, err) {
+		created := orphan{instanceID: *options.InstanceID, serviceID: options.ServiceID, planID: options.PlanID, headers: options.Headers}
+		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, outcomeError(op, response, err), wait)
+	}
+	if err = checkStatus(op, response, err, http.StatusOK, http.StatusCreated, http.StatusAccepted); !wentAsynchronous(response, err) {
+		return result, response, err
+	}
+	var operation *string
+	if result != nil {
+		operation = result.Operation
+	}
+	_, _, err = openServiceBroker.waitForInstance(ctx, op, &WaitForLastOperationOptions{
+		InstanceID: options.InstanceID, Operation: operation, ServiceID: options.ServiceID, PlanID: options.PlanID,
+		OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers, WaitOptions: wait.orDefaults(),
+	})
+	return result, response, err
+}
+
+// UpdateAndWait updates a service instance with accepts_incomplete=true and, when the broker
+// answers 202 Accepted, waits until the update succeeded or failed (see WaitForLastOperation; wait
+// may be nil for the defaults). It returns the broker's answer to the update request; a failed
+// update returns an *OperationFailedError whose InstanceUsable and UpdateRepeatable say what is
+// left. Polls send previous_values.plan_id when set (the plan before the update, as the
+// specification asks), else the requested plan_id.
+func (openServiceBroker *OpenServiceBrokerV1) UpdateAndWait(ctx context.Context, options *UpdateServiceInstanceOptions, wait *WaitOptions) (*InstancePatchResp, *core.DetailedResponse, error) {
+	const op = "UpdateAndWait"
+	request, err := acceptingIncomplete(options).request()
+	if err := checkAndWaitOptions(op, err, wait); err != nil {
+		return nil, nil, err
+	}
+	var result *InstancePatchResp
+	response, err := openServiceBroker.send(ctx, request, &result)
+	if err = checkStatus(op, response, err, http.StatusOK, http.StatusAccepted); !wentAsynchronous(response, err) {
+		return result, response, err
+	}
+	var operation *string
+	if result != nil {
+		operation = result.Operation
+	}
+	_, _, err = openServiceBroker.waitForInstance(ctx, op, &WaitForLastOperationOptions{
+		InstanceID: options.InstanceID, Operation: operation, ServiceID: options.ServiceID, PlanID: planBeforeUpdate(options),
+		OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers, WaitOptions: wait.orDefaults(),
+	})
+	return result, response, err
+}
+
+// planBeforeUpdate is the plan_id to poll an update with.
+func planBeforeUpdate(options *UpdateServiceInstanceOptions) *string {
+	if options.PreviousValues != nil && options.PreviousValues.PlanID != nil {
+		return options.PreviousValues.PlanID
+	}
+	return options.PlanID
+}
+
+// DeprovisionAndWait deprovisions a service instance with accepts_incomplete=true and, when the
+// broker answers 202 Accepted, waits until the instance is gone (see WaitForLastOperation; wait may
+// be nil for the defaults). 410 Gone, to the request or to a poll, means the instance does not
+// exist (any more) and is success: response.StatusCode is then 410.
+func (openServiceBroker *OpenServiceBrokerV1) DeprovisionAndWait(ctx context.Context, options *DeleteServiceInstanceOptions, wait *WaitOptions) (*InstanceDeleteResp, *core.DetailedResponse, error) {
+	const op = "DeprovisionAndWait"
+	if _, err := wait.settings(op); err != nil {
+		return nil, nil, err
+	}
+	return openServiceBroker.deprovisionAndWait(ctx, op, options, wait)
+}
+
+func (openServiceBroker *OpenServiceBrokerV1) deprovisionAndWait(ctx context.Context, op string, options *DeleteServiceInstanceOptions, wait *WaitOptions) (*InstanceDeleteResp, *core.DetailedResponse, error) {
+	request, err := acceptingIncomplete(options).request()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", op, err)
+	}
+	var result *InstanceDeleteResp
+	response, err := openServiceBroker.send(ctx, request, &result)
+	if err = checkStatus(op, response, err, http.StatusOK, http.StatusAccepted, http.StatusGone); !wentAsynchronous(response, err) {
+		return result, response, err
+	}
+	var operation *string
+	if result != nil {
+		operation = result.Operation
+	}
+	_, _, err = openServiceBroker.waitForInstance(ctx, op, &WaitForLastOperationOptions{
+		InstanceID: options.InstanceID, Operation: operation, ServiceID: options.ServiceID, PlanID: options.PlanID, Deletion: true,
+		OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers, WaitOptions: wait.orDefaults(),
+	})
+	return result, response, err
+}
+
+// BindAndWait creates a service binding with accepts_incomplete=true and returns it with its
+// credentials. When the broker answers 202 Accepted, it waits until the binding succeeded or
+// failed (see WaitForBindingLastOperation; wait may be nil for the defaults) and then fetches the
+// binding with GetServiceBinding, since an asynchronous bind answer carries no credentials; the
+// result then holds the fetched binding and the operation of the 202 answer.
+//
+// response is the broker's answer to the bind request (200, 201 or 202). A bind that ends "failed"
+// returns an *OperationFailedError and nothing is deleted, as for ProvisionAndWait. When the outcome
+// is unknown (see NeedsOrphanMitigation), it unbinds (orphan mitigation) and returns an
+// *OrphanMitigationError, as ProvisionAndWait deprovisions.
+func (openServiceBroker *OpenServiceBrokerV1) BindAndWait(ctx context.Context, options *ReplaceServiceBindingOptions, wait *WaitOptions) (*BindingPutResp, *core.DetailedResponse, error) {
+	const op = "BindAndWait"
+	request, err := acceptingIncomplete(options).request()
+	if err := checkAndWaitOptions(op, err, wait); err != nil {
+		return nil, nil, err
+	}
+	var result *BindingPutResp
+	response, err := openServiceBroker.send(ctx, request, &result)
+	if NeedsOrphanMitigation(response, err) {
+		created := orphan{instanceID: *options.InstanceID, bindingID: *options.BindingID,
+			serviceID: options.ServiceID, planID: options.PlanID, headers: options.Headers}
+		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, outcomeError(op, response, err), wait)
+	}
+	if err = checkStatus(op, response, err, http.StatusOK, http.StatusCreated, http.StatusAccepted); !wentAsynchronous(response, err) {
+		return result, response, err
+	}
+	var operation *string
+	if result != nil {
+		operation = result.Operation
+	}
+	_, _, err = openServiceBroker.waitForBinding(ctx, op, &WaitForBindingLastOperationOptions{
+		InstanceID: options.InstanceID, BindingID: options.BindingID, Operation: operation, ServiceID: options.ServiceID, PlanID: options.PlanID,
+		OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers, WaitOptions: wait.orDefaults(),
+	})
+	if err != nil {
+		return result, response, err
+	}
+	fetched, _, err := openServiceBroker.GetServiceBindingWithContext(ctx, &GetServiceBindingOptions{
+		InstanceID: options.InstanceID, BindingID: options.BindingID, ServiceID: options.ServiceID, PlanID: options.PlanID,
+		OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers,
+	})
+	if err != nil {
+		return result, response, fmt.Errorf("%s: %s was created, but fetching its credentials failed: %w; fetch it again with GetServiceBinding",
+			op, describeResource(*options.InstanceID, *options.BindingID), err)
+	}
+	return fetchedBinding(fetched, operation), response, nil
+}
+
+// fetchedBinding presents the binding fetched after an asynchronous bind as a bind answer.
+func fetchedBinding(fetched *BindingGetResp, operation *string) *BindingPutResp {
+	if fetched == nil {
+		return &BindingPutResp{Operation: operation}
+	}
+	return &BindingPutResp{Credentials: fetched.Credentials, SyslogDrainURL: fetched.SyslogDrainURL, RouteServiceURL: fetched.RouteServiceURL,
+		VolumeMounts: fetched.VolumeMounts, Endpoints: fetched.Endpoints, Metadata: fetched.Metadata, Operation: operation}
+}
+
+// UnbindAndWait deletes a service binding with accepts_incomplete=true and, when the broker answers
+// 202 Accepted, waits until the binding is gone (see WaitForBindingLastOperation; wait may be nil
+// for the defaults). Like DeleteServiceBinding it returns only the broker's answer to the request,
+// whose Result holds the decoded *BindingDeleteResp. 410 Gone, to the request or to a poll, means
+// the binding does not exist (any more) and is success: response.StatusCode is then 410.
+func (openServiceBroker *OpenServiceBrokerV1) UnbindAndWait(ctx context.Context, options *DeleteServiceBindingOptions, wait *WaitOptions) (*core.DetailedResponse, error) {
+	const op = "UnbindAndWait"
+	if _, err := wait.settings(op); err != nil {
+		return nil, err
+	}
+	return openServiceBroker.unbindAndWait(ctx, op, options, wait)
+}
+
+func (openServiceBroker *OpenServiceBrokerV1) unbindAndWait(ctx context.Context, op string, options *DeleteServiceBindingOptions, wait *WaitOptions) (*core.DetailedResponse, error) {
+	request, err := acceptingIncomplete(options).request()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	var result *BindingDeleteResp
+	response, err := openServiceBroker.send(ctx, request, &result)
+	if err = checkStatus(op, response, err, http.StatusOK, http.StatusAccepted, http.StatusGone); !wentAsynchronous(response, err) {
+		return response, err
+	}
+	var operation *string
+	if result != nil {
+		operation = result.Operation
+	}
+	_, _, err = openServiceBroker.waitForBinding(ctx, op, &WaitForBindingLastOperationOptions{
+		InstanceID: options.InstanceID, BindingID: options.BindingID, Operation: operation, ServiceID: options.ServiceID, PlanID: options.PlanID,
+		Deletion: true, OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers, WaitOptions: wait.orDefaults(),
+	})
+	return response, err
+}
+
+// acceptingIncomplete is a copy of options with accepts_incomplete=true, which every *AndWait
+// helper sends; nil stays nil, for the request's own check to report.
+func acceptingIncomplete[T any, P interface {
+	*T
+	SetAcceptsIncomplete(bool) *T
+}](options P) P {
+	if options == nil {
+		return nil
+	}
+	accepting := *options
+	return P(&accepting).SetAcceptsIncomplete(true)
+}
+
+// checkAndWaitOptions reports invalid request options or invalid wait options, before anything is sent.
+func checkAndWaitOptions(op string, requestErr error, wait *WaitOptions) error {
+	if requestErr != nil {
+		return fmt.Errorf("%s: %w", op, requestErr)
+	}
+	_, err := wait.settings(op)
+	return err
+}
+
+// orDefaults is a copy of the options to embed in a waiter's options; nil gives the defaults.
+func (options *WaitOptions) orDefaults() WaitOptions {
+	if options == nil {
+		return WaitOptions{}
+	}
+	return *options
+}
+
+// wentAsynchronous reports whether the broker accepted the request for asynchronous processing.
+func wentAsynchronous(response *core.DetailedResponse, err error) bool {
+	return err == nil && response != nil && response.StatusCode == http.StatusAccepted
+}
+
+// checkStatus turns a success answer whose status the specification does not define for the
+// request into an error, so that it is not mistaken for a completed operation.
+func checkStatus(op string, response *core.DetailedResponse, err error, defined ...int) error {
+	if err != nil || response == nil || slices.Contains(defined, response.StatusCode) {
+		return err
+	}
+	return fmt.Errorf("%s: broker answered %s, which the specification does not define for this request; the outcome is unknown",
+		op, statusLine(response.StatusCode))
+}
+
+// outcomeError is the reason an orphan mitigation runs: the request's error, or for a success
+// status the specification does not define, an error saying so.
+func outcomeError(op string, response *core.DetailedResponse, err error) error {
+	if err != nil {
+		return err
+	}
+	return checkStatus(op, response, nil)
+}
