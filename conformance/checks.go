@@ -93,6 +93,7 @@ var allChecks = []Check{
 	{"bind.rotation", "Binding, Binding Rotation", Must, "with binding_rotatable, a successor binding is created and both bindings stay valid"},
 	{"unbind.200-or-202", "Unbinding, Response", Must, "unbinding an existing binding gets 200, or 202 then succeeded or 410"},
 	{"unbind.missing-410", "Unbinding, Response", Must, "unbinding a binding that does not exist gets 410 Gone"},
+	{"errors.error-code", "Service Broker Errors, Error Codes", Must, "a 422 the specification gives an error code carries it in the error field (AsyncRequired, ConcurrencyError, RequiresApp, MaintenanceInfoConflict)"},
 	{"concurrency.busy-instance", "Blocking Operations", Must, "a deprovision while provisioning is in progress is refused with 422 ConcurrencyError (or accepted)"},
 	{"deprovision.200-or-202", "Deprovisioning, Response", Must, "deprovisioning an existing instance gets 200, or 202 then succeeded or 410"},
 	{"deprovision.missing-410", "Deprovisioning, Response", Must, "deprovisioning an instance that does not exist gets 410 Gone"},

@@ -205,3 +205,17 @@ func TestEveryCheckHasSectionAndLevel(t *testing.T) {
 		assert.Contains(t, []conformance.Level{conformance.Must, conformance.Should, conformance.May}, check.Level, check.ID)
 	}
 }
+
+// TestA422WithoutItsErrorCodeFailsOnlyTheErrorCodeCheck: the refusal itself is what the
+// specification asks (422), so only the missing error field is the broker's deviation.
+func TestA422WithoutItsErrorCodeFailsOnlyTheErrorCodeCheck(t *testing.T) {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+	require.NoError(t, srv.InjectFault(brokertest.Fault{Method: "PUT", PathPattern: "/v2/service_instances/*", Count: 1,
+		Status: 422, Body: `{"description":"this plan needs accepts_incomplete=true"}`, ContentType: "application/json"}))
+
+	report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: srv.Client(),
+		Plans: []string{brokertest.DefaultSyncPlanID}, Only: []string{"provision.async-required-422", "errors.error-code"}}))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]conformance.Outcome{"errors.error-code": conformance.Fail}, flagged(t, report))
+}

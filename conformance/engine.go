@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,6 +77,8 @@ type run struct {
 	interrupted func() bool
 
 	subject string
+	// errorCodes are the 422 answers of the current scenario that had to carry an error code.
+	errorCodes []errorCodeSeen
 	// graded holds the checks of the current scenario that have a result.
 	graded map[string]bool
 }
@@ -244,10 +247,15 @@ func (r *run) anySelected(ids []string) bool {
 func (r *run) begin(subject string) {
 	r.subject = subject
 	r.graded = map[string]bool{}
+	r.errorCodes = nil
 }
 
-// end skips every selected check of the scenario that got no result, saying why.
+// end grades the error codes the scenario saw, and skips every selected check of the
+// scenario that got no result, saying why.
 func (r *run) end(ids []string, reason string) {
+	if slices.Contains(ids, "errors.error-code") {
+		r.gradeErrorCodes(reason)
+	}
 	if reason == "" {
 		reason = "not reached"
 	}
@@ -298,6 +306,40 @@ func (r *run) note(id, format string, args ...any) {
 
 func (r *run) skip(id, format string, args ...any) {
 	r.grade(id, Skip, nil, format, args...)
+}
+
+// errorCodeSeen is a 422 answer that the specification says carries an error code.
+type errorCodeSeen struct {
+	want, got string
+	evidence  *Exchange
+}
+
+// expectErrorCode notes a 422 answer whose error field must be want, for errors.error-code.
+func (r *run) expectErrorCode(err error, want string) {
+	if status, got := errorCode(err); status == http.StatusUnprocessableEntity {
+		r.errorCodes = append(r.errorCodes, errorCodeSeen{want: want, got: got, evidence: r.recorder.last()})
+	}
+}
+
+// gradeErrorCodes grades errors.error-code from the 422 answers of the scenario: a wrong or
+// missing code fails it, with the first such answer as evidence.
+func (r *run) gradeErrorCodes(reason string) {
+	if len(r.errorCodes) == 0 {
+		if reason == "" {
+			r.skip("errors.error-code", "no answer of this scenario had to carry an error code")
+		}
+		return
+	}
+	codes := make([]string, 0, len(r.errorCodes))
+	for _, seen := range r.errorCodes {
+		if seen.got != seen.want {
+			r.grade("errors.error-code", checkByID["errors.error-code"].violation(), seen.evidence,
+				"a 422 that must carry the error code %s carried %q", seen.want, seen.got)
+			return
+		}
+		codes = append(codes, seen.got)
+	}
+	r.grade("errors.error-code", Pass, r.errorCodes[0].evidence, "422 answers carried %s", strings.Join(codes, ", "))
 }
 
 // expectNone passes the check when problems is empty and violates it with the problems otherwise.

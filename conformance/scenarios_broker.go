@@ -37,7 +37,7 @@ var scenarios = []scenario{
 			"GET /v2/catalog with X-Broker-API-Request-Identity"}},
 	{name: "lifecycle", perPlan: true, run: lifecycleScenario, checks: append(append([]string(nil), lifecycleChecks...), bindingChecks...), requests: lifecycleRequests},
 	{name: "concurrency", perPlan: true, run: concurrencyScenario,
-		checks: []string{"concurrency.busy-instance"},
+		checks: []string{"concurrency.busy-instance", "errors.error-code"},
 		requests: []string{"PUT /v2/service_instances/{prefix-instance}?accepts_incomplete=true",
 			"DELETE /v2/service_instances/{prefix-instance}?accepts_incomplete=true while the provision is in progress",
 			"GET .../last_operation until it ends, then DELETE"}},

@@ -22,6 +22,7 @@ var copedWith = map[string]string{
 	"bind.201-new":                    "the SDK treats 200 and 201 alike as success",
 	"provision.metadata-shape":        "metadata is optional for the SDK",
 	"bind.shape":                      "the SDK hands endpoints and volume mounts through",
+	"errors.error-code":               "the SDK matches a 422 by its status (ErrUnprocessable) when the error code is missing",
 	"catalog.other-rules":             "the SDK reads catalogs that break the lint's other rules",
 }
 
