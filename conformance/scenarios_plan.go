@@ -22,6 +22,7 @@ var lifecycleChecks = []string{
 	"last_operation.within-maximum-polling-duration", "provision.dashboard-url", "provision.metadata-shape",
 	"provision.sync.200-identical-repeat", "provision.409-conflicting-repeat", "instance.get", "update.previous-values",
 	"update.maintenance-info-conflict-422", "update.plan-change", "deprovision.200-or-202", "deprovision.missing-410",
+	"concurrency.busy-instance",
 }
 
 // bindingChecks are the lifecycle's checks of a binding, skipped for plans that are not bindable.
@@ -41,6 +42,7 @@ var lifecycleRequests = []string{
 	"DELETE the bindings; DELETE a binding that does not exist",
 	"PATCH to another plan (when plan_updateable)",
 	"DELETE /v2/service_instances/{prefix-instance}?accepts_incomplete=true; DELETE an instance that does not exist",
+	"PUT /v2/service_instances/{prefix-instance}?accepts_incomplete=true, then DELETE it while the provision is in progress",
 }
 
 // instanceUnderTest is an instance a scenario created, tracked for the final sweep.
@@ -167,7 +169,11 @@ func lifecycleScenario(ctx context.Context, r *run, _ *openservicebrokerv1.Broke
 		}
 	}
 	r.changePlan(ctx, instance)
-	return r.deprovisionPhase(ctx, instance)
+	r.deprovisionPhase(ctx, instance)
+	if reason := r.concurrencyPhase(ctx, p); reason != "" {
+		r.skip("concurrency.busy-instance", "%s", reason)
+	}
+	return ""
 }
 
 // provisionPhase provisions without accepts_incomplete, then with it when the plan needs it,
@@ -425,7 +431,7 @@ func gotPlan(got *openservicebrokerv1.InstanceGetResp) *string {
 }
 
 // deprovisionPhase deletes the instance, then one that does not exist.
-func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest) string {
+func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
 	options := r.client.NewDeleteServiceInstanceOptions(p.serviceID(), instance.planID, instance.id).SetAcceptsIncomplete(true)
 	result, response, err := r.client.DeleteServiceInstanceWithContext(ctx, options)
@@ -449,7 +455,6 @@ func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest)
 	_, response, err = r.client.DeleteServiceInstanceWithContext(ctx, missing)
 	r.expect("deprovision.missing-410", err == nil && response.StatusCode == http.StatusGone, "an instance that never existed answered %s", describe(response, err))
 	r.skipUnpolled("the plan's operations all completed synchronously: nothing was polled")
-	return ""
 }
 
 // skipUnpolled skips the last_operation checks when no wait graded them.
@@ -459,8 +464,9 @@ func (r *run) skipUnpolled(reason string) {
 	}
 }
 
-// concurrencyScenario deprovisions an instance whose provisioning is in progress.
-func concurrencyScenario(ctx context.Context, r *run, _ *openservicebrokerv1.BrokerCatalogResp, p *planUnderTest) string {
+// concurrencyPhase deprovisions a second instance while its provisioning is in progress; it
+// returns why it could not.
+func (r *run) concurrencyPhase(ctx context.Context, p *planUnderTest) string {
 	instance := r.trackInstance(p, r.newID("instance"))
 	defer r.removeNow(instance)
 	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true))
