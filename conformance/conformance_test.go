@@ -53,8 +53,12 @@ func TestConformantBrokerGetsNoFailureAndNoWarning(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, flagged(t, report))
 	ran := map[string]bool{}
+	perSubject := map[string]bool{}
 	for _, result := range report.Results {
 		ran[result.Check.ID] = true
+		key := result.Check.ID + " [" + result.Subject + "]"
+		assert.False(t, perSubject[key], "%s has one result", key)
+		perSubject[key] = true
 		if result.Outcome == conformance.Skip {
 			assert.NotEmpty(t, result.Message, "%s: a skipped check says why", result.Check.ID)
 		}
