@@ -9,13 +9,12 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/osbkit/osb-go-sdk/internal/secret"
 )
 
 // maxEvidenceBody bounds each body kept as evidence; a broker's answer is untrusted input.
 const maxEvidenceBody = 16 << 10
-
-// masked replaces every secret value in evidence.
-const masked = "****"
 
 // Exchange is one request to the broker and its answer, as kept for evidence: bodies bounded,
 // credentials and secret headers masked.
@@ -140,15 +139,15 @@ func maskedHeaders(header http.Header) map[string]string {
 	for _, name := range names {
 		value := strings.Join(header.Values(name), ", ")
 		if secretHeaders[http.CanonicalHeaderKey(name)] {
-			value = masked
+			value = secret.Masked
 		}
 		kept[name] = value
 	}
 	return kept
 }
 
-// maskBody returns a body for evidence: JSON with every credential and secret-looking field
-// masked, anything else cut at maxEvidenceBody.
+// maskBody returns a body for evidence: JSON with every secret masked (internal/secret) and
+// every credential value too, anything else cut at maxEvidenceBody.
 func maskBody(raw []byte) string {
 	if len(raw) > maxEvidenceBody {
 		return string(bytes.ToValidUTF8(raw[:maxEvidenceBody], nil)) + "…(cut)"
@@ -157,43 +156,20 @@ func maskBody(raw []byte) string {
 	if json.Unmarshal(raw, &value) != nil {
 		return string(bytes.ToValidUTF8(raw, nil))
 	}
-	encoded, err := json.Marshal(maskValue(value, false))
+	value = secret.Mask(value)
+	if object, ok := value.(map[string]any); ok {
+		if credentials, ok := object["credentials"].(map[string]any); ok {
+			// The checks read how many credentials there are, never their values.
+			for key := range credentials {
+				credentials[key] = secret.Masked
+			}
+		}
+	}
+	encoded, err := json.Marshal(value)
 	if err != nil {
 		return ""
 	}
 	return string(encoded)
-}
-
-// maskValue masks every leaf under a "credentials" object and every field whose name
-// suggests a secret.
-func maskValue(value any, secret bool) any {
-	switch v := value.(type) {
-	case map[string]any:
-		for key, field := range v {
-			v[key] = maskValue(field, secret || key == "credentials" || looksSecret(key))
-		}
-		return v
-	case []any:
-		for i, item := range v {
-			v[i] = maskValue(item, secret)
-		}
-		return v
-	default:
-		if secret && v != nil {
-			return masked
-		}
-		return v
-	}
-}
-
-func looksSecret(key string) bool {
-	key = strings.ToLower(key)
-	for _, word := range []string{"password", "secret", "token", "apikey", "api_key", "private_key", "uri", "url"} {
-		if strings.Contains(key, word) && key != "dashboard_url" {
-			return true
-		}
-	}
-	return false
 }
 
 func sortedKeys(m map[string]string) []string {
