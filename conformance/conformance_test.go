@@ -3,10 +3,13 @@ package conformance_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -222,4 +225,29 @@ func TestA422WithoutItsErrorCodeFailsOnlyTheErrorCodeCheck(t *testing.T) {
 		Plans: []string{brokertest.DefaultSyncPlanID}, Only: []string{"provision.async-required-422", "errors.error-code"}}))
 	require.NoError(t, err)
 	assert.Equal(t, map[string]conformance.Outcome{"errors.error-code": conformance.Fail}, flagged(t, report))
+}
+
+func TestAuthenticationChecksSkipABrokerWithoutAuthentication(t *testing.T) {
+	// A broker that serves its catalog to anyone, as a broker without authentication does.
+	catalog, err := json.Marshal(map[string]any{"services": brokertest.DefaultCatalog()})
+	require.NoError(t, err)
+	broker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(catalog)
+	}))
+	defer broker.Close()
+	client, err := openservicebrokerv1.NewOpenServiceBrokerV1(&openservicebrokerv1.OpenServiceBrokerV1Options{URL: broker.URL, Authenticator: &core.NoAuthAuthenticator{}})
+	require.NoError(t, err)
+
+	report, err := conformance.Run(context.Background(), conformance.Options{Client: client, Only: []string{"auth"}})
+	require.NoError(t, err)
+	authResults := 0
+	for _, result := range report.Results {
+		if strings.HasPrefix(result.Check.ID, "auth.") {
+			authResults++
+			assert.Equal(t, conformance.Skip, result.Outcome, result.Check.ID)
+			assert.Contains(t, result.Message, "without authentication")
+		}
+	}
+	assert.Equal(t, 2, authResults)
 }
