@@ -139,6 +139,9 @@ func newRun(options Options) (*run, error) {
 	options.MaxWait = orDefault(options.MaxWait, DefaultMaxWait)
 
 	client := options.Client.Clone()
+	// The checks send on purpose what a client applying the catalog refuses (a stale
+	// maintenance_info, a conflicting repeat), so the run's client holds no catalog.
+	client.SetCatalog(nil)
 	client.DisableRetries()
 	httpClient := *client.GetHTTPClient()
 	rec := newRecorder(httpClient.Transport)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the integration suite against testbroker started as a separate process, configured only
+# Runs the integration suite and the osb command against testbroker started as a separate process, configured only
 # through the OPEN_SERVICE_BROKER_* variables the broker prints: exactly what a user does with a
 # live broker. Arguments are passed to `go test` (e.g. -race, -v, -run Lifecycle).
 # The exit code is the tests'; the broker is stopped however the script ends.
@@ -57,4 +57,14 @@ echo "test-against-testbroker: testbroker (pid $broker_pid) at $OPEN_SERVICE_BRO
 
 status=0
 "$GO" test -tags integration -count=1 "$@" ./integration/... || status=$?
+
+# The osb command against the same broker: an asynchronous provision and deprovision, waited for.
+"$GO" build -o "$workdir/osb" ./cmd/osb
+for command in provision deprovision; do
+	"$workdir/osb" "$command" osb-against-testbroker --service "$OPEN_SERVICE_BROKER_SERVICE_ID" \
+		--plan "$OPEN_SERVICE_BROKER_ASYNC_PLAN_ID" --wait -o json >"$workdir/osb.json" || {
+		echo "test-against-testbroker: osb $command exited $?" >&2
+		status=1
+	}
+done
 exit "$status"

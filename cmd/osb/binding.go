@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"maps"
@@ -67,20 +68,13 @@ func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID stri
 	if err != nil {
 		return nil, err
 	}
-	context, err := flags.contextFlags.build(a.flags.platform)
+	requestContext, err := flags.contextFlags.build(a.flags.platform)
 	if err != nil {
 		return nil, err
 	}
-	client, err := a.newClient()
+	client, o, err := a.connect(cmd, flags.offer)
 	if err != nil {
 		return nil, err
-	}
-	o, err := a.resolve(cmd.Context(), client, flags.offer)
-	if err != nil {
-		return nil, err
-	}
-	if predecessorID != "" && o.plan != nil && !bindingRotatable(o) {
-		return nil, usageError{fmt.Errorf("the catalog does not mark plan %s of service %s binding_rotatable (Binding Rotation)", o.planID, o.serviceID)}
 	}
 	options := client.NewReplaceServiceBindingOptions(bindingID, instanceID).SetServiceID(o.serviceID).SetPlanID(o.planID).SetAcceptsIncomplete(true)
 	if predecessorID != "" {
@@ -89,43 +83,25 @@ func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID stri
 	if flags.appGUID != "" {
 		options.SetBindResource(&openservicebrokerv1.BindResource{AppGuid: core.StringPtr(flags.appGUID)})
 	}
-	if context != nil {
-		options.SetContext(context)
+	if requestContext != nil {
+		options.SetContext(requestContext)
 	}
 	if parameters != nil {
 		options.SetParameters(parameters)
 	}
-	target := resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o}
-	var result *openservicebrokerv1.BindingPutResp
-	var response *core.DetailedResponse
-	if a.waiting(flags.wait) {
-		waitOptions, display := a.startWait("bind "+bindingID, o)
-		result, response, err = client.BindAndWait(cmd.Context(), options, waitOptions)
-		if result != nil {
-			target.operation = result.Operation
-		}
-		err = a.endWait(display, target, err)
-	} else {
-		result, response, err = client.ReplaceServiceBindingWithContext(cmd.Context(), options)
-		if openservicebrokerv1.NeedsOrphanMitigation(response, err) {
-			err = leftBehind(target, err)
-		}
-	}
-	if response == nil {
-		return nil, err
-	}
-	if result != nil {
-		target.operation = result.Operation
-	}
-	return a.bindingOutcome(response, result, target, demo.Creation, flags.wait, err)
-}
-
-// bindingRotatable is the plan's binding_rotatable, else its service's.
-func bindingRotatable(o *offering) bool {
-	if o.plan.BindingRotatable != nil {
-		return *o.plan.BindingRotatable
-	}
-	return o.service.BindingRotatable != nil && *o.service.BindingRotatable
+	rotate := predecessorID != ""
+	return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.BindingPutResp]{
+		label: "bind " + bindingID, target: resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o}, kind: demo.Creation, wait: flags.wait,
+		send: func(ctx context.Context) (*openservicebrokerv1.BindingPutResp, *core.DetailedResponse, error) {
+			return client.ReplaceServiceBindingWithContext(ctx, options)
+		},
+		andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.BindingPutResp, *core.DetailedResponse, error) {
+			if rotate {
+				return client.RotateBindingAndWait(ctx, options, waitOptions)
+			}
+			return client.BindAndWait(ctx, options, waitOptions)
+		},
+	})
 }
 
 func (a *app) newUnbindCommand() *cobra.Command {
@@ -137,32 +113,20 @@ func (a *app) newUnbindCommand() *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
 			instanceID, bindingID := args[0], args[1]
-			client, err := a.newClient()
-			if err != nil {
-				return nil, err
-			}
-			o, err := a.resolve(cmd.Context(), client, offer)
+			client, o, err := a.connect(cmd, offer)
 			if err != nil {
 				return nil, err
 			}
 			options := client.NewDeleteServiceBindingOptions(bindingID, instanceID, o.planID, o.serviceID).SetAcceptsIncomplete(true)
-			target := resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o}
-			var response *core.DetailedResponse
-			if a.waiting(wait) {
-				waitOptions, display := a.startWait("unbind "+bindingID, o)
-				response, err = client.UnbindAndWait(cmd.Context(), options, waitOptions)
-				err = a.endWait(display, target, err)
-			} else {
-				response, err = client.DeleteServiceBindingWithContext(cmd.Context(), options)
-			}
-			if response == nil {
-				return nil, err
-			}
-			result, _ := response.Result.(*openservicebrokerv1.BindingDeleteResp)
-			if result != nil {
-				target.operation = result.Operation
-			}
-			return a.bindingOutcome(response, result, target, demo.Deletion, wait, err)
+			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.BindingDeleteResp]{
+				label: "unbind " + bindingID, target: resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o, deletion: true}, kind: demo.Deletion, wait: wait,
+				send: func(ctx context.Context) (*openservicebrokerv1.BindingDeleteResp, *core.DetailedResponse, error) {
+					return unbindAnswer(client.DeleteServiceBindingWithContext(ctx, options))
+				},
+				andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.BindingDeleteResp, *core.DetailedResponse, error) {
+					return unbindAnswer(client.UnbindAndWait(ctx, options, waitOptions))
+				},
+			})
 		}),
 	}
 	a.addOfferingFlags(cmd, &offer, true)
@@ -170,21 +134,13 @@ func (a *app) newUnbindCommand() *cobra.Command {
 	return cmd
 }
 
-// bindingOutcome is the outcome of a bind, rotate or unbind: as instanceOutcome, plus the
-// binding's credentials (masked unless --show-secrets).
-func (a *app) bindingOutcome(response *core.DetailedResponse, result any, target resumeTarget, kind demo.RequestKind, waited bool, failure error) (*outcome, error) {
-	o, err := a.instanceOutcome(response, result, target, kind, waited, failure)
-	if o == nil || err != nil {
-		return o, err
+// unbindAnswer takes the answer of an unbind out of the response, where the SDK keeps it.
+func unbindAnswer(response *core.DetailedResponse, err error) (*openservicebrokerv1.BindingDeleteResp, *core.DetailedResponse, error) {
+	var answer *openservicebrokerv1.BindingDeleteResp
+	if response != nil {
+		answer, _ = response.Result.(*openservicebrokerv1.BindingDeleteResp)
 	}
-	instanceTable := o.table
-	o.table = func(w io.Writer) {
-		instanceTable(w)
-		if answer, ok := o.Answer.(map[string]any); ok {
-			printCredentials(w, answer["credentials"], a.flags.showSecrets)
-		}
-	}
-	return o, nil
+	return answer, response, err
 }
 
 // printCredentials lists binding credentials one key a line.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/spf13/cobra"
@@ -24,17 +23,15 @@ func (a *app) newCatalogCommand() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			catalog, response, err := client.ListCatalogWithContext(cmd.Context(), client.NewListCatalogOptions())
+			catalog, response, err := a.listCatalog(cmd, client)
 			if err != nil {
 				return nil, err
 			}
-			a.maskDashboardSecrets(catalog.Services)
-			answer, err := answerOf(catalog, true)
+			o, err := a.catalogOutcome(response, catalog.Response())
 			if err != nil {
 				return nil, err
 			}
-			o := newOutcome(response, answer)
-			o.table = func(w io.Writer) { printCatalog(w, catalog.Services) }
+			o.table = func(w io.Writer) { printCatalog(w, catalog) }
 			return o, nil
 		}),
 	}
@@ -42,45 +39,55 @@ func (a *app) newCatalogCommand() *cobra.Command {
 	return cmd
 }
 
-// maskDashboardSecrets hides the dashboard clients' secrets unless --show-secrets. Nothing else
-// of a catalog is masked: its parameter schemas name secret fields without holding secrets.
-func (a *app) maskDashboardSecrets(services []openservicebrokerv1.Service) {
-	if a.flags.showSecrets {
-		return
+// listCatalog reads and indexes the catalog, keeping the response for the outcome.
+func (a *app) listCatalog(cmd *cobra.Command, client *openservicebrokerv1.OpenServiceBrokerV1) (*openservicebrokerv1.Catalog, *core.DetailedResponse, error) {
+	answer, response, err := client.ListCatalogWithContext(cmd.Context(), client.NewListCatalogOptions())
+	if err != nil {
+		return nil, nil, err
 	}
-	for i := range services {
-		if client := services[i].DashboardClient; client != nil && client.Secret != nil {
-			masked := *client
-			masked.Secret = core.StringPtr(secret.Masked)
-			services[i].DashboardClient = &masked
+	catalog, err := openservicebrokerv1.NewCatalog(answer)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the broker's catalog cannot be used: %w", err)
+	}
+	return catalog, response, nil
+}
+
+// catalogOutcome carries a catalog answer, the dashboard clients' secrets masked unless
+// --show-secrets. Nothing else of a catalog is masked: its parameter schemas name secret
+// fields without holding secrets.
+func (a *app) catalogOutcome(response *core.DetailedResponse, answer any) (*outcome, error) {
+	plain, err := answerOf(answer, true)
+	if err != nil {
+		return nil, err
+	}
+	if !a.flags.showSecrets {
+		maskDashboardSecrets(plain)
+	}
+	return newOutcome(response, plain), nil
+}
+
+// maskDashboardSecrets masks services[].dashboard_client.secret in a plain catalog answer.
+func maskDashboardSecrets(plain any) {
+	root, _ := plain.(map[string]any)
+	services, _ := root["services"].([]any)
+	for _, service := range services {
+		fields, _ := service.(map[string]any)
+		if client, ok := fields["dashboard_client"].(map[string]any); ok && client["secret"] != nil {
+			client["secret"] = secret.Masked
 		}
 	}
 }
 
-func printCatalog(w io.Writer, services []openservicebrokerv1.Service) {
+func printCatalog(w io.Writer, catalog *openservicebrokerv1.Catalog) {
 	table := newTable(w)
 	fmt.Fprintln(table, "SERVICE\tSERVICE ID\tPLAN\tPLAN ID\tBINDABLE\tUPDATEABLE\tRETRIEVABLE\tMAX POLLING")
-	for i := range services {
-		service := &services[i]
-		retrievable := retrievability(service)
-		for j := range service.Plans {
-			plan := &service.Plans[j]
-			fmt.Fprintf(table, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-				core.StringNilMapper(service.Name), core.StringNilMapper(service.ID),
-				core.StringNilMapper(plan.Name), core.StringNilMapper(plan.ID),
-				yesNo(effective(plan.Bindable, service.Bindable)), yesNo(effective(plan.PlanUpdateable, service.PlanUpdateable)),
-				retrievable, maxPolling(plan))
+	for _, service := range catalog.Services() {
+		for _, plan := range service.Plans() {
+			fmt.Fprintf(table, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", service.Name(), service.ID(), plan.Name(), plan.ID(),
+				yesNo(plan.Bindable()), yesNo(plan.PlanUpdateable()), retrievability(plan), maxPolling(plan))
 		}
 	}
 	table.Flush()
-}
-
-// effective is a plan's setting when it has one, else its service's.
-func effective(plan, service *bool) bool {
-	if plan != nil {
-		return *plan
-	}
-	return isTrue(service)
 }
 
 func yesNo(b bool) string {
@@ -90,9 +97,9 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// retrievability says which GET endpoints a service offers: instances, bindings, both or none.
-func retrievability(service *openservicebrokerv1.Service) string {
-	instances, bindings := isTrue(service.InstancesRetrievable), isTrue(service.BindingsRetrievable)
+// retrievability says which GET endpoints a plan's offering serves: instances, bindings, both or none.
+func retrievability(plan *openservicebrokerv1.CatalogPlan) string {
+	instances, bindings := plan.InstancesRetrievable(), plan.BindingsRetrievable()
 	switch {
 	case instances && bindings:
 		return "instances,bindings"
@@ -104,11 +111,12 @@ func retrievability(service *openservicebrokerv1.Service) string {
 	return "-"
 }
 
-func maxPolling(plan *openservicebrokerv1.Plan) string {
-	if plan.MaximumPollingDuration == nil {
+func maxPolling(plan *openservicebrokerv1.CatalogPlan) string {
+	limit, ok := plan.MaximumPollingDuration()
+	if !ok {
 		return "-"
 	}
-	return strconv.FormatInt(*plan.MaximumPollingDuration, 10) + "s"
+	return limit.String()
 }
 
 func (a *app) newCatalogPlanCommand() *cobra.Command {
@@ -122,20 +130,20 @@ func (a *app) newCatalogPlanCommand() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			catalog, response, err := client.ListCatalogWithContext(cmd.Context(), client.NewListCatalogOptions())
+			catalog, response, err := a.listCatalog(cmd, client)
 			if err != nil {
 				return nil, err
 			}
-			o, err := findOffering(catalog.Services, offeringFlags{service: service, plan: args[0]})
+			o, err := findOffering(catalog, offeringFlags{service: service, plan: args[0]})
 			if err != nil {
 				return nil, err
 			}
-			answer, err := answerOf(planView{ServiceID: o.serviceID, ServiceName: core.StringNilMapper(o.service.Name), Plan: o.plan}, true)
+			view := planView{ServiceID: o.serviceID, ServiceName: o.service.Name(), Plan: o.plan.Plan()}
+			out, err := a.catalogOutcome(response, view)
 			if err != nil {
 				return nil, err
 			}
-			out := newOutcome(response, answer)
-			out.table = func(w io.Writer) { printPlan(w, o) }
+			out.table = func(w io.Writer) { printPlan(w, o.plan) }
 			return out, nil
 		}),
 	}
@@ -150,22 +158,22 @@ type planView struct {
 	Plan        *openservicebrokerv1.Plan `json:"plan"`
 }
 
-func printPlan(w io.Writer, o *offering) {
-	plan, service := o.plan, o.service
+func printPlan(w io.Writer, catalogPlan *openservicebrokerv1.CatalogPlan) {
+	plan, service := catalogPlan.Plan(), catalogPlan.Service()
 	table := newTable(w)
 	rows := [][2]string{
-		{"plan", core.StringNilMapper(plan.Name) + " (" + o.planID + ")"},
-		{"service", core.StringNilMapper(service.Name) + " (" + o.serviceID + ")"},
+		{"plan", catalogPlan.Name() + " (" + catalogPlan.ID() + ")"},
+		{"service", service.Name() + " (" + service.ID() + ")"},
 		{"description", core.StringNilMapper(plan.Description)},
 		{"free", yesNo(plan.Free == nil || *plan.Free)},
-		{"bindable", yesNo(effective(plan.Bindable, service.Bindable))},
-		{"plan_updateable", yesNo(effective(plan.PlanUpdateable, service.PlanUpdateable))},
-		{"binding_rotatable", yesNo(effective(plan.BindingRotatable, service.BindingRotatable))},
-		{"retrievable", retrievability(service)},
-		{"maximum_polling_duration", maxPolling(plan)},
+		{"bindable", yesNo(catalogPlan.Bindable())},
+		{"plan_updateable", yesNo(catalogPlan.PlanUpdateable())},
+		{"binding_rotatable", yesNo(catalogPlan.BindingRotatable())},
+		{"retrievable", retrievability(catalogPlan)},
+		{"maximum_polling_duration", maxPolling(catalogPlan)},
 	}
-	if plan.MaintenanceInfo != nil {
-		rows = append(rows, [2]string{"maintenance_info", core.StringNilMapper(plan.MaintenanceInfo.Version)})
+	if info := catalogPlan.MaintenanceInfo(); info != nil {
+		rows = append(rows, [2]string{"maintenance_info", core.StringNilMapper(info.Version)})
 	}
 	for _, row := range rows {
 		fmt.Fprintf(table, "%s:\t%s\n", row[0], row[1])
@@ -183,7 +191,7 @@ func printPlan(w io.Writer, o *offering) {
 		schemas = append(schemas, namedSchema{"service_binding.create", binding.Create})
 	}
 	for _, schema := range schemas {
-		if schema.parameters == nil || len(schema.parameters.Parameters) == 0 {
+		if schema.parameters == nil || len(schema.parameters.Parameters) == 0 || string(schema.parameters.Parameters) == "null" {
 			continue
 		}
 		var pretty bytes.Buffer

@@ -139,8 +139,10 @@ func (a *app) originatingIdentity() (string, error) {
 			return "", fmt.Errorf("--originating-identity: %w", err)
 		}
 		object = decoded
+	} else if key, ok := identityUserKeys[a.flags.platform]; ok {
+		object = map[string]any{key: value}
 	} else {
-		object = map[string]any{identityUserKeys[a.flags.platform]: value}
+		return "", fmt.Errorf("--originating-identity: the %s profile requires username, uid, groups and extra (Originating Identity Header); give them as a JSON object", a.flags.platform)
 	}
 	return openservicebrokerv1.NewOriginatingIdentity(a.flags.platform, object)
 }
@@ -148,6 +150,5 @@ func (a *app) originatingIdentity() (string, error) {
 // identityUserKeys name the user in each platform's originating identity value.
 var identityUserKeys = map[string]string{
 	openservicebrokerv1.PlatformCloudFoundry: "user_id",
-	openservicebrokerv1.PlatformKubernetes:   "username",
 	openservicebrokerv1.PlatformIBMCloud:     "iam_id",
 }

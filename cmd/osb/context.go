@@ -67,41 +67,35 @@ func (c contextFlags) build(platform string) (*openservicebrokerv1.Context, erro
 	return context, nil
 }
 
-// provisionContext is the context of a provision, which the spec requires to place the
-// instance (Provisioning, Body: organization_guid and space_guid): without flags, the
-// cloudfoundry profile with generated GUIDs, said on stderr. It also returns the
-// organization_guid and space_guid to send: the cloudfoundry GUIDs, or the kubernetes
-// profile's cluster id and namespace, as Kubernetes' service catalog sent them.
+// provisionContext is the context of a provision, which places the instance: the client fills
+// the organization_guid and space_guid that Provisioning, Body requires from a cloudfoundry or
+// kubernetes context. Without flags it is the cloudfoundry profile with generated GUIDs, said on
+// stderr. Other platforms' profiles have no equivalents, so for them --org-guid and --space-guid
+// are returned to be sent as the fields themselves, not in the context.
 func (a *app) provisionContext(c contextFlags) (context *openservicebrokerv1.Context, organizationGUID, spaceGUID string, err error) {
 	platform := a.flags.platform
-	if platform == "" {
-		platform = openservicebrokerv1.PlatformCloudFoundry
-	}
-	if platform == openservicebrokerv1.PlatformCloudFoundry && (c.organizationGUID == "" || c.spaceGUID == "") {
-		if c.organizationGUID == "" {
-			c.organizationGUID = uuid.NewString()
-		}
-		if c.spaceGUID == "" {
-			c.spaceGUID = uuid.NewString()
-		}
-		a.hint("context: platform cloudfoundry, organization_guid %s, space_guid %s (generated; set --org-guid and --space-guid to choose)", c.organizationGUID, c.spaceGUID)
-	}
-	if context, err = c.build(platform); err != nil {
-		return nil, "", "", err
-	}
 	switch platform {
-	case openservicebrokerv1.PlatformCloudFoundry:
-		return context, c.organizationGUID, c.spaceGUID, nil
-	case openservicebrokerv1.PlatformKubernetes:
-		if c.namespace == "" || c.clusterID == "" {
-			return nil, "", "", usageError{errors.New("the kubernetes profile places an instance by --namespace and --cluster-id; set both")}
+	case "", openservicebrokerv1.PlatformCloudFoundry:
+		platform = openservicebrokerv1.PlatformCloudFoundry
+		if c.organizationGUID == "" || c.spaceGUID == "" {
+			c.organizationGUID, c.spaceGUID = orGenerated(c.organizationGUID), orGenerated(c.spaceGUID)
+			a.hint("context: platform cloudfoundry, organization_guid %s, space_guid %s (generated; set --org-guid and --space-guid to choose)", c.organizationGUID, c.spaceGUID)
 		}
-		return context, c.clusterID, c.namespace, nil
+	case openservicebrokerv1.PlatformKubernetes:
+	default:
+		organizationGUID, spaceGUID = c.organizationGUID, c.spaceGUID
+		c.organizationGUID, c.spaceGUID = "", ""
 	}
-	if c.organizationGUID == "" || c.spaceGUID == "" {
-		return nil, "", "", usageError{fmt.Errorf("provisioning requires organization_guid and space_guid (Provisioning, Body); for --platform %s set --org-guid and --space-guid", platform)}
+	context, err = c.build(platform)
+	return context, organizationGUID, spaceGUID, err
+}
+
+// orGenerated is value, or a new GUID when it is empty.
+func orGenerated(value string) string {
+	if value == "" {
+		return uuid.NewString()
 	}
-	return context, c.organizationGUID, c.spaceGUID, nil
+	return value
 }
 
 // hint writes a line for the person at the terminal on stderr.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -23,6 +24,9 @@ skips what the broker does not offer with a line saying why, and deletes what it
 step fails or Ctrl-C interrupts it.`,
 		Args: cobra.NoArgs,
 		RunE: a.run(func(cmd *cobra.Command, _ []string) (*outcome, error) {
+			if a.flags.dryRun {
+				return nil, usageError{errors.New("--dry-run prints one request; the demo is a walk of many, each answer deciding the next")}
+			}
 			target, err := a.demoTarget(offer)
 			if err != nil {
 				return nil, err

@@ -1,16 +1,19 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/IBM/go-sdk-core/v5/core"
 
+	"github.com/osbkit/osb-go-sdk/internal/secret"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -70,12 +73,35 @@ func (a *app) printCurl(request *http.Request, authType string) error {
 			return fmt.Errorf("reading the request body to print it: %w", err)
 		}
 		if len(body) > 0 {
-			parts = append(parts, "--data-binary", shellQuote(string(body)))
+			parts = append(parts, "--data-binary", shellQuote(string(a.maskBody(body))))
 		}
 	}
 	a.printedDryRun = true
 	_, err := fmt.Fprintln(a.stdout, strings.Join(parts, " "))
 	return err
+}
+
+// maskBody masks the secrets among the parameters of a request body (a password given with
+// --param, say) unless --show-secrets, and says so on stderr when it did.
+func (a *app) maskBody(body []byte) []byte {
+	if a.flags.showSecrets {
+		return body
+	}
+	fields, err := decodeJSONObject(body)
+	if err != nil || fields["parameters"] == nil {
+		return body
+	}
+	masked := secret.Mask(fields["parameters"])
+	if reflect.DeepEqual(masked, fields["parameters"]) {
+		return body
+	}
+	fields["parameters"] = masked
+	encoded, err := json.Marshal(fields)
+	if err != nil {
+		return body
+	}
+	a.hint("secrets among the parameters are masked; --show-secrets prints them")
+	return encoded
 }
 
 // shellQuote quotes s for a POSIX shell.

@@ -18,7 +18,9 @@ const (
 	exitOrphan     = 6
 )
 
-// usageError is a mistake in the command line or the configuration, found before anything was sent.
+// usageError is a mistake in the command line or the configuration, found before anything was
+// sent. The SDK's own refusals before sending (*ParameterError, *GuardError against the
+// catalog, *ParametersInvalidError) count as such too.
 type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
@@ -48,6 +50,8 @@ func exitCode(err error) int {
 	var failed *openservicebrokerv1.OperationFailedError
 	var brokerErr *openservicebrokerv1.BrokerError
 	var parameterErr *openservicebrokerv1.ParameterError
+	var guardErr *openservicebrokerv1.GuardError
+	var invalidErr *openservicebrokerv1.ParametersInvalidError
 	var usage usageError
 	var check *checkError
 	switch {
@@ -65,7 +69,7 @@ func exitCode(err error) int {
 		return exitFailed
 	case errors.As(err, &brokerErr) && brokerErr.StatusCode >= 400:
 		return exitRejected
-	case errors.As(err, &usage), errors.As(err, &parameterErr):
+	case errors.As(err, &usage), errors.As(err, &parameterErr), errors.As(err, &guardErr), errors.As(err, &invalidErr):
 		return exitUsage
 	}
 	return exitUnexpected
@@ -86,4 +90,34 @@ func endpointMissing(err error) bool {
 		return true
 	}
 	return false
+}
+
+// statusHints say what to do about the broker's typical rejections.
+var statusHints = []struct {
+	err  error
+	hint string
+}{
+	{openservicebrokerv1.ErrUnauthorized, "check the broker credentials: --user with --password-stdin, --token-file, or OPEN_SERVICE_BROKER_AUTH_TYPE and its variables"},
+	{openservicebrokerv1.ErrPreconditionFailed, "the broker does not accept this X-Broker-API-Version; set another with --api-version"},
+	{openservicebrokerv1.ErrConflict, "something with this id exists with other attributes; choose another id, or read it with osb get"},
+	{openservicebrokerv1.ErrConcurrencyError, "the broker is busy with another operation on it; wait for that one (osb last-operation ... --wait) and try again"},
+	{openservicebrokerv1.ErrBadRequest, "the broker calls the request malformed or missing mandatory data; its description says what"},
+	{openservicebrokerv1.ErrUnprocessable, "the broker cannot process the request as it is; its description says why"},
+}
+
+// hintFor says what to do about err, or "" when there is nothing to add.
+func hintFor(err error) string {
+	var hinted *hintedError
+	if errors.As(err, &hinted) {
+		return hinted.hint
+	}
+	for _, h := range statusHints {
+		if errors.Is(err, h.err) {
+			return h.hint
+		}
+	}
+	if exitCode(err) == exitUsage {
+		return "see osb --help"
+	}
+	return ""
 }

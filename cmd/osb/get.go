@@ -26,24 +26,12 @@ func (a *app) newGetInstanceCommand() *cobra.Command {
 		Short: "Read a service instance; its parameters are printed masked unless --show-secrets",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
-			client, err := a.newClient()
+			client, o, err := a.connect(cmd, offer)
 			if err != nil {
 				return nil, err
-			}
-			o, err := a.resolve(cmd.Context(), client, offer)
-			if err != nil {
-				return nil, err
-			}
-			if o.service != nil && !isTrue(o.service.InstancesRetrievable) {
-				a.hint("the catalog says instances of service %s are not retrievable (instances_retrievable); asking anyway", o.serviceID)
 			}
 			options := client.NewGetServiceInstanceOptions(args[0])
-			if o.serviceID != "" {
-				options.SetServiceID(o.serviceID)
-			}
-			if o.planID != "" {
-				options.SetPlanID(o.planID)
-			}
+			setOffering(options.SetServiceID, options.SetPlanID, o)
 			result, response, err := client.GetServiceInstanceWithContext(cmd.Context(), options)
 			if err != nil {
 				return nil, err
@@ -62,24 +50,12 @@ func (a *app) newGetBindingCommand() *cobra.Command {
 		Short: "Read a service binding; its credentials are printed masked unless --show-secrets",
 		Args:  cobra.ExactArgs(2),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
-			client, err := a.newClient()
+			client, o, err := a.connect(cmd, offer)
 			if err != nil {
 				return nil, err
-			}
-			o, err := a.resolve(cmd.Context(), client, offer)
-			if err != nil {
-				return nil, err
-			}
-			if o.service != nil && !isTrue(o.service.BindingsRetrievable) {
-				a.hint("the catalog says bindings of service %s are not retrievable (bindings_retrievable); asking anyway", o.serviceID)
 			}
 			options := client.NewGetServiceBindingOptions(args[1], args[0])
-			if o.serviceID != "" {
-				options.SetServiceID(o.serviceID)
-			}
-			if o.planID != "" {
-				options.SetPlanID(o.planID)
-			}
+			setOffering(options.SetServiceID, options.SetPlanID, o)
 			result, response, err := client.GetServiceBindingWithContext(cmd.Context(), options)
 			if err != nil {
 				return nil, err

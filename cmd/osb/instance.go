@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -24,8 +25,9 @@ func (a *app) newProvisionCommand() *cobra.Command {
 		Use:   "provision <instance-id> --service <service> --plan <plan>",
 		Short: "Provision a service instance",
 		Long: `Provision a service instance (Provisioning). The request carries organization_guid and
-space_guid, which the specification requires: from --org-guid and --space-guid (cloudfoundry
-profile, generated when not given), or --cluster-id and --namespace (kubernetes profile).`,
+space_guid, which the specification requires: from the cloudfoundry context's --org-guid and
+--space-guid (generated when not given), from the kubernetes context's --cluster-id and
+--namespace, or for other platforms from --org-guid and --space-guid themselves.`,
 		Args: cobra.ExactArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
 			instanceID := args[0]
@@ -33,46 +35,34 @@ profile, generated when not given), or --cluster-id and --namespace (kubernetes 
 			if err != nil {
 				return nil, err
 			}
-			context, organizationGUID, spaceGUID, err := a.provisionContext(contextFlags)
+			requestContext, organizationGUID, spaceGUID, err := a.provisionContext(contextFlags)
 			if err != nil {
 				return nil, err
 			}
-			client, err := a.newClient()
-			if err != nil {
-				return nil, err
-			}
-			o, err := a.resolve(cmd.Context(), client, offer)
+			client, o, err := a.connect(cmd, offer)
 			if err != nil {
 				return nil, err
 			}
 			options := client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(o.serviceID).SetPlanID(o.planID).
-				SetContext(context).SetOrganizationGUID(organizationGUID).SetSpaceGUID(spaceGUID).SetAcceptsIncomplete(true)
+				SetContext(requestContext).SetAcceptsIncomplete(true)
+			if organizationGUID != "" {
+				options.SetOrganizationGUID(organizationGUID)
+			}
+			if spaceGUID != "" {
+				options.SetSpaceGUID(spaceGUID)
+			}
 			if parameters != nil {
 				options.SetParameters(parameters)
 			}
-			target := resumeTarget{instanceID: instanceID, offering: o}
-			var result *openservicebrokerv1.InstancePutResp
-			var response *core.DetailedResponse
-			if a.waiting(wait) {
-				waitOptions, display := a.startWait("provision "+instanceID, o)
-				result, response, err = client.ProvisionAndWait(cmd.Context(), options, waitOptions)
-				if result != nil {
-					target.operation = result.Operation
-				}
-				err = a.endWait(display, target, err)
-			} else {
-				result, response, err = client.ReplaceServiceInstanceWithContext(cmd.Context(), options)
-				if openservicebrokerv1.NeedsOrphanMitigation(response, err) {
-					err = leftBehind(target, err)
-				}
-			}
-			if response == nil {
-				return nil, err
-			}
-			if result != nil {
-				target.operation = result.Operation
-			}
-			return a.instanceOutcome(response, result, target, demo.Creation, wait, err)
+			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.InstancePutResp]{
+				label: "provision " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o}, kind: demo.Creation, wait: wait,
+				send: func(ctx context.Context) (*openservicebrokerv1.InstancePutResp, *core.DetailedResponse, error) {
+					return client.ReplaceServiceInstanceWithContext(ctx, options)
+				},
+				andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.InstancePutResp, *core.DetailedResponse, error) {
+					return client.ProvisionAndWait(ctx, options, waitOptions)
+				},
+			})
 		}),
 	}
 	a.addOfferingFlags(cmd, &offer, true)
@@ -98,15 +88,11 @@ func (a *app) newUpdateCommand() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			context, err := contextFlags.build(a.flags.platform)
+			requestContext, err := contextFlags.build(a.flags.platform)
 			if err != nil {
 				return nil, err
 			}
-			client, err := a.newClient()
-			if err != nil {
-				return nil, err
-			}
-			o, err := a.resolve(cmd.Context(), client, offer)
+			client, o, err := a.connect(cmd, offer)
 			if err != nil {
 				return nil, err
 			}
@@ -117,32 +103,21 @@ func (a *app) newUpdateCommand() *cobra.Command {
 			if previousPlan != "" {
 				options.SetPreviousValues(&openservicebrokerv1.PreviousValues{PlanID: core.StringPtr(previousPlan)})
 			}
-			if context != nil {
-				options.SetContext(context)
+			if requestContext != nil {
+				options.SetContext(requestContext)
 			}
 			if parameters != nil {
 				options.SetParameters(parameters)
 			}
-			target := resumeTarget{instanceID: instanceID, offering: o}
-			var result *openservicebrokerv1.InstancePatchResp
-			var response *core.DetailedResponse
-			if a.waiting(wait) {
-				waitOptions, display := a.startWait("update "+instanceID, o)
-				result, response, err = client.UpdateAndWait(cmd.Context(), options, waitOptions)
-				if result != nil {
-					target.operation = result.Operation
-				}
-				err = a.endWait(display, target, err)
-			} else {
-				result, response, err = client.UpdateServiceInstanceWithContext(cmd.Context(), options)
-			}
-			if response == nil {
-				return nil, err
-			}
-			if result != nil {
-				target.operation = result.Operation
-			}
-			return a.instanceOutcome(response, result, target, demo.Update, wait, err)
+			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.InstancePatchResp]{
+				label: "update " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o}, kind: demo.Update, wait: wait,
+				send: func(ctx context.Context) (*openservicebrokerv1.InstancePatchResp, *core.DetailedResponse, error) {
+					return client.UpdateServiceInstanceWithContext(ctx, options)
+				},
+				andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.InstancePatchResp, *core.DetailedResponse, error) {
+					return client.UpdateAndWait(ctx, options, waitOptions)
+				},
+			})
 		}),
 	}
 	a.addOfferingFlags(cmd, &offer, false)
@@ -163,35 +138,20 @@ func (a *app) newDeprovisionCommand() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
 			instanceID := args[0]
-			client, err := a.newClient()
-			if err != nil {
-				return nil, err
-			}
-			o, err := a.resolve(cmd.Context(), client, offer)
+			client, o, err := a.connect(cmd, offer)
 			if err != nil {
 				return nil, err
 			}
 			options := client.NewDeleteServiceInstanceOptions(o.serviceID, o.planID, instanceID).SetAcceptsIncomplete(true)
-			target := resumeTarget{instanceID: instanceID, offering: o}
-			var result *openservicebrokerv1.InstanceDeleteResp
-			var response *core.DetailedResponse
-			if a.waiting(wait) {
-				waitOptions, display := a.startWait("deprovision "+instanceID, o)
-				result, response, err = client.DeprovisionAndWait(cmd.Context(), options, waitOptions)
-				if result != nil {
-					target.operation = result.Operation
-				}
-				err = a.endWait(display, target, err)
-			} else {
-				result, response, err = client.DeleteServiceInstanceWithContext(cmd.Context(), options)
-			}
-			if response == nil {
-				return nil, err
-			}
-			if result != nil {
-				target.operation = result.Operation
-			}
-			return a.instanceOutcome(response, result, target, demo.Deletion, wait, err)
+			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.InstanceDeleteResp]{
+				label: "deprovision " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o, deletion: true}, kind: demo.Deletion, wait: wait,
+				send: func(ctx context.Context) (*openservicebrokerv1.InstanceDeleteResp, *core.DetailedResponse, error) {
+					return client.DeleteServiceInstanceWithContext(ctx, options)
+				},
+				andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.InstanceDeleteResp, *core.DetailedResponse, error) {
+					return client.DeprovisionAndWait(ctx, options, waitOptions)
+				},
+			})
 		}),
 	}
 	a.addOfferingFlags(cmd, &offer, true)

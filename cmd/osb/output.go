@@ -22,6 +22,11 @@ type outcome struct {
 	Status int `json:"status,omitempty"`
 	// RequestIdentity is the X-Broker-API-Request-Identity of that request.
 	RequestIdentity string `json:"request_identity,omitempty"`
+	// BrokerCorrelationID is the broker's own id of the exchange and BrokerCorrelationHeader
+	// the header that carried it, to find the request in the broker's logs; left out when it
+	// is the request identity.
+	BrokerCorrelationID     string `json:"broker_correlation_id,omitempty"`
+	BrokerCorrelationHeader string `json:"broker_correlation_header,omitempty"`
 	// Answer is the broker's answer, secrets masked unless --show-secrets.
 	Answer any `json:"answer,omitempty"`
 	// LastOperation is how an operation waited for (--wait) ended.
@@ -51,8 +56,17 @@ func newOutcome(response *core.DetailedResponse, answer any) *outcome {
 	if response != nil {
 		o.Status = response.StatusCode
 		o.RequestIdentity = response.Headers.Get(openservicebrokerv1.HeaderRequestIdentity)
+		o.BrokerCorrelationHeader, o.BrokerCorrelationID = openservicebrokerv1.BrokerCorrelationID(response)
+		o.dropEchoedCorrelation()
 	}
 	return o
+}
+
+// dropEchoedCorrelation leaves out a broker correlation id that only repeats the request identity.
+func (o *outcome) dropEchoedCorrelation() {
+	if o.BrokerCorrelationID == o.RequestIdentity {
+		o.BrokerCorrelationID, o.BrokerCorrelationHeader = "", ""
+	}
 }
 
 // operationFunc does a command's work and returns what to print, or nil when nothing was
@@ -63,6 +77,7 @@ type operationFunc func(cmd *cobra.Command, args []string) (*outcome, error)
 // (a table only on success) and, for machine formats, the error as part of it.
 func (a *app) run(do operationFunc) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
+		a.started = true
 		result, err := do(cmd, args)
 		switch {
 		case a.printedDryRun:
@@ -92,6 +107,8 @@ func withError(o *outcome, err error) *outcome {
 		o = &outcome{}
 		if hasBrokerErr {
 			o.Status, o.RequestIdentity = brokerErr.StatusCode, brokerErr.RequestIdentity
+			o.BrokerCorrelationID, o.BrokerCorrelationHeader = brokerErr.BrokerCorrelationID, brokerErr.BrokerCorrelationHeader
+			o.dropEchoedCorrelation()
 		}
 	}
 	o.Error = &errorReport{ExitCode: exitCode(err), Message: err.Error()}

@@ -90,13 +90,14 @@ func (p *progress) onPoll(event openservicebrokerv1.PollEvent) {
 	fmt.Fprintln(p.w, line)
 }
 
-// finish ends the display with a last line saying how the wait ended, if anything was polled.
+// finish ends the display with a last line saying how the wait ended, if anything was polled
+// and, for logs, the broker's last answer did not say it already.
 func (p *progress) finish(outcome string) {
 	close(p.done)
 	p.stopped.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.polled {
+	if !p.polled || (!p.terminal && p.state == outcome) {
 		return
 	}
 	if p.terminal {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/spf13/cobra"
 
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
@@ -23,21 +22,20 @@ func (a *app) addOfferingFlags(cmd *cobra.Command, o *offeringFlags, required bo
 		_ = cmd.MarkFlagRequired("service")
 		_ = cmd.MarkFlagRequired("plan")
 	}
-	_ = cmd.RegisterFlagCompletionFunc("service", a.completeFromCatalog(func(_ *cobra.Command, services []openservicebrokerv1.Service) []string {
+	_ = cmd.RegisterFlagCompletionFunc("service", a.completeFromCatalog(func(catalog *openservicebrokerv1.Catalog) []string {
 		var names []string
-		for _, service := range services {
-			names = append(names, core.StringNilMapper(service.Name))
+		for _, service := range catalog.Services() {
+			names = append(names, service.Name())
 		}
 		return names
 	}))
-	_ = cmd.RegisterFlagCompletionFunc("plan", a.completeFromCatalog(func(_ *cobra.Command, services []openservicebrokerv1.Service) []string {
+	_ = cmd.RegisterFlagCompletionFunc("plan", a.completeFromCatalog(func(catalog *openservicebrokerv1.Catalog) []string {
 		var names []string
-		for _, service := range services {
-			if o.service != "" && core.StringNilMapper(service.ID) != o.service && core.StringNilMapper(service.Name) != o.service {
-				continue
-			}
-			for _, plan := range service.Plans {
-				names = append(names, core.StringNilMapper(plan.Name))
+		for _, service := range catalog.Services() {
+			if o.service == "" || o.service == service.ID() || o.service == service.Name() {
+				for _, plan := range service.Plans() {
+					names = append(names, plan.Name())
+				}
 			}
 		}
 		return names
@@ -45,17 +43,17 @@ func (a *app) addOfferingFlags(cmd *cobra.Command, o *offeringFlags, required bo
 }
 
 // completeFromCatalog completes a flag with names read from the broker's catalog.
-func (a *app) completeFromCatalog(names func(*cobra.Command, []openservicebrokerv1.Service) []string) cobra.CompletionFunc {
+func (a *app) completeFromCatalog(names func(*openservicebrokerv1.Catalog) []string) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 		client, err := a.newClient()
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		catalog, _, err := client.ListCatalogWithContext(cmd.Context(), client.NewListCatalogOptions())
+		catalog, err := a.readCatalog(cmd.Context(), client)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		return names(cmd, catalog.Services), cobra.ShellCompDirectiveNoFileComp
+		return names(catalog), cobra.ShellCompDirectiveNoFileComp
 	}
 }
 
@@ -63,81 +61,108 @@ func (a *app) completeFromCatalog(names func(*cobra.Command, []openservicebroker
 // read from the broker: the flags are taken as ids and service and plan stay nil.
 type offering struct {
 	serviceID, planID string
-	service           *openservicebrokerv1.Service
-	plan              *openservicebrokerv1.Plan
+	service           *openservicebrokerv1.CatalogService
+	plan              *openservicebrokerv1.CatalogPlan
 }
 
-// resolve finds the offering the flags name in the broker's catalog.
+// resolve finds the offering the flags name in the broker's catalog, and gives the catalog to
+// the client, whose guards then refuse before sending what the catalog does not allow
+// (parameters its schemas reject, a rotation it does not offer, ...) and whose waiters poll as
+// long as the plan's maximum_polling_duration.
 func (a *app) resolve(ctx context.Context, client *openservicebrokerv1.OpenServiceBrokerV1, flags offeringFlags) (*offering, error) {
 	if a.flags.dryRun || (flags.service == "" && flags.plan == "") {
 		return &offering{serviceID: flags.service, planID: flags.plan}, nil
 	}
-	catalog, _, err := client.ListCatalogWithContext(ctx, client.NewListCatalogOptions())
+	catalog, err := a.readCatalog(ctx, client)
 	if err != nil {
-		return nil, fmt.Errorf("reading the catalog to find --service %q: %w", flags.service, err)
+		return nil, err
 	}
-	return findOffering(catalog.Services, flags)
+	client.SetCatalog(catalog)
+	return findOffering(catalog, flags)
+}
+
+// connect builds the client and finds the offering the flags name.
+func (a *app) connect(cmd *cobra.Command, flags offeringFlags) (*openservicebrokerv1.OpenServiceBrokerV1, *offering, error) {
+	client, err := a.newClient()
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := a.resolve(cmd.Context(), client, flags)
+	if err != nil {
+		return nil, nil, err
+	}
+	return client, o, nil
+}
+
+// setOffering sets the optional service_id and plan_id of a request to the offering's.
+func setOffering[T any](setService, setPlan func(string) T, o *offering) {
+	if o.serviceID != "" {
+		setService(o.serviceID)
+	}
+	if o.planID != "" {
+		setPlan(o.planID)
+	}
+}
+
+// readCatalog reads and indexes the broker's catalog.
+func (a *app) readCatalog(ctx context.Context, client *openservicebrokerv1.OpenServiceBrokerV1) (*openservicebrokerv1.Catalog, error) {
+	response, _, err := client.ListCatalogWithContext(ctx, client.NewListCatalogOptions())
+	if err != nil {
+		return nil, fmt.Errorf("reading the catalog: %w", err)
+	}
+	catalog, err := openservicebrokerv1.NewCatalog(response)
+	if err != nil {
+		return nil, fmt.Errorf("the broker's catalog cannot be used: %w", err)
+	}
+	return catalog, nil
 }
 
 // findOffering looks a service and plan up by id, else by name. Without --service, the plan
 // alone must name one plan of the whole catalog.
-func findOffering(services []openservicebrokerv1.Service, flags offeringFlags) (*offering, error) {
-	var candidates []*openservicebrokerv1.Service
-	for i := range services {
-		candidates = append(candidates, &services[i])
-	}
+func findOffering(catalog *openservicebrokerv1.Catalog, flags offeringFlags) (*offering, error) {
+	services := catalog.Services()
 	if flags.service != "" {
-		candidates = pick(candidates, flags.service, func(s *openservicebrokerv1.Service) (*string, *string) { return s.ID, s.Name })
+		service, ok := catalog.Service(flags.service)
+		if !ok {
+			service, ok = catalog.ServiceByName(flags.service)
+		}
+		if !ok {
+			return nil, notInCatalog(flags)
+		}
+		services = []*openservicebrokerv1.CatalogService{service}
 	}
-	var found []offering
-	for _, service := range candidates {
-		if flags.plan == "" {
-			found = append(found, offering{serviceID: core.StringNilMapper(service.ID), service: service})
+	if flags.plan == "" {
+		return &offering{serviceID: services[0].ID(), service: services[0]}, nil
+	}
+	var byID, byName []*openservicebrokerv1.CatalogPlan
+	for _, service := range services {
+		if plan, ok := service.Plan(flags.plan); ok {
+			byID = append(byID, plan)
+		} else if plan, ok := service.PlanByName(flags.plan); ok {
+			byName = append(byName, plan)
 		}
 	}
-	if flags.plan != "" {
-		var plans []*openservicebrokerv1.Plan
-		owner := map[*openservicebrokerv1.Plan]*openservicebrokerv1.Service{}
-		for _, service := range candidates {
-			for j := range service.Plans {
-				plans = append(plans, &service.Plans[j])
-				owner[&service.Plans[j]] = service
-			}
-		}
-		for _, plan := range pick(plans, flags.plan, func(p *openservicebrokerv1.Plan) (*string, *string) { return p.ID, p.Name }) {
-			service := owner[plan]
-			found = append(found, offering{serviceID: core.StringNilMapper(service.ID), planID: core.StringNilMapper(plan.ID), service: service, plan: plan})
-		}
+	// An id always wins, so a name that equals another plan's id cannot shadow it.
+	found := byID
+	if len(found) == 0 {
+		found = byName
 	}
-	switch {
-	case len(found) == 1:
-		return &found[0], nil
-	case len(found) == 0:
-		return nil, usageError{fmt.Errorf("the catalog has no %s; `osb catalog` lists what it has", describeOffering(flags))}
+	switch len(found) {
+	case 0:
+		return nil, notInCatalog(flags)
+	case 1:
+		plan := found[0]
+		return &offering{serviceID: plan.Service().ID(), planID: plan.ID(), service: plan.Service(), plan: plan}, nil
 	}
 	var ids []string
-	for _, o := range found {
-		ids = append(ids, strings.TrimSuffix(o.serviceID+"/"+o.planID, "/"))
+	for _, plan := range found {
+		ids = append(ids, plan.Service().ID()+"/"+plan.ID())
 	}
-	return nil, usageError{fmt.Errorf("%s is ambiguous in the catalog (%s); give ids, or --service as well", describeOffering(flags), strings.Join(ids, ", "))}
+	return nil, usageError{fmt.Errorf("%s is ambiguous in the catalog (%s); give --service as well", describeOffering(flags), strings.Join(ids, ", "))}
 }
 
-// pick returns the items whose id is given, else those whose name is: an id always wins, so
-// a name that equals another entry's id cannot shadow it.
-func pick[T any](items []*T, given string, idAndName func(*T) (*string, *string)) []*T {
-	var byID, byName []*T
-	for _, item := range items {
-		id, name := idAndName(item)
-		if core.StringNilMapper(id) == given {
-			byID = append(byID, item)
-		} else if core.StringNilMapper(name) == given {
-			byName = append(byName, item)
-		}
-	}
-	if len(byID) > 0 {
-		return byID
-	}
-	return byName
+func notInCatalog(flags offeringFlags) error {
+	return usageError{fmt.Errorf("the catalog has no %s; `osb catalog` lists what it has", describeOffering(flags))}
 }
 
 func describeOffering(flags offeringFlags) string {
@@ -148,12 +173,4 @@ func describeOffering(flags offeringFlags) string {
 		return fmt.Sprintf("plan %q", flags.plan)
 	}
 	return fmt.Sprintf("plan %q of service %q", flags.plan, flags.service)
-}
-
-// maximumPollingDuration is the plan's maximum_polling_duration, nil when unknown.
-func (o *offering) maximumPollingDuration() *int64 {
-	if o.plan == nil {
-		return nil
-	}
-	return o.plan.MaximumPollingDuration
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -18,6 +17,8 @@ type app struct {
 	terminal bool
 
 	flags globalFlags
+	// started says a command's RunE began: errors before it are usage errors.
+	started bool
 	// printedDryRun says a request was printed instead of sent (--dry-run).
 	printedDryRun bool
 }
@@ -71,8 +72,12 @@ func (a *app) execute(ctx context.Context, args []string) int {
 	if err == nil {
 		return exitOK
 	}
+	if !a.started {
+		// cobra's own checks (arguments, required flags, unknown commands) run before RunE.
+		err = usageError{err}
+	}
 	code := exitCode(err)
-	a.printError(err, code)
+	a.printError(err)
 	return code
 }
 
@@ -89,6 +94,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	a.addGlobalFlags(root)
+	// The command tree: one line per command.
 	root.AddCommand(
 		a.newCatalogCommand(),
 		a.newProvisionCommand(),
@@ -100,6 +106,7 @@ func (a *app) newRootCommand() *cobra.Command {
 		a.newGetCommand(),
 		a.newLastOperationCommand(),
 		a.newStateCommand(),
+		a.newParamsCommand(),
 		a.newDemoCommand(),
 		a.newCheckCommand(),
 		a.newVersionCommand(),
@@ -117,10 +124,10 @@ func (a *app) addGlobalFlags(root *cobra.Command) {
 	f.StringVar(&a.flags.apiVersion, "api-version", "", "X-Broker-API-Version to send (default: OPEN_SERVICE_BROKER_API_VERSION, else 2.17)")
 	f.BoolVar(&a.flags.insecure, "insecure", false, "do not verify the broker's TLS certificate (tests only)")
 	f.DurationVar(&a.flags.timeout, "timeout", 0, "bound on each request and, with --wait, on the whole wait (default wait: the plan's maximum_polling_duration, else 1h)")
-	f.BoolVar(&a.flags.dryRun, "dry-run", false, "print the request as a curl command line and send nothing")
+	f.BoolVar(&a.flags.dryRun, "dry-run", false, "print the request as a curl command line, credentials as variables, and send nothing (--service and --plan are then sent as given: no catalog lookup)")
 	f.BoolVar(&a.flags.showSecrets, "show-secrets", false, "print credentials and other secrets unmasked")
 	f.StringVar(&a.flags.platform, "platform", "", "platform profile of the context and the originating identity: cloudfoundry, kubernetes or ibmcloud (default for provision: cloudfoundry)")
-	f.StringVar(&a.flags.originatingIdentity, "originating-identity", "", `X-Broker-API-Originating-Identity of --platform: a JSON object, or the user alone (cloudfoundry user_id, kubernetes username, ibmcloud iam_id)`)
+	f.StringVar(&a.flags.originatingIdentity, "originating-identity", "", `X-Broker-API-Originating-Identity of --platform: a JSON object (kubernetes: username, uid, groups, extra), or for cloudfoundry and ibmcloud the user alone (user_id, iam_id)`)
 	_ = root.RegisterFlagCompletionFunc("output", fixedCompletion(formatTable, formatJSON, formatYAML))
 	_ = root.RegisterFlagCompletionFunc("platform", fixedCompletion(platforms...))
 }
@@ -134,13 +141,9 @@ func fixedCompletion(values ...string) cobra.CompletionFunc {
 
 // printError writes err in one or two lines on stderr: what went wrong (with the request
 // identity the SDK's errors carry) and, when there is one, what to do.
-func (a *app) printError(err error, code int) {
+func (a *app) printError(err error) {
 	fmt.Fprintf(a.stderr, "osb: %v\n", err)
-	var hinted *hintedError
-	switch {
-	case errors.As(err, &hinted):
-		fmt.Fprintf(a.stderr, "hint: %s\n", hinted.hint)
-	case code == exitUsage:
-		fmt.Fprintln(a.stderr, "hint: see osb --help")
+	if hint := hintFor(err); hint != "" {
+		fmt.Fprintf(a.stderr, "hint: %s\n", hint)
 	}
 }

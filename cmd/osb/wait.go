@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
+	"github.com/IBM/go-sdk-core/v5/core"
+
+	"github.com/osbkit/osb-go-sdk/internal/demo"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -15,14 +19,11 @@ func (a *app) waiting(wait bool) bool {
 	return wait && !a.flags.dryRun
 }
 
-// startWait prepares the wait for one operation: the plan's maximum_polling_duration, --timeout
-// and a progress display on stderr.
-func (a *app) startWait(label string, o *offering) (*openservicebrokerv1.WaitOptions, *progress) {
+// startWait prepares the wait for one operation: --timeout and a progress display on stderr.
+// The client, holding the catalog, bounds the wait by the plan's maximum_polling_duration.
+func (a *app) startWait(label string) (*openservicebrokerv1.WaitOptions, *progress) {
 	display := newProgress(a.stderr, a.terminal, label)
 	options := openservicebrokerv1.NewWaitOptions().SetOnPoll(display.onPoll)
-	if d := o.maximumPollingDuration(); d != nil && *d > 0 {
-		options.SetMaximumPollingDuration(*d)
-	}
 	if a.flags.timeout > 0 {
 		options.SetMaxWait(a.flags.timeout)
 	}
@@ -34,6 +35,8 @@ type resumeTarget struct {
 	instanceID, bindingID string
 	offering              *offering
 	operation             *string
+	// deletion says the operation deprovisions or unbinds, so that 410 Gone ends the wait.
+	deletion bool
 }
 
 // endWait closes the progress display and, when the wait did not see the end of the
@@ -81,6 +84,9 @@ func (t resumeTarget) resumeCommand() string {
 	if t.operation != nil && *t.operation != "" {
 		parts = append(parts, "--operation", shellWord(*t.operation))
 	}
+	if t.deletion {
+		parts = append(parts, "--deletion")
+	}
 	return strings.Join(append(parts, "--wait"), " ")
 }
 
@@ -108,4 +114,63 @@ func shellWord(s string) string {
 		return s
 	}
 	return shellQuote(s)
+}
+
+// asyncRequest is one request that the broker may carry out asynchronously (202 Accepted),
+// with R its answer's type.
+type asyncRequest[R any] struct {
+	// label names the operation in the progress display.
+	label  string
+	target resumeTarget
+	kind   demo.RequestKind
+	wait   bool
+	// send sends the request once; andWait sends it and waits for its end (an *AndWait helper).
+	send    func(context.Context) (R, *core.DetailedResponse, error)
+	andWait func(context.Context, *openservicebrokerv1.WaitOptions) (R, *core.DetailedResponse, error)
+}
+
+// perform sends an asynchronous request, waiting for it under --wait, and returns its outcome.
+// A creation whose outcome is unknown without --wait is reported as possibly left behind.
+func perform[R any](a *app, ctx context.Context, request asyncRequest[R]) (*outcome, error) {
+	var result R
+	var response *core.DetailedResponse
+	var err error
+	if a.waiting(request.wait) {
+		waitOptions, display := a.startWait(request.label)
+		result, response, err = request.andWait(ctx, waitOptions)
+		request.target.operation = operationIn(result)
+		err = a.endWait(display, request.target, err)
+	} else {
+		result, response, err = request.send(ctx)
+		request.target.operation = operationIn(result)
+		if request.kind == demo.Creation && openservicebrokerv1.NeedsOrphanMitigation(response, err) {
+			err = leftBehind(request.target, err)
+		}
+	}
+	if response == nil {
+		return nil, err
+	}
+	o, outcomeErr := a.instanceOutcome(response, result, request.target, request.kind, request.wait, err)
+	if o == nil || outcomeErr != nil || request.target.bindingID == "" {
+		return o, outcomeErr
+	}
+	instanceTable := o.table
+	o.table = func(w io.Writer) {
+		instanceTable(w)
+		if answer, ok := o.Answer.(map[string]any); ok {
+			printCredentials(w, answer["credentials"], a.flags.showSecrets)
+		}
+	}
+	return o, nil
+}
+
+// operationIn reads the operation of an answer (Provisioning, Response and the others: the
+// operation to poll with), nil when it has none.
+func operationIn(answer any) *string {
+	plain, _ := answerOf(answer, true)
+	fields, _ := plain.(map[string]any)
+	if operation, ok := fields["operation"].(string); ok && operation != "" {
+		return &operation
+	}
+	return nil
 }

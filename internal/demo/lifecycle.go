@@ -29,12 +29,15 @@ type lifecycle struct {
 	out    io.Writer
 	steps  *stepLog
 
-	service    *openservicebrokerv1.Service
-	plan       *openservicebrokerv1.Plan
-	instanceID string
-	bindingID  string
+	// plan is the chosen plan; service and servicePlan are its offering's id and its own.
+	plan                 *openservicebrokerv1.CatalogPlan
+	service, servicePlan string
+	instanceID           string
+	bindingID            string
 	// organizationGUID and spaceGUID place the instance in the cloudfoundry profile's context.
 	organizationGUID, spaceGUID string
+	// operation is the provision's operation, to wait for it when a clean-up finds it in progress.
+	operation string
 	// stateSkipped says the broker lacks IBM Cloud's state endpoints, so the enable step is skipped too.
 	stateSkipped string
 	// credentials are the bind answer's, kept to compare with GET binding; never printed unmasked.
@@ -86,74 +89,73 @@ func (l *lifecycle) run(ctx context.Context) error {
 	return nil
 }
 
+// listCatalog reads the catalog, chooses the plan and gives the catalog to the client, whose
+// waiters then poll as long as the plan's maximum_polling_duration.
 func (l *lifecycle) listCatalog(ctx context.Context) error {
-	catalog, _, err := l.client.ListCatalogWithContext(ctx, l.client.NewListCatalogOptions())
+	response, _, err := l.client.ListCatalogWithContext(ctx, l.client.NewListCatalogOptions())
 	if err != nil {
 		return err
 	}
-	l.steps.detail("%d service(s) in the catalog", len(catalog.Services))
-	l.service, l.plan, err = choosePlan(catalog.Services, l.target.ServiceID, l.target.PlanID)
+	l.steps.detail("%d service(s) in the catalog", len(response.Services))
+	catalog, err := openservicebrokerv1.NewCatalog(response)
 	if err != nil {
+		return fmt.Errorf("the broker's catalog cannot be used: %w", err)
+	}
+	l.client.SetCatalog(catalog)
+	if l.plan, err = choosePlan(catalog, l.target.ServiceID, l.target.PlanID); err != nil {
 		return err
 	}
-	l.steps.detail("using service %s (%s), plan %s (%s)", *l.service.ID, core.StringNilMapper(l.service.Name),
-		*l.plan.ID, core.StringNilMapper(l.plan.Name))
+	l.service, l.servicePlan = l.plan.Service().ID(), l.plan.ID()
+	l.steps.detail("using service %s (%s), plan %s (%s)", l.service, l.plan.Service().Name(), l.servicePlan, l.plan.Name())
 	return nil
 }
 
 // choosePlan finds the requested service and plan in the catalog. A plan id alone picks its
-// service; without a request it takes the first bindable plan (a plan's bindable overrides its
-// service's), else the first plan, whose binding steps are then skipped.
-func choosePlan(services []openservicebrokerv1.Service, serviceID, planID string) (*openservicebrokerv1.Service, *openservicebrokerv1.Plan, error) {
-	var firstService *openservicebrokerv1.Service
-	var firstPlan *openservicebrokerv1.Plan
-	for i := range services {
-		service := &services[i]
-		if serviceID != "" && core.StringNilMapper(service.ID) != serviceID {
+// service; without a request it takes the first bindable plan, else the first plan, whose
+// binding steps are then skipped.
+func choosePlan(catalog *openservicebrokerv1.Catalog, serviceID, planID string) (*openservicebrokerv1.CatalogPlan, error) {
+	var first *openservicebrokerv1.CatalogPlan
+	for _, service := range catalog.Services() {
+		if serviceID != "" && service.ID() != serviceID {
 			continue
 		}
-		for j := range service.Plans {
-			plan := &service.Plans[j]
-			if planID != "" && core.StringNilMapper(plan.ID) != planID {
+		for _, plan := range service.Plans() {
+			if planID != "" && plan.ID() != planID {
 				continue
 			}
-			if planID != "" || bindable(service, plan) {
-				return service, plan, nil
+			if planID != "" || plan.Bindable() {
+				return plan, nil
 			}
-			if firstPlan == nil {
-				firstService, firstPlan = service, plan
+			if first == nil {
+				first = plan
 			}
 		}
 	}
-	if firstPlan == nil {
-		return nil, nil, fmt.Errorf("no plan matches service %q and plan %q in the broker's catalog; choose a service and a plan id from the catalog", serviceID, planID)
+	if first == nil {
+		return nil, fmt.Errorf("no plan matches service %q and plan %q in the broker's catalog; choose a service and a plan id from the catalog", serviceID, planID)
 	}
-	return firstService, firstPlan, nil
-}
-
-// bindable is the plan's bindable, else its service's (Catalog Management, Service Plan Object).
-func bindable(service *openservicebrokerv1.Service, plan *openservicebrokerv1.Plan) bool {
-	if plan.Bindable != nil {
-		return *plan.Bindable
-	}
-	return boolValue(service.Bindable)
+	return first, nil
 }
 
 func (l *lifecycle) provision(ctx context.Context) error {
 	l.steps.detail("instance %s", l.instanceID)
 	l.steps.detail("context: platform cloudfoundry, organization %s, space %s (generated)", l.organizationGUID, l.spaceGUID)
+	// The client fills organization_guid and space_guid, which Provisioning, Body requires,
+	// from the cloudfoundry context.
 	context := &openservicebrokerv1.Context{
 		Platform:         core.StringPtr(openservicebrokerv1.PlatformCloudFoundry),
 		OrganizationGuid: core.StringPtr(l.organizationGUID),
 		SpaceGuid:        core.StringPtr(l.spaceGUID),
 	}
-	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID).
-		SetContext(context).SetOrganizationGUID(l.organizationGUID).SetSpaceGUID(l.spaceGUID)
+	options := l.client.NewReplaceServiceInstanceOptions(l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan).SetContext(context)
 	if parameters := l.target.ProvisionParameters; parameters != nil {
 		options.SetParameters(parameters)
 	}
 	result, response, err := l.client.ProvisionAndWait(ctx, options, l.waitOptions())
 	l.provisioned = mayExist(err)
+	if result != nil && result.Operation != nil {
+		l.operation = *result.Operation
+	}
 	if err != nil {
 		return err
 	}
@@ -165,12 +167,12 @@ func (l *lifecycle) provision(ctx context.Context) error {
 }
 
 func (l *lifecycle) getInstance(ctx context.Context) error {
-	if l.service.InstancesRetrievable == nil || !*l.service.InstancesRetrievable {
+	if !l.plan.InstancesRetrievable() {
 		l.steps.detail("skipped: the service does not offer GET of instances (instances_retrievable is false)")
 		return nil
 	}
 	instance, _, err := l.client.GetServiceInstanceWithContext(ctx, l.client.NewGetServiceInstanceOptions(l.instanceID).
-		SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID))
+		SetServiceID(l.service).SetPlanID(l.servicePlan))
 	if err != nil {
 		return err
 	}
@@ -180,7 +182,7 @@ func (l *lifecycle) getInstance(ctx context.Context) error {
 }
 
 func (l *lifecycle) update(ctx context.Context) error {
-	options := l.client.NewUpdateServiceInstanceOptions(l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID)
+	options := l.client.NewUpdateServiceInstanceOptions(l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan)
 	if parameters := l.target.UpdateParameters; parameters != nil {
 		options.SetParameters(parameters)
 	}
@@ -228,7 +230,7 @@ var endpointMissingStatuses = []int{http.StatusNotFound, http.StatusMethodNotAll
 
 // notBindable says why the binding steps are skipped, or is empty when the plan is bindable.
 func (l *lifecycle) notBindable() string {
-	if bindable(l.service, l.plan) {
+	if l.plan.Bindable() {
 		return ""
 	}
 	return "skipped: the plan is not bindable (bindable is false in the catalog)"
@@ -240,7 +242,7 @@ func (l *lifecycle) bind(ctx context.Context) error {
 		return nil
 	}
 	l.steps.detail("binding %s", l.bindingID)
-	options := l.client.NewReplaceServiceBindingOptions(l.bindingID, l.instanceID).SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID)
+	options := l.client.NewReplaceServiceBindingOptions(l.bindingID, l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan)
 	binding, response, err := l.client.BindAndWait(ctx, options, l.waitOptions())
 	l.bound = mayExist(err)
 	if err != nil {
@@ -269,12 +271,12 @@ func (l *lifecycle) getBinding(ctx context.Context) error {
 		l.steps.detail("%s", reason)
 		return nil
 	}
-	if l.service.BindingsRetrievable == nil || !*l.service.BindingsRetrievable {
+	if !l.plan.BindingsRetrievable() {
 		l.steps.detail("skipped: the service does not offer GET of bindings (bindings_retrievable is false)")
 		return nil
 	}
 	binding, _, err := l.client.GetServiceBindingWithContext(ctx, l.client.NewGetServiceBindingOptions(l.bindingID, l.instanceID).
-		SetServiceID(*l.service.ID).SetPlanID(*l.plan.ID))
+		SetServiceID(l.service).SetPlanID(l.servicePlan))
 	if err != nil {
 		return err
 	}
@@ -290,7 +292,7 @@ func (l *lifecycle) unbind(ctx context.Context) error {
 		l.steps.detail("%s", reason)
 		return nil
 	}
-	response, err := l.client.UnbindAndWait(ctx, l.client.NewDeleteServiceBindingOptions(l.bindingID, l.instanceID, *l.plan.ID, *l.service.ID), l.waitOptions())
+	response, err := l.client.UnbindAndWait(ctx, l.client.NewDeleteServiceBindingOptions(l.bindingID, l.instanceID, l.servicePlan, l.service), l.waitOptions())
 	if err != nil {
 		return err
 	}
@@ -300,7 +302,7 @@ func (l *lifecycle) unbind(ctx context.Context) error {
 }
 
 func (l *lifecycle) deprovision(ctx context.Context) error {
-	_, response, err := l.client.DeprovisionAndWait(ctx, l.client.NewDeleteServiceInstanceOptions(*l.service.ID, *l.plan.ID, l.instanceID), l.waitOptions())
+	_, response, err := l.client.DeprovisionAndWait(ctx, l.client.NewDeleteServiceInstanceOptions(l.service, l.servicePlan, l.instanceID), l.waitOptions())
 	if err != nil {
 		return err
 	}
@@ -337,20 +339,37 @@ func (l *lifecycle) cleanUp() {
 			fmt.Fprintf(l.out, "      could not unbind: %v\n", err)
 		}
 	}
-	if err := l.deprovision(ctx); err != nil {
+	err := l.deprovision(ctx)
+	if errors.Is(err, openservicebrokerv1.ErrConcurrencyError) {
+		// The walk was stopped while the broker still works on the instance: wait for that
+		// operation to end, however it ends, then deprovision.
+		fmt.Fprintf(l.out, "      an operation on the instance is in progress; waiting for it to end\n")
+		if err = l.waitForInstance(ctx); err == nil || errors.As(err, new(*openservicebrokerv1.OperationFailedError)) {
+			err = l.deprovision(ctx)
+		}
+	}
+	if err != nil {
 		fmt.Fprintf(l.out, "      could not deprovision: %v; delete the instance yourself\n", err)
 	}
 }
 
-// waitOptions are the target's polling settings plus a progress line per poll, and the plan's
-// maximum_polling_duration when the catalog gives one.
+// waitForInstance waits for the instance's operation in progress.
+func (l *lifecycle) waitForInstance(ctx context.Context) error {
+	options := l.client.NewWaitForLastOperationOptions(l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan)
+	if l.operation != "" {
+		options.SetOperation(l.operation)
+	}
+	options.WaitOptions = *l.waitOptions()
+	_, _, err := l.client.WaitForLastOperation(ctx, options)
+	return err
+}
+
+// waitOptions are the target's polling settings plus a progress line per poll; the client,
+// holding the catalog, adds the plan's maximum_polling_duration.
 func (l *lifecycle) waitOptions() *openservicebrokerv1.WaitOptions {
 	options := openservicebrokerv1.NewWaitOptions()
 	if l.target.Wait != nil {
 		*options = *l.target.Wait
-	}
-	if l.plan != nil && l.plan.MaximumPollingDuration != nil && *l.plan.MaximumPollingDuration > 0 {
-		options.SetMaximumPollingDuration(*l.plan.MaximumPollingDuration)
 	}
 	return options.SetOnPoll(l.reportPoll)
 }

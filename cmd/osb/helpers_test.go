@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/brokertest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// failFast switches retries off, so that the failures a test provokes end at once. The rest of
+// the caller's configuration never reaches a test (TestMain runs testkit.Main).
+func failFast(t *testing.T) {
+	t.Helper()
+	t.Setenv("OPEN_SERVICE_BROKER_MAX_RETRIES", "0")
+}
+
+// result is what one run of osb printed and returned.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// invocation is one run of the command tree in the test's process.
+type invocation struct {
+	ctx      context.Context
+	stdin    string
+	terminal bool
+}
+
+// osb runs the real command tree with args against srv, its credentials passed as a user would:
+// --user and the password on stdin.
+func osb(t *testing.T, srv *brokertest.Server, args ...string) result {
+	t.Helper()
+	return invocation{}.run(t, srv, args...)
+}
+
+func (inv invocation) run(t *testing.T, srv *brokertest.Server, args ...string) result {
+	t.Helper()
+	stdin := inv.stdin
+	if srv != nil {
+		args = append([]string{"--url", srv.URL, "--user", srv.Username, "--password-stdin"}, args...)
+		stdin = srv.Password + "\n" + stdin
+	}
+	ctx := inv.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var stdout, stderr bytes.Buffer
+	a := &app{stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr, terminal: inv.terminal}
+	code := a.execute(ctx, args)
+	return result{stdout: stdout.String(), stderr: stderr.String(), code: code}
+}
+
+// newBroker starts a brokertest broker for one test.
+func newBroker(t *testing.T, opts ...brokertest.Option) *brokertest.Server {
+	t.Helper()
+	failFast(t)
+	srv := brokertest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// What varies between runs, replaced before comparing with a golden file.
+var (
+	uuidPattern     = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	urlPattern      = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
+	usernamePattern = regexp.MustCompile(`user-[a-z0-9]{8}`)
+	dbPattern       = regexp.MustCompile(`/db[0-9]+`)
+	lastActive      = regexp.MustCompile(`("?last_active"?[:=] ?)[0-9]+`)
+)
+
+func normalize(s string) string {
+	s = uuidPattern.ReplaceAllString(s, "<uuid>")
+	s = urlPattern.ReplaceAllString(s, "<broker>")
+	s = usernamePattern.ReplaceAllString(s, "user-<random>")
+	s = dbPattern.ReplaceAllString(s, "/db<n>")
+	return lastActive.ReplaceAllString(s, "${1}<time>")
+}
+
+// assertGolden compares got, normalized, with testdata/name; -update rewrites the file.
+func assertGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join(testdataDir, name)
+	got = normalize(got)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./cmd/osb -update to create %s", path)
+	assert.Equal(t, string(want), got, "golden file %s (go test ./cmd/osb -update rewrites it)", path)
+}
+
+const testdataDir = "testdata"
