@@ -251,3 +251,4 @@ func TestAuthenticationChecksSkipABrokerWithoutAuthentication(t *testing.T) {
 	}
 	assert.Equal(t, 2, authResults)
 }
+

@@ -139,8 +139,8 @@ func newRun(options Options) (*run, error) {
 	options.MaxWait = orDefault(options.MaxWait, DefaultMaxWait)
 
 	client := options.Client.Clone()
-	// The checks send on purpose what a client applying the catalog refuses (a stale
-	// maintenance_info, a conflicting repeat), so the run's client holds no catalog.
+	// The checks judge the broker's answers, so the run's client sends every request rather
+	// than refuse some unsent by a catalog the caller's client may hold.
 	client.SetCatalog(nil)
 	client.DisableRetries()
 	httpClient := *client.GetHTTPClient()
