@@ -251,4 +251,3 @@ func TestAuthenticationChecksSkipABrokerWithoutAuthentication(t *testing.T) {
 	}
 	assert.Equal(t, 2, authResults)
 }
-
