@@ -32,8 +32,6 @@ type brokerTarget struct {
 	serviceID  string
 	// planID is a plan of serviceID whose operations may complete synchronously.
 	planID string
-	// asyncPlanID is a plan of serviceID whose instance operations are asynchronous.
-	asyncPlanID string
 	// embedded is the broker started by the suite; nil against an external broker.
 	embedded *brokertest.Server
 }
@@ -85,10 +83,9 @@ func embeddedTarget() (brokerTarget, error) {
 				URL: srv.URL, Authenticator: authenticator,
 			})
 		},
-		serviceID:   brokertest.DefaultServiceID,
-		planID:      brokertest.DefaultSyncPlanID,
-		asyncPlanID: brokertest.DefaultAsyncPlanID,
-		embedded:    srv,
+		serviceID: brokertest.DefaultServiceID,
+		planID:    brokertest.DefaultSyncPlanID,
+		embedded:  srv,
 	}, nil
 }
 
@@ -97,7 +94,7 @@ func externalTarget() (brokerTarget, error) {
 	if err != nil {
 		return brokerTarget{}, fmt.Errorf("configuring the client from %s and the other OPEN_SERVICE_BROKER_ variables: %w", envBrokerURL, err)
 	}
-	return brokerTarget{
+	selected := brokerTarget{
 		description: "external broker at " + client.GetServiceURL(),
 		client:      client,
 		clientWith: func(authenticator core.Authenticator) (*openservicebrokerv1.OpenServiceBrokerV1, error) {
@@ -105,10 +102,39 @@ func externalTarget() (brokerTarget, error) {
 				Authenticator: authenticator,
 			})
 		},
-		serviceID:   os.Getenv(envServiceID),
-		planID:      os.Getenv(envPlanID),
-		asyncPlanID: os.Getenv(envAsyncPlanID),
-	}, nil
+		serviceID: os.Getenv(envServiceID),
+		planID:    os.Getenv(envPlanID),
+	}
+	if selected.serviceID == "" {
+		if err := selected.discoverPlan(); err != nil {
+			return brokerTarget{}, err
+		}
+	}
+	return selected, nil
+}
+
+// discoverPlan takes, when no ids are given, the first bindable plan of the catalog (else its
+// first plan) for the scenarios that need one; the conformance checks run on every plan anyway.
+func (t *brokerTarget) discoverPlan() error {
+	catalog, _, err := t.client.ListCatalog(t.client.NewListCatalogOptions())
+	if err != nil {
+		return fmt.Errorf("reading the catalog to choose a service and plan (or set %s and %s): %w", envServiceID, envPlanID, err)
+	}
+	for _, service := range catalog.Services {
+		for _, plan := range service.Plans {
+			bindable := service.Bindable != nil && *service.Bindable
+			if plan.Bindable != nil {
+				bindable = *plan.Bindable
+			}
+			if t.serviceID == "" || bindable {
+				t.serviceID, t.planID = core.StringNilMapper(service.ID), core.StringNilMapper(plan.ID)
+			}
+			if bindable {
+				return nil
+			}
+		}
+	}
+	return nil
 }
 
 // checkNothingLeftBehind proves, on the embedded broker, that the scenarios cleaned up after
@@ -129,14 +155,6 @@ func needSyncPlan(t *testing.T) {
 	t.Helper()
 	if target.serviceID == "" || target.planID == "" {
 		t.Skipf("set %s and %s to run this scenario", envServiceID, envPlanID)
-	}
-}
-
-// needAsyncPlan skips a scenario that needs a plan whose instance operations are asynchronous.
-func needAsyncPlan(t *testing.T) {
-	t.Helper()
-	if target.serviceID == "" || target.asyncPlanID == "" {
-		t.Skipf("set %s and %s to run this scenario", envServiceID, envAsyncPlanID)
 	}
 }
 

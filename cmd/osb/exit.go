@@ -53,9 +53,12 @@ func exitCode(err error) int {
 	var guardErr *openservicebrokerv1.GuardError
 	var invalidErr *openservicebrokerv1.ParametersInvalidError
 	var usage usageError
+	var check *checkError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &check):
+		return check.code
 	case errors.As(err, &mitigation) && !mitigation.Completed, errors.Is(err, errMayBeLeftBehind):
 		return exitOrphan
 	case errors.Is(err, openservicebrokerv1.ErrWaitTimeout):

@@ -108,6 +108,7 @@ func (a *app) newRootCommand() *cobra.Command {
 		a.newStateCommand(),
 		a.newParamsCommand(),
 		a.newDemoCommand(),
+		a.newCheckCommand(),
 		a.newVersionCommand(),
 	)
 	return root

@@ -1,0 +1,182 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/osbkit/osb-go-sdk/internal/secret"
+)
+
+// maxEvidenceBody bounds each body kept as evidence; a broker's answer is untrusted input.
+const maxEvidenceBody = 16 << 10
+
+// Exchange is one request to the broker and its answer, as kept for evidence: bodies bounded,
+// credentials and secret headers masked.
+type Exchange struct {
+	Method          string            `json:"method"`
+	URL             string            `json:"url"`
+	RequestHeaders  map[string]string `json:"request_headers,omitempty"`
+	RequestBody     string            `json:"request_body,omitempty"`
+	Status          int               `json:"status,omitempty"`
+	ResponseHeaders map[string]string `json:"response_headers,omitempty"`
+	ResponseBody    string            `json:"response_body,omitempty"`
+	Duration        time.Duration     `json:"duration_ns"`
+	// Error is why no answer arrived.
+	Error string `json:"error,omitempty"`
+
+	// rawResponseHeaders are the broker's headers before the SDK added anything (the request
+	// identity, when the broker did not echo it).
+	rawResponseHeaders http.Header
+}
+
+// recorder is an http.RoundTripper that keeps every exchange it carries.
+type recorder struct {
+	next http.RoundTripper
+
+	mu        sync.Mutex
+	exchanges []Exchange
+}
+
+func newRecorder(next http.RoundTripper) *recorder {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return &recorder{next: next}
+}
+
+func (rec *recorder) RoundTrip(request *http.Request) (*http.Response, error) {
+	exchange := Exchange{Method: request.Method, URL: request.URL.Redacted(), RequestHeaders: maskedHeaders(request.Header)}
+	if request.GetBody != nil {
+		if body, err := request.GetBody(); err == nil {
+			exchange.RequestBody = readEvidence(body)
+		}
+	}
+	start := time.Now()
+	response, err := rec.next.RoundTrip(request)
+	exchange.Duration = time.Since(start)
+	if err != nil {
+		exchange.Error = err.Error()
+		rec.add(exchange)
+		return nil, err
+	}
+	exchange.Status = response.StatusCode
+	exchange.rawResponseHeaders = response.Header.Clone()
+	exchange.ResponseHeaders = maskedHeaders(response.Header)
+	// The body is read here, bounded, and handed on as read, so the SDK sees the same bytes.
+	raw, readErr := io.ReadAll(io.LimitReader(response.Body, maxEvidenceBody+1))
+	rest := response.Body
+	response.Body = readCloser{Reader: io.MultiReader(bytes.NewReader(raw), rest), Closer: rest}
+	if readErr == nil {
+		exchange.ResponseBody = maskBody(raw)
+	}
+	rec.add(exchange)
+	return response, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+func (rec *recorder) add(exchange Exchange) {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	rec.exchanges = append(rec.exchanges, exchange)
+}
+
+// last returns the latest exchange, nil before the first.
+func (rec *recorder) last() *Exchange {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.exchanges) == 0 {
+		return nil
+	}
+	exchange := rec.exchanges[len(rec.exchanges)-1]
+	return &exchange
+}
+
+// since returns the exchanges after the first n.
+func (rec *recorder) since(n int) []Exchange {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]Exchange(nil), rec.exchanges[min(n, len(rec.exchanges)):]...)
+}
+
+func (rec *recorder) count() int {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return len(rec.exchanges)
+}
+
+func readEvidence(body io.ReadCloser) string {
+	defer body.Close()
+	raw, err := io.ReadAll(io.LimitReader(body, maxEvidenceBody+1))
+	if err != nil {
+		return ""
+	}
+	return maskBody(raw)
+}
+
+// secretHeaders never appear in evidence with their values.
+var secretHeaders = map[string]bool{"Authorization": true, "Cookie": true, "Set-Cookie": true, "Proxy-Authorization": true, "X-Auth-Token": true}
+
+func maskedHeaders(header http.Header) map[string]string {
+	if len(header) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(header))
+	for name := range header {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	kept := make(map[string]string, len(names))
+	for _, name := range names {
+		value := strings.Join(header.Values(name), ", ")
+		if secretHeaders[http.CanonicalHeaderKey(name)] {
+			value = secret.Masked
+		}
+		kept[name] = value
+	}
+	return kept
+}
+
+// maskBody returns a body for evidence: JSON with every secret masked (internal/secret) and
+// every credential value too, anything else cut at maxEvidenceBody.
+func maskBody(raw []byte) string {
+	if len(raw) > maxEvidenceBody {
+		return string(bytes.ToValidUTF8(raw[:maxEvidenceBody], nil)) + "…(cut)"
+	}
+	var value any
+	if json.Unmarshal(raw, &value) != nil {
+		return string(bytes.ToValidUTF8(raw, nil))
+	}
+	value = secret.Mask(value)
+	if object, ok := value.(map[string]any); ok {
+		if credentials, ok := object["credentials"].(map[string]any); ok {
+			// The checks read how many credentials there are, never their values.
+			for key := range credentials {
+				credentials[key] = secret.Masked
+			}
+		}
+	}
+	encoded, err := json.Marshal(value)
+	if err != nil {
+		return ""
+	}
+	return string(encoded)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for key := range m {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,71 @@
+package conformance
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+)
+
+func TestEvidenceMasksCredentialsAndSecrets(t *testing.T) {
+	body := maskBody([]byte(`{"credentials":{"username":"u","password":"p4ss","port":5432,"nested":{"key":"k"}},` +
+		`"dashboard_url":"https://dash.example/1","api_token":"t0k","syslog_drain_url":"syslog://u:pw@logs.example","metadata":{"labels":{"team":"a"}}}`))
+	var masked map[string]any
+	require.NoError(t, json.Unmarshal([]byte(body), &masked))
+	assert.Equal(t, map[string]any{"username": "****", "password": "****", "port": "****", "nested": "****"}, masked["credentials"])
+	assert.Equal(t, "****", masked["api_token"])
+	assert.Equal(t, "https://dash.example/1", masked["dashboard_url"], "the dashboard URL is kept: it decides a check")
+	assert.Equal(t, "syslog://****@logs.example", masked["syslog_drain_url"], "a password in a URL is masked")
+	assert.Equal(t, map[string]any{"labels": map[string]any{"team": "a"}}, masked["metadata"])
+
+	headers := maskedHeaders(http.Header{"Authorization": {"Basic dTpw"}, "X-Broker-Api-Version": {"2.17"}})
+	assert.Equal(t, map[string]string{"Authorization": "****", "X-Broker-Api-Version": "2.17"}, headers)
+}
+
+func TestEvidenceBodiesAreBounded(t *testing.T) {
+	huge := make([]byte, maxEvidenceBody+100)
+	for i := range huge {
+		huge[i] = 'a'
+	}
+	assert.Len(t, maskBody(huge), maxEvidenceBody+len("…(cut)"))
+}
+
+func TestRetryAfterIsSecondsOrHTTPDate(t *testing.T) {
+	for value, want := range map[string]bool{"5": true, "0": true, "Wed, 21 Oct 2026 07:28:00 GMT": true, "5s": false, "-1": false, "soon": false} {
+		assert.Equal(t, want, wellFormedRetryAfter(value), value)
+	}
+}
+
+func TestParametersComeFromSchemaDefaultsAndExamples(t *testing.T) {
+	schemas := &openservicebrokerv1.Schemas{
+		ServiceInstance: &openservicebrokerv1.ServiceInstanceSchema{
+			Create: &openservicebrokerv1.SchemaParameters{Parameters: json.RawMessage(`{"type":"object","properties":{"size":{"type":"string","default":"small"},"region":{"examples":["eu"]},"free":{}}}`)},
+			Update: &openservicebrokerv1.SchemaParameters{Parameters: json.RawMessage(`{"type":"object","examples":[{"size":"large"}]}`)},
+		},
+		ServiceBinding: &openservicebrokerv1.ServiceBindingSchema{Create: &openservicebrokerv1.SchemaParameters{Parameters: json.RawMessage(`null`)}},
+	}
+	got := schemaParameters(schemas)
+	assert.Equal(t, map[string]any{"size": "small", "region": "eu"}, got.Provision)
+	assert.Equal(t, map[string]any{"size": "large"}, got.Update, "an example of the whole object wins")
+	assert.Nil(t, got.Bind)
+}
+
+func TestParametersFileWinsOverSchemasByPlanIDNameOrStar(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "params.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("small:\n  provision: {size_gb: 3}\n\"*\":\n  bind: {role: reader}\n"), 0o600))
+	file, err := LoadParameters(path)
+	require.NoError(t, err)
+
+	small := openservicebrokerv1.Plan{ID: strPtr("id-small"), Name: strPtr("small")}
+	other := openservicebrokerv1.Plan{ID: strPtr("id-other"), Name: strPtr("other")}
+	assert.Equal(t, map[string]any{"size_gb": 3}, file.forPlan(small).Provision)
+	assert.Equal(t, map[string]any{"role": "reader"}, file.forPlan(other).Bind)
+}
+
+func strPtr(s string) *string { return &s }

@@ -1,0 +1,265 @@
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/IBM/go-sdk-core/v5/core"
+	"github.com/google/uuid"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+)
+
+// bindingUnderTest is a binding a scenario created, with what its creation answered.
+type bindingUnderTest struct {
+	id       string
+	instance *instanceUnderTest
+	appGUID  string
+	// answer is the binding as the bind (or, for an asynchronous bind, the GET) returned it.
+	answer   *openservicebrokerv1.BindingPutResp
+	evidence *Exchange
+}
+
+func (r *run) trackBinding(instance *instanceUnderTest, id string) *bindingUnderTest {
+	r.created.add(Resource{InstanceID: instance.id, BindingID: id, ServiceID: instance.plan.serviceID(), PlanID: instance.planID})
+	return &bindingUnderTest{id: id, instance: instance}
+}
+
+func (r *run) bindOptions(b *bindingUnderTest) *openservicebrokerv1.ReplaceServiceBindingOptions {
+	p := b.instance.plan
+	options := r.client.NewReplaceServiceBindingOptions(b.id, b.instance.id).SetServiceID(p.serviceID()).
+		SetPlanID(b.instance.planID).SetContext(r.platform.context(b.instance.id)).SetAcceptsIncomplete(true)
+	if b.appGUID != "" {
+		options.SetBindResource(&openservicebrokerv1.BindResource{AppGuid: core.StringPtr(b.appGUID)})
+	}
+	if p.parameters.Bind != nil {
+		options.SetParameters(p.parameters.Bind)
+	}
+	return options
+}
+
+// bindingPhase creates a binding and checks everything about it, then removes it.
+func (r *run) bindingPhase(ctx context.Context, instance *instanceUnderTest) {
+	binding := r.trackBinding(instance, r.newID("binding"))
+	if !r.createBinding(ctx, binding) {
+		return
+	}
+	r.gradeBindingBody(binding)
+	r.repeatBind(ctx, binding)
+	r.getBinding(ctx, binding)
+	r.rotateBinding(ctx, binding)
+	r.unbind(ctx, binding, "unbind.200-or-202")
+	missing := r.client.NewDeleteServiceBindingOptions(r.newID("missing"), instance.id, instance.planID, instance.plan.serviceID()).SetAcceptsIncomplete(true)
+	response, err := r.client.DeleteServiceBindingWithContext(ctx, missing)
+	r.expect("unbind.missing-410", err == nil && response.StatusCode == http.StatusGone, "a binding that never existed answered %s", describe(response, err))
+}
+
+// createBinding binds without app_guid first, as for a service key, and with one when the
+// broker requires an application. It returns whether the binding exists.
+func (r *run) createBinding(ctx context.Context, b *bindingUnderTest) bool {
+	result, response, err := r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(b))
+	switch status, code := errorCode(err); {
+	case err == nil:
+		r.pass("bind.requires-app-422", "served without app_guid (%d)", response.StatusCode)
+	case status == http.StatusUnprocessableEntity:
+		r.pass("bind.requires-app-422", "422 %s", code)
+		r.expectErrorCode(err, "RequiresApp")
+	default:
+		r.violate("bind.requires-app-422", "a bind without app_guid answered %s", describe(response, err))
+	}
+	if err != nil {
+		b.appGUID = uuid.NewString()
+		result, response, err = r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(b))
+	}
+	b.evidence = r.recorder.last()
+	switch {
+	case err != nil:
+		r.violate("bind.201-new", "the bind failed: %v", err)
+		return false
+	case response.StatusCode == http.StatusAccepted:
+		r.skip("bind.201-new", "the broker binds asynchronously")
+		return r.awaitBinding(ctx, b, deref(result.Operation))
+	default:
+		r.expect("bind.201-new", response.StatusCode == http.StatusCreated, "a new binding got %d", response.StatusCode)
+		r.skip("bind.async.202-then-succeeded", "the broker bound synchronously")
+		b.answer = result
+		return true
+	}
+}
+
+// awaitBinding polls an asynchronous bind and fetches the binding it created.
+func (r *run) awaitBinding(ctx context.Context, b *bindingUnderTest, operation string) bool {
+	p := b.instance.plan
+	options := r.client.NewWaitForBindingLastOperationOptions(b.id, b.instance.id).SetServiceID(p.serviceID()).SetPlanID(b.instance.planID)
+	if operation != "" {
+		options.SetOperation(operation)
+	}
+	options.WaitOptions = r.waitOptions(p, nil)
+	if _, _, err := r.client.WaitForBindingLastOperation(ctx, options); err != nil {
+		r.violate("bind.async.202-then-succeeded", "the binding did not succeed: %v", err)
+		return false
+	}
+	fetched, response, err := r.client.GetServiceBindingWithContext(ctx, r.client.NewGetServiceBindingOptions(b.id, b.instance.id).
+		SetServiceID(p.serviceID()).SetPlanID(b.instance.planID))
+	if err != nil {
+		r.violate("bind.async.202-then-succeeded", "the binding succeeded but GET answered %s", describe(response, err))
+		return false
+	}
+	r.pass("bind.async.202-then-succeeded", "succeeded; the binding was fetched")
+	b.evidence = r.recorder.last()
+	b.answer = &openservicebrokerv1.BindingPutResp{Credentials: fetched.Credentials, SyslogDrainURL: fetched.SyslogDrainURL,
+		RouteServiceURL: fetched.RouteServiceURL, VolumeMounts: fetched.VolumeMounts, Endpoints: fetched.Endpoints, Metadata: fetched.Metadata}
+	return true
+}
+
+// gradeBindingBody checks credentials and the shape of the binding's fields.
+func (r *run) gradeBindingBody(b *bindingUnderTest) {
+	p, answer := b.instance.plan, b.answer
+	other := deref(answer.SyslogDrainURL) != "" || deref(answer.RouteServiceURL) != "" || len(answer.VolumeMounts) > 0
+	r.grade("bind.credentials", outcomeOf("bind.credentials", len(answer.Credentials) > 0 || other), b.evidence,
+		"%d credential field(s)%s", len(answer.Credentials), map[bool]string{true: ", plus a log drain, route service or volume mount", false: ""}[other])
+
+	var problems []string
+	for field, declared := range map[string]bool{"syslog_drain_url": p.Service().Requires(openservicebrokerv1.RequiresSyslogDrain), "route_service_url": p.Service().Requires(openservicebrokerv1.RequiresRouteForwarding), "volume_mounts": p.Service().Requires(openservicebrokerv1.RequiresVolumeMount)} {
+		present := map[string]bool{"syslog_drain_url": deref(answer.SyslogDrainURL) != "", "route_service_url": deref(answer.RouteServiceURL) != "", "volume_mounts": len(answer.VolumeMounts) > 0}[field]
+		if present && !declared {
+			problems = append(problems, field+" sent but the offering does not declare the requires permission")
+		}
+	}
+	for i, endpoint := range answer.Endpoints {
+		if deref(endpoint.Host) == "" || len(endpoint.Ports) == 0 {
+			problems = append(problems, fmt.Sprintf("endpoints[%d] lacks host or ports", i))
+		}
+		if protocol := deref(endpoint.Protocol); protocol != "" && protocol != "tcp" && protocol != "udp" && protocol != "all" {
+			problems = append(problems, fmt.Sprintf("endpoints[%d].protocol %q is none of tcp, udp, all", i, protocol))
+		}
+	}
+	for i, mount := range answer.VolumeMounts {
+		if deref(mount.Driver) == "" || deref(mount.ContainerDir) == "" || mount.Device == nil {
+			problems = append(problems, fmt.Sprintf("volume_mounts[%d] lacks driver, container_dir or device", i))
+		}
+		if mode := deref(mount.Mode); mode != "r" && mode != "rw" {
+			problems = append(problems, fmt.Sprintf("volume_mounts[%d].mode %q is neither r nor rw", i, mode))
+		}
+		if deref(mount.DeviceType) != "shared" {
+			problems = append(problems, fmt.Sprintf("volume_mounts[%d].device_type %q is not shared", i, deref(mount.DeviceType)))
+		}
+	}
+	if len(problems) == 0 {
+		r.grade("bind.shape", Pass, b.evidence, "%d endpoint(s), %d volume mount(s), well-formed", len(answer.Endpoints), len(answer.VolumeMounts))
+		return
+	}
+	r.grade("bind.shape", checkByID["bind.shape"].violation(), b.evidence, "%v", problems)
+}
+
+// repeatBind sends the identical bind again, then one for another application.
+func (r *run) repeatBind(ctx context.Context, b *bindingUnderTest) {
+	_, response, err := r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(b))
+	r.gradeIdenticalRepeat("bind.200-identical-repeat", "bind of an existing binding", response, err)
+	conflicting := *b
+	conflicting.appGUID = uuid.NewString()
+	_, response, err = r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(&conflicting))
+	r.expect("bind.409-conflicting-repeat", statusOf(response, err) == http.StatusConflict, "the same binding id for another app_guid answered %s", describe(response, err))
+}
+
+func (r *run) getBinding(ctx context.Context, b *bindingUnderTest) {
+	p := b.instance.plan
+	if !p.BindingsRetrievable() {
+		r.skip("binding.get", "bindings_retrievable is not true")
+		return
+	}
+	fetched, response, err := r.client.GetServiceBindingWithContext(ctx, r.client.NewGetServiceBindingOptions(b.id, b.instance.id).
+		SetServiceID(p.serviceID()).SetPlanID(b.instance.planID))
+	if err != nil {
+		r.violate("binding.get", "GET answered %s", describe(response, err))
+		return
+	}
+	// The credentials the bind answered are compared; bind.credentials judges an answer without any.
+	same := len(b.answer.Credentials) == 0 || sameJSON(fetched.Credentials, b.answer.Credentials)
+	r.expect("binding.get", same, "GET returned %d credential field(s), the bind %d", len(fetched.Credentials), len(b.answer.Credentials))
+}
+
+// rotateBinding creates a successor binding and checks that both are valid, then removes it.
+func (r *run) rotateBinding(ctx context.Context, b *bindingUnderTest) {
+	p := b.instance.plan
+	if !p.BindingRotatable() {
+		r.skip("bind.rotation", "binding_rotatable is not true")
+		return
+	}
+	successor := r.trackBinding(b.instance, r.newID("binding"))
+	successor.appGUID = b.appGUID
+	wait := r.waitOptions(p, nil)
+	_, response, err := r.client.BindAndWait(ctx, r.bindOptions(successor).SetPredecessorBindingID(b.id), &wait)
+	if err != nil {
+		r.violate("bind.rotation", "the successor binding failed: %s", describe(response, err))
+		return
+	}
+	if p.BindingsRetrievable() {
+		for _, id := range []string{b.id, successor.id} {
+			if _, response, err := r.client.GetServiceBindingWithContext(ctx, r.client.NewGetServiceBindingOptions(id, b.instance.id).
+				SetServiceID(p.serviceID()).SetPlanID(b.instance.planID)); err != nil {
+				r.violate("bind.rotation", "after the rotation binding %q answered %s", id, describe(response, err))
+				return
+			}
+		}
+	}
+	r.pass("bind.rotation", "successor %q created; both bindings valid", successor.id)
+	r.unbind(ctx, successor, "")
+}
+
+// unbind removes a binding; with a check id it grades the answer.
+func (r *run) unbind(ctx context.Context, b *bindingUnderTest, checkID string) {
+	p := b.instance.plan
+	options := r.client.NewDeleteServiceBindingOptions(b.id, b.instance.id, b.instance.planID, p.serviceID()).SetAcceptsIncomplete(true)
+	wait := r.waitOptions(p, nil)
+	response, err := r.client.UnbindAndWait(ctx, options, &wait)
+	if err == nil {
+		r.created.remove(Resource{InstanceID: b.instance.id, BindingID: b.id})
+	}
+	if checkID == "" {
+		return
+	}
+	status := statusOf(response, err)
+	r.expect(checkID, err == nil && (status == http.StatusOK || status == http.StatusAccepted), "unbinding an existing binding answered %s", describe(response, err))
+}
+
+// metadataProblem inspects the raw metadata of an answer: an object whose labels and
+// attributes, when present, are objects.
+func metadataProblem(answer *Exchange) string {
+	if answer == nil {
+		return ""
+	}
+	var body map[string]json.RawMessage
+	if json.Unmarshal([]byte(answer.ResponseBody), &body) != nil || body["metadata"] == nil {
+		return ""
+	}
+	var metadata map[string]json.RawMessage
+	if err := json.Unmarshal(body["metadata"], &metadata); err != nil {
+		return "metadata is not an object"
+	}
+	for _, field := range []string{"labels", "attributes"} {
+		if raw, ok := metadata[field]; ok {
+			var object map[string]any
+			if json.Unmarshal(raw, &object) != nil {
+				return "metadata." + field + " is not an object"
+			}
+		}
+	}
+	return ""
+}
+
+// normalizeJSON turns a value into its JSON document form, so that values decoded in different
+// ways compare equal.
+func normalizeJSON(value any) any {
+	encoded, err := json.Marshal(value)
+	if err != nil {
+		return value
+	}
+	var normalized any
+	if json.Unmarshal(encoded, &normalized) != nil {
+		return value
+	}
+	return normalized
+}
