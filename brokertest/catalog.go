@@ -13,11 +13,11 @@ import (
 // Identifiers of the default catalog.
 const (
 	// DefaultServiceID is the id of the default catalog's only service, a bindable database.
-	DefaultServiceID = "brokertest-db"
+	DefaultServiceID = "3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30"
 	// DefaultSyncPlanID is the id of its plan whose operations all complete synchronously.
-	DefaultSyncPlanID = "brokertest-db-small"
+	DefaultSyncPlanID = "a1f04c2e-6b8d-4e3a-9f57-2c1d8e6b4a09"
 	// DefaultAsyncPlanID is the id of its plan whose instance operations are asynchronous only.
-	DefaultAsyncPlanID = "brokertest-db-large"
+	DefaultAsyncPlanID = "d7e29b45-0c3f-4a18-b6d2-9e5f1a7c3b84"
 )
 
 // DefaultCatalog returns the catalog a Server offers unless WithCatalog replaces it: one

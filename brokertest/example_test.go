@@ -42,8 +42,8 @@ func Example() {
 	}
 	// Output:
 	// 200 brokertest-db
-	//  plan brokertest-db-small
-	//  plan brokertest-db-large
+	//  plan a1f04c2e-6b8d-4e3a-9f57-2c1d8e6b4a09
+	//  plan d7e29b45-0c3f-4a18-b6d2-9e5f1a7c3b84
 }
 
 func ExampleServer_InjectFault() {
@@ -74,7 +74,7 @@ func ExampleServer_Instances() {
 	srv := brokertest.NewServer()
 	defer srv.Close()
 
-	body := `{"service_id": "brokertest-db", "plan_id": "brokertest-db-small",
+	body := `{"service_id": "3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30", "plan_id": "a1f04c2e-6b8d-4e3a-9f57-2c1d8e6b4a09",
 		"organization_guid": "org-1", "space_guid": "space-1", "context": {"platform": "cloudfoundry"}}`
 	req, _ := http.NewRequest(http.MethodPut, srv.URL+"/v2/service_instances/db-1", strings.NewReader(body))
 	req.SetBasicAuth(srv.Username, srv.Password)
@@ -88,7 +88,7 @@ func ExampleServer_Instances() {
 	}
 	// Output:
 	// 201
-	// db-1 brokertest-db-small true
+	// db-1 a1f04c2e-6b8d-4e3a-9f57-2c1d8e6b4a09 true
 }
 
 // put sends an authenticated OSB PUT request and prints the status and the description.
@@ -108,7 +108,7 @@ func put(srv *brokertest.Server, path, body string) {
 
 // A strict broker names the rule a request breaks; a lenient one lets it through.
 func ExampleWithLenient() {
-	body := `{"service_id": "brokertest-db", "plan_id": "brokertest-db-small"}`
+	body := `{"service_id": "3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30", "plan_id": "a1f04c2e-6b8d-4e3a-9f57-2c1d8e6b4a09"}`
 
 	strict := brokertest.NewServer()
 	defer strict.Close()
@@ -126,7 +126,7 @@ func ExampleWithMisbehaviour() {
 	srv := brokertest.NewServer(brokertest.WithMisbehaviour(brokertest.MisbehaveCreateAnswers200))
 	defer srv.Close()
 
-	put(srv, "/v2/service_instances/db-1", `{"service_id": "brokertest-db", "plan_id": "brokertest-db-small",
+	put(srv, "/v2/service_instances/db-1", `{"service_id": "3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30", "plan_id": "a1f04c2e-6b8d-4e3a-9f57-2c1d8e6b4a09",
 		"organization_guid": "org-1", "space_guid": "space-1"}`)
 	// Output: 200
 }

@@ -16,8 +16,8 @@ import (
 )
 
 // The examples talk to a brokertest broker on loopback, a real Open Service Broker. Its catalog
-// offers the service "brokertest-db" with the plans "brokertest-db-small" (synchronous) and
-// "brokertest-db-large" (asynchronous only).
+// offers the service "brokertest-db" with the plans "small" (synchronous) and "large"
+// (asynchronous only), each with a GUID as its id.
 const (
 	serviceID   = brokertest.DefaultServiceID
 	planID      = brokertest.DefaultSyncPlanID
@@ -106,15 +106,15 @@ func ExampleOpenServiceBrokerV1_ListCatalog() {
 		panic(err)
 	}
 	for _, service := range catalog.Services {
-		fmt.Printf("service %s (bindable: %t)\n", *service.ID, *service.Bindable)
+		fmt.Printf("service %s (bindable: %t)\n", *service.Name, *service.Bindable)
 		for _, plan := range service.Plans {
-			fmt.Printf("  plan %s: %s\n", *plan.ID, *plan.Description)
+			fmt.Printf("  plan %s: %s\n", *plan.Name, *plan.Description)
 		}
 	}
 	// Output:
 	// service brokertest-db (bindable: true)
-	//   plan brokertest-db-small: Provisioned synchronously
-	//   plan brokertest-db-large: Provisioned asynchronously; needs accepts_incomplete=true
+	//   plan small: Provisioned synchronously
+	//   plan large: Provisioned asynchronously; needs accepts_incomplete=true
 }
 
 func ExampleOpenServiceBrokerV1_ReplaceServiceInstance() {
@@ -223,8 +223,8 @@ func ExampleOpenServiceBrokerV1_GetServiceInstance() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(*instance.ServiceID, *instance.PlanID, instance.Parameters)
-	// Output: brokertest-db brokertest-db-small map[size_gb:10]
+	fmt.Println(*instance.ServiceID == serviceID, *instance.PlanID == planID, instance.Parameters)
+	// Output: true true map[size_gb:10]
 }
 
 func ExampleOpenServiceBrokerV1_GetLastOperation() {

@@ -50,7 +50,7 @@ func TestParamsValidate(t *testing.T) {
 
 	got := osb(t, srv, "params", "validate", "--service", service, "--plan", syncPlan, "--param", "size_gb=10")
 	assert.Equal(t, exitOK, got.code, got.stderr)
-	assert.Contains(t, got.stdout, "parameters match the service_instance.create schema of plan brokertest-db-small")
+	assert.Contains(t, got.stdout, "parameters match the service_instance.create schema of plan a1f04c2e-6b8d-4e3a-9f57-2c1d8e6b4a09")
 
 	got = osb(t, srv, "params", "validate", "--service", service, "--plan", syncPlan, "--params", path, "-o", "json")
 	assert.Equal(t, exitUsage, got.code, got.stderr)

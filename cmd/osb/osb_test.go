@@ -175,17 +175,17 @@ func TestExitCodes(t *testing.T) {
 		"timed out": {
 			broker: []brokertest.Option{brokertest.WithAsyncPolls(1000), brokertest.WithLastOperationRetryAfter(30)},
 			args:   []string{"provision", "inst", "--service", service, "--plan", asyncPlan, "--wait", "--timeout", "5s"}, want: exitTimeout,
-			stderr: "osb last-operation inst --service brokertest-db --plan brokertest-db-large --operation provision-",
+			stderr: "osb last-operation inst --service 3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30 --plan d7e29b45-0c3f-4a18-b6d2-9e5f1a7c3b84 --operation provision-",
 		},
 		"left behind while waiting": {
 			faults: []brokertest.Fault{{Method: http.MethodPut, Status: http.StatusInternalServerError}, {Method: http.MethodDelete, Status: http.StatusInternalServerError}},
 			args:   []string{"provision", "inst", "--service", service, "--plan", syncPlan, "--wait"}, want: exitOrphan,
-			stderr: "osb deprovision inst --service brokertest-db --plan brokertest-db-small --wait",
+			stderr: "osb deprovision inst --service 3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30 --plan a1f04c2e-6b8d-4e3a-9f57-2c1d8e6b4a09 --wait",
 		},
 		"left behind without waiting": {
 			faults: []brokertest.Fault{{Method: http.MethodPut, Status: http.StatusInternalServerError}},
 			args:   []string{"bind", "inst", "bind", "--service", service, "--plan", syncPlan}, want: exitOrphan,
-			stderr: "osb unbind inst bind --service brokertest-db --plan brokertest-db-small --wait",
+			stderr: "osb unbind inst bind --service 3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30 --plan a1f04c2e-6b8d-4e3a-9f57-2c1d8e6b4a09 --wait",
 		},
 	}
 	for name, tc := range tests {
@@ -254,7 +254,7 @@ func TestInterruptStopsWaitingDeletesNothingAndSaysHowToResume(t *testing.T) {
 
 	assert.Equal(t, exitUnexpected, got.code)
 	assert.Contains(t, got.stderr, "stopped waiting, nothing was deleted")
-	assert.Contains(t, got.stderr, "resume with: osb last-operation inst --service brokertest-db --plan brokertest-db-large --operation provision-")
+	assert.Contains(t, got.stderr, "resume with: osb last-operation inst --service 3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30 --plan d7e29b45-0c3f-4a18-b6d2-9e5f1a7c3b84 --operation provision-")
 	assert.Len(t, srv.Instances(), 1, "the instance is left to the broker")
 	for _, request := range srv.Requests() {
 		assert.NotEqual(t, http.MethodDelete, request.Method)
@@ -284,7 +284,7 @@ func TestWithoutWaitSaysHowToFollow(t *testing.T) {
 	got := osb(t, srv, "provision", "inst", "--service", service, "--plan", asyncPlan)
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.Contains(t, got.stdout, "202 Accepted: in progress")
-	assert.Contains(t, got.stderr, "follow it with: osb last-operation inst --service brokertest-db --plan brokertest-db-large --operation provision-")
+	assert.Contains(t, got.stderr, "follow it with: osb last-operation inst --service 3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30 --plan d7e29b45-0c3f-4a18-b6d2-9e5f1a7c3b84 --operation provision-")
 
 	got = osb(t, srv, "last-operation", "inst", "--service", service, "--plan", asyncPlan, "--wait")
 	require.Equal(t, exitOK, got.code, got.stderr)
@@ -348,7 +348,7 @@ func TestLastOperationOfABinding(t *testing.T) {
 	require.Equal(t, exitOK, osb(t, srv, "provision", "inst", "--service", service, "--plan", asyncPlan, "--wait").code)
 	got := osb(t, srv, "bind", "inst", "bind", "--service", service, "--plan", asyncPlan)
 	require.Equal(t, exitOK, got.code, got.stderr)
-	assert.Contains(t, got.stderr, "follow it with: osb last-operation inst --binding bind --service brokertest-db --plan brokertest-db-large --operation bind-")
+	assert.Contains(t, got.stderr, "follow it with: osb last-operation inst --binding bind --service 3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30 --plan d7e29b45-0c3f-4a18-b6d2-9e5f1a7c3b84 --operation bind-")
 
 	got = osb(t, srv, "last-operation", "inst", "--binding", "bind", "--service", service, "--plan", asyncPlan, "--wait", "-o", "json")
 	require.Equal(t, exitOK, got.code, got.stderr)

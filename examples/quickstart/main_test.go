@@ -45,7 +45,7 @@ func TestRunWalksTheLifecycleOnTheEmbeddedBroker(t *testing.T) {
 	require.NoError(t, run(context.Background(), &out, config{}))
 
 	assertInOrder(t, out.String(), stepHeaders...)
-	assertInOrder(t, out.String(), "using service brokertest-db (brokertest-db), plan brokertest-db-large",
+	assertInOrder(t, out.String(), "using service 3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30 (brokertest-db), plan d7e29b45-0c3f-4a18-b6d2-9e5f1a7c3b84",
 		"[2/10] provision", "poll 1: in progress", "poll 3: succeeded", "202 Accepted",
 		"[7/10] bind", "password: ****", "uri: postgres://****@localhost:5432/",
 		"[10/10] deprovision", "poll 3: succeeded", "total")
@@ -125,7 +125,7 @@ func TestRunAgainstAnExternalBrokerPrintsNoSecret(t *testing.T) {
 	require.NoError(t, run(context.Background(), &out, cfg))
 
 	assertInOrder(t, out.String(), stepHeaders...)
-	assert.Contains(t, out.String(), "plan brokertest-db-small", "the first bindable service's first plan")
+	assert.Contains(t, out.String(), "plan a1f04c2e-6b8d-4e3a-9f57-2c1d8e6b4a09", "the first bindable service's first plan")
 	secrets := proxy.credentialSecrets(t)
 	require.Len(t, secrets, 4, "the bind and the get binding answers carried credentials")
 	for i, secret := range append(secrets, srv.Password) {

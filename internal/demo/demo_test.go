@@ -109,7 +109,7 @@ func TestRunSkipsBindingAPlanThatIsNotBindableAndGetsThatAreNotOffered(t *testin
 	var out bytes.Buffer
 	_, err := Run(context.Background(), &out, "demo", externalTarget(srv))
 	require.NoError(t, err)
-	assertInOrder(t, out.String(), "using service brokertest-db (brokertest-db), plan brokertest-db-small (small)",
+	assertInOrder(t, out.String(), "using service 3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30 (brokertest-db), plan a1f04c2e-6b8d-4e3a-9f57-2c1d8e6b4a09 (small)",
 		"[3/10] get instance", "skipped: the service does not offer GET of instances",
 		"[7/10] bind", "skipped: the plan is not bindable", "[8/10] get binding", "skipped: the plan is not bindable",
 		"[9/10] unbind", "skipped: the plan is not bindable", "summary: all 10 steps succeeded")

@@ -50,9 +50,9 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	assert.Equal(t, "basic", env["OPEN_SERVICE_BROKER_AUTH_TYPE"])
 	assert.Equal(t, "u", env["OPEN_SERVICE_BROKER_USERNAME"])
 	assert.Equal(t, "p", env["OPEN_SERVICE_BROKER_PASSWORD"])
-	assert.Equal(t, "brokertest-db", env["OPEN_SERVICE_BROKER_SERVICE_ID"])
-	assert.Equal(t, "brokertest-db-small", env["OPEN_SERVICE_BROKER_PLAN_ID"])
-	assert.Equal(t, "brokertest-db-large", env["OPEN_SERVICE_BROKER_ASYNC_PLAN_ID"])
+	assert.Equal(t, brokertest.DefaultServiceID, env["OPEN_SERVICE_BROKER_SERVICE_ID"])
+	assert.Equal(t, brokertest.DefaultSyncPlanID, env["OPEN_SERVICE_BROKER_PLAN_ID"])
+	assert.Equal(t, brokertest.DefaultAsyncPlanID, env["OPEN_SERVICE_BROKER_ASYNC_PLAN_ID"])
 	assert.Contains(t, stdout.String(), "testbroker: listening on "+env["OPEN_SERVICE_BROKER_URL"])
 
 	req, err := http.NewRequest(http.MethodGet, env["OPEN_SERVICE_BROKER_URL"]+"/v2/catalog", nil)
