@@ -255,6 +255,26 @@ func FuzzDecodeBrokerCatalogResp(f *testing.F) {
 	fuzzDecoding[BrokerCatalogResp](f, fuzzCatalogExample, fuzzHugeCatalog())
 }
 
+// standardCatalog is BrokerCatalogResp without its methods: encoding/json decodes it field by
+// field, with one allocation per scalar, as every model was decoded before one-pass decoding.
+type standardCatalog BrokerCatalogResp
+
+// The one-pass decoding of a catalog gives what encoding/json's own decoding gives, and fails
+// where it fails.
+func FuzzDecodeBrokerCatalogRespInOnePass(f *testing.F) {
+	fuzzAddBodies(f, fuzzCatalogExample, fuzzHugeCatalog())
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var onePass BrokerCatalogResp
+		onePassErr := json.Unmarshal(body, &onePass)
+		var standard standardCatalog
+		standardErr := json.Unmarshal(body, &standard)
+		require.Equal(t, standardErr != nil, onePassErr != nil, "one pass: %v; encoding/json: %v", onePassErr, standardErr)
+		if standardErr == nil {
+			require.Equal(t, BrokerCatalogResp(standard), onePass)
+		}
+	})
+}
+
 func FuzzDecodeInstancePutResp(f *testing.F) {
 	fuzzDecoding[InstancePutResp](f, fuzzInstancePutExample)
 }

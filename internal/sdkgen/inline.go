@@ -141,7 +141,7 @@ func (b *builder) model(name string, s *openapi3.Schema, pointer string) (*Model
 	}
 	onePass, _ := s.Extensions[extOnePass].(bool)
 	if onePass && b.shape(s).additional {
-		return nil, fmt.Errorf("%s: %s cannot be decoded in one pass: it keeps additional properties", b.locate(s.Origin, pointer), extOnePass)
+		return nil, fmt.Errorf("%s: %s is not possible on a model that keeps additional properties", b.locate(s.Origin, pointer), extOnePass)
 	}
 	return &Model{
 		Name:                 name,
