@@ -3,6 +3,7 @@
 package openservicebrokerv1
 
 import (
+	"bytes"
 	"encoding/json"
 )
 
@@ -29,10 +30,11 @@ func (d *brokerCatalogRespDecoded) fill(o *BrokerCatalogResp) {
 }
 
 // UnmarshalJSON decodes the whole document in one pass of encoding/json and replaces o with it:
-// one allocation per object backs all its scalars instead of one per scalar.
+// one allocation per object backs all its scalars instead of one per scalar, and its raw JSON
+// values are slices of one copy of data rather than a copy each.
 func (o *BrokerCatalogResp) UnmarshalJSON(data []byte) error {
 	var decoded brokerCatalogRespDecoded
-	if err := json.Unmarshal(data, &decoded); err != nil {
+	if err := json.Unmarshal(bytes.Clone(data), &decoded); err != nil {
 		return err
 	}
 	*o = BrokerCatalogResp{}

@@ -56,7 +56,7 @@ type planDecoded struct {
 	ID                     sdkruntime.Optional[string] `json:"id"`
 	Name                   sdkruntime.Optional[string] `json:"name"`
 	Description            sdkruntime.Optional[string] `json:"description"`
-	Metadata               json.RawMessage             `json:"metadata"`
+	Metadata               sdkruntime.RetainedJSON     `json:"metadata"`
 	Free                   sdkruntime.Optional[bool]   `json:"free"`
 	Bindable               sdkruntime.Optional[bool]   `json:"bindable"`
 	BindingRotatable       sdkruntime.Optional[bool]   `json:"binding_rotatable"`
@@ -77,7 +77,7 @@ func (d *planDecoded) fill(o *Plan) {
 	if d.Description.Set {
 		o.Description = &d.Description.Value
 	}
-	o.Metadata = d.Metadata
+	o.Metadata = json.RawMessage(d.Metadata)
 	if d.Free.Set {
 		o.Free = &d.Free.Value
 	}

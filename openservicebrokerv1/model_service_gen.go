@@ -72,7 +72,7 @@ type serviceDecoded struct {
 	InstancesRetrievable sdkruntime.Optional[bool]   `json:"instances_retrievable"`
 	BindingsRetrievable  sdkruntime.Optional[bool]   `json:"bindings_retrievable"`
 	AllowContextUpdates  sdkruntime.Optional[bool]   `json:"allow_context_updates"`
-	Metadata             json.RawMessage             `json:"metadata"`
+	Metadata             sdkruntime.RetainedJSON     `json:"metadata"`
 	DashboardClient      *dashboardClientDecoded     `json:"dashboard_client"`
 	PlanUpdateable       sdkruntime.Optional[bool]   `json:"plan_updateable"`
 	BindingRotatable     sdkruntime.Optional[bool]   `json:"binding_rotatable"`
@@ -104,7 +104,7 @@ func (d *serviceDecoded) fill(o *Service) {
 	if d.AllowContextUpdates.Set {
 		o.AllowContextUpdates = &d.AllowContextUpdates.Value
 	}
-	o.Metadata = d.Metadata
+	o.Metadata = json.RawMessage(d.Metadata)
 	if d.DashboardClient != nil {
 		o.DashboardClient = &d.DashboardClient.value
 		d.DashboardClient.fill(o.DashboardClient)

@@ -253,6 +253,8 @@ func (f *Field) DecodedType() string {
 		return "*" + f.Holds.DecodedName()
 	case f.DecodedList():
 		return "[]" + f.Holds.DecodedName()
+	case f.Type == "json.RawMessage":
+		return "sdkruntime.RetainedJSON"
 	}
 	return f.Type
 }

@@ -75,3 +75,15 @@ func literalKind(data []byte) string {
 	}
 	return "number " + string(data)
 }
+
+// RetainedJSON is a json.RawMessage that keeps the decoder's bytes instead of copying them.
+// Only a decoding that owns its document, and never reuses it, may use it: the one-pass decoders
+// decode a copy of the document they are given, so that all its raw values share one allocation.
+type RetainedJSON []byte
+
+// UnmarshalJSON keeps data itself (null included, as json.RawMessage does), its capacity
+// limited to it so that appending to one value never overwrites the next.
+func (r *RetainedJSON) UnmarshalJSON(data []byte) error {
+	*r = data[:len(data):len(data)]
+	return nil
+}

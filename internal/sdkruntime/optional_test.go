@@ -62,3 +62,18 @@ func TestOptionalInAnAbsentFieldIsNotSet(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"other": "x"}`), &optional))
 	assert.False(t, optional.V.Set)
 }
+
+func TestRetainedJSONHoldsWhatARawMessageHoldsWithoutCopying(t *testing.T) {
+	document := []byte(`{"a": {"x": [1, 2]}, "b": null, "c": "text"}`)
+	var retained struct{ A, B, C RetainedJSON }
+	require.NoError(t, json.Unmarshal(document, &retained))
+	var raw struct{ A, B, C json.RawMessage }
+	require.NoError(t, json.Unmarshal(document, &raw))
+	assert.Equal(t, []string{string(raw.A), string(raw.B), string(raw.C)}, []string{string(retained.A), string(retained.B), string(retained.C)})
+
+	retained.A[0] = '['
+	assert.Equal(t, byte('['), document[6], "a retained value is the document's own bytes")
+	_ = append(retained.A, '!')
+	assert.Equal(t, `{"a": [`, string(document[:7]))
+	assert.Equal(t, `, "b"`, string(document[len(`{"a": {"x": [1, 2]}`):][:5]), "appending to a value leaves the document after it")
+}

@@ -49,7 +49,7 @@ type petDecoded struct {
 	Status     sdkruntime.Optional[string] `json:"status"`
 	Owner      *Owner                      `json:"owner"`
 	Attributes map[string]any              `json:"attributes"`
-	CareSheet  json.RawMessage             `json:"care_sheet"`
+	CareSheet  sdkruntime.RetainedJSON     `json:"care_sheet"`
 	PhotoUrls  []string                    `json:"photo_urls"`
 }
 
@@ -66,6 +66,6 @@ func (d *petDecoded) fill(o *Pet) {
 	}
 	o.Owner = d.Owner
 	o.Attributes = d.Attributes
-	o.CareSheet = d.CareSheet
+	o.CareSheet = json.RawMessage(d.CareSheet)
 	o.PhotoUrls = d.PhotoUrls
 }

@@ -3,6 +3,7 @@
 package petstorev2
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
@@ -38,10 +39,11 @@ func (d *petListDecoded) fill(o *PetList) {
 }
 
 // UnmarshalJSON decodes the whole document in one pass of encoding/json and replaces o with it:
-// one allocation per object backs all its scalars instead of one per scalar.
+// one allocation per object backs all its scalars instead of one per scalar, and its raw JSON
+// values are slices of one copy of data rather than a copy each.
 func (o *PetList) UnmarshalJSON(data []byte) error {
 	var decoded petListDecoded
-	if err := json.Unmarshal(data, &decoded); err != nil {
+	if err := json.Unmarshal(bytes.Clone(data), &decoded); err != nil {
 		return err
 	}
 	*o = PetList{}
