@@ -58,7 +58,7 @@ func decode(op *sdkruntime.Operation, identity string, request *http.Request, an
 		body = []byte("{}")
 	}
 	target := reflect.ValueOf(result).Elem()
-	if err := json.Unmarshal(body, result); err != nil {
+	if err := unmarshalResult(body, target); err != nil {
 		target.SetZero() // never a partly filled result
 		response.RawResult = body
 		if answer.StatusCode >= 200 && answer.StatusCode <= 299 {
@@ -69,6 +69,25 @@ func decode(op *sdkruntime.Operation, identity string, request *http.Request, an
 	}
 	response.Result = target.Interface()
 	return response, nil
+}
+
+// unmarshalerType is the type of the models that decode themselves.
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+// unmarshalResult decodes body into target, the operation's *T. A T that decodes itself (a
+// one-pass catalog) is handed body directly: json.Unmarshal would first validate the whole body,
+// then scan it again to find its end, before calling UnmarshalJSON, which validates it once more.
+// A null body leaves target nil, as json.Unmarshal does.
+func unmarshalResult(body []byte, target reflect.Value) error {
+	if target.Kind() != reflect.Pointer || !target.Type().Implements(unmarshalerType) || bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
+		return json.Unmarshal(body, target.Addr().Interface())
+	}
+	value := reflect.New(target.Type().Elem())
+	if err := value.Interface().(json.Unmarshaler).UnmarshalJSON(body); err != nil {
+		return err
+	}
+	target.Set(value)
+	return nil
 }
 
 // readBody reads body whole into a buffer presized from the declared length.

@@ -255,6 +255,32 @@ func FuzzDecodeBrokerCatalogResp(f *testing.F) {
 	fuzzDecoding[BrokerCatalogResp](f, fuzzCatalogExample, fuzzHugeCatalog())
 }
 
+// standardCatalog is BrokerCatalogResp without its methods: encoding/json decodes it field by
+// field, with one allocation per scalar, as every model was decoded before one-pass decoding.
+type standardCatalog BrokerCatalogResp
+
+// The one-pass decoding of a catalog, through the client's decode and through json.Unmarshal,
+// gives what encoding/json's own decoding gives, and fails where it fails.
+func FuzzDecodeBrokerCatalogRespInOnePass(f *testing.F) {
+	fuzzAddBodies(f, fuzzCatalogExample, fuzzHugeCatalog())
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if len(bytes.TrimSpace(body)) == 0 {
+			return // the client reads an empty answer as {}, which json.Unmarshal refuses
+		}
+		var standard *standardCatalog
+		standardErr := json.Unmarshal(body, &standard)
+		answered, answeredErr := decodeAnswer[BrokerCatalogResp](t, body)
+		var unmarshaled *BrokerCatalogResp
+		unmarshaledErr := json.Unmarshal(body, &unmarshaled)
+		require.Equal(t, standardErr != nil, answeredErr != nil, "decode: %v; encoding/json: %v", answeredErr, standardErr)
+		require.Equal(t, standardErr != nil, unmarshaledErr != nil, "json.Unmarshal: %v; encoding/json: %v", unmarshaledErr, standardErr)
+		if standardErr == nil {
+			require.Equal(t, (*BrokerCatalogResp)(standard), answered, "decode")
+			require.Equal(t, (*BrokerCatalogResp)(standard), unmarshaled, "json.Unmarshal")
+		}
+	})
+}
+
 func FuzzDecodeInstancePutResp(f *testing.F) {
 	fuzzDecoding[InstancePutResp](f, fuzzInstancePutExample)
 }

@@ -2,8 +2,42 @@
 
 package openservicebrokerv1
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // BrokerCatalogResp: The broker's catalog of service offerings.
 type BrokerCatalogResp struct {
 	// The service offerings the broker supports.
 	Services []Service `json:"services,omitempty"`
+}
+
+// brokerCatalogRespDecoded is BrokerCatalogResp as a one-pass decoder reads it: scalars held by
+// value in the decoded element itself, which the filled BrokerCatalogResp points into.
+type brokerCatalogRespDecoded struct {
+	Services []serviceDecoded `json:"services"`
+}
+
+// fill sets the fields of o that the document gave, pointing into d.
+func (d *brokerCatalogRespDecoded) fill(o *BrokerCatalogResp) {
+	if d.Services != nil {
+		o.Services = make([]Service, len(d.Services))
+		for i := range d.Services {
+			d.Services[i].fill(&o.Services[i])
+		}
+	}
+}
+
+// UnmarshalJSON decodes the whole document in one pass of encoding/json and replaces o with it:
+// one allocation per object backs all its scalars instead of one per scalar, and its raw JSON
+// values are slices of one copy of data rather than a copy each.
+func (o *BrokerCatalogResp) UnmarshalJSON(data []byte) error {
+	var decoded brokerCatalogRespDecoded
+	if err := json.Unmarshal(bytes.Clone(data), &decoded); err != nil {
+		return err
+	}
+	*o = BrokerCatalogResp{}
+	decoded.fill(o)
+	return nil
 }

@@ -2,6 +2,10 @@
 
 package openservicebrokerv1
 
+import (
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
+)
+
 // DashboardClient: The OAuth client the platform registers for the offering's dashboard single
 // sign-on.
 type DashboardClient struct {
@@ -13,4 +17,26 @@ type DashboardClient struct {
 
 	// The URI of the dashboard that the OAuth provider redirects to.
 	RedirectURI *string `json:"redirect_uri,omitempty"`
+}
+
+// dashboardClientDecoded is DashboardClient as a one-pass decoder reads it: scalars held by value
+// in the decoded element itself, which the filled DashboardClient points into.
+type dashboardClientDecoded struct {
+	value       DashboardClient             // what the filled pointer to a DashboardClient points to
+	ID          sdkruntime.Optional[string] `json:"id"`
+	Secret      sdkruntime.Optional[string] `json:"secret"`
+	RedirectURI sdkruntime.Optional[string] `json:"redirect_uri"`
+}
+
+// fill sets the fields of o that the document gave, pointing into d.
+func (d *dashboardClientDecoded) fill(o *DashboardClient) {
+	if d.ID.Set {
+		o.ID = &d.ID.Value
+	}
+	if d.Secret.Set {
+		o.Secret = &d.Secret.Value
+	}
+	if d.RedirectURI.Set {
+		o.RedirectURI = &d.RedirectURI.Value
+	}
 }

@@ -2,6 +2,10 @@
 
 package openservicebrokerv1
 
+import (
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
+)
+
 // MaintenanceInfo: The maintenance level of a plan or instance. In a catalog plan it is the level
 // new and upgraded instances get; in a request it is the level the platform asks for.
 type MaintenanceInfo struct {
@@ -11,4 +15,22 @@ type MaintenanceInfo struct {
 
 	// A user-facing description of what the maintenance level brings.
 	Description *string `json:"description,omitempty"`
+}
+
+// maintenanceInfoDecoded is MaintenanceInfo as a one-pass decoder reads it: scalars held by value
+// in the decoded element itself, which the filled MaintenanceInfo points into.
+type maintenanceInfoDecoded struct {
+	value       MaintenanceInfo             // what the filled pointer to a MaintenanceInfo points to
+	Version     sdkruntime.Optional[string] `json:"version"`
+	Description sdkruntime.Optional[string] `json:"description"`
+}
+
+// fill sets the fields of o that the document gave, pointing into d.
+func (d *maintenanceInfoDecoded) fill(o *MaintenanceInfo) {
+	if d.Version.Set {
+		o.Version = &d.Version.Value
+	}
+	if d.Description.Set {
+		o.Description = &d.Description.Value
+	}
 }

@@ -4,6 +4,8 @@ package openservicebrokerv1
 
 import (
 	"encoding/json"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // Plan: A plan of a service offering.
@@ -46,4 +48,57 @@ type Plan struct {
 	// The maintenance level of a plan or instance. In a catalog plan it is the level new and upgraded
 	// instances get; in a request it is the level the platform asks for.
 	MaintenanceInfo *MaintenanceInfo `json:"maintenance_info,omitempty"`
+}
+
+// planDecoded is Plan as a one-pass decoder reads it: scalars held by value in the decoded element
+// itself, which the filled Plan points into.
+type planDecoded struct {
+	ID                     sdkruntime.Optional[string] `json:"id"`
+	Name                   sdkruntime.Optional[string] `json:"name"`
+	Description            sdkruntime.Optional[string] `json:"description"`
+	Metadata               sdkruntime.RetainedJSON     `json:"metadata"`
+	Free                   sdkruntime.Optional[bool]   `json:"free"`
+	Bindable               sdkruntime.Optional[bool]   `json:"bindable"`
+	BindingRotatable       sdkruntime.Optional[bool]   `json:"binding_rotatable"`
+	PlanUpdateable         sdkruntime.Optional[bool]   `json:"plan_updateable"`
+	Schemas                *schemasDecoded             `json:"schemas"`
+	MaximumPollingDuration sdkruntime.Optional[int64]  `json:"maximum_polling_duration"`
+	MaintenanceInfo        *maintenanceInfoDecoded     `json:"maintenance_info"`
+}
+
+// fill sets the fields of o that the document gave, pointing into d.
+func (d *planDecoded) fill(o *Plan) {
+	if d.ID.Set {
+		o.ID = &d.ID.Value
+	}
+	if d.Name.Set {
+		o.Name = &d.Name.Value
+	}
+	if d.Description.Set {
+		o.Description = &d.Description.Value
+	}
+	o.Metadata = json.RawMessage(d.Metadata)
+	if d.Free.Set {
+		o.Free = &d.Free.Value
+	}
+	if d.Bindable.Set {
+		o.Bindable = &d.Bindable.Value
+	}
+	if d.BindingRotatable.Set {
+		o.BindingRotatable = &d.BindingRotatable.Value
+	}
+	if d.PlanUpdateable.Set {
+		o.PlanUpdateable = &d.PlanUpdateable.Value
+	}
+	if d.Schemas != nil {
+		o.Schemas = &d.Schemas.value
+		d.Schemas.fill(o.Schemas)
+	}
+	if d.MaximumPollingDuration.Set {
+		o.MaximumPollingDuration = &d.MaximumPollingDuration.Value
+	}
+	if d.MaintenanceInfo != nil {
+		o.MaintenanceInfo = &d.MaintenanceInfo.value
+		d.MaintenanceInfo.fill(o.MaintenanceInfo)
+	}
 }

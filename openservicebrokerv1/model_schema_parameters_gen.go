@@ -4,6 +4,8 @@ package openservicebrokerv1
 
 import (
 	"encoding/json"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // SchemaParameters: The schema of the parameters one kind of request accepts.
@@ -12,4 +14,16 @@ type SchemaParameters struct {
 	//
 	// It is kept as encoded JSON: decode it with json.Unmarshal when it is needed.
 	Parameters json.RawMessage `json:"parameters,omitempty"`
+}
+
+// schemaParametersDecoded is SchemaParameters as a one-pass decoder reads it: scalars held by
+// value in the decoded element itself, which the filled SchemaParameters points into.
+type schemaParametersDecoded struct {
+	value      SchemaParameters        // what the filled pointer to a SchemaParameters points to
+	Parameters sdkruntime.RetainedJSON `json:"parameters"`
+}
+
+// fill sets the fields of o that the document gave, pointing into d.
+func (d *schemaParametersDecoded) fill(o *SchemaParameters) {
+	o.Parameters = json.RawMessage(d.Parameters)
 }

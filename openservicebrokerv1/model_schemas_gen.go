@@ -10,3 +10,23 @@ type Schemas struct {
 	// The parameter schemas of bind requests.
 	ServiceBinding *ServiceBindingSchema `json:"service_binding,omitempty"`
 }
+
+// schemasDecoded is Schemas as a one-pass decoder reads it: scalars held by value in the decoded
+// element itself, which the filled Schemas points into.
+type schemasDecoded struct {
+	value           Schemas                       // what the filled pointer to a Schemas points to
+	ServiceInstance *serviceInstanceSchemaDecoded `json:"service_instance"`
+	ServiceBinding  *serviceBindingSchemaDecoded  `json:"service_binding"`
+}
+
+// fill sets the fields of o that the document gave, pointing into d.
+func (d *schemasDecoded) fill(o *Schemas) {
+	if d.ServiceInstance != nil {
+		o.ServiceInstance = &d.ServiceInstance.value
+		d.ServiceInstance.fill(o.ServiceInstance)
+	}
+	if d.ServiceBinding != nil {
+		o.ServiceBinding = &d.ServiceBinding.value
+		d.ServiceBinding.fill(o.ServiceBinding)
+	}
+}

@@ -7,3 +7,18 @@ type ServiceBindingSchema struct {
 	// The schema of the parameters one kind of request accepts.
 	Create *SchemaParameters `json:"create,omitempty"`
 }
+
+// serviceBindingSchemaDecoded is ServiceBindingSchema as a one-pass decoder reads it: scalars held
+// by value in the decoded element itself, which the filled ServiceBindingSchema points into.
+type serviceBindingSchemaDecoded struct {
+	value  ServiceBindingSchema     // what the filled pointer to a ServiceBindingSchema points to
+	Create *schemaParametersDecoded `json:"create"`
+}
+
+// fill sets the fields of o that the document gave, pointing into d.
+func (d *serviceBindingSchemaDecoded) fill(o *ServiceBindingSchema) {
+	if d.Create != nil {
+		o.Create = &d.Create.value
+		d.Create.fill(o.Create)
+	}
+}

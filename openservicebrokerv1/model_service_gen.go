@@ -4,6 +4,8 @@ package openservicebrokerv1
 
 import (
 	"encoding/json"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // Service: A service offering in the broker's catalog.
@@ -56,4 +58,67 @@ type Service struct {
 
 	// The plans of the offering; at least one.
 	Plans []Plan `json:"plans,omitempty"`
+}
+
+// serviceDecoded is Service as a one-pass decoder reads it: scalars held by value in the decoded
+// element itself, which the filled Service points into.
+type serviceDecoded struct {
+	Name                 sdkruntime.Optional[string] `json:"name"`
+	ID                   sdkruntime.Optional[string] `json:"id"`
+	Description          sdkruntime.Optional[string] `json:"description"`
+	Tags                 []string                    `json:"tags"`
+	Requires             []string                    `json:"requires"`
+	Bindable             sdkruntime.Optional[bool]   `json:"bindable"`
+	InstancesRetrievable sdkruntime.Optional[bool]   `json:"instances_retrievable"`
+	BindingsRetrievable  sdkruntime.Optional[bool]   `json:"bindings_retrievable"`
+	AllowContextUpdates  sdkruntime.Optional[bool]   `json:"allow_context_updates"`
+	Metadata             sdkruntime.RetainedJSON     `json:"metadata"`
+	DashboardClient      *dashboardClientDecoded     `json:"dashboard_client"`
+	PlanUpdateable       sdkruntime.Optional[bool]   `json:"plan_updateable"`
+	BindingRotatable     sdkruntime.Optional[bool]   `json:"binding_rotatable"`
+	Plans                []planDecoded               `json:"plans"`
+}
+
+// fill sets the fields of o that the document gave, pointing into d.
+func (d *serviceDecoded) fill(o *Service) {
+	if d.Name.Set {
+		o.Name = &d.Name.Value
+	}
+	if d.ID.Set {
+		o.ID = &d.ID.Value
+	}
+	if d.Description.Set {
+		o.Description = &d.Description.Value
+	}
+	o.Tags = d.Tags
+	o.Requires = d.Requires
+	if d.Bindable.Set {
+		o.Bindable = &d.Bindable.Value
+	}
+	if d.InstancesRetrievable.Set {
+		o.InstancesRetrievable = &d.InstancesRetrievable.Value
+	}
+	if d.BindingsRetrievable.Set {
+		o.BindingsRetrievable = &d.BindingsRetrievable.Value
+	}
+	if d.AllowContextUpdates.Set {
+		o.AllowContextUpdates = &d.AllowContextUpdates.Value
+	}
+	o.Metadata = json.RawMessage(d.Metadata)
+	if d.DashboardClient != nil {
+		o.DashboardClient = &d.DashboardClient.value
+		d.DashboardClient.fill(o.DashboardClient)
+	}
+	if d.PlanUpdateable.Set {
+		o.PlanUpdateable = &d.PlanUpdateable.Value
+	}
+	if d.BindingRotatable.Set {
+		o.BindingRotatable = &d.BindingRotatable.Value
+	}
+	if d.Plans != nil {
+		o.Plans = make([]Plan, len(d.Plans))
+		for i := range d.Plans {
+			d.Plans[i].fill(&o.Plans[i])
+		}
+	}
 }

@@ -10,3 +10,23 @@ type ServiceInstanceSchema struct {
 	// The schema of the parameters one kind of request accepts.
 	Update *SchemaParameters `json:"update,omitempty"`
 }
+
+// serviceInstanceSchemaDecoded is ServiceInstanceSchema as a one-pass decoder reads it: scalars
+// held by value in the decoded element itself, which the filled ServiceInstanceSchema points into.
+type serviceInstanceSchemaDecoded struct {
+	value  ServiceInstanceSchema    // what the filled pointer to a ServiceInstanceSchema points to
+	Create *schemaParametersDecoded `json:"create"`
+	Update *schemaParametersDecoded `json:"update"`
+}
+
+// fill sets the fields of o that the document gave, pointing into d.
+func (d *serviceInstanceSchemaDecoded) fill(o *ServiceInstanceSchema) {
+	if d.Create != nil {
+		o.Create = &d.Create.value
+		d.Create.fill(o.Create)
+	}
+	if d.Update != nil {
+		o.Update = &d.Update.value
+		d.Update.fill(o.Update)
+	}
+}

@@ -139,11 +139,16 @@ func (b *builder) model(name string, s *openapi3.Schema, pointer string) (*Model
 	if dup := duplicateName(fields); dup != "" {
 		return nil, fmt.Errorf("%s: two properties of %s map to the Go field %s; set %s on one", b.locate(s.Origin, pointer), name, dup, extGoName)
 	}
+	onePass, _ := s.Extensions[extOnePass].(bool)
+	if onePass && b.shape(s).additional {
+		return nil, fmt.Errorf("%s: %s is not possible on a model that keeps additional properties", b.locate(s.Origin, pointer), extOnePass)
+	}
 	return &Model{
 		Name:                 name,
 		Description:          strings.TrimSpace(s.Description),
 		Fields:               fields,
 		AdditionalProperties: b.shape(s).additional,
+		OnePass:              onePass,
 	}, nil
 }
 

@@ -154,3 +154,14 @@ func TestHeaderParametersByReferenceAreFieldsAndDeclaredHeaders(t *testing.T) {
 	closing := findOperation(t, loadLoans(t), "LoanClose")
 	assert.Equal(t, []string{"branch_id", "loan_id", "condition"}, wireNames(closing.Constructor))
 }
+
+func TestOnePassReachesTheModelsBelowItExceptThoseKeepingAdditionalProperties(t *testing.T) {
+	api, err := Load(context.Background(), Config{SpecPath: petstoreSpec})
+	require.NoError(t, err)
+	assert.False(t, findModel(t, loadLoans(t), "Book").Decoded, "without x-sdkgen-one-pass models are decoded as before")
+	list, pet, owner := findModel(t, api, "PetList"), findModel(t, api, "Pet"), findModel(t, api, "Owner")
+	assert.True(t, list.OnePass && list.Decoded, "the model with x-sdkgen-one-pass is decoded in one pass")
+	assert.True(t, pet.Decoded, "the elements of its array are read by the same pass")
+	assert.False(t, pet.Pointed, "array elements are held by value")
+	assert.False(t, owner.Decoded, "a model with additional properties keeps its own UnmarshalJSON")
+}

@@ -33,6 +33,7 @@ const (
 	extRaw         = "x-sdkgen-raw"
 	extHooks       = "x-sdkgen-hooks"
 	extBodyHook    = "x-sdkgen-body-hook"
+	extOnePass     = "x-sdkgen-one-pass"
 )
 
 const schemaRefPrefix = "#/components/schemas/"
@@ -122,6 +123,7 @@ func (b *builder) build() (*API, error) {
 	}
 	api.Models = b.models(components)
 	linkRequiredWithin(api.Operations, api.Models)
+	linkOnePass(api.Models)
 	return api, nil
 }
 

@@ -1,6 +1,9 @@
 package sdkgen
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // API is the intermediate model of a spec: everything the templates need,
 // resolved and named, with nothing left to look up in the OpenAPI document.
@@ -43,6 +46,9 @@ type Model struct {
 	Description          string
 	Fields               []*Field
 	AdditionalProperties bool
+	OnePass              bool // x-sdkgen-one-pass: UnmarshalJSON decodes the whole document in one pass
+	Decoded              bool // reached by a one-pass decoder, which reads it into <name>Decoded
+	Pointed              bool // a decoded model holds it by pointer: its Decoded carries the value pointed to
 }
 
 // Field is a struct field of a model or an Options struct.
@@ -60,6 +66,7 @@ type Field struct {
 	Aliases     []string // other names of the setter, offered deprecated for code written against other SDKs
 	Within      []*Field // body properties only: the required properties of the model it holds, checked when it is set
 	Default     string   // the schema's default as a Go literal of ArgType, for scalars; "" when none
+	Holds       *Model   // the model the field holds, itself or as array elements; nil for other types
 }
 
 // Kind says how a field is encoded and validated.
@@ -197,3 +204,68 @@ func (op *Operation) Preset() []*Field {
 
 // ReturnsResult tells whether the method returns a decoded result besides the response.
 func (op *Operation) ReturnsResult() bool { return op.Result != "" && !op.ResultInResponse }
+
+// linkOnePass marks the models a one-pass decoder reaches from each model with
+// x-sdkgen-one-pass. A model with additional properties keeps its own UnmarshalJSON, and so
+// does everything below it.
+func linkOnePass(models []*Model) {
+	byName := make(map[string]*Model, len(models))
+	for _, model := range models {
+		byName[model.Name] = model
+	}
+	var reach func(*Model)
+	reach = func(model *Model) {
+		if model.Decoded || model.AdditionalProperties {
+			return
+		}
+		model.Decoded = true
+		for _, f := range model.Fields {
+			switch f.Kind {
+			case KindModel:
+				f.Holds = byName[strings.TrimPrefix(f.Type, "*")]
+			case KindArray:
+				f.Holds = byName[f.Elem]
+			}
+			if f.Holds == nil {
+				continue
+			}
+			reach(f.Holds)
+			f.Holds.Pointed = f.Holds.Pointed || f.Kind == KindModel
+		}
+	}
+	for _, model := range models {
+		if model.OnePass {
+			reach(model)
+		}
+	}
+}
+
+// DecodedName is the type a one-pass decoder reads the model into.
+func (m *Model) DecodedName() string { return lowerFirst(m.Name) + "Decoded" }
+
+// DecodedType is the field's type in its model's Decoded: scalars by value, decoded models as
+// their Decoded, everything else as in the model.
+func (f *Field) DecodedType() string {
+	switch {
+	case f.IsScalar():
+		return "sdkruntime.Optional[" + f.ArgType() + "]"
+	case f.DecodedModel():
+		return "*" + f.Holds.DecodedName()
+	case f.DecodedList():
+		return "[]" + f.Holds.DecodedName()
+	case f.Type == "json.RawMessage":
+		return "sdkruntime.RetainedJSON"
+	}
+	return f.Type
+}
+
+// DecodedModel tells whether the field holds a model by pointer that a one-pass decoder reads.
+func (f *Field) DecodedModel() bool { return f.Kind == KindModel && f.Holds != nil && f.Holds.Decoded }
+
+// DecodedList tells whether the field holds an array of models that a one-pass decoder reads.
+func (f *Field) DecodedList() bool { return f.Kind == KindArray && f.Holds != nil && f.Holds.Decoded }
+
+// IsScalar tells whether the field holds a pointer to a string, bool or number.
+func (f *Field) IsScalar() bool {
+	return f.Kind == KindString || f.Kind == KindBool || f.Kind == KindInt || f.Kind == KindNumber
+}

@@ -165,6 +165,11 @@ func TestLoadReportsProblemsWithTheirSpecLocation(t *testing.T) {
 			want: `spec.yaml:2 (#/info): x-sdkgen-client must be a non-empty string (or left out for "TV1")`,
 		},
 		{
+			name: "one-pass decoding of a model that keeps additional properties",
+			spec: head + "  /a:\n    get:\n      operationId: get_a\n      responses:\n        '204': {description: ok}\ncomponents:\n  schemas:\n    A: {type: object, additionalProperties: true, x-sdkgen-one-pass: true, properties: {y: {type: string}}}\n",
+			want: "(#/components/schemas/A): x-sdkgen-one-pass is not possible on a model that keeps additional properties",
+		},
+		{
 			name: "invalid OpenAPI",
 			spec: head + "  /a:\n    get:\n      operationId: get_a\n",
 			want: "invalid OpenAPI document",

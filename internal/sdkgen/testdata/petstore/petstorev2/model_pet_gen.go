@@ -4,6 +4,8 @@ package petstorev2
 
 import (
 	"encoding/json"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // Pet: A pet in the store.
@@ -38,3 +40,32 @@ const (
 	PetStatusPendingConst   = "pending"
 	PetStatusSoldConst      = "sold"
 )
+
+// petDecoded is Pet as a one-pass decoder reads it: scalars held by value in the decoded element
+// itself, which the filled Pet points into.
+type petDecoded struct {
+	ID         sdkruntime.Optional[string] `json:"id"`
+	Name       sdkruntime.Optional[string] `json:"name"`
+	Status     sdkruntime.Optional[string] `json:"status"`
+	Owner      *Owner                      `json:"owner"`
+	Attributes map[string]any              `json:"attributes"`
+	CareSheet  sdkruntime.RetainedJSON     `json:"care_sheet"`
+	PhotoUrls  []string                    `json:"photo_urls"`
+}
+
+// fill sets the fields of o that the document gave, pointing into d.
+func (d *petDecoded) fill(o *Pet) {
+	if d.ID.Set {
+		o.ID = &d.ID.Value
+	}
+	if d.Name.Set {
+		o.Name = &d.Name.Value
+	}
+	if d.Status.Set {
+		o.Status = &d.Status.Value
+	}
+	o.Owner = d.Owner
+	o.Attributes = d.Attributes
+	o.CareSheet = json.RawMessage(d.CareSheet)
+	o.PhotoUrls = d.PhotoUrls
+}

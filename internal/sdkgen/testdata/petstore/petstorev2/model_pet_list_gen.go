@@ -2,6 +2,13 @@
 
 package petstorev2
 
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
+)
+
 // PetList is a model of the API.
 type PetList struct {
 	// The pets on this page.
@@ -9,4 +16,37 @@ type PetList struct {
 
 	// Number of pets in all.
 	Total *int64 `json:"total,omitempty"`
+}
+
+// petListDecoded is PetList as a one-pass decoder reads it: scalars held by value in the decoded
+// element itself, which the filled PetList points into.
+type petListDecoded struct {
+	Pets  []petDecoded               `json:"pets"`
+	Total sdkruntime.Optional[int64] `json:"total"`
+}
+
+// fill sets the fields of o that the document gave, pointing into d.
+func (d *petListDecoded) fill(o *PetList) {
+	if d.Pets != nil {
+		o.Pets = make([]Pet, len(d.Pets))
+		for i := range d.Pets {
+			d.Pets[i].fill(&o.Pets[i])
+		}
+	}
+	if d.Total.Set {
+		o.Total = &d.Total.Value
+	}
+}
+
+// UnmarshalJSON decodes the whole document in one pass of encoding/json and replaces o with it:
+// one allocation per object backs all its scalars instead of one per scalar, and its raw JSON
+// values are slices of one copy of data rather than a copy each.
+func (o *PetList) UnmarshalJSON(data []byte) error {
+	var decoded petListDecoded
+	if err := json.Unmarshal(bytes.Clone(data), &decoded); err != nil {
+		return err
+	}
+	*o = PetList{}
+	decoded.fill(o)
+	return nil
 }
