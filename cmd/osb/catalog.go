@@ -46,11 +46,20 @@ func (a *app) listCatalog(cmd *cobra.Command) (*openservicebrokerv1.Catalog, *co
 	if err != nil {
 		return nil, nil, err
 	}
-	catalog, err := openservicebrokerv1.NewCatalog(answer)
+	catalog, err := usableCatalog(answer)
 	if err != nil {
-		return nil, nil, fmt.Errorf("the broker's catalog cannot be used: %w", err)
+		return nil, nil, err
 	}
 	return catalog, response, nil
+}
+
+// usableCatalog indexes a catalog answer, refusing one the client cannot work with.
+func usableCatalog(answer *openservicebrokerv1.BrokerCatalogResp) (*openservicebrokerv1.Catalog, error) {
+	catalog, err := openservicebrokerv1.NewCatalog(answer)
+	if err != nil {
+		return nil, fmt.Errorf("the broker's catalog cannot be used: %w", err)
+	}
+	return catalog, nil
 }
 
 // catalogOutcome carries a catalog answer, the dashboard clients' secrets masked unless
