@@ -16,19 +16,13 @@ import (
 
 // bindFlags are what bind and rotate send besides the ids.
 type bindFlags struct {
-	offer        offeringFlags
-	params       parameterFlags
-	contextFlags contextFlags
-	appGUID      string
-	wait         bool
+	changeFlags
+	appGUID string
 }
 
 func (a *app) addBindFlags(cmd *cobra.Command, b *bindFlags) {
-	a.addOfferingFlags(cmd, &b.offer, true)
-	addParameterFlags(cmd, &b.params)
-	addContextFlags(cmd, &b.contextFlags)
+	a.addChangeFlags(cmd, &b.changeFlags, true)
 	cmd.Flags().StringVar(&b.appGUID, "app-guid", "", "bind_resource.app_guid: the application to bind")
-	cmd.Flags().BoolVar(&b.wait, "wait", false, waitHelp)
 }
 
 func (a *app) newBindCommand() *cobra.Command {
@@ -64,18 +58,11 @@ it is unbound.`,
 
 // bind creates a binding, the successor of predecessorID when that is set (rotation).
 func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID string, flags bindFlags) (*outcome, error) {
-	parameters, err := a.parameters(flags.params)
+	change, err := a.prepareChange(cmd, flags.changeFlags)
 	if err != nil {
 		return nil, err
 	}
-	requestContext, err := flags.contextFlags.build(a.flags.platform)
-	if err != nil {
-		return nil, err
-	}
-	client, o, err := a.connect(cmd, flags.offer)
-	if err != nil {
-		return nil, err
-	}
+	client, o := change.client, change.offering
 	options := client.NewReplaceServiceBindingOptions(bindingID, instanceID).SetServiceID(o.serviceID).SetPlanID(o.planID).SetAcceptsIncomplete(true)
 	if predecessorID != "" {
 		options.SetPredecessorBindingID(predecessorID)
@@ -83,25 +70,15 @@ func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID stri
 	if flags.appGUID != "" {
 		options.SetBindResource(&openservicebrokerv1.BindResource{AppGuid: core.StringPtr(flags.appGUID)})
 	}
-	if requestContext != nil {
-		options.SetContext(requestContext)
-	}
-	if parameters != nil {
-		options.SetParameters(parameters)
-	}
-	rotate := predecessorID != ""
-	return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.BindingPutResp]{
+	setBody(options.SetContext, options.SetParameters, change.context, change.parameters)
+	request := asyncRequest[*openservicebrokerv1.ReplaceServiceBindingOptions, *openservicebrokerv1.BindingPutResp]{
 		label: "bind " + bindingID, target: resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o}, kind: demo.Creation, wait: flags.wait,
-		send: func(ctx context.Context) (*openservicebrokerv1.BindingPutResp, *core.DetailedResponse, error) {
-			return client.ReplaceServiceBindingWithContext(ctx, options)
-		},
-		andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.BindingPutResp, *core.DetailedResponse, error) {
-			if rotate {
-				return client.RotateBindingAndWait(ctx, options, waitOptions)
-			}
-			return client.BindAndWait(ctx, options, waitOptions)
-		},
-	})
+		options: options, send: client.ReplaceServiceBindingWithContext, andWait: client.BindAndWait,
+	}
+	if predecessorID != "" {
+		request.andWait = client.RotateBindingAndWait
+	}
+	return perform(a, cmd.Context(), request)
 }
 
 func (a *app) newUnbindCommand() *cobra.Command {
@@ -118,12 +95,13 @@ func (a *app) newUnbindCommand() *cobra.Command {
 				return nil, err
 			}
 			options := client.NewDeleteServiceBindingOptions(bindingID, instanceID, o.planID, o.serviceID).SetAcceptsIncomplete(true)
-			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.BindingDeleteResp]{
+			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.DeleteServiceBindingOptions, *openservicebrokerv1.BindingDeleteResp]{
 				label: "unbind " + bindingID, target: resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o, deletion: true}, kind: demo.Deletion, wait: wait,
-				send: func(ctx context.Context) (*openservicebrokerv1.BindingDeleteResp, *core.DetailedResponse, error) {
+				options: options,
+				send: func(ctx context.Context, options *openservicebrokerv1.DeleteServiceBindingOptions) (*openservicebrokerv1.BindingDeleteResp, *core.DetailedResponse, error) {
 					return unbindAnswer(client.DeleteServiceBindingWithContext(ctx, options))
 				},
-				andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.BindingDeleteResp, *core.DetailedResponse, error) {
+				andWait: func(ctx context.Context, options *openservicebrokerv1.DeleteServiceBindingOptions, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.BindingDeleteResp, *core.DetailedResponse, error) {
 					return unbindAnswer(client.UnbindAndWait(ctx, options, waitOptions))
 				},
 			})

@@ -19,11 +19,7 @@ func (a *app) newCatalogCommand() *cobra.Command {
 		Short: "List the broker's services and plans (Catalog Management)",
 		Args:  cobra.NoArgs,
 		RunE: a.run(func(cmd *cobra.Command, _ []string) (*outcome, error) {
-			client, err := a.newClient()
-			if err != nil {
-				return nil, err
-			}
-			catalog, response, err := a.listCatalog(cmd, client)
+			catalog, response, err := a.listCatalog(cmd)
 			if err != nil {
 				return nil, err
 			}
@@ -39,17 +35,31 @@ func (a *app) newCatalogCommand() *cobra.Command {
 	return cmd
 }
 
-// listCatalog reads and indexes the catalog, keeping the response for the outcome.
-func (a *app) listCatalog(cmd *cobra.Command, client *openservicebrokerv1.OpenServiceBrokerV1) (*openservicebrokerv1.Catalog, *core.DetailedResponse, error) {
+// listCatalog builds the client, then reads and indexes the catalog, keeping the response for
+// the outcome.
+func (a *app) listCatalog(cmd *cobra.Command) (*openservicebrokerv1.Catalog, *core.DetailedResponse, error) {
+	client, err := a.newClient()
+	if err != nil {
+		return nil, nil, err
+	}
 	answer, response, err := client.ListCatalogWithContext(cmd.Context(), client.NewListCatalogOptions())
 	if err != nil {
 		return nil, nil, err
 	}
-	catalog, err := openservicebrokerv1.NewCatalog(answer)
+	catalog, err := usableCatalog(answer)
 	if err != nil {
-		return nil, nil, fmt.Errorf("the broker's catalog cannot be used: %w", err)
+		return nil, nil, err
 	}
 	return catalog, response, nil
+}
+
+// usableCatalog indexes a catalog answer, refusing one the client cannot work with.
+func usableCatalog(answer *openservicebrokerv1.BrokerCatalogResp) (*openservicebrokerv1.Catalog, error) {
+	catalog, err := openservicebrokerv1.NewCatalog(answer)
+	if err != nil {
+		return nil, fmt.Errorf("the broker's catalog cannot be used: %w", err)
+	}
+	return catalog, nil
 }
 
 // catalogOutcome carries a catalog answer, the dashboard clients' secrets masked unless
@@ -126,11 +136,7 @@ func (a *app) newCatalogPlanCommand() *cobra.Command {
 		Short: "Show everything about one plan, its parameter schemas pretty-printed",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
-			client, err := a.newClient()
-			if err != nil {
-				return nil, err
-			}
-			catalog, response, err := a.listCatalog(cmd, client)
+			catalog, response, err := a.listCatalog(cmd)
 			if err != nil {
 				return nil, err
 			}

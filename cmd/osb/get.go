@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"maps"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/spf13/cobra"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
 func (a *app) newGetCommand() *cobra.Command {
@@ -20,43 +23,41 @@ func (a *app) newGetCommand() *cobra.Command {
 }
 
 func (a *app) newGetInstanceCommand() *cobra.Command {
-	var offer offeringFlags
-	cmd := &cobra.Command{
-		Use:   "instance <instance-id> [--service <service> --plan <plan>]",
-		Short: "Read a service instance; its parameters are printed masked unless --show-secrets",
-		Args:  cobra.ExactArgs(1),
-		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
-			client, o, err := a.connect(cmd, offer)
-			if err != nil {
-				return nil, err
-			}
-			options := client.NewGetServiceInstanceOptions(args[0])
+	return a.newFetchCommand("instance <instance-id> [--service <service> --plan <plan>]",
+		"Read a service instance; its parameters are printed masked unless --show-secrets", 1,
+		func(ctx context.Context, client *openservicebrokerv1.OpenServiceBrokerV1, o *offering, ids []string) (any, *core.DetailedResponse, error) {
+			options := client.NewGetServiceInstanceOptions(ids[0])
 			setOffering(options.SetServiceID, options.SetPlanID, o)
-			result, response, err := client.GetServiceInstanceWithContext(cmd.Context(), options)
-			if err != nil {
-				return nil, err
-			}
-			return a.fieldsOutcome(response, result)
-		}),
-	}
-	a.addOfferingFlags(cmd, &offer, false)
-	return cmd
+			return client.GetServiceInstanceWithContext(ctx, options)
+		})
 }
 
 func (a *app) newGetBindingCommand() *cobra.Command {
+	return a.newFetchCommand("binding <instance-id> <binding-id> [--service <service> --plan <plan>]",
+		"Read a service binding; its credentials are printed masked unless --show-secrets", 2,
+		func(ctx context.Context, client *openservicebrokerv1.OpenServiceBrokerV1, o *offering, ids []string) (any, *core.DetailedResponse, error) {
+			options := client.NewGetServiceBindingOptions(ids[1], ids[0])
+			setOffering(options.SetServiceID, options.SetPlanID, o)
+			return client.GetServiceBindingWithContext(ctx, options)
+		})
+}
+
+// newFetchCommand is a get subcommand taking ids arguments: fetch reads the resource they
+// name, whose answer is printed by fieldsOutcome.
+func (a *app) newFetchCommand(use, short string, ids int,
+	fetch func(context.Context, *openservicebrokerv1.OpenServiceBrokerV1, *offering, []string) (any, *core.DetailedResponse, error),
+) *cobra.Command {
 	var offer offeringFlags
 	cmd := &cobra.Command{
-		Use:   "binding <instance-id> <binding-id> [--service <service> --plan <plan>]",
-		Short: "Read a service binding; its credentials are printed masked unless --show-secrets",
-		Args:  cobra.ExactArgs(2),
+		Use:   use,
+		Short: short,
+		Args:  cobra.ExactArgs(ids),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
 			client, o, err := a.connect(cmd, offer)
 			if err != nil {
 				return nil, err
 			}
-			options := client.NewGetServiceBindingOptions(args[1], args[0])
-			setOffering(options.SetServiceID, options.SetPlanID, o)
-			result, response, err := client.GetServiceBindingWithContext(cmd.Context(), options)
+			result, response, err := fetch(cmd.Context(), client, o, args)
 			if err != nil {
 				return nil, err
 			}

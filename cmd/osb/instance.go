@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,11 +15,61 @@ import (
 
 const waitHelp = "wait until the asynchronous operation ends (bounded by --timeout, else the plan's maximum_polling_duration, else 1h)"
 
+// changeFlags are what provision, update and bind send besides the ids: the offering, the
+// parameters and the context, and whether to wait for the operation.
+type changeFlags struct {
+	offer        offeringFlags
+	params       parameterFlags
+	contextFlags contextFlags
+	wait         bool
+}
+
+func (a *app) addChangeFlags(cmd *cobra.Command, c *changeFlags, offeringRequired bool) {
+	a.addOfferingFlags(cmd, &c.offer, offeringRequired)
+	addParameterFlags(cmd, &c.params)
+	addContextFlags(cmd, &c.contextFlags)
+	cmd.Flags().BoolVar(&c.wait, "wait", false, waitHelp)
+}
+
+// changeRequest is what an update or a bind has read before building its request: the client,
+// the offering, and the parameters and context of the body.
+type changeRequest struct {
+	client     *openservicebrokerv1.OpenServiceBrokerV1
+	offering   *offering
+	parameters map[string]any
+	context    *openservicebrokerv1.Context
+}
+
+// prepareChange reads the parameters and the context of the --platform profile that the flags
+// give, then connects: the caller's input is checked before the broker is asked anything.
+func (a *app) prepareChange(cmd *cobra.Command, flags changeFlags) (*changeRequest, error) {
+	parameters, err := a.parameters(flags.params)
+	if err != nil {
+		return nil, err
+	}
+	requestContext, err := flags.contextFlags.build(a.flags.platform)
+	if err != nil {
+		return nil, err
+	}
+	client, o, err := a.connect(cmd, flags.offer)
+	if err != nil {
+		return nil, err
+	}
+	return &changeRequest{client: client, offering: o, parameters: parameters, context: requestContext}, nil
+}
+
+// setBody sets the optional context and parameters of a request body.
+func setBody[T any](setContext func(*openservicebrokerv1.Context) T, setParameters func(any) T, requestContext *openservicebrokerv1.Context, parameters map[string]any) {
+	if requestContext != nil {
+		setContext(requestContext)
+	}
+	if parameters != nil {
+		setParameters(parameters)
+	}
+}
+
 func (a *app) newProvisionCommand() *cobra.Command {
-	var offer offeringFlags
-	var params parameterFlags
-	var contextFlags contextFlags
-	var wait bool
+	var flags changeFlags
 	cmd := &cobra.Command{
 		Use:   "provision <instance-id> --service <service> --plan <plan>",
 		Short: "Provision a service instance",
@@ -31,71 +80,50 @@ space_guid, which the specification requires: from the cloudfoundry context's --
 		Args: cobra.ExactArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
 			instanceID := args[0]
-			parameters, err := a.parameters(params)
+			parameters, err := a.parameters(flags.params)
 			if err != nil {
 				return nil, err
 			}
-			requestContext, organizationGUID, spaceGUID, err := a.provisionContext(contextFlags)
+			requestContext, organizationGUID, spaceGUID, err := a.provisionContext(flags.contextFlags)
 			if err != nil {
 				return nil, err
 			}
-			client, o, err := a.connect(cmd, offer)
+			client, o, err := a.connect(cmd, flags.offer)
 			if err != nil {
 				return nil, err
 			}
-			options := client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(o.serviceID).SetPlanID(o.planID).
-				SetContext(requestContext).SetAcceptsIncomplete(true)
+			options := client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(o.serviceID).SetPlanID(o.planID).SetAcceptsIncomplete(true)
 			if organizationGUID != "" {
 				options.SetOrganizationGUID(organizationGUID)
 			}
 			if spaceGUID != "" {
 				options.SetSpaceGUID(spaceGUID)
 			}
-			if parameters != nil {
-				options.SetParameters(parameters)
-			}
-			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.InstancePutResp]{
-				label: "provision " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o}, kind: demo.Creation, wait: wait,
-				send: func(ctx context.Context) (*openservicebrokerv1.InstancePutResp, *core.DetailedResponse, error) {
-					return client.ReplaceServiceInstanceWithContext(ctx, options)
-				},
-				andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.InstancePutResp, *core.DetailedResponse, error) {
-					return client.ProvisionAndWait(ctx, options, waitOptions)
-				},
+			setBody(options.SetContext, options.SetParameters, requestContext, parameters)
+			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.ReplaceServiceInstanceOptions, *openservicebrokerv1.InstancePutResp]{
+				label: "provision " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o}, kind: demo.Creation, wait: flags.wait,
+				options: options, send: client.ReplaceServiceInstanceWithContext, andWait: client.ProvisionAndWait,
 			})
 		}),
 	}
-	a.addOfferingFlags(cmd, &offer, true)
-	addParameterFlags(cmd, &params)
-	addContextFlags(cmd, &contextFlags)
-	cmd.Flags().BoolVar(&wait, "wait", false, waitHelp)
+	a.addChangeFlags(cmd, &flags, true)
 	return cmd
 }
 
 func (a *app) newUpdateCommand() *cobra.Command {
-	var offer offeringFlags
-	var params parameterFlags
-	var contextFlags contextFlags
+	var flags changeFlags
 	var previousPlan string
-	var wait bool
 	cmd := &cobra.Command{
 		Use:   "update <instance-id> --service <service> [--plan <plan>]",
 		Short: "Update a service instance: its plan, parameters or context",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
 			instanceID := args[0]
-			parameters, err := a.parameters(params)
+			change, err := a.prepareChange(cmd, flags)
 			if err != nil {
 				return nil, err
 			}
-			requestContext, err := contextFlags.build(a.flags.platform)
-			if err != nil {
-				return nil, err
-			}
-			client, o, err := a.connect(cmd, offer)
-			if err != nil {
-				return nil, err
-			}
+			client, o := change.client, change.offering
 			options := client.NewUpdateServiceInstanceOptions(instanceID).SetServiceID(o.serviceID).SetAcceptsIncomplete(true)
 			if o.planID != "" {
 				options.SetPlanID(o.planID)
@@ -103,29 +131,16 @@ func (a *app) newUpdateCommand() *cobra.Command {
 			if previousPlan != "" {
 				options.SetPreviousValues(&openservicebrokerv1.PreviousValues{PlanID: core.StringPtr(previousPlan)})
 			}
-			if requestContext != nil {
-				options.SetContext(requestContext)
-			}
-			if parameters != nil {
-				options.SetParameters(parameters)
-			}
-			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.InstancePatchResp]{
-				label: "update " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o}, kind: demo.Update, wait: wait,
-				send: func(ctx context.Context) (*openservicebrokerv1.InstancePatchResp, *core.DetailedResponse, error) {
-					return client.UpdateServiceInstanceWithContext(ctx, options)
-				},
-				andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.InstancePatchResp, *core.DetailedResponse, error) {
-					return client.UpdateAndWait(ctx, options, waitOptions)
-				},
+			setBody(options.SetContext, options.SetParameters, change.context, change.parameters)
+			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.UpdateServiceInstanceOptions, *openservicebrokerv1.InstancePatchResp]{
+				label: "update " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o}, kind: demo.Update, wait: flags.wait,
+				options: options, send: client.UpdateServiceInstanceWithContext, andWait: client.UpdateAndWait,
 			})
 		}),
 	}
-	a.addOfferingFlags(cmd, &offer, false)
+	a.addChangeFlags(cmd, &flags, false)
 	_ = cmd.MarkFlagRequired("service")
 	cmd.Flags().StringVar(&previousPlan, "previous-plan", "", "previous_values.plan_id: the plan id before the update")
-	addParameterFlags(cmd, &params)
-	addContextFlags(cmd, &contextFlags)
-	cmd.Flags().BoolVar(&wait, "wait", false, waitHelp)
 	return cmd
 }
 
@@ -143,14 +158,9 @@ func (a *app) newDeprovisionCommand() *cobra.Command {
 				return nil, err
 			}
 			options := client.NewDeleteServiceInstanceOptions(o.serviceID, o.planID, instanceID).SetAcceptsIncomplete(true)
-			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.InstanceDeleteResp]{
+			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.DeleteServiceInstanceOptions, *openservicebrokerv1.InstanceDeleteResp]{
 				label: "deprovision " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o, deletion: true}, kind: demo.Deletion, wait: wait,
-				send: func(ctx context.Context) (*openservicebrokerv1.InstanceDeleteResp, *core.DetailedResponse, error) {
-					return client.DeleteServiceInstanceWithContext(ctx, options)
-				},
-				andWait: func(ctx context.Context, waitOptions *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.InstanceDeleteResp, *core.DetailedResponse, error) {
-					return client.DeprovisionAndWait(ctx, options, waitOptions)
-				},
+				options: options, send: client.DeleteServiceInstanceWithContext, andWait: client.DeprovisionAndWait,
 			})
 		}),
 	}

@@ -50,11 +50,7 @@ they match or the plan gives no such schema, 2 when they do not, listing every v
 			if parameters == nil {
 				return nil, usageError{errors.New("no parameters: give --params file|- or --param key=value")}
 			}
-			client, err := a.newClient()
-			if err != nil {
-				return nil, err
-			}
-			catalog, response, err := a.listCatalog(cmd, client)
+			catalog, response, err := a.listCatalog(cmd)
 			if err != nil {
 				return nil, err
 			}

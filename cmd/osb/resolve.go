@@ -110,11 +110,7 @@ func (a *app) readCatalog(ctx context.Context, client *openservicebrokerv1.OpenS
 	if err != nil {
 		return nil, fmt.Errorf("reading the catalog: %w", err)
 	}
-	catalog, err := openservicebrokerv1.NewCatalog(response)
-	if err != nil {
-		return nil, fmt.Errorf("the broker's catalog cannot be used: %w", err)
-	}
-	return catalog, nil
+	return usableCatalog(response)
 }
 
 // findOffering looks a service and plan up by id, else by name. Without --service, the plan

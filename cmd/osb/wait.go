@@ -117,31 +117,33 @@ func shellWord(s string) string {
 }
 
 // asyncRequest is one request that the broker may carry out asynchronously (202 Accepted),
-// with R its answer's type.
-type asyncRequest[R any] struct {
+// with O its options' type and R its answer's type.
+type asyncRequest[O, R any] struct {
 	// label names the operation in the progress display.
-	label  string
-	target resumeTarget
-	kind   demo.RequestKind
-	wait   bool
-	// send sends the request once; andWait sends it and waits for its end (an *AndWait helper).
-	send    func(context.Context) (R, *core.DetailedResponse, error)
-	andWait func(context.Context, *openservicebrokerv1.WaitOptions) (R, *core.DetailedResponse, error)
+	label   string
+	target  resumeTarget
+	kind    demo.RequestKind
+	wait    bool
+	options O
+	// send sends the request once (a client's *WithContext method); andWait sends it and waits
+	// for its end (an *AndWait helper).
+	send    func(context.Context, O) (R, *core.DetailedResponse, error)
+	andWait func(context.Context, O, *openservicebrokerv1.WaitOptions) (R, *core.DetailedResponse, error)
 }
 
 // perform sends an asynchronous request, waiting for it under --wait, and returns its outcome.
 // A creation whose outcome is unknown without --wait is reported as possibly left behind.
-func perform[R any](a *app, ctx context.Context, request asyncRequest[R]) (*outcome, error) {
+func perform[O, R any](a *app, ctx context.Context, request asyncRequest[O, R]) (*outcome, error) {
 	var result R
 	var response *core.DetailedResponse
 	var err error
 	if a.waiting(request.wait) {
 		waitOptions, display := a.startWait(request.label)
-		result, response, err = request.andWait(ctx, waitOptions)
+		result, response, err = request.andWait(ctx, request.options, waitOptions)
 		request.target.operation = operationIn(result)
 		err = a.endWait(display, request.target, err)
 	} else {
-		result, response, err = request.send(ctx)
+		result, response, err = request.send(ctx, request.options)
 		request.target.operation = operationIn(result)
 		if request.kind == demo.Creation && openservicebrokerv1.NeedsOrphanMitigation(response, err) {
 			err = leftBehind(request.target, err)
