@@ -360,3 +360,38 @@ func TestRetryBudgetUnderASustainedOutage(t *testing.T) {
 	assert.Equal(t, before+1, requests.Load(), "the first attempt is never withheld")
 	t.Logf("%d calls during the outage: %.2f requests per call, %d failed fast", calls, perCall, withheld)
 }
+
+func TestBoundsCredentialsEscapedOrInASuccessBodyAreScrubbed(t *testing.T) {
+	const password = `s3cr<et>&"pw` // encoding/json escapes <, >, & and "
+	basic := &core.BasicAuthenticator{Username: "platform", Password: password}
+	tests := map[string]http.HandlerFunc{
+		"JSON-escaped in an error description": func(w http.ResponseWriter, r *http.Request) {
+			pair, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(r.Header.Get("Authorization"), "Basic "))
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			_ = json.NewEncoder(w).Encode(map[string]string{"description": "bad pair " + string(pair)})
+		},
+		"in a 2xx body that is not JSON": func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusCreated)
+			_, _ = fmt.Fprintf(w, "<html>created for %s</html>", r.Header.Get("Authorization"))
+		},
+	}
+	for name, handler := range tests {
+		t.Run(name, func(t *testing.T) {
+			client := newClientWith(t, serve(t, handler).URL, basic)
+			client.DisableRetries()
+			log := captureLog(t)
+
+			response, err := sendProvision(t, context.Background(), client)
+
+			require.Error(t, err)
+			require.NotNil(t, response)
+			texts := map[string]string{"error": err.Error(), "raw result": string(response.RawResult), "debug log": log.String()}
+			encoded := base64.StdEncoding.EncodeToString([]byte("platform:" + password))
+			for where, text := range texts {
+				assert.NotContains(t, text, password, "the password appears in the %s", where)
+				assert.NotContains(t, text, encoded, "the encoded pair appears in the %s", where)
+			}
+		})
+	}
+}

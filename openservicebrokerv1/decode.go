@@ -33,13 +33,19 @@ func decode(op *sdkruntime.Operation, identity string, request *http.Request, an
 	if _, echoed := answer.Header[canonicalRequestIdentity]; !echoed {
 		answer.Header[canonicalRequestIdentity] = []string{identity}
 	}
+	// The broker may quote the request, Authorization header included: what this client keeps of
+	// a body beyond the decoded result (RawResult, error text, the debug log) is scrubbed of the
+	// credentials it sent. The result itself is the broker's data and stays as sent.
+	secrets := credentialsOf(request)
 	if !op.IsSuccess(answer.StatusCode) {
 		body, _ := readBody(io.LimitReader(answer.Body, maxErrorBody), min(answer.ContentLength, maxErrorBody))
-		// The broker may quote the request, Authorization header included.
-		body = scrub(body, credentialsOf(request))
-		logResponse(answer, body)
+		body = scrub(body, secrets)
+		logResponse(answer, body, nil)
 		response.RawResult = body
 		brokerErr := newBrokerError(op, identity, response, body)
+		// A secret the broker JSON-escaped differently from how it was sent is scrubbed once decoded.
+		brokerErr.ErrorCode, brokerErr.Description, brokerErr.Body =
+			scrubText(brokerErr.ErrorCode, secrets), scrubText(brokerErr.Description, secrets), scrubText(brokerErr.Body, secrets)
 		brokerErr.BrokerCorrelationHeader, brokerErr.BrokerCorrelationID = correlationHeader, correlationID
 		brokerErr.retriesWithheld = withheld
 		return response, brokerErr
@@ -48,7 +54,7 @@ func decode(op *sdkruntime.Operation, identity string, request *http.Request, an
 		return response, nil
 	}
 	body, err := readBody(answer.Body, answer.ContentLength)
-	logResponse(answer, body)
+	logResponse(answer, body, secrets)
 	if err != nil {
 		return response, fmt.Errorf("%s: broker answered %d but its body could not be read (request identity %s): %w",
 			op.Name, answer.StatusCode, identity, err)
@@ -60,7 +66,7 @@ func decode(op *sdkruntime.Operation, identity string, request *http.Request, an
 	target := reflect.ValueOf(result).Elem()
 	if err := unmarshalResult(body, target); err != nil {
 		target.SetZero() // never a partly filled result
-		response.RawResult = body
+		response.RawResult = scrub(body, secrets)
 		if answer.StatusCode >= 200 && answer.StatusCode <= 299 {
 			return response, fmt.Errorf("%s: broker answered %d with a body that is not the expected JSON (request identity %s): %w",
 				op.Name, answer.StatusCode, identity, boundedError{err})

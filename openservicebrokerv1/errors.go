@@ -310,6 +310,11 @@ func scrub(text []byte, secrets []string) []byte {
 	return text
 }
 
+// scrubText is scrub for a string.
+func scrubText(text string, secrets []string) string {
+	return string(scrub([]byte(text), secrets))
+}
+
 // printablePrefix returns at most limit bytes of text as one printable line: invalid UTF-8
 // and control characters become spaces, runs of spaces collapse, and a cut ends with "...".
 func printablePrefix(text []byte, limit int) string {

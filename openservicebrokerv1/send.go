@@ -217,12 +217,13 @@ func logRequest(request *http.Request) {
 	}
 }
 
-// logResponse writes the answer, with the body as read, to go-sdk-core's debug log.
-func logResponse(response *http.Response, body []byte) {
+// logResponse writes the answer, with the body as read less secrets, to go-sdk-core's debug log.
+func logResponse(response *http.Response, body []byte, secrets []string) {
 	logger := core.GetLogger()
 	if !logger.IsLogLevelEnabled(core.LevelDebug) {
 		return
 	}
+	body = scrub(body, secrets)
 	if dump, err := httputil.DumpResponse(response, false); err == nil {
 		logger.Debug("Response:\n%s\n", redactURLPasswords(core.RedactSecrets(string(dump)+string(body))))
 	}
