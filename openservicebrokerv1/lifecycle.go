@@ -2,6 +2,7 @@ package openservicebrokerv1
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -15,16 +16,16 @@ import (
 //
 // It returns the broker's answer to the provision request; response.StatusCode says whether the
 // broker provisioned synchronously (201, or 200 for an identical instance that already existed)
-// or asynchronously (202). A provision that ends "failed" returns an *OperationFailedError: the
-// broker reported the outcome, and the specification leaves the clean-up of a failed asynchronous
-// provision to the broker, so nothing is deleted; call DeprovisionAndWait if the instance must go.
+// or asynchronously (202).
 //
 // When the outcome is unknown, as NeedsOrphanMitigation defines it (no answer, a timeout, 5xx, a
-// 2xx other than 200/201/202, a 201 or 202 the client cannot read), it runs the specification's
-// orphan mitigation: it deprovisions the instance (accepts_incomplete=true, waiting until 200 or
-// 410, trying again a few times on transient failures) and returns an *OrphanMitigationError that
-// says whether the mitigation completed and unwraps to the original failure. Mitigation runs under
-// ctx: when ctx is done, it cannot complete.
+// 2xx other than 200/201/202, a 201 or 202 the client cannot read), and when an asynchronous
+// provision ends "failed" (the Orphan Mitigation table of the specification: "200 with state
+// failed" for Provisioning), it runs the specification's orphan mitigation: it deprovisions the
+// instance (accepts_incomplete=true, waiting until 200 or 410, trying again a few times on
+// transient failures) and returns an *OrphanMitigationError that says whether the mitigation
+// completed and unwraps to the original failure (an *OperationFailedError for a failed
+// provision). Mitigation runs under ctx: when ctx is done, it cannot complete.
 func (openServiceBroker *OpenServiceBrokerV1) ProvisionAndWait(ctx context.Context, options *ReplaceServiceInstanceOptions, wait *WaitOptions) (*InstancePutResp, *core.DetailedResponse, error) {
 	const op = "ProvisionAndWait"
 	request, err := acceptingIncomplete(options).request()
@@ -33,8 +34,8 @@ func (openServiceBroker *OpenServiceBrokerV1) ProvisionAndWait(ctx context.Conte
 	}
 	var result *InstancePutResp
 	response, err := openServiceBroker.send(ctx, request, &result)
+	created := orphan{instanceID: *options.InstanceID, serviceID: options.ServiceID, planID: options.PlanID, headers: options.Headers}
 	if NeedsOrphanMitigation(response, err) {
-		created := orphan{instanceID: *options.InstanceID, serviceID: options.ServiceID, planID: options.PlanID, headers: options.Headers}
 		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, outcomeError(op, response, err), wait)
 	}
 	if err = checkStatus(op, response, err, http.StatusOK, http.StatusCreated, http.StatusAccepted); !wentAsynchronous(response, err) {
@@ -48,7 +49,17 @@ func (openServiceBroker *OpenServiceBrokerV1) ProvisionAndWait(ctx context.Conte
 		InstanceID: options.InstanceID, Operation: operation, ServiceID: options.ServiceID, PlanID: options.PlanID,
 		OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers, WaitOptions: wait.orDefaults(),
 	})
+	if failedAsynchronously(err) {
+		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, err, wait)
+	}
 	return result, response, err
+}
+
+// failedAsynchronously reports whether a wait ended with the broker's "failed": the Orphan
+// Mitigation table asks for the instance or binding to be deleted then.
+func failedAsynchronously(err error) bool {
+	var failed *OperationFailedError
+	return errors.As(err, &failed)
 }
 
 // UpdateAndWait updates a service instance with accepts_incomplete=true and, when the broker
@@ -126,10 +137,10 @@ func (openServiceBroker *OpenServiceBrokerV1) deprovisionAndWait(ctx context.Con
 // binding with GetServiceBinding, since an asynchronous bind answer carries no credentials; the
 // result then holds the fetched binding and the operation of the 202 answer.
 //
-// response is the broker's answer to the bind request (200, 201 or 202). A bind that ends "failed"
-// returns an *OperationFailedError and nothing is deleted, as for ProvisionAndWait. When the outcome
-// is unknown (see NeedsOrphanMitigation), it unbinds (orphan mitigation) and returns an
-// *OrphanMitigationError, as ProvisionAndWait deprovisions.
+// response is the broker's answer to the bind request (200, 201 or 202). When the outcome is
+// unknown (see NeedsOrphanMitigation), or an asynchronous bind ends "failed", it unbinds (orphan
+// mitigation) and returns an *OrphanMitigationError, as ProvisionAndWait deprovisions; for a failed
+// bind it unwraps to the *OperationFailedError.
 func (openServiceBroker *OpenServiceBrokerV1) BindAndWait(ctx context.Context, options *ReplaceServiceBindingOptions, wait *WaitOptions) (*BindingPutResp, *core.DetailedResponse, error) {
 	const op = "BindAndWait"
 	request, err := acceptingIncomplete(options).request()
@@ -138,9 +149,9 @@ func (openServiceBroker *OpenServiceBrokerV1) BindAndWait(ctx context.Context, o
 	}
 	var result *BindingPutResp
 	response, err := openServiceBroker.send(ctx, request, &result)
+	created := orphan{instanceID: *options.InstanceID, bindingID: *options.BindingID,
+		serviceID: options.ServiceID, planID: options.PlanID, headers: options.Headers}
 	if NeedsOrphanMitigation(response, err) {
-		created := orphan{instanceID: *options.InstanceID, bindingID: *options.BindingID,
-			serviceID: options.ServiceID, planID: options.PlanID, headers: options.Headers}
 		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, outcomeError(op, response, err), wait)
 	}
 	if err = checkStatus(op, response, err, http.StatusOK, http.StatusCreated, http.StatusAccepted); !wentAsynchronous(response, err) {
@@ -154,6 +165,9 @@ func (openServiceBroker *OpenServiceBrokerV1) BindAndWait(ctx context.Context, o
 		InstanceID: options.InstanceID, BindingID: options.BindingID, Operation: operation, ServiceID: options.ServiceID, PlanID: options.PlanID,
 		OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers, WaitOptions: wait.orDefaults(),
 	})
+	if failedAsynchronously(err) {
+		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, err, wait)
+	}
 	if err != nil {
 		return result, response, err
 	}

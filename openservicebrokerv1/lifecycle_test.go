@@ -80,22 +80,24 @@ func TestProvisionAndWait(t *testing.T) {
 	}
 }
 
-func TestProvisionAndWaitDoesNotMitigateAFailedAsynchronousProvision(t *testing.T) {
+func TestProvisionAndWaitMitigatesAFailedAsynchronousProvision(t *testing.T) {
 	broker, server := newScriptedBroker(t, map[string][]canned{
-		"PUT " + instancePath: {{status: 202, body: `{"operation":"op-1"}`}},
-		"GET " + lastOpPath:   {{status: 200, body: `{"state":"failed","description":"no capacity"}`}},
+		"PUT " + instancePath:    {{status: 202, body: `{"operation":"op-1"}`}},
+		"GET " + lastOpPath:      {{status: 200, body: `{"state":"failed","description":"no capacity"}`}},
+		"DELETE " + instancePath: {{status: 200, body: `{}`}},
 	})
 	client := newWaitTestClient(t, server.URL)
 
 	_, response, err := client.ProvisionAndWait(context.Background(), provisionOptions(client), fakeWait())
 
 	var failed *OperationFailedError
-	require.ErrorAs(t, err, &failed)
+	require.ErrorAs(t, err, &failed, "the mitigation error unwraps to the failure")
 	assert.Equal(t, "no capacity", failed.Description)
 	assert.Equal(t, 202, response.StatusCode)
 	var mitigation *OrphanMitigationError
-	assert.NotErrorAs(t, err, &mitigation)
-	assert.Empty(t, broker.seen(http.MethodDelete, instancePath), "the broker reported the outcome: nothing to mitigate")
+	require.ErrorAs(t, err, &mitigation, "Orphan Mitigation: 200 with state failed for Provisioning")
+	assert.True(t, mitigation.Completed)
+	assert.Len(t, broker.seen(http.MethodDelete, instancePath), 1, "the failed instance is deprovisioned")
 	assert.Contains(t, err.Error(), "ProvisionAndWait: ")
 }
 
@@ -239,10 +241,11 @@ func TestBindAndWait(t *testing.T) {
 }
 
 func TestBindAndWaitFailures(t *testing.T) {
-	t.Run("failed asynchronous bind is reported, not mitigated", func(t *testing.T) {
+	t.Run("failed asynchronous bind is unbound", func(t *testing.T) {
 		broker, server := newScriptedBroker(t, map[string][]canned{
-			"PUT " + bindingPath:   {{status: 202, body: `{"operation":"op-1"}`}},
-			"GET " + bindingLastOp: {{status: 200, body: `{"state":"failed","description":"quota"}`}},
+			"PUT " + bindingPath:    {{status: 202, body: `{"operation":"op-1"}`}},
+			"GET " + bindingLastOp:  {{status: 200, body: `{"state":"failed","description":"quota"}`}},
+			"DELETE " + bindingPath: {{status: 200, body: `{}`}},
 		})
 		client := newWaitTestClient(t, server.URL)
 
@@ -250,8 +253,11 @@ func TestBindAndWaitFailures(t *testing.T) {
 
 		var failed *OperationFailedError
 		require.ErrorAs(t, err, &failed)
-		assert.Empty(t, broker.seen(http.MethodDelete, bindingPath))
-		assert.Empty(t, broker.seen(http.MethodGet, bindingPath))
+		var mitigation *OrphanMitigationError
+		require.ErrorAs(t, err, &mitigation, "Orphan Mitigation: 200 with state failed for Binding")
+		assert.True(t, mitigation.Completed)
+		assert.Len(t, broker.seen(http.MethodDelete, bindingPath), 1)
+		assert.Empty(t, broker.seen(http.MethodGet, bindingPath), "no credentials are fetched for a failed bind")
 	})
 	t.Run("fetching the binding fails", func(t *testing.T) {
 		_, server := newScriptedBroker(t, map[string][]canned{

@@ -312,9 +312,9 @@ func (l *lifecycle) deprovision(ctx context.Context) error {
 }
 
 // mayExist reports whether a provision or bind that returned err may have left its instance or
-// binding on the broker: yes after success, a failed asynchronous operation (the broker keeps
-// what failed) or an unknown outcome; no when the broker rejected the request (4xx) or the
-// SDK's orphan mitigation already deleted it.
+// binding on the broker: yes after success or an unknown outcome; no when the broker rejected
+// the request (4xx) or the SDK's orphan mitigation (which also follows a failed asynchronous
+// provision or bind) deleted it.
 func mayExist(err error) bool {
 	var mitigation *openservicebrokerv1.OrphanMitigationError
 	if errors.As(err, &mitigation) {
