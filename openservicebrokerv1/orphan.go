@@ -221,16 +221,20 @@ func (openServiceBroker *OpenServiceBrokerV1) removeOrphan(ctx context.Context, 
 }
 
 // awaitOperationInFlight waits until the operation the broker is running on the orphan ends,
-// however it ends; it fails only when ctx is done or the wait used up its maximum.
+// however it ends; it fails only when ctx is done or the wait used up its maximum. Its polls send
+// what the deletion sends: service_id and plan_id, as the specification asks of polls, and the
+// headers, but no originating identity.
 func (openServiceBroker *OpenServiceBrokerV1) awaitOperationInFlight(ctx context.Context, op string, created orphan, wait *WaitOptions) error {
 	var err error
 	if created.bindingID != "" {
 		_, _, err = openServiceBroker.waitForBinding(ctx, op, &WaitForBindingLastOperationOptions{
-			InstanceID: &created.instanceID, BindingID: &created.bindingID, WaitOptions: wait.orDefaults(),
+			InstanceID: &created.instanceID, BindingID: &created.bindingID, ServiceID: created.serviceID, PlanID: created.planID,
+			Headers: created.headers, WaitOptions: wait.orDefaults(),
 		})
 	} else {
 		_, _, err = openServiceBroker.waitForInstance(ctx, op, &WaitForLastOperationOptions{
-			InstanceID: &created.instanceID, WaitOptions: wait.orDefaults(),
+			InstanceID: &created.instanceID, ServiceID: created.serviceID, PlanID: created.planID,
+			Headers: created.headers, WaitOptions: wait.orDefaults(),
 		})
 	}
 	if ctx.Err() != nil || errors.Is(err, ErrWaitTimeout) {
