@@ -2,6 +2,7 @@ package openservicebrokerv1
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -141,6 +142,44 @@ func TestCheckRetryByTransportError(t *testing.T) {
 
 			require.NoError(t, checkErr)
 			assert.Equalf(t, tt.retry, retry, "transport error %q", err)
+		})
+	}
+}
+
+// stubTransport gives every attempt the same outcome.
+type stubTransport struct {
+	status int
+	err    error
+}
+
+func (t stubTransport) RoundTrip(request *http.Request) (*http.Response, error) {
+	if t.err != nil {
+		return nil, t.err
+	}
+	return &http.Response{StatusCode: t.status, Body: http.NoBody, Request: request}, nil
+}
+
+func TestRetryBudgetEarnsOnlyWhenTheBrokerAnswered(t *testing.T) {
+	tests := []struct {
+		name    string
+		outcome stubTransport
+		earned  int64
+	}{
+		{name: "200", outcome: stubTransport{status: http.StatusOK}, earned: budgetUnit},
+		{name: "400", outcome: stubTransport{status: http.StatusBadRequest}, earned: budgetUnit},
+		{name: "certificate of an unknown authority", outcome: stubTransport{err: x509.UnknownAuthorityError{}}},
+		{name: "unsupported scheme", outcome: stubTransport{err: errors.New(`unsupported protocol scheme "ftp"`)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			budget := &retryBudget{}
+			transport := &retryTransport{next: tt.outcome, policy: retryPolicy{maxRetries: 1}, budget: budget}
+
+			resp, err := transport.RoundTrip(newGet(t, "http://127.0.0.1/v2/catalog"))
+			discard(resp)
+
+			assert.Equal(t, tt.outcome.err, err)
+			assert.Equal(t, tt.earned, budget.units.Load())
 		})
 	}
 }

@@ -66,7 +66,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for retry := 0; ; retry++ {
 		resp, err := t.next.RoundTrip(attempt)
 		if again, _ := checkRetry(req.Context(), resp, err); !again {
-			if t.budget != nil && req.Context().Err() == nil {
+			if err == nil && t.budget != nil && req.Context().Err() == nil {
 				t.budget.earn() // the broker answered
 			}
 			return resp, err
