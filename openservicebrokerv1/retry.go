@@ -131,8 +131,8 @@ func isCertificateError(err error) bool {
 // retryBackoff is the wait before attempt number attempt+1. It honours the broker's
 // Retry-After (seconds or HTTP date), else backs off exponentially from minWait with equal
 // jitter (between half and all of the step). The wait never exceeds maxWait, and never runs
-// past the deadline of the request's context: it then ends at the deadline.
-func retryBackoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+// past the deadline of ctx, the call's context: it then ends at the deadline.
+func retryBackoff(ctx context.Context, minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	wait, ok := time.Duration(0), false
 	if resp != nil {
 		wait, ok = parseRetryAfter(resp.Header, time.Now())
@@ -140,7 +140,7 @@ func retryBackoff(minWait, maxWait time.Duration, attempt int, resp *http.Respon
 	if !ok {
 		wait = jitter(exponentialStep(minWait, maxWait, attempt))
 	}
-	return max(min(wait, maxWait, timeLeft(resp)), 0)
+	return max(min(wait, maxWait, timeLeft(ctx)), 0)
 }
 
 // exponentialStep is minWait doubled attempt times, capped at maxWait.
@@ -164,14 +164,9 @@ func jitter(step time.Duration) time.Duration {
 	return step - half + rand.N(half+1)
 }
 
-// timeLeft is the time until the deadline of the response's request context; without one, unbounded.
-// (Without a response there is no context to look at, but the retry loop still stops waiting
-// when that context ends.)
-func timeLeft(resp *http.Response) time.Duration {
-	if resp == nil || resp.Request == nil {
-		return math.MaxInt64
-	}
-	deadline, ok := resp.Request.Context().Deadline()
+// timeLeft is the time until the deadline of ctx; without one, unbounded.
+func timeLeft(ctx context.Context) time.Duration {
+	deadline, ok := ctx.Deadline()
 	if !ok {
 		return math.MaxInt64
 	}

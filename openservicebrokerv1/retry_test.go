@@ -149,6 +149,7 @@ func TestCheckRetryByTransportError(t *testing.T) {
 // stubTransport gives every attempt the same outcome.
 type stubTransport struct {
 	status int
+	header http.Header
 	err    error
 }
 
@@ -156,7 +157,14 @@ func (t stubTransport) RoundTrip(request *http.Request) (*http.Response, error) 
 	if t.err != nil {
 		return nil, t.err
 	}
-	return &http.Response{StatusCode: t.status, Body: http.NoBody, Request: request}, nil
+	return &http.Response{StatusCode: t.status, Header: t.header, Body: http.NoBody, Request: request}, nil
+}
+
+// roundTripperFunc lets a function be a transport.
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(request *http.Request) (*http.Response, error) {
+	return f(request)
 }
 
 func TestRetryBudgetEarnsOnlyWhenTheBrokerAnswered(t *testing.T) {
@@ -230,7 +238,7 @@ func TestRetryBackoffHonoursRetryAfterUpToTheMaximum(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wait := retryBackoff(100*time.Millisecond, tt.maxWait, 0, responseWithRetryAfter(tt.retryAfter))
+			wait := retryBackoff(context.Background(), 100*time.Millisecond, tt.maxWait, 0, responseWithRetryAfter(tt.retryAfter))
 
 			assert.GreaterOrEqual(t, wait, tt.atLeast)
 			assert.LessOrEqual(t, wait, tt.atMost)
@@ -246,7 +254,7 @@ func TestRetryBackoffGrowsExponentiallyWithinJitterBounds(t *testing.T) {
 	} {
 		seen := map[time.Duration]bool{}
 		for range 200 {
-			wait := retryBackoff(minWait, maxWait, attempt, nil)
+			wait := retryBackoff(context.Background(), minWait, maxWait, attempt, nil)
 
 			require.GreaterOrEqualf(t, wait, step/2, "attempt %d", attempt)
 			require.LessOrEqualf(t, wait, step, "attempt %d", attempt)
@@ -264,22 +272,41 @@ func TestExponentialStepEdges(t *testing.T) {
 }
 
 func TestRetryBackoffNeverWaitsPastTheDeadline(t *testing.T) {
-	withDeadline := func(left time.Duration) *http.Response {
+	withDeadline := func(left time.Duration) context.Context {
 		ctx, cancel := context.WithTimeout(context.Background(), left)
 		t.Cleanup(cancel)
-		resp := responseWithRetryAfter("5")
-		resp.Request = resp.Request.WithContext(ctx)
-		return resp
+		return ctx
 	}
+	busy := responseWithRetryAfter("5")
 
-	wait := retryBackoff(time.Second, 10*time.Second, 3, withDeadline(50*time.Millisecond))
+	wait := retryBackoff(withDeadline(50*time.Millisecond), time.Second, 10*time.Second, 3, busy)
 	assert.Greater(t, wait, time.Duration(0))
 	assert.LessOrEqual(t, wait, 50*time.Millisecond)
 
-	assert.Equal(t, time.Duration(0), retryBackoff(time.Second, 10*time.Second, 3, withDeadline(-time.Second)))
+	assert.Equal(t, time.Duration(0), retryBackoff(withDeadline(-time.Second), time.Second, 10*time.Second, 3, busy))
 
-	wait = retryBackoff(time.Second, 10*time.Second, 3, withDeadline(time.Hour))
+	wait = retryBackoff(withDeadline(time.Hour), time.Second, 10*time.Second, 3, busy)
 	assert.Equal(t, 5*time.Second, wait, "a distant deadline does not shorten the wait")
+}
+
+// TestRetryWaitIsNotCutAtTheAttemptDeadline: the client's timeout bounds each attempt, not the
+// wait between attempts, which only the call's context ends.
+func TestRetryWaitIsNotCutAtTheAttemptDeadline(t *testing.T) {
+	var attempts []time.Time
+	busy := stubTransport{status: http.StatusServiceUnavailable, header: http.Header{"Retry-After": {"1"}}}
+	recording := roundTripperFunc(func(request *http.Request) (*http.Response, error) {
+		attempts = append(attempts, time.Now())
+		return busy.RoundTrip(request)
+	})
+	attempt := &attemptTransport{next: recording, timeout: 20 * time.Millisecond, maxBytes: 1 << 10}
+	transport := &retryTransport{next: attempt, policy: retryPolicy{maxRetries: 1, minWait: time.Millisecond, maxWait: 10 * time.Second}}
+
+	resp, err := transport.RoundTrip(newGet(t, "http://127.0.0.1/v2/catalog"))
+	discard(resp)
+
+	require.NoError(t, err)
+	require.Len(t, attempts, 2)
+	assert.GreaterOrEqual(t, attempts[1].Sub(attempts[0]), time.Second, "the broker's Retry-After was honoured")
 }
 
 func TestParseRetryAfter(t *testing.T) {
