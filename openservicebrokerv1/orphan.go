@@ -23,15 +23,14 @@ import (
 //	201 Created                                     no
 //	201 Created with a malformed body               yes
 //	202 Accepted                                    no   (poll the last operation instead)
-//	202 Accepted with a malformed body              yes  (*)
+//	202 Accepted with a malformed body              yes
 //	any other 2xx                                   yes
 //	408 Request Timeout, any other 4xx              no   (the request was rejected)
 //	5xx                                             yes
 //	timeout or no answer (any transport failure)    yes
 //
 // A malformed body is one the client could not read or decode: the method returned an error
-// together with a 2xx response. (*) The table lists 202 only as success; a 202 whose body cannot
-// be read is treated like a malformed 201, since the operation it started cannot be followed.
+// together with a 2xx response.
 //
 // Outcomes where nothing reached the broker need no mitigation: invalid options, a failed
 // authentication (such as an IAM token request), and a context that was done before the request
