@@ -1,10 +1,12 @@
 package openservicebrokerv1
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -94,7 +96,8 @@ var requestSetupError = regexp.MustCompile(`unsupported protocol scheme|stopped 
 // specification makes PUT, PATCH and DELETE safe to repeat): transport failures such as a
 // refused, reset or dropped connection or an attempt's timeout, 429, and 5xx except
 // 501 Not Implemented. Not retried: anything once ctx is done, TLS certificate failures,
-// requests that cannot be sent as built, and every other status.
+// requests that cannot be sent as built, a 5xx to an update that says update_repeatable false
+// ("Updating a Service Instance, Response"), and every other status.
 //
 // It never returns an error, so the attempt's own response or transport error is what
 // the caller gets, also when ctx ended.
@@ -105,7 +108,23 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if err != nil {
 		return isTransientTransportError(err), nil
 	}
-	return resp != nil && isTransientStatus(resp.StatusCode), nil
+	return resp != nil && isTransientStatus(resp.StatusCode) && !updateNotRepeatable(resp), nil
+}
+
+// updateNotRepeatable reports whether resp is a 5xx to an update (PATCH) whose body says
+// update_repeatable false. It reads at most maxErrorBody bytes, all that decode reads of an
+// error answer, and puts them back in front of the rest of the body for decode.
+func updateNotRepeatable(resp *http.Response) bool {
+	if resp.Request == nil || resp.Request.Method != http.MethodPatch || resp.StatusCode < 500 || resp.Body == nil {
+		return false
+	}
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	decoded, _ := decodeErrorBody(head)
+	return decoded.UpdateRepeatable != nil && !*decoded.UpdateRepeatable
 }
 
 func isTransientStatus(status int) bool {

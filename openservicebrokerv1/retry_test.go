@@ -44,6 +44,41 @@ func TestCheckRetryByStatus(t *testing.T) {
 	}
 }
 
+// "Updating a Service Instance, Response": a failed update the broker calls not repeatable is
+// not sent again; other methods, and repeatable or unreadable answers, keep their retries. The
+// body stays whole for the decoding that follows.
+func TestCheckRetryHonoursUpdateRepeatableForPatch(t *testing.T) {
+	tests := []struct {
+		name   string
+		method string
+		status int
+		body   string
+		retry  bool
+	}{
+		{name: "PATCH 500 not repeatable", method: http.MethodPatch, status: 500, body: `{"update_repeatable":false}`, retry: false},
+		{name: "PATCH 503 not repeatable", method: http.MethodPatch, status: 503, body: `{"description":"x","update_repeatable":false}`, retry: false},
+		{name: "PATCH 500 repeatable", method: http.MethodPatch, status: 500, body: `{"update_repeatable":true}`, retry: true},
+		{name: "PATCH 500 without the field", method: http.MethodPatch, status: 500, body: `{"description":"boom"}`, retry: true},
+		{name: "PATCH 500 not JSON", method: http.MethodPatch, status: 500, body: `<html>oops</html>`, retry: true},
+		{name: "PATCH 429 not repeatable", method: http.MethodPatch, status: 429, body: `{"update_repeatable":false}`, retry: true},
+		{name: "PUT 500 with the field", method: http.MethodPut, status: 500, body: `{"update_repeatable":false}`, retry: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := &http.Response{StatusCode: tt.status, Body: io.NopCloser(strings.NewReader(tt.body)),
+				Request: httptest.NewRequest(tt.method, "/v2/service_instances/i", nil)}
+
+			retry, err := checkRetry(context.Background(), resp, nil)
+
+			require.NoError(t, err)
+			assert.Equal(t, tt.retry, retry)
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, tt.body, string(body))
+		})
+	}
+}
+
 // hijackAndClose is a handler that reads the request and drops the connection without answering.
 func hijackAndClose(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.ReadAll(r.Body)
