@@ -101,7 +101,8 @@ func planBeforeUpdate(options *UpdateServiceInstanceOptions) *string {
 // DeprovisionAndWait deprovisions a service instance with accepts_incomplete=true and, when the
 // broker answers 202 Accepted, waits until the instance is gone (see WaitForLastOperation; wait may
 // be nil for the defaults). 410 Gone, to the request or to a poll, means the instance does not
-// exist (any more) and is success: response.StatusCode is then 410.
+// exist (any more) and is success, with a nil error. After a 410 to the request, response is that
+// 410 answer; after a 410 to a poll, the result and response are those of the request's 202 Accepted.
 func (openServiceBroker *OpenServiceBrokerV1) DeprovisionAndWait(ctx context.Context, options *DeleteServiceInstanceOptions, wait *WaitOptions) (*InstanceDeleteResp, *core.DetailedResponse, error) {
 	const op = "DeprovisionAndWait"
 	if _, err := wait.settings(op); err != nil {
@@ -195,7 +196,8 @@ func fetchedBinding(fetched *BindingGetResp, operation *string) *BindingPutResp 
 // 202 Accepted, waits until the binding is gone (see WaitForBindingLastOperation; wait may be nil
 // for the defaults). Like DeleteServiceBinding it returns only the broker's answer to the request,
 // whose Result holds the decoded *BindingDeleteResp. 410 Gone, to the request or to a poll, means
-// the binding does not exist (any more) and is success: response.StatusCode is then 410.
+// the binding does not exist (any more) and is success, with a nil error. After a 410 to the
+// request, response is that 410 answer; after a 410 to a poll, it is the request's 202 Accepted.
 func (openServiceBroker *OpenServiceBrokerV1) UnbindAndWait(ctx context.Context, options *DeleteServiceBindingOptions, wait *WaitOptions) (*core.DetailedResponse, error) {
 	const op = "UnbindAndWait"
 	if _, err := wait.settings(op); err != nil {

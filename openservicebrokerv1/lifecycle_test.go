@@ -420,6 +420,53 @@ func TestOrphanMitigationOfAProvision(t *testing.T) {
 	}
 }
 
+// TestOrphanMitigationPollsTheOperationInFlightLikeItsDeletion: while the broker refuses the
+// deletion with ConcurrencyError, the mitigation polls the operation still running on the orphan
+// with the service_id, plan_id and headers its deletion sends ("Polling Last Operation for Service
+// Instances", "Polling Last Operation for Service Bindings").
+func TestOrphanMitigationPollsTheOperationInFlightLikeItsDeletion(t *testing.T) {
+	busy := canned{status: 422, body: `{"error":"ConcurrencyError"}`}
+	gone := canned{status: 410, body: `{}`}
+	succeeded := canned{status: 200, body: `{"state":"succeeded"}`}
+	tests := []struct {
+		name      string
+		create    func(*OpenServiceBrokerV1, map[string]string) error
+		path      string
+		pollsPath string
+	}{
+		{name: "provision", path: instancePath, pollsPath: lastOpPath, create: func(client *OpenServiceBrokerV1, headers map[string]string) error {
+			_, _, err := client.ProvisionAndWait(context.Background(), provisionOptions(client).SetHeaders(headers), fakeWait())
+			return err
+		}},
+		{name: "bind", path: bindingPath, pollsPath: bindingLastOp, create: func(client *OpenServiceBrokerV1, headers map[string]string) error {
+			_, _, err := client.BindAndWait(context.Background(), bindOptions(client).SetHeaders(headers), fakeWait())
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			broker, server := newScriptedBroker(t, map[string][]canned{
+				"PUT " + tt.path:      {{status: 500}},
+				"DELETE " + tt.path:   {busy, gone},
+				"GET " + tt.pollsPath: {succeeded},
+			})
+			client := newWaitTestClient(t, server.URL)
+
+			err := tt.create(client, map[string]string{"X-Tenant": "tenant-1"})
+
+			var mitigation *OrphanMitigationError
+			require.ErrorAs(t, err, &mitigation)
+			assert.True(t, mitigation.Completed, "%v", err)
+			polls := broker.seen(http.MethodGet, tt.pollsPath)
+			require.Len(t, polls, 1)
+			assert.Equal(t, "service-1", polls[0].query.Get("service_id"))
+			assert.Equal(t, "plan-1", polls[0].query.Get("plan_id"))
+			assert.Equal(t, "tenant-1", polls[0].header.Get("X-Tenant"))
+			assert.Empty(t, polls[0].header.Get(HeaderOriginatingIdentity), "orphan mitigation is no user's action")
+		})
+	}
+}
+
 func TestOrphanMitigationErrorMessages(t *testing.T) {
 	_, server := newScriptedBroker(t, map[string][]canned{
 		"PUT " + instancePath:    {{status: 500, body: `{"description":"boom"}`}},

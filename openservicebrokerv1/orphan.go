@@ -23,15 +23,14 @@ import (
 //	201 Created                                     no
 //	201 Created with a malformed body               yes
 //	202 Accepted                                    no   (poll the last operation instead)
-//	202 Accepted with a malformed body              yes  (*)
+//	202 Accepted with a malformed body              yes
 //	any other 2xx                                   yes
 //	408 Request Timeout, any other 4xx              no   (the request was rejected)
 //	5xx                                             yes
 //	timeout or no answer (any transport failure)    yes
 //
 // A malformed body is one the client could not read or decode: the method returned an error
-// together with a 2xx response. (*) The table lists 202 only as success; a 202 whose body cannot
-// be read is treated like a malformed 201, since the operation it started cannot be followed.
+// together with a 2xx response.
 //
 // Outcomes where nothing reached the broker need no mitigation: invalid options, a failed
 // authentication (such as an IAM token request), and a context that was done before the request
@@ -221,16 +220,20 @@ func (openServiceBroker *OpenServiceBrokerV1) removeOrphan(ctx context.Context, 
 }
 
 // awaitOperationInFlight waits until the operation the broker is running on the orphan ends,
-// however it ends; it fails only when ctx is done or the wait used up its maximum.
+// however it ends; it fails only when ctx is done or the wait used up its maximum. Its polls send
+// what the deletion sends: service_id and plan_id, as the specification asks of polls, and the
+// headers, but no originating identity.
 func (openServiceBroker *OpenServiceBrokerV1) awaitOperationInFlight(ctx context.Context, op string, created orphan, wait *WaitOptions) error {
 	var err error
 	if created.bindingID != "" {
 		_, _, err = openServiceBroker.waitForBinding(ctx, op, &WaitForBindingLastOperationOptions{
-			InstanceID: &created.instanceID, BindingID: &created.bindingID, WaitOptions: wait.orDefaults(),
+			InstanceID: &created.instanceID, BindingID: &created.bindingID, ServiceID: created.serviceID, PlanID: created.planID,
+			Headers: created.headers, WaitOptions: wait.orDefaults(),
 		})
 	} else {
 		_, _, err = openServiceBroker.waitForInstance(ctx, op, &WaitForLastOperationOptions{
-			InstanceID: &created.instanceID, WaitOptions: wait.orDefaults(),
+			InstanceID: &created.instanceID, ServiceID: created.serviceID, PlanID: created.planID,
+			Headers: created.headers, WaitOptions: wait.orDefaults(),
 		})
 	}
 	if ctx.Err() != nil || errors.Is(err, ErrWaitTimeout) {

@@ -7,6 +7,7 @@ package openservicebrokerv1_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -464,7 +465,8 @@ func TestAnswersThatCannotChangeAreNotRetried(t *testing.T) {
 }
 
 // Transport failures, 429 and 5xx are retried for every method: OSB makes PUT, PATCH and
-// DELETE safe to send again.
+// DELETE safe to send again (a PATCH whose 5xx says update_repeatable false excepted, see
+// TestUpdateIsNotRetriedWhenTheBrokerSaysItIsNotRepeatable).
 func TestTransientFailuresAreRetriedForEveryMethod(t *testing.T) {
 	operations := []struct {
 		name   string
@@ -504,6 +506,36 @@ func TestTransientFailuresAreRetriedForEveryMethod(t *testing.T) {
 				assert.Equal(t, 2, faulted(requests), "two faulted attempts, then the broker's answer")
 			})
 		}
+	}
+}
+
+// "Updating a Service Instance, Response": an update whose failure the broker calls not
+// repeatable is not sent again; the caller gets the broker's answer.
+func TestUpdateIsNotRetriedWhenTheBrokerSaysItIsNotRepeatable(t *testing.T) {
+	for _, repeatable := range []bool{false, true} {
+		t.Run(fmt.Sprintf("update_repeatable %t", repeatable), func(t *testing.T) {
+			server := startBroker(t)
+			client := server.Client()
+			client.EnableRetries(osb.DefaultMaxRetries, fastRetryInterval)
+			run(t, client, provision(brokertest.DefaultSyncPlanID))
+			inject(t, server, brokertest.Fault{Method: http.MethodPatch, PathPattern: instancePath, Count: 1, Status: http.StatusInternalServerError,
+				Body: fmt.Sprintf(`{"description":"quota exceeded","update_repeatable":%t}`, repeatable)})
+
+			_, err := update(context.Background(), client)
+
+			if repeatable {
+				require.NoError(t, err)
+				recorded(t, server, http.MethodPatch, instancePath, 2)
+				return
+			}
+			var brokerErr *osb.BrokerError
+			require.ErrorAs(t, err, &brokerErr)
+			assert.Equal(t, http.StatusInternalServerError, brokerErr.StatusCode)
+			assert.Equal(t, "quota exceeded", brokerErr.Description, "the answer reaches the caller whole")
+			require.NotNil(t, brokerErr.UpdateRepeatable)
+			assert.False(t, *brokerErr.UpdateRepeatable)
+			recorded(t, server, http.MethodPatch, instancePath, 1)
+		})
 	}
 }
 

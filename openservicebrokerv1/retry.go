@@ -1,10 +1,12 @@
 package openservicebrokerv1
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -94,7 +96,8 @@ var requestSetupError = regexp.MustCompile(`unsupported protocol scheme|stopped 
 // specification makes PUT, PATCH and DELETE safe to repeat): transport failures such as a
 // refused, reset or dropped connection or an attempt's timeout, 429, and 5xx except
 // 501 Not Implemented. Not retried: anything once ctx is done, TLS certificate failures,
-// requests that cannot be sent as built, and every other status.
+// requests that cannot be sent as built, a 5xx to an update that says update_repeatable false
+// ("Updating a Service Instance, Response"), and every other status.
 //
 // It never returns an error, so the attempt's own response or transport error is what
 // the caller gets, also when ctx ended.
@@ -105,7 +108,23 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if err != nil {
 		return isTransientTransportError(err), nil
 	}
-	return resp != nil && isTransientStatus(resp.StatusCode), nil
+	return resp != nil && isTransientStatus(resp.StatusCode) && !updateNotRepeatable(resp), nil
+}
+
+// updateNotRepeatable reports whether resp is a 5xx to an update (PATCH) whose body says
+// update_repeatable false. It reads at most maxErrorBody bytes, all that decode reads of an
+// error answer, and puts them back in front of the rest of the body for decode.
+func updateNotRepeatable(resp *http.Response) bool {
+	if resp.Request == nil || resp.Request.Method != http.MethodPatch || resp.StatusCode < 500 || resp.Body == nil {
+		return false
+	}
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	decoded, _ := decodeErrorBody(head)
+	return decoded.UpdateRepeatable != nil && !*decoded.UpdateRepeatable
 }
 
 func isTransientStatus(status int) bool {
@@ -131,8 +150,8 @@ func isCertificateError(err error) bool {
 // retryBackoff is the wait before attempt number attempt+1. It honours the broker's
 // Retry-After (seconds or HTTP date), else backs off exponentially from minWait with equal
 // jitter (between half and all of the step). The wait never exceeds maxWait, and never runs
-// past the deadline of the request's context: it then ends at the deadline.
-func retryBackoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+// past the deadline of ctx, the call's context: it then ends at the deadline.
+func retryBackoff(ctx context.Context, minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	wait, ok := time.Duration(0), false
 	if resp != nil {
 		wait, ok = parseRetryAfter(resp.Header, time.Now())
@@ -140,7 +159,7 @@ func retryBackoff(minWait, maxWait time.Duration, attempt int, resp *http.Respon
 	if !ok {
 		wait = jitter(exponentialStep(minWait, maxWait, attempt))
 	}
-	return max(min(wait, maxWait, timeLeft(resp)), 0)
+	return max(min(wait, maxWait, timeLeft(ctx)), 0)
 }
 
 // exponentialStep is minWait doubled attempt times, capped at maxWait.
@@ -164,14 +183,9 @@ func jitter(step time.Duration) time.Duration {
 	return step - half + rand.N(half+1)
 }
 
-// timeLeft is the time until the deadline of the response's request context; without one, unbounded.
-// (Without a response there is no context to look at, but the retry loop still stops waiting
-// when that context ends.)
-func timeLeft(resp *http.Response) time.Duration {
-	if resp == nil || resp.Request == nil {
-		return math.MaxInt64
-	}
-	deadline, ok := resp.Request.Context().Deadline()
+// timeLeft is the time until the deadline of ctx; without one, unbounded.
+func timeLeft(ctx context.Context) time.Duration {
+	deadline, ok := ctx.Deadline()
 	if !ok {
 		return math.MaxInt64
 	}

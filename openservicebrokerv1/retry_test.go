@@ -2,6 +2,7 @@ package openservicebrokerv1
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -39,6 +40,41 @@ func TestCheckRetryByStatus(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equalf(t, tt.retry, retry, "%s answered %d", method, tt.status)
 			}
+		})
+	}
+}
+
+// "Updating a Service Instance, Response": a failed update the broker calls not repeatable is
+// not sent again; other methods, and repeatable or unreadable answers, keep their retries. The
+// body stays whole for the decoding that follows.
+func TestCheckRetryHonoursUpdateRepeatableForPatch(t *testing.T) {
+	tests := []struct {
+		name   string
+		method string
+		status int
+		body   string
+		retry  bool
+	}{
+		{name: "PATCH 500 not repeatable", method: http.MethodPatch, status: 500, body: `{"update_repeatable":false}`, retry: false},
+		{name: "PATCH 503 not repeatable", method: http.MethodPatch, status: 503, body: `{"description":"x","update_repeatable":false}`, retry: false},
+		{name: "PATCH 500 repeatable", method: http.MethodPatch, status: 500, body: `{"update_repeatable":true}`, retry: true},
+		{name: "PATCH 500 without the field", method: http.MethodPatch, status: 500, body: `{"description":"boom"}`, retry: true},
+		{name: "PATCH 500 not JSON", method: http.MethodPatch, status: 500, body: `<html>oops</html>`, retry: true},
+		{name: "PATCH 429 not repeatable", method: http.MethodPatch, status: 429, body: `{"update_repeatable":false}`, retry: true},
+		{name: "PUT 500 with the field", method: http.MethodPut, status: 500, body: `{"update_repeatable":false}`, retry: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := &http.Response{StatusCode: tt.status, Body: io.NopCloser(strings.NewReader(tt.body)),
+				Request: httptest.NewRequest(tt.method, "/v2/service_instances/i", nil)}
+
+			retry, err := checkRetry(context.Background(), resp, nil)
+
+			require.NoError(t, err)
+			assert.Equal(t, tt.retry, retry)
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, tt.body, string(body))
 		})
 	}
 }
@@ -145,6 +181,52 @@ func TestCheckRetryByTransportError(t *testing.T) {
 	}
 }
 
+// stubTransport gives every attempt the same outcome.
+type stubTransport struct {
+	status int
+	header http.Header
+	err    error
+}
+
+func (t stubTransport) RoundTrip(request *http.Request) (*http.Response, error) {
+	if t.err != nil {
+		return nil, t.err
+	}
+	return &http.Response{StatusCode: t.status, Header: t.header, Body: http.NoBody, Request: request}, nil
+}
+
+// roundTripperFunc lets a function be a transport.
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(request *http.Request) (*http.Response, error) {
+	return f(request)
+}
+
+func TestRetryBudgetEarnsOnlyWhenTheBrokerAnswered(t *testing.T) {
+	tests := []struct {
+		name    string
+		outcome stubTransport
+		earned  int64
+	}{
+		{name: "200", outcome: stubTransport{status: http.StatusOK}, earned: budgetUnit},
+		{name: "400", outcome: stubTransport{status: http.StatusBadRequest}, earned: budgetUnit},
+		{name: "certificate of an unknown authority", outcome: stubTransport{err: x509.UnknownAuthorityError{}}},
+		{name: "unsupported scheme", outcome: stubTransport{err: errors.New(`unsupported protocol scheme "ftp"`)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			budget := &retryBudget{}
+			transport := &retryTransport{next: tt.outcome, policy: retryPolicy{maxRetries: 1}, budget: budget}
+
+			resp, err := transport.RoundTrip(newGet(t, "http://127.0.0.1/v2/catalog"))
+			discard(resp)
+
+			assert.Equal(t, tt.outcome.err, err)
+			assert.Equal(t, tt.earned, budget.units.Load())
+		})
+	}
+}
+
 func TestCheckRetryStopsOnceTheContextIsDone(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -191,7 +273,7 @@ func TestRetryBackoffHonoursRetryAfterUpToTheMaximum(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wait := retryBackoff(100*time.Millisecond, tt.maxWait, 0, responseWithRetryAfter(tt.retryAfter))
+			wait := retryBackoff(context.Background(), 100*time.Millisecond, tt.maxWait, 0, responseWithRetryAfter(tt.retryAfter))
 
 			assert.GreaterOrEqual(t, wait, tt.atLeast)
 			assert.LessOrEqual(t, wait, tt.atMost)
@@ -207,7 +289,7 @@ func TestRetryBackoffGrowsExponentiallyWithinJitterBounds(t *testing.T) {
 	} {
 		seen := map[time.Duration]bool{}
 		for range 200 {
-			wait := retryBackoff(minWait, maxWait, attempt, nil)
+			wait := retryBackoff(context.Background(), minWait, maxWait, attempt, nil)
 
 			require.GreaterOrEqualf(t, wait, step/2, "attempt %d", attempt)
 			require.LessOrEqualf(t, wait, step, "attempt %d", attempt)
@@ -225,22 +307,41 @@ func TestExponentialStepEdges(t *testing.T) {
 }
 
 func TestRetryBackoffNeverWaitsPastTheDeadline(t *testing.T) {
-	withDeadline := func(left time.Duration) *http.Response {
+	withDeadline := func(left time.Duration) context.Context {
 		ctx, cancel := context.WithTimeout(context.Background(), left)
 		t.Cleanup(cancel)
-		resp := responseWithRetryAfter("5")
-		resp.Request = resp.Request.WithContext(ctx)
-		return resp
+		return ctx
 	}
+	busy := responseWithRetryAfter("5")
 
-	wait := retryBackoff(time.Second, 10*time.Second, 3, withDeadline(50*time.Millisecond))
+	wait := retryBackoff(withDeadline(50*time.Millisecond), time.Second, 10*time.Second, 3, busy)
 	assert.Greater(t, wait, time.Duration(0))
 	assert.LessOrEqual(t, wait, 50*time.Millisecond)
 
-	assert.Equal(t, time.Duration(0), retryBackoff(time.Second, 10*time.Second, 3, withDeadline(-time.Second)))
+	assert.Equal(t, time.Duration(0), retryBackoff(withDeadline(-time.Second), time.Second, 10*time.Second, 3, busy))
 
-	wait = retryBackoff(time.Second, 10*time.Second, 3, withDeadline(time.Hour))
+	wait = retryBackoff(withDeadline(time.Hour), time.Second, 10*time.Second, 3, busy)
 	assert.Equal(t, 5*time.Second, wait, "a distant deadline does not shorten the wait")
+}
+
+// TestRetryWaitIsNotCutAtTheAttemptDeadline: the client's timeout bounds each attempt, not the
+// wait between attempts, which only the call's context ends.
+func TestRetryWaitIsNotCutAtTheAttemptDeadline(t *testing.T) {
+	var attempts []time.Time
+	busy := stubTransport{status: http.StatusServiceUnavailable, header: http.Header{"Retry-After": {"1"}}}
+	recording := roundTripperFunc(func(request *http.Request) (*http.Response, error) {
+		attempts = append(attempts, time.Now())
+		return busy.RoundTrip(request)
+	})
+	attempt := &attemptTransport{next: recording, timeout: 20 * time.Millisecond, maxBytes: 1 << 10}
+	transport := &retryTransport{next: attempt, policy: retryPolicy{maxRetries: 1, minWait: time.Millisecond, maxWait: 10 * time.Second}}
+
+	resp, err := transport.RoundTrip(newGet(t, "http://127.0.0.1/v2/catalog"))
+	discard(resp)
+
+	require.NoError(t, err)
+	require.Len(t, attempts, 2)
+	assert.GreaterOrEqual(t, attempts[1].Sub(attempts[0]), time.Second, "the broker's Retry-After was honoured")
 }
 
 func TestParseRetryAfter(t *testing.T) {

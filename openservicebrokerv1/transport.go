@@ -66,7 +66,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for retry := 0; ; retry++ {
 		resp, err := t.next.RoundTrip(attempt)
 		if again, _ := checkRetry(req.Context(), resp, err); !again {
-			if t.budget != nil && req.Context().Err() == nil {
+			if err == nil && t.budget != nil && req.Context().Err() == nil {
 				t.budget.earn() // the broker answered
 			}
 			return resp, err
@@ -78,8 +78,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			t.withheld = true
 			return resp, err
 		}
-		// The wait ends at the context's deadline at the latest, and the call with it.
-		wait := retryBackoff(t.policy.minWait, t.policy.maxWait, retry, resp)
+		// The wait ends at the call's deadline at the latest, and the call with it; resp.Request
+		// carries the attempt's deadline, which bounds the attempt only.
+		wait := retryBackoff(req.Context(), t.policy.minWait, t.policy.maxWait, retry, resp)
 		discard(resp)
 		if err := sleep(req.Context(), wait); err != nil {
 			return nil, err
