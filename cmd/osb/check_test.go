@@ -146,3 +146,32 @@ func findJUnitFailure(suites junitSuitesForTest, name string) *junitFailureRead 
 	}
 	return nil
 }
+
+func TestAPasswordInTheBrokerURLIsNeverShown(t *testing.T) {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+	srv.URL = strings.Replace(srv.URL, "http://", "http://someone:pw-in-url@", 1)
+	dir := t.TempDir()
+	junitPath, jsonPath := filepath.Join(dir, "check.xml"), filepath.Join(dir, "check.json")
+
+	code, stdout, stderr := runCheck(t, srv, "--only", "catalog.*", "--report", "junit="+junitPath, "--report", "json="+jsonPath)
+	require.Equal(t, exitOK, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "osb check http://someone:xxxxx@127.0.0.1:"), "the text report names the broker without its password")
+	junit, err := os.ReadFile(junitPath)
+	require.NoError(t, err)
+	jsonReport, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	assert.False(t, strings.Contains(stdout+stderr+string(junit)+string(jsonReport), "pw-in-url"), "a report shows the URL's password")
+
+	dryRun := invocation{stdin: "the-password\n"}.run(t, nil, "--url", "https://someone:pw-in-url@broker.example.org",
+		"--user", "u", "--password-stdin", "--dry-run",
+		"deprovision", "inst", "--service", "s", "--plan", "p")
+	require.Equal(t, exitOK, dryRun.code, dryRun.stderr)
+	assert.True(t, strings.HasPrefix(dryRun.stdout, "curl -X DELETE 'https://someone:xxxxx@broker.example.org/v2/"), dryRun.stdout)
+	assert.NotContains(t, dryRun.stdout+dryRun.stderr, "pw-in-url")
+
+	demo := osb(t, srv, "demo")
+	require.Equal(t, exitOK, demo.code, demo.stderr)
+	assert.Contains(t, demo.stdout, "broker: http://someone:xxxxx@127.0.0.1:")
+	assert.NotContains(t, demo.stdout+demo.stderr, "pw-in-url")
+}
