@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -35,6 +36,7 @@ or YAML file mapping plan ids or names ("*" for all) to {provision, update, bind
 
 Exit codes:
   0  no MUST check failed (with --strict: no SHOULD check either)
+  1  interrupted (Ctrl-C): the run is incomplete, what it created is removed
   2  usage error: nothing was sent
   7  a MUST check failed (with --strict: or a SHOULD check)
   8  the broker is not reachable or rejected the credentials
@@ -165,21 +167,28 @@ func (e *checkError) Error() string { return e.err.Error() }
 func (e *checkError) Unwrap() error { return e.err }
 
 // checkOutcome turns the report into the exit code; leftovers come first, since they need a
-// person to act.
+// person to act, then an interruption (the run is incomplete), then a broker that could not
+// be checked at all, then the failed checks, even when the run stopped early on one (a catalog
+// answered 503 is a failed MUST).
 func checkOutcome(report *conformance.Report, runErr error, strict bool) error {
 	switch {
 	case len(report.Leftovers) > 0:
 		return &checkError{fmt.Errorf("the run left %d resource(s) on the broker (listed above); remove them by hand", len(report.Leftovers)), exitLeftovers}
+	case errors.Is(runErr, context.Canceled):
+		return &checkError{runErr, exitUnexpected}
 	case errors.Is(runErr, conformance.ErrBrokerUnreachable), errors.Is(runErr, conformance.ErrCredentialsRejected):
 		return &checkError{runErr, exitBrokerUnavailable}
-	case runErr != nil:
-		return runErr
 	case !report.Conformant(strict):
 		what := fmt.Sprintf("%d MUST check(s) failed", report.Count(conformance.Fail))
 		if strict {
 			what += fmt.Sprintf(", %d SHOULD check(s) warned (--strict)", report.Count(conformance.Warn))
 		}
+		if runErr != nil {
+			what += fmt.Sprintf("; the run stopped: %v", runErr)
+		}
 		return &checkError{errors.New(what), exitNotConformant}
+	case runErr != nil:
+		return runErr
 	}
 	return nil
 }

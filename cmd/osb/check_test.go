@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,4 +176,32 @@ func TestAPasswordInTheBrokerURLIsNeverShown(t *testing.T) {
 	require.Equal(t, exitOK, demo.code, demo.stderr)
 	assert.Contains(t, demo.stdout, "broker: http://someone:xxxxx@127.0.0.1:")
 	assert.NotContains(t, demo.stdout+demo.stderr, "pw-in-url")
+}
+
+func TestCheckExitsNotConformantWhenTheCatalogCannotBeRead(t *testing.T) {
+	clearBrokerEnvironment(t)
+	t.Setenv("OPEN_SERVICE_BROKER_MAX_RETRIES", "0")
+	unavailable := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"description":"down for maintenance"}`))
+	}))
+	defer unavailable.Close()
+	var stdout, stderr bytes.Buffer
+	a := &app{stdin: strings.NewReader("pw\n"), stdout: &stdout, stderr: &stderr}
+	code := a.execute(context.Background(), []string{"check", "--url", unavailable.URL, "--user", "u", "--password-stdin"})
+	assert.Equal(t, exitNotConformant, code, stderr.String())
+	assert.Contains(t, stdout.String(), "FAIL catalog.fetch")
+}
+
+func TestCheckInterruptedExitsOne(t *testing.T) {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+	clearBrokerEnvironment(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	a := &app{stdin: strings.NewReader(srv.Password + "\n"), stdout: &stdout, stderr: &stderr}
+	code := a.execute(ctx, []string{"check", "--url", srv.URL, "--user", srv.Username, "--password-stdin"})
+	assert.Equal(t, exitUnexpected, code, stderr.String())
 }
