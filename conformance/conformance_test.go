@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -239,4 +241,39 @@ func TestAuthenticationChecksSkipABrokerWithoutAuthentication(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 2, authResults)
+}
+
+// TestAnUpdateTheBrokerDoesNotSupportIsInformation: "Updating a Service Instance, Response"
+// has the broker answer 422 to a change it does not support, so the refusal is no failure.
+func TestAnUpdateTheBrokerDoesNotSupportIsInformation(t *testing.T) {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+	target, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	forward := httputil.NewSingleHostReverseProxy(target)
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, request *http.Request) {
+		if request.Method == http.MethodPatch {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			_, _ = w.Write([]byte(`{"description":"this plan cannot be updated"}`))
+			return
+		}
+		forward.ServeHTTP(w, request)
+	}))
+	defer refusing.Close()
+	client := srv.Client().Clone()
+	require.NoError(t, client.SetServiceURL(refusing.URL))
+
+	report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: client,
+		Plans: []string{brokertest.DefaultSyncPlanID}, Only: []string{"update.previous-values", "update.plan-change"}}))
+	require.NoError(t, err)
+	graded := map[string]conformance.Result{}
+	for _, result := range report.Results {
+		graded[result.Check.ID] = result
+	}
+	for _, id := range []string{"update.previous-values", "update.plan-change"} {
+		assert.Equal(t, conformance.Info, graded[id].Outcome, id)
+		assert.Contains(t, graded[id].Message, "this plan cannot be updated", "%s gives the broker's description", id)
+	}
+	assert.Empty(t, srv.Instances())
 }
