@@ -277,3 +277,18 @@ func TestAnUpdateTheBrokerDoesNotSupportIsInformation(t *testing.T) {
 	}
 	assert.Empty(t, srv.Instances())
 }
+
+func TestTextReportPrintsNoEscapeTheBrokerSent(t *testing.T) {
+	report := &conformance.Report{Broker: "http://127.0.0.1:1", Prefix: "p",
+		Results: []conformance.Result{{Subject: "db\x1b[2J/small", Outcome: conformance.Fail,
+			Check: conformance.Check{ID: "bind.credentials"}, Message: "the broker said \x1b[31mno\x1b[0m\rhidden\nsecond \x1b]0;title\x07line"}},
+		Leftovers: []conformance.Resource{{InstanceID: "i", Problem: "deprovision answered \x1b[H500"}}}
+	var out strings.Builder
+	require.NoError(t, conformance.WriteText(&out, report, false))
+	assert.Contains(t, out.String(), "db/small")
+	assert.Contains(t, out.String(), "the broker said nohidden\n")
+	assert.Contains(t, out.String(), "second line\n")
+	assert.Contains(t, out.String(), "deprovision answered 500")
+	assert.NotContains(t, out.String(), "\x1b")
+	assert.NotContains(t, out.String(), "\r")
+}

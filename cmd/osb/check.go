@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/osbkit/osb-go-sdk/conformance"
+	"github.com/osbkit/osb-go-sdk/internal/termtext"
 )
 
 // The exit codes of osb check besides exitOK and exitUsage.
@@ -106,7 +107,7 @@ func (a *app) runCheck(cmd *cobra.Command, f checkFlags) error {
 	}
 	if a.terminal {
 		options.Progress = func(result conformance.Result) {
-			fmt.Fprintf(a.stderr, "\r\x1b[K%s %s [%s]", result.Outcome, result.Check.ID, result.Subject)
+			fmt.Fprintf(a.stderr, "\r\x1b[K%s %s [%s]", result.Outcome, result.Check.ID, termtext.Clean(result.Subject))
 		}
 	}
 	report, runErr := conformance.Run(cmd.Context(), options)
