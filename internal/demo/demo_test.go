@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -182,6 +183,39 @@ func TestMayExist(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			assert.Equal(t, tc.want, mayExist(tc.err))
+		})
+	}
+}
+
+// TestInterruptDuringALaterOperationCleansUp stops the walk while the broker still works on the
+// update, then on the bind: the clean-up waits for that operation, not the provision's.
+func TestInterruptDuringALaterOperationCleansUp(t *testing.T) {
+	for name, sent := range map[string]func(brokertest.RecordedRequest) bool{
+		"update": func(r brokertest.RecordedRequest) bool { return r.Method == http.MethodPatch },
+		"bind": func(r brokertest.RecordedRequest) bool {
+			return r.Method == http.MethodPut && strings.Contains(r.Path, "/service_bindings/")
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := brokertest.NewServer(brokertest.WithAsyncPolls(20), brokertest.WithLastOperationRetryAfter(0), brokertest.WithAsyncBindings(true))
+			defer srv.Close()
+			target := externalTarget(srv)
+			target.PlanID = brokertest.DefaultAsyncPlanID
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			go func() {
+				for !slices.ContainsFunc(srv.Requests(), sent) {
+					time.Sleep(2 * time.Millisecond)
+				}
+				cancel()
+			}()
+			var out bytes.Buffer
+			_, err := Run(ctx, &out, "demo", target)
+			require.ErrorIs(t, err, context.Canceled)
+			assert.Contains(t, out.String(), "cleaning up instance")
+			assert.NotContains(t, out.String(), "could not", "the clean-up removed everything")
+			assert.Empty(t, srv.Bindings(), "the interrupted walk's binding is unbound")
+			assert.Empty(t, srv.Instances(), "the interrupted walk's instance is deprovisioned")
 		})
 	}
 }
