@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -239,4 +241,54 @@ func TestAuthenticationChecksSkipABrokerWithoutAuthentication(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 2, authResults)
+}
+
+// TestAnUpdateTheBrokerDoesNotSupportIsInformation: "Updating a Service Instance, Response"
+// has the broker answer 422 to a change it does not support, so the refusal is no failure.
+func TestAnUpdateTheBrokerDoesNotSupportIsInformation(t *testing.T) {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+	target, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	forward := httputil.NewSingleHostReverseProxy(target)
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, request *http.Request) {
+		if request.Method == http.MethodPatch {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			_, _ = w.Write([]byte(`{"description":"this plan cannot be updated"}`))
+			return
+		}
+		forward.ServeHTTP(w, request)
+	}))
+	defer refusing.Close()
+	client := srv.Client().Clone()
+	require.NoError(t, client.SetServiceURL(refusing.URL))
+
+	report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: client,
+		Plans: []string{brokertest.DefaultSyncPlanID}, Only: []string{"update.previous-values", "update.plan-change"}}))
+	require.NoError(t, err)
+	graded := map[string]conformance.Result{}
+	for _, result := range report.Results {
+		graded[result.Check.ID] = result
+	}
+	for _, id := range []string{"update.previous-values", "update.plan-change"} {
+		assert.Equal(t, conformance.Info, graded[id].Outcome, id)
+		assert.Contains(t, graded[id].Message, "this plan cannot be updated", "%s gives the broker's description", id)
+	}
+	assert.Empty(t, srv.Instances())
+}
+
+func TestTextReportPrintsNoEscapeTheBrokerSent(t *testing.T) {
+	report := &conformance.Report{Broker: "http://127.0.0.1:1", Prefix: "p",
+		Results: []conformance.Result{{Subject: "db\x1b[2J/small", Outcome: conformance.Fail,
+			Check: conformance.Check{ID: "bind.credentials"}, Message: "the broker said \x1b[31mno\x1b[0m\rhidden\nsecond \x1b]0;title\x07line"}},
+		Leftovers: []conformance.Resource{{InstanceID: "i", Problem: "deprovision answered \x1b[H500"}}}
+	var out strings.Builder
+	require.NoError(t, conformance.WriteText(&out, report, false))
+	assert.Contains(t, out.String(), "db/small")
+	assert.Contains(t, out.String(), "the broker said nohidden\n")
+	assert.Contains(t, out.String(), "second line\n")
+	assert.Contains(t, out.String(), "deprovision answered 500")
+	assert.NotContains(t, out.String(), "\x1b")
+	assert.NotContains(t, out.String(), "\r")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -151,8 +152,17 @@ func newRun(options Options) (*run, error) {
 		return nil, err
 	}
 	return &run{options: options, client: client, http: &httpClient, recorder: rec, platform: platform, selection: selection,
-		report:  &Report{Broker: client.GetServiceURL(), Prefix: options.Prefix, Started: time.Now()},
+		report:  &Report{Broker: redactedURL(client.GetServiceURL()), Prefix: options.Prefix, Started: time.Now()},
 		created: &tracker{}}, nil
+}
+
+// redactedURL is serviceURL as shown in reports and errors: without the password it may hold.
+func redactedURL(serviceURL string) string {
+	parsed, err := url.Parse(serviceURL)
+	if err != nil {
+		return "(the broker URL does not parse)"
+	}
+	return parsed.Redacted()
 }
 
 func orDefault(d, fallback time.Duration) time.Duration {
@@ -194,7 +204,7 @@ func (r *run) fetchCatalog(ctx context.Context) (catalog *openservicebrokerv1.Br
 	case errors.As(err, &brokerErr) && (brokerErr.StatusCode == http.StatusUnauthorized || brokerErr.StatusCode == http.StatusForbidden):
 		return nil, fmt.Errorf("%w (%d on GET /v2/catalog): check the username and password or API key", ErrCredentialsRejected, brokerErr.StatusCode)
 	case err != nil && response == nil:
-		return nil, fmt.Errorf("%w at %s: %w", ErrBrokerUnreachable, r.client.GetServiceURL(), err)
+		return nil, fmt.Errorf("%w at %s: %w", ErrBrokerUnreachable, r.report.Broker, err)
 	case err != nil:
 		r.violate("catalog.fetch", "GET /v2/catalog failed: %v", err)
 		return nil, fmt.Errorf("the catalog could not be read: %w", err)

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/osbkit/osb-go-sdk/internal/termtext"
 )
 
 // ansi colours of the outcomes in a terminal.
@@ -15,7 +17,8 @@ var outcomeColour = map[Outcome]string{Pass: "\x1b[32m", Fail: "\x1b[31m", Warn:
 const colourReset = "\x1b[0m"
 
 // WriteText writes the report as a tree: subjects, then their checks with level, section and
-// what was seen. colour adds ANSI colours, for a terminal.
+// what was seen. colour adds ANSI colours, for a terminal. What the broker sent is printed
+// without escape sequences or control characters (internal/termtext).
 func WriteText(w io.Writer, report *Report, colour bool) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "osb check %s (run prefix %s)\n", report.Broker, report.Prefix)
@@ -24,7 +27,7 @@ func WriteText(w io.Writer, report *Report, colour bool) error {
 		if i == len(subjects(report))-1 {
 			branch, indent = "└─", "   "
 		}
-		fmt.Fprintf(&b, "%s %s\n", branch, subject)
+		fmt.Fprintf(&b, "%s %s\n", branch, termtext.Clean(subject))
 		for _, result := range report.Results {
 			if result.Subject != subject {
 				continue
@@ -35,7 +38,7 @@ func WriteText(w io.Writer, report *Report, colour bool) error {
 			}
 			fmt.Fprintf(&b, "%s%s %-48s %-6s %s\n", indent, label, result.Check.ID, result.Check.Level, result.Check.Section)
 			for line := range strings.SplitSeq(result.Message, "\n") {
-				fmt.Fprintf(&b, "%s       %s\n", indent, line)
+				fmt.Fprintf(&b, "%s       %s\n", indent, termtext.Clean(line))
 			}
 		}
 	}
@@ -43,7 +46,7 @@ func WriteText(w io.Writer, report *Report, colour bool) error {
 		report.Count(Pass), report.Count(Fail), report.Count(Warn), report.Count(Info), report.Count(Skip), report.Duration.Round(time.Millisecond))
 	for _, leftover := range report.Leftovers {
 		fmt.Fprintf(&b, "LEFT BEHIND: instance %q binding %q (service %q, plan %q): %s\n",
-			leftover.InstanceID, leftover.BindingID, leftover.ServiceID, leftover.PlanID, leftover.Problem)
+			leftover.InstanceID, leftover.BindingID, leftover.ServiceID, leftover.PlanID, termtext.Clean(leftover.Problem))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

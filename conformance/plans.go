@@ -26,14 +26,14 @@ func selectPlans(catalog *openservicebrokerv1.Catalog, named []string, parameter
 	for _, name := range named {
 		wanted[name] = true
 	}
+	found := map[string]bool{}
 	var plans []*planUnderTest
 	for _, service := range catalog.Services() {
 		for _, plan := range service.Plans() {
 			if len(wanted) > 0 && !wanted[plan.ID()] && !wanted[plan.Name()] {
 				continue
 			}
-			delete(wanted, plan.ID())
-			delete(wanted, plan.Name())
+			found[plan.ID()], found[plan.Name()] = true, true
 			p := &planUnderTest{CatalogPlan: plan, parameters: parameters.forPlan(*plan.Plan()), subject: service.Name() + "/" + plan.Name()}
 			for _, other := range service.Plans() {
 				if other.ID() != plan.ID() {
@@ -44,11 +44,13 @@ func selectPlans(catalog *openservicebrokerv1.Catalog, named []string, parameter
 			plans = append(plans, p)
 		}
 	}
-	if len(wanted) > 0 {
-		var missing []string
-		for name := range wanted {
+	var missing []string
+	for _, name := range named {
+		if !found[name] {
 			missing = append(missing, name)
 		}
+	}
+	if len(missing) > 0 {
 		return nil, fmt.Errorf("plan(s) %s are not in the catalog", strings.Join(missing, ", "))
 	}
 	return plans, nil

@@ -3,6 +3,7 @@ package conformance
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"sort"
@@ -147,14 +148,18 @@ func maskedHeaders(header http.Header) map[string]string {
 }
 
 // maskBody returns a body for evidence: JSON with every secret masked (internal/secret) and
-// every credential value too, anything else cut at maxEvidenceBody.
+// every credential value too. A body that cannot be masked (larger than maxEvidenceBody, or
+// not JSON) is replaced by its size: its text could hold a secret.
 func maskBody(raw []byte) string {
+	if len(raw) == 0 {
+		return ""
+	}
 	if len(raw) > maxEvidenceBody {
-		return string(bytes.ToValidUTF8(raw[:maxEvidenceBody], nil)) + "…(cut)"
+		return fmt.Sprintf("(more than %d bytes, not kept)", maxEvidenceBody)
 	}
 	var value any
 	if json.Unmarshal(raw, &value) != nil {
-		return string(bytes.ToValidUTF8(raw, nil))
+		return fmt.Sprintf("(%d bytes, not JSON, not kept)", len(raw))
 	}
 	value = secret.Mask(value)
 	if object, ok := value.(map[string]any); ok {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/osbkit/osb-go-sdk/conformance"
+	"github.com/osbkit/osb-go-sdk/internal/termtext"
 )
 
 // The exit codes of osb check besides exitOK and exitUsage.
@@ -35,6 +37,7 @@ or YAML file mapping plan ids or names ("*" for all) to {provision, update, bind
 
 Exit codes:
   0  no MUST check failed (with --strict: no SHOULD check either)
+  1  interrupted (Ctrl-C): the run is incomplete, what it created is removed
   2  usage error: nothing was sent
   7  a MUST check failed (with --strict: or a SHOULD check)
   8  the broker is not reachable or rejected the credentials
@@ -104,7 +107,7 @@ func (a *app) runCheck(cmd *cobra.Command, f checkFlags) error {
 	}
 	if a.terminal {
 		options.Progress = func(result conformance.Result) {
-			fmt.Fprintf(a.stderr, "\r\x1b[K%s %s [%s]", result.Outcome, result.Check.ID, result.Subject)
+			fmt.Fprintf(a.stderr, "\r\x1b[K%s %s [%s]", result.Outcome, result.Check.ID, termtext.Clean(result.Subject))
 		}
 	}
 	report, runErr := conformance.Run(cmd.Context(), options)
@@ -165,21 +168,28 @@ func (e *checkError) Error() string { return e.err.Error() }
 func (e *checkError) Unwrap() error { return e.err }
 
 // checkOutcome turns the report into the exit code; leftovers come first, since they need a
-// person to act.
+// person to act, then an interruption (the run is incomplete), then a broker that could not
+// be checked at all, then the failed checks, even when the run stopped early on one (a catalog
+// answered 503 is a failed MUST).
 func checkOutcome(report *conformance.Report, runErr error, strict bool) error {
 	switch {
 	case len(report.Leftovers) > 0:
 		return &checkError{fmt.Errorf("the run left %d resource(s) on the broker (listed above); remove them by hand", len(report.Leftovers)), exitLeftovers}
+	case errors.Is(runErr, context.Canceled):
+		return &checkError{runErr, exitUnexpected}
 	case errors.Is(runErr, conformance.ErrBrokerUnreachable), errors.Is(runErr, conformance.ErrCredentialsRejected):
 		return &checkError{runErr, exitBrokerUnavailable}
-	case runErr != nil:
-		return runErr
 	case !report.Conformant(strict):
 		what := fmt.Sprintf("%d MUST check(s) failed", report.Count(conformance.Fail))
 		if strict {
 			what += fmt.Sprintf(", %d SHOULD check(s) warned (--strict)", report.Count(conformance.Warn))
 		}
+		if runErr != nil {
+			what += fmt.Sprintf("; the run stopped: %v", runErr)
+		}
 		return &checkError{errors.New(what), exitNotConformant}
+	case runErr != nil:
+		return runErr
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,4 +147,61 @@ func findJUnitFailure(suites junitSuitesForTest, name string) *junitFailureRead 
 		}
 	}
 	return nil
+}
+
+func TestAPasswordInTheBrokerURLIsNeverShown(t *testing.T) {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+	srv.URL = strings.Replace(srv.URL, "http://", "http://someone:pw-in-url@", 1)
+	dir := t.TempDir()
+	junitPath, jsonPath := filepath.Join(dir, "check.xml"), filepath.Join(dir, "check.json")
+
+	code, stdout, stderr := runCheck(t, srv, "--only", "catalog.*", "--report", "junit="+junitPath, "--report", "json="+jsonPath)
+	require.Equal(t, exitOK, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "osb check http://someone:xxxxx@127.0.0.1:"), "the text report names the broker without its password")
+	junit, err := os.ReadFile(junitPath)
+	require.NoError(t, err)
+	jsonReport, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	assert.False(t, strings.Contains(stdout+stderr+string(junit)+string(jsonReport), "pw-in-url"), "a report shows the URL's password")
+
+	dryRun := invocation{stdin: "the-password\n"}.run(t, nil, "--url", "https://someone:pw-in-url@broker.example.org",
+		"--user", "u", "--password-stdin", "--dry-run",
+		"deprovision", "inst", "--service", "s", "--plan", "p")
+	require.Equal(t, exitOK, dryRun.code, dryRun.stderr)
+	assert.True(t, strings.HasPrefix(dryRun.stdout, "curl -X DELETE 'https://someone:xxxxx@broker.example.org/v2/"), dryRun.stdout)
+	assert.NotContains(t, dryRun.stdout+dryRun.stderr, "pw-in-url")
+
+	demo := osb(t, srv, "demo")
+	require.Equal(t, exitOK, demo.code, demo.stderr)
+	assert.Contains(t, demo.stdout, "broker: http://someone:xxxxx@127.0.0.1:")
+	assert.NotContains(t, demo.stdout+demo.stderr, "pw-in-url")
+}
+
+func TestCheckExitsNotConformantWhenTheCatalogCannotBeRead(t *testing.T) {
+	clearBrokerEnvironment(t)
+	t.Setenv("OPEN_SERVICE_BROKER_MAX_RETRIES", "0")
+	unavailable := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"description":"down for maintenance"}`))
+	}))
+	defer unavailable.Close()
+	var stdout, stderr bytes.Buffer
+	a := &app{stdin: strings.NewReader("pw\n"), stdout: &stdout, stderr: &stderr}
+	code := a.execute(context.Background(), []string{"check", "--url", unavailable.URL, "--user", "u", "--password-stdin"})
+	assert.Equal(t, exitNotConformant, code, stderr.String())
+	assert.Contains(t, stdout.String(), "FAIL catalog.fetch")
+}
+
+func TestCheckInterruptedExitsOne(t *testing.T) {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+	clearBrokerEnvironment(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	a := &app{stdin: strings.NewReader(srv.Password + "\n"), stdout: &stdout, stderr: &stderr}
+	code := a.execute(ctx, []string{"check", "--url", srv.URL, "--user", srv.Username, "--password-stdin"})
+	assert.Equal(t, exitUnexpected, code, stderr.String())
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"net/url"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -55,9 +56,15 @@ func (a *app) demoTarget(offer offeringFlags) (*demo.Target, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The walk names the broker without the password its URL may hold (and so does the
+	// error: url.Parse's would quote the URL).
+	brokerURL, err := url.Parse(client.GetServiceURL())
+	if err != nil {
+		return nil, errors.New("the broker URL does not parse: check --url or OPEN_SERVICE_BROKER_URL")
+	}
 	return &demo.Target{
 		Client:      client,
-		Description: client.GetServiceURL(),
+		Description: brokerURL.Redacted(),
 		ServiceID:   offer.service,
 		PlanID:      offer.plan,
 		Close:       func() {},

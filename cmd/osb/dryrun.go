@@ -51,7 +51,7 @@ func (print dryRunTransport) RoundTrip(request *http.Request) (*http.Response, e
 // printCurl writes request as a curl command line on stdout, with the credentials as the
 // SDK's variables.
 func (a *app) printCurl(request *http.Request, authType string) error {
-	parts := []string{"curl", "-X", request.Method, shellQuote(request.URL.String())}
+	parts := []string{"curl", "-X", request.Method, shellQuote(request.URL.Redacted())}
 	switch authType {
 	case core.AUTHTYPE_NOAUTH:
 	case core.AUTHTYPE_BASIC:

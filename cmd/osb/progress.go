@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/osbkit/osb-go-sdk/internal/termtext"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -66,9 +67,10 @@ func (p *progress) drawStatusLine() {
 func (p *progress) onPoll(event openservicebrokerv1.PollEvent) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	state, description := event.State, event.Description
+	// The broker's words reach a terminal or a log: no escape sequence of theirs does.
+	state, description := termtext.Clean(event.State), termtext.Clean(event.Description)
 	if event.Err != nil {
-		state, description = "no valid answer, polling on", event.Err.Error()
+		state, description = "no valid answer, polling on", termtext.Clean(event.Err.Error())
 	}
 	if p.polled && state == p.state && description == p.description {
 		return

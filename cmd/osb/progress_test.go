@@ -72,3 +72,23 @@ func TestProvisionWaitOnATerminal(t *testing.T) {
 	assert.Contains(t, got.stdout, "instance inst: 202 Accepted: asynchronous, polled until it ended", "stdout has no terminal control")
 	assert.NotContains(t, got.stdout, "\r")
 }
+
+func TestProgressPrintsNoEscapeTheBrokerSent(t *testing.T) {
+	events := map[string]openservicebrokerv1.PollEvent{
+		"creating db":   {State: "in progress\x1b[2J", Description: "creating\r\x1b]0;title\x07 db\x1b[31m"},
+		"bad answer 1m": {Err: errors.New("bad answer \x1b[H\u009b1m")},
+	}
+	for want, event := range events {
+		for _, terminal := range []bool{false, true} {
+			var out testkit.SyncBuffer
+			display := newProgress(&out, terminal, "provision inst")
+			display.onPoll(event)
+			require.Eventually(t, func() bool { return strings.Contains(out.String(), want) }, time.Second, time.Millisecond,
+				"terminal %v: %q", terminal, out.String())
+			display.finish("succeeded")
+			for _, control := range []string{"\x1b[2J", "\x1b]0", "\x07", "\x1b[31m", "\x1b[H", "\u009b"} {
+				assert.NotContains(t, out.String(), control, "terminal %v", terminal)
+			}
+		}
+	}
+}

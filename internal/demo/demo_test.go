@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -146,26 +147,6 @@ func TestChoosePlanPrefersBindablePlans(t *testing.T) {
 
 func ptr(s string) *string { return &s }
 
-func TestInterruptCleansUp(t *testing.T) {
-	srv := brokertest.NewServer(brokertest.WithAsyncPolls(20), brokertest.WithLastOperationRetryAfter(0))
-	defer srv.Close()
-	target := externalTarget(srv)
-	target.PlanID = brokertest.DefaultAsyncPlanID
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		for len(srv.Instances()) == 0 {
-			time.Sleep(5 * time.Millisecond)
-		}
-		cancel()
-	}()
-	var out bytes.Buffer
-	_, err := Run(ctx, &out, "demo", target)
-	require.ErrorIs(t, err, context.Canceled)
-	assertInOrder(t, out.String(), "cleaning up instance", "an operation on the instance is in progress; waiting for it to end", "succeeded")
-	assert.Empty(t, srv.Instances(), "the interrupted provision's instance is deprovisioned")
-}
-
 func TestMayExist(t *testing.T) {
 	tests := map[string]struct {
 		err  error
@@ -182,6 +163,47 @@ func TestMayExist(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			assert.Equal(t, tc.want, mayExist(tc.err))
+		})
+	}
+}
+
+// TestInterruptCleansUp stops the walk while the broker still works on the provision, the
+// update or the bind: the clean-up waits for that operation, then removes what the walk created.
+func TestInterruptCleansUp(t *testing.T) {
+	isInstancePut := func(r brokertest.RecordedRequest) bool {
+		return r.Method == http.MethodPut && !strings.Contains(r.Path, "/service_bindings/")
+	}
+	cases := map[string]struct {
+		sent    func(brokertest.RecordedRequest) bool
+		waiting string
+	}{
+		"provision": {isInstancePut, "an operation on the instance is in progress; waiting for it to end"},
+		"update":    {func(r brokertest.RecordedRequest) bool { return r.Method == http.MethodPatch }, "an operation on the instance is in progress; waiting for it to end"},
+		"bind": {func(r brokertest.RecordedRequest) bool {
+			return r.Method == http.MethodPut && strings.Contains(r.Path, "/service_bindings/")
+		}, "an operation on the binding is in progress; waiting for it to end"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			srv := brokertest.NewServer(brokertest.WithAsyncPolls(20), brokertest.WithLastOperationRetryAfter(0), brokertest.WithAsyncBindings(true))
+			defer srv.Close()
+			target := externalTarget(srv)
+			target.PlanID = brokertest.DefaultAsyncPlanID
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			go func() {
+				for !slices.ContainsFunc(srv.Requests(), c.sent) {
+					time.Sleep(2 * time.Millisecond)
+				}
+				cancel()
+			}()
+			var out bytes.Buffer
+			_, err := Run(ctx, &out, "demo", target)
+			require.ErrorIs(t, err, context.Canceled)
+			assertInOrder(t, out.String(), "cleaning up instance", c.waiting, "succeeded")
+			assert.NotContains(t, out.String(), "could not", "the clean-up removed everything")
+			assert.Empty(t, srv.Bindings(), "the interrupted walk's binding is unbound")
+			assert.Empty(t, srv.Instances(), "the interrupted walk's instance is deprovisioned")
 		})
 	}
 }

@@ -36,8 +36,9 @@ type lifecycle struct {
 	bindingID            string
 	// organizationGUID and spaceGUID place the instance in the cloudfoundry profile's context.
 	organizationGUID, spaceGUID string
-	// operation is the provision's operation, to wait for it when a clean-up finds it in progress.
-	operation string
+	// operation is the instance's latest asynchronous operation (the provision's, then the
+	// update's) and bindingOperation the bind's: a clean-up that finds one in progress waits for it.
+	operation, bindingOperation string
 	// stateSkipped says the broker lacks IBM Cloud's state endpoints, so the enable step is skipped too.
 	stateSkipped string
 	// credentials are the bind answer's, kept to compare with GET binding; never printed unmasked.
@@ -187,7 +188,13 @@ func (l *lifecycle) update(ctx context.Context) error {
 		options.SetParameters(parameters)
 	}
 	l.steps.detail("parameters %s", describeParameters(l.target.UpdateParameters))
-	_, response, err := l.client.UpdateAndWait(ctx, options, l.waitOptions())
+	result, response, err := l.client.UpdateAndWait(ctx, options, l.waitOptions())
+	// Without an answer (an interrupted request) the update may run still: a clean-up then
+	// polls the instance's latest operation rather than the provision's.
+	l.operation = ""
+	if result != nil {
+		l.operation = core.StringNilMapper(result.Operation)
+	}
 	if err != nil {
 		return err
 	}
@@ -245,6 +252,9 @@ func (l *lifecycle) bind(ctx context.Context) error {
 	options := l.client.NewReplaceServiceBindingOptions(l.bindingID, l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan)
 	binding, response, err := l.client.BindAndWait(ctx, options, l.waitOptions())
 	l.bound = mayExist(err)
+	if binding != nil {
+		l.bindingOperation = core.StringNilMapper(binding.Operation)
+	}
 	if err != nil {
 		return err
 	}
@@ -335,22 +345,39 @@ func (l *lifecycle) cleanUp() {
 	defer cancel()
 	fmt.Fprintf(l.out, "\ncleaning up instance %s\n", l.instanceID)
 	if l.bound {
-		if err := l.unbind(ctx); err != nil {
+		if err := l.removeOnceIdle(ctx, "binding", l.unbind, l.waitForBinding); err != nil {
 			fmt.Fprintf(l.out, "      could not unbind: %v\n", err)
 		}
 	}
-	err := l.deprovision(ctx)
-	if errors.Is(err, openservicebrokerv1.ErrConcurrencyError) {
-		// The walk was stopped while the broker still works on the instance: wait for that
-		// operation to end, however it ends, then deprovision.
-		fmt.Fprintf(l.out, "      an operation on the instance is in progress; waiting for it to end\n")
-		if err = l.waitForInstance(ctx); err == nil || errors.As(err, new(*openservicebrokerv1.OperationFailedError)) {
-			err = l.deprovision(ctx)
-		}
-	}
-	if err != nil {
+	if err := l.removeOnceIdle(ctx, "instance", l.deprovision, l.waitForInstance); err != nil {
 		fmt.Fprintf(l.out, "      could not deprovision: %v; delete the instance yourself\n", err)
 	}
+}
+
+// removeOnceIdle removes the binding or instance (what). When the walk was stopped while the
+// broker still works on it (ConcurrencyError), it waits for that operation to end, however it
+// ends, and removes it then.
+func (l *lifecycle) removeOnceIdle(ctx context.Context, what string, remove, wait func(context.Context) error) error {
+	err := remove(ctx)
+	if !errors.Is(err, openservicebrokerv1.ErrConcurrencyError) {
+		return err
+	}
+	fmt.Fprintf(l.out, "      an operation on the %s is in progress; waiting for it to end\n", what)
+	if err = wait(ctx); err == nil || errors.As(err, new(*openservicebrokerv1.OperationFailedError)) {
+		err = remove(ctx)
+	}
+	return err
+}
+
+// waitForBinding waits for the binding's operation in progress.
+func (l *lifecycle) waitForBinding(ctx context.Context) error {
+	options := l.client.NewWaitForBindingLastOperationOptions(l.bindingID, l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan)
+	if l.bindingOperation != "" {
+		options.SetOperation(l.bindingOperation)
+	}
+	options.WaitOptions = *l.waitOptions()
+	_, _, err := l.client.WaitForBindingLastOperation(ctx, options)
+	return err
 }
 
 // waitForInstance waits for the instance's operation in progress.
