@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // ProvisionAndWait provisions a service instance with accepts_incomplete=true and, when the broker
@@ -32,9 +34,26 @@ func (openServiceBroker *OpenServiceBrokerV1) ProvisionAndWait(ctx context.Conte
 	if err := checkAndWaitOptions(op, err, wait); err != nil {
 		return nil, nil, err
 	}
-	var result *InstancePutResp
-	response, err := openServiceBroker.send(ctx, request, &result)
 	created := orphan{instanceID: *options.InstanceID, serviceID: options.ServiceID, planID: options.PlanID, headers: options.Headers}
+	return createAndWait(ctx, openServiceBroker, op, request, created, wait,
+		func(result *InstancePutResp) *string { return result.Operation },
+		func(operation *string) error {
+			_, _, err := openServiceBroker.waitForInstance(ctx, op, &WaitForLastOperationOptions{
+				InstanceID: options.InstanceID, Operation: operation, ServiceID: options.ServiceID, PlanID: options.PlanID,
+				OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers, WaitOptions: wait.orDefaults(),
+			})
+			return err
+		})
+}
+
+// createAndWait sends a provision or bind request and, when the broker answers 202 Accepted,
+// polls with poll until the operation ends. It runs orphan mitigation on created when the
+// outcome is unknown (NeedsOrphanMitigation) or the operation ended "failed" (the Orphan
+// Mitigation table's "200 with state failed" row). operationOf reads the operation of an answer.
+func createAndWait[R any](ctx context.Context, openServiceBroker *OpenServiceBrokerV1, op string, request *sdkruntime.Request,
+	created orphan, wait *WaitOptions, operationOf func(*R) *string, poll func(operation *string) error) (*R, *core.DetailedResponse, error) {
+	var result *R
+	response, err := openServiceBroker.send(ctx, request, &result)
 	if NeedsOrphanMitigation(response, err) {
 		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, outcomeError(op, response, err), wait)
 	}
@@ -43,13 +62,9 @@ func (openServiceBroker *OpenServiceBrokerV1) ProvisionAndWait(ctx context.Conte
 	}
 	var operation *string
 	if result != nil {
-		operation = result.Operation
+		operation = operationOf(result)
 	}
-	_, _, err = openServiceBroker.waitForInstance(ctx, op, &WaitForLastOperationOptions{
-		InstanceID: options.InstanceID, Operation: operation, ServiceID: options.ServiceID, PlanID: options.PlanID,
-		OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers, WaitOptions: wait.orDefaults(),
-	})
-	if failedAsynchronously(err) {
+	if err = poll(operation); failedAsynchronously(err) {
 		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, err, wait)
 	}
 	return result, response, err
@@ -148,29 +163,23 @@ func (openServiceBroker *OpenServiceBrokerV1) BindAndWait(ctx context.Context, o
 	if err := checkAndWaitOptions(op, err, wait); err != nil {
 		return nil, nil, err
 	}
-	var result *BindingPutResp
-	response, err := openServiceBroker.send(ctx, request, &result)
 	created := orphan{instanceID: *options.InstanceID, bindingID: *options.BindingID,
 		serviceID: options.ServiceID, planID: options.PlanID, headers: options.Headers}
-	if NeedsOrphanMitigation(response, err) {
-		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, outcomeError(op, response, err), wait)
-	}
-	if err = checkStatus(op, response, err, http.StatusOK, http.StatusCreated, http.StatusAccepted); !wentAsynchronous(response, err) {
+	result, response, err := createAndWait(ctx, openServiceBroker, op, request, created, wait,
+		func(result *BindingPutResp) *string { return result.Operation },
+		func(operation *string) error {
+			_, _, err := openServiceBroker.waitForBinding(ctx, op, &WaitForBindingLastOperationOptions{
+				InstanceID: options.InstanceID, BindingID: options.BindingID, Operation: operation, ServiceID: options.ServiceID, PlanID: options.PlanID,
+				OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers, WaitOptions: wait.orDefaults(),
+			})
+			return err
+		})
+	if err != nil || !wentAsynchronous(response, nil) {
 		return result, response, err
 	}
 	var operation *string
 	if result != nil {
 		operation = result.Operation
-	}
-	_, _, err = openServiceBroker.waitForBinding(ctx, op, &WaitForBindingLastOperationOptions{
-		InstanceID: options.InstanceID, BindingID: options.BindingID, Operation: operation, ServiceID: options.ServiceID, PlanID: options.PlanID,
-		OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers, WaitOptions: wait.orDefaults(),
-	})
-	if failedAsynchronously(err) {
-		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, err, wait)
-	}
-	if err != nil {
-		return result, response, err
 	}
 	fetched, _, err := openServiceBroker.GetServiceBindingWithContext(ctx, &GetServiceBindingOptions{
 		InstanceID: options.InstanceID, BindingID: options.BindingID, ServiceID: options.ServiceID, PlanID: options.PlanID,
