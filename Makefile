@@ -1,12 +1,19 @@
 # The one entry point for building and testing; `make test` is what CI runs.
+#
+# The repository holds several Go modules (README, "Module layout"). Every target that builds or
+# tests runs each module on its own, with GOWORK=off, so that what is tested is what a user of that
+# module gets; go.work only lets `go run ./cmd/osb` and the like work from the root.
 GO ?= go
+MODULES = . cmd/osb internal/sdkgen benchmarks
+EACH_MODULE = set -e; for module in $(MODULES); do (cd $$module && GOWORK=off
 SDKGEN = $(GO) run ./internal/sdkgen/cmd/sdkgen -spec openapi.yaml -out openservicebrokerv1 -ignore .openapi-generator-ignore
+STATICCHECK = $$($(GO) -C internal/sdkgen tool -n staticcheck)
 BENCH_FLAGS ?= -run '^$$' -bench . -benchmem -count 5
 BENCH_OUT ?= /tmp/osb-go-sdk-bench.txt
 FIGURE_FLAGS ?= -count=1 -timeout 15m -v -run '^Test(Scale|Outage)Figures$$'
 FIGURES_OUT ?= /tmp/osb-go-sdk-figures.txt
 
-.PHONY: generate check-generated build lint test test-int soak bench tidy
+.PHONY: generate check-generated check-tidy check-tree sdk-graph build lint test test-int soak bench tidy
 
 ## generate: regenerate openservicebrokerv1 from openapi.yaml
 generate:
@@ -20,48 +27,59 @@ check-generated:
 		echo "$$changed"; git --no-pager diff -- $$changed; exit 1; \
 	fi
 
-## build: compile every package and command
-build:
-	$(GO) build ./...
+## check-tidy: fail when a module's go.mod or go.sum is not what `go mod tidy` would write
+check-tidy:
+	@$(EACH_MODULE) $(GO) mod tidy -diff) || { echo "module $$module is not tidy: run make tidy"; exit 1; }; done
 
-## lint: gofmt, go vet and staticcheck (pinned in go.mod as a tool), in both modules
+## check-tree: fail on a tracked file over 1 MB or a tracked executable that is not a script
+check-tree:
+	@scripts/check-tree.sh
+
+## sdk-graph: count the modules a program importing only openservicebrokerv1 has in its graph
+sdk-graph:
+	@GO="$(GO)" scripts/sdk-graph.sh
+
+## build: compile every package and command of every module
+build:
+	$(EACH_MODULE) $(GO) build ./...); done
+
+## lint: gofmt, go vet and staticcheck (a tool of the internal/sdkgen module) in every module
 lint:
 	@unformatted="$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go'))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
-	$(GO) vet ./...
-	$(GO) vet -tags integration ./integration/...
-	$(GO) tool staticcheck ./...
-	$(GO) tool staticcheck -tags integration ./integration/...
-	cd benchmarks && $(GO) vet ./...
+	staticcheck=$(STATICCHECK); $(EACH_MODULE) $(GO) vet ./... && "$$staticcheck" ./...); done
+	staticcheck=$(STATICCHECK); GOWORK=off $(GO) vet -tags integration ./integration/... && \
+		GOWORK=off "$$staticcheck" -tags integration ./integration/...
 
-## test: drift check, lint, unit tests (race detector on), the integration suite against the
-## embedded broker and against testbroker as a separate process, and the benchmark module's tests
-test: check-generated lint
-	$(GO) test -race -count=1 ./...
-	$(GO) test -race -count=1 -tags integration ./integration/...
+## test: drift, tidiness and tree checks, lint, every module's unit tests (race detector on), the
+## integration suite against the embedded broker and against testbroker as a separate process
+test: check-generated check-tidy check-tree lint
+	GOWORK=off $(GO) test -race -count=1 ./...
+	GOWORK=off $(GO) test -race -count=1 -tags integration ./integration/...
+	cd cmd/osb && GOWORK=off $(GO) test -race -count=1 ./...
+	cd internal/sdkgen && GOWORK=off $(GO) test -race -count=1 ./...
 	GO="$(GO)" scripts/test-against-testbroker.sh -race
-	cd benchmarks && $(GO) test -race -short -count=1 ./...
+	cd benchmarks && GOWORK=off $(GO) test -race -short -count=1 ./...
 
 ## test-int: the integration suite against the broker that OPEN_SERVICE_BROKER_URL names
 test-int:
 	@test -n "$$OPEN_SERVICE_BROKER_URL" || { echo "set OPEN_SERVICE_BROKER_URL and its credentials (_AUTH_TYPE, _USERNAME/_PASSWORD or _APIKEY); _SERVICE_ID, _PLAN_ID, _ASYNC_PLAN_ID are optional"; exit 2; }
-	$(GO) test -count=1 -v -tags integration ./integration/...
+	GOWORK=off $(GO) test -count=1 -v -tags integration ./integration/...
 
 ## soak: the full fault soak (1,000 lifecycles at 20% faults) and the 200-lifecycle figures at 20%
 ## and 40% faults with retries on and off; one summary line per run (several minutes)
 soak:
-	$(GO) test -count=1 -v -timeout 60m -run '^TestSoak' ./internal/soak -soak.lifecycles=1000 -soak.figures
+	GOWORK=off $(GO) test -count=1 -v -timeout 60m -run '^TestSoak' ./internal/soak -soak.lifecycles=1000 -soak.figures
 
 ## bench: this SDK against IBM's SDK and plain net/http, then the scale and outage figures at
 ## full size (about 2 minutes more); regenerates BENCHMARKS.md
 bench:
-	cd benchmarks && $(GO) test $(BENCH_FLAGS) . | tee $(BENCH_OUT)
+	cd benchmarks && GOWORK=off $(GO) test $(BENCH_FLAGS) . | tee $(BENCH_OUT)
 	rm -f $(FIGURES_OUT)
-	cd benchmarks && $(GO) test $(FIGURE_FLAGS) . -figures $(FIGURES_OUT)
-	cat $(BENCH_OUT) $(FIGURES_OUT) | (cd benchmarks && $(GO) run ./cmd/benchtable -o ../BENCHMARKS.md -notes NOTES.md \
+	cd benchmarks && GOWORK=off $(GO) test $(FIGURE_FLAGS) . -figures $(FIGURES_OUT)
+	cat $(BENCH_OUT) $(FIGURES_OUT) | (cd benchmarks && GOWORK=off $(GO) run ./cmd/benchtable -o ../BENCHMARKS.md -notes NOTES.md \
 		-cmd "make bench ($(GO) test $(BENCH_FLAGS); $(GO) test $(FIGURE_FLAGS) . -figures FILE)")
 
-## tidy: tidy both modules
+## tidy: tidy every module
 tidy:
-	$(GO) mod tidy
-	cd benchmarks && $(GO) mod tidy
+	$(EACH_MODULE) $(GO) mod tidy); done
