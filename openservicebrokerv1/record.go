@@ -18,26 +18,6 @@ const OperationRecordVersion = 1
 // Duration"). The blocking helpers keep their own default, DefaultMaxWait (1 hour).
 const DefaultPlatformMaxPollingDuration = 7 * 24 * time.Hour
 
-// OperationKind is the request an operation record runs.
-type OperationKind string
-
-// The kinds of operation records.
-const (
-	OperationProvision   OperationKind = "provision"
-	OperationUpdate      OperationKind = "update"
-	OperationDeprovision OperationKind = "deprovision"
-	OperationBind        OperationKind = "bind"
-	OperationUnbind      OperationKind = "unbind"
-)
-
-// creates reports whether the kind creates a resource that orphan mitigation may have to delete.
-func (k OperationKind) creates() bool { return k == OperationProvision || k == OperationBind }
-
-// deletes reports whether the kind deletes a resource: 410 Gone means it is done.
-func (k OperationKind) deletes() bool { return k == OperationDeprovision || k == OperationUnbind }
-
-func (k OperationKind) valid() bool { return k.creates() || k.deletes() || k == OperationUpdate }
-
 // OperationPhase is where an operation record stands.
 type OperationPhase string
 

@@ -150,15 +150,15 @@ const (
 	sendRejected                    // the broker refused the request
 )
 
-// judgeSend reads the answer to the record's request, following the specification's tables:
-// each request's Response section and "Orphan Mitigation".
+// judgeSend reads the answer to the record's request: each request's Response section, and
+// NeedsOrphanMitigation for the answers that leave the outcome unknown ("Orphan Mitigation").
+// A deletion or an update without an answer, or answered 5xx, is unknown too: the table asks
+// for no mitigation there, but sending it again is how the record learns what happened.
 func judgeSend(kind OperationKind, response *core.DetailedResponse, err error) sendVerdict {
 	code := status(response)
 	switch {
 	case isBusy(response, err):
 		return sendBusy
-	case code == 0:
-		return sendUnknown // no answer: a timeout or a dropped connection
 	case kind.deletes() && code == http.StatusGone:
 		return sendDone // the resource does not exist (any more)
 	case code == http.StatusOK && (err == nil || kind.deletes()):
@@ -167,14 +167,12 @@ func judgeSend(kind OperationKind, response *core.DetailedResponse, err error) s
 		return sendDone
 	case code == http.StatusAccepted && err == nil:
 		return sendAccepted
-	case code == http.StatusOK:
-		return sendRejected // "200 with malformed response": a failure, no mitigation
-	case code >= 200 && code <= 299, code >= 500 && kind != OperationUpdate:
+	case NeedsOrphanMitigation(kind, response, err), code == 0:
 		return sendUnknown
-	case code >= 500 && updateMayBeRepeated(err):
+	case code >= 500 && (kind != OperationUpdate || updateMayBeRepeated(err)):
 		return sendUnknown
 	default:
-		return sendRejected
+		return sendRejected // a refusal, or "200 with malformed response": a failure, no mitigation
 	}
 }
 
