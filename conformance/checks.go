@@ -4,30 +4,85 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
-// Level is the requirement level of the specification sentence a check enforces; it decides
-// what a broker that breaks the rule gets.
-type Level string
-
-// The requirement levels of RFC 2119 that the specification uses.
+// The levels, short for the check table.
 const (
-	// Must: breaking the rule fails the check.
-	Must Level = "MUST"
-	// Should: breaking the rule is a warning (a failure with Options.Strict).
-	Should Level = "SHOULD"
-	// May: the broker chose one of the answers the specification allows; reported for information.
-	May Level = "MAY"
+	must   = openservicebrokerv1.LevelMust
+	should = openservicebrokerv1.LevelShould
+	may    = openservicebrokerv1.LevelMay
+)
+
+// CheckID names a check. The constants below are every check the checker knows, so that a
+// misspelt id is a compile error rather than a check that never reports.
+type CheckID string
+
+// The checks, by id. An id is stable across releases.
+const (
+	CatalogFetch                              CheckID = "catalog.fetch"
+	CatalogRequiredFields                     CheckID = "catalog.required-fields"
+	CatalogIDsUnique                          CheckID = "catalog.ids-unique"
+	CatalogNamesUnique                        CheckID = "catalog.names-unique"
+	CatalogMaintenanceInfoSemver              CheckID = "catalog.maintenance-info-semver"
+	CatalogSchemasValid                       CheckID = "catalog.schemas-valid"
+	CatalogNamesCLIFriendly                   CheckID = "catalog.names-cli-friendly"
+	CatalogIDsGUID                            CheckID = "catalog.ids-guid"
+	CatalogStringLength                       CheckID = "catalog.string-length"
+	CatalogMaximumPollingDuration             CheckID = "catalog.maximum-polling-duration"
+	CatalogRequiresKnown                      CheckID = "catalog.requires-known"
+	CatalogBindingSchemaBindable              CheckID = "catalog.binding-schema-bindable"
+	CatalogOtherRules                         CheckID = "catalog.other-rules"
+	AuthMissingCredentials401                 CheckID = "auth.missing-credentials-401"
+	AuthWrongCredentials401                   CheckID = "auth.wrong-credentials-401"
+	VersionUnsupported412                     CheckID = "version.unsupported-412"
+	VersionMissingHeader                      CheckID = "version.missing-header"
+	HeadersRequestIdentityEchoed              CheckID = "headers.request-identity-echoed"
+	RequestsVendorExtensionsIgnored           CheckID = "requests.vendor-extensions-ignored"
+	IDsLongCRN                                CheckID = "ids.long-crn"
+	ProvisionAsyncRequired422                 CheckID = "provision.async-required-422"
+	ProvisionSync201New                       CheckID = "provision.sync.201-new"
+	ProvisionAsync202ThenSucceeded            CheckID = "provision.async.202-then-succeeded"
+	ProvisionAsyncOperation                   CheckID = "provision.async.operation"
+	ProvisionAsync202RepeatSameOperation      CheckID = "provision.async.202-repeat-same-operation"
+	ProvisionSync200IdenticalRepeat           CheckID = "provision.sync.200-identical-repeat"
+	Provision409ConflictingRepeat             CheckID = "provision.409-conflicting-repeat"
+	ProvisionDashboardURL                     CheckID = "provision.dashboard-url"
+	ProvisionMetadataShape                    CheckID = "provision.metadata-shape"
+	LastOperationStateValues                  CheckID = "last_operation.state-values"
+	LastOperationRetryAfter                   CheckID = "last_operation.retry-after"
+	LastOperationWithinMaximumPollingDuration CheckID = "last_operation.within-maximum-polling-duration"
+	InstanceGet                               CheckID = "instance.get"
+	UpdatePreviousValues                      CheckID = "update.previous-values"
+	UpdateMaintenanceInfoConflict422          CheckID = "update.maintenance-info-conflict-422"
+	UpdatePlanChange                          CheckID = "update.plan-change"
+	BindRequiresApp422                        CheckID = "bind.requires-app-422"
+	Bind201New                                CheckID = "bind.201-new"
+	BindAsync202ThenSucceeded                 CheckID = "bind.async.202-then-succeeded"
+	BindCredentials                           CheckID = "bind.credentials"
+	BindShape                                 CheckID = "bind.shape"
+	Bind200IdenticalRepeat                    CheckID = "bind.200-identical-repeat"
+	Bind409ConflictingRepeat                  CheckID = "bind.409-conflicting-repeat"
+	BindingGet                                CheckID = "binding.get"
+	BindRotation                              CheckID = "bind.rotation"
+	Unbind200Or202                            CheckID = "unbind.200-or-202"
+	UnbindMissing410                          CheckID = "unbind.missing-410"
+	ErrorsErrorCode                           CheckID = "errors.error-code"
+	ConcurrencyBusyInstance                   CheckID = "concurrency.busy-instance"
+	Deprovision200Or202                       CheckID = "deprovision.200-or-202"
+	DeprovisionMissing410                     CheckID = "deprovision.missing-410"
+	BrokerAnswersWithin60s                    CheckID = "broker.answers-within-60s"
 )
 
 // Check is one rule of OSB v2.17 that the checker verifies.
 type Check struct {
 	// ID is stable across releases, e.g. "provision.async.202-then-succeeded".
-	ID string `json:"id"`
+	ID CheckID `json:"id"`
 	// Section names the part of the specification the rule comes from.
 	Section string `json:"section"`
-	// Level is the rule's requirement level.
-	Level Level `json:"level"`
+	// Level is the rule's requirement level (RFC 2119 as the specification uses it).
+	Level openservicebrokerv1.Level `json:"level"`
 	// Rule says in one sentence what a conformant broker does.
 	Rule string `json:"rule"`
 }
@@ -35,9 +90,9 @@ type Check struct {
 // violation is the outcome a broker gets for breaking the check's rule.
 func (c Check) violation() Outcome {
 	switch c.Level {
-	case Must:
+	case openservicebrokerv1.LevelMust:
 		return Fail
-	case Should:
+	case openservicebrokerv1.LevelShould:
 		return Warn
 	default:
 		return Info
@@ -46,62 +101,62 @@ func (c Check) violation() Outcome {
 
 // allChecks lists every check in the order reports show them.
 var allChecks = []Check{
-	{"catalog.fetch", "Catalog Management", Must, "GET /v2/catalog answers 200 with at least one service offering"},
-	{"catalog.required-fields", "Catalog Management, Service Offering Object", Must, "every offering and plan has the REQUIRED fields, non-empty"},
-	{"catalog.ids-unique", "Catalog Management, Service Plan Object", Must, "offering and plan ids are unique across the catalog"},
-	{"catalog.names-unique", "Catalog Management, Service Offering Object", Must, "offering names are unique, plan names are unique within their offering"},
-	{"catalog.maintenance-info-semver", "Catalog Management, Maintenance Info Object", Must, "maintenance_info.version is a Semantic Versioning 2.0 version"},
-	{"catalog.schemas-valid", "Catalog Management, Input Parameters Schema Object", Must, "every parameters schema names its $schema, has no external reference, is at most 64 kB and compiles"},
-	{"catalog.names-cli-friendly", "Catalog Management, Service Offering Object", Should, "names are CLI-friendly: alphanumerics, periods and hyphens"},
-	{"catalog.ids-guid", "Catalog Management, Service Plan Object", Should, "ids are GUIDs, as the specification recommends"},
-	{"catalog.string-length", "Catalog Management", Should, "names and descriptions stay within 255 characters"},
-	{"catalog.maximum-polling-duration", "Polling Interval and Duration", Should, "maximum_polling_duration, when set, is positive"},
-	{"catalog.requires-known", "Catalog Management, Service Offering Object", Should, "requires lists only syslog_drain, route_forwarding and volume_mount"},
-	{"catalog.binding-schema-bindable", "Catalog Management, Schemas Object", May, "a binding schema belongs to a bindable plan"},
-	{"catalog.other-rules", "Catalog Management", Must, "no other rule of the catalog lint is broken (graded by each rule's level)"},
-	{"auth.missing-credentials-401", "Platform to Service Broker Authentication", Must, "a request without credentials gets 401 Unauthorized"},
-	{"auth.wrong-credentials-401", "Platform to Service Broker Authentication", Must, "a request with wrong credentials gets 401 Unauthorized"},
-	{"version.unsupported-412", "Headers, API Version Header", Must, "an unsupported X-Broker-API-Version is served or rejected with 412 Precondition Failed"},
-	{"version.missing-header", "Headers, API Version Header", Must, "a request without X-Broker-API-Version is served or rejected with 400 or 412"},
-	{"headers.request-identity-echoed", "Headers, Request Identity", Should, "the answer carries the request's X-Broker-API-Request-Identity"},
-	{"requests.vendor-extensions-ignored", "Vendor Extension Fields", Must, "unknown fields in a request are ignored, not refused"},
-	{"ids.long-crn", "URL Properties", May, "a 118-character IBM CRN with ':' and '/' works as instance id"},
-	{"provision.async-required-422", "Synchronous and Asynchronous Operations, Asynchronous Operations", Must, "without accepts_incomplete=true a plan is provisioned synchronously or refused with 422 AsyncRequired, never answered 202"},
-	{"provision.sync.201-new", "Provisioning, Response", Must, "a new instance provisioned synchronously gets 201 Created"},
-	{"provision.async.202-then-succeeded", "Synchronous and Asynchronous Operations, Asynchronous Operations", Must, "an asynchronous provision gets 202 Accepted and its last_operation ends succeeded"},
-	{"provision.async.operation", "Provisioning, Body", May, "a 202 answer carries an operation for polling"},
-	{"provision.async.202-repeat-same-operation", "Provisioning, Response", Must, "an identical provision while in progress gets 202 with the same operation"},
-	{"provision.sync.200-identical-repeat", "Provisioning, Response", Should, "an identical provision of an existing instance gets 200 OK (201 is accepted)"},
-	{"provision.409-conflicting-repeat", "Provisioning, Response", Must, "a provision of an existing id with other attributes gets 409 Conflict"},
-	{"provision.dashboard-url", "Provisioning, Body", Should, "dashboard_url, when sent, is an absolute http(s) URL"},
-	{"provision.metadata-shape", "Service Instance Metadata", Must, "metadata, when sent, is an object whose labels and attributes are objects"},
-	{"last_operation.state-values", "Polling Last Operation for Service Instances, Body", Must, `state is spelled "in progress", "succeeded" or "failed"`},
-	{"last_operation.retry-after", "Polling Last Operation for Service Instances, Body", Should, "Retry-After, when sent, is a number of seconds or an HTTP date"},
-	{"last_operation.within-maximum-polling-duration", "Polling Interval and Duration", Must, "an operation ends within the plan's maximum_polling_duration"},
-	{"instance.get", "Fetching a Service Instance", Must, "with instances_retrievable, GET returns the service, plan and parameters provisioned"},
-	{"update.previous-values", "Updating a Service Instance, Previous Values Object", Must, "an update carrying previous_values is applied (200, or 202 then succeeded)"},
-	{"update.maintenance-info-conflict-422", "Updating a Service Instance, Response", Must, "an update with a stale maintenance_info.version gets 422 MaintenanceInfoConflict"},
-	{"update.plan-change", "Updating a Service Instance", Must, "with plan_updateable, a plan change is applied"},
-	{"bind.requires-app-422", "Binding, Response", Must, "a bind without app_guid is served or refused with 422 RequiresApp"},
-	{"bind.201-new", "Binding, Response", Must, "a new binding created synchronously gets 201 Created"},
-	{"bind.async.202-then-succeeded", "Polling Last Operation for Service Bindings", Must, "an asynchronous bind gets 202 and its binding last_operation ends succeeded"},
-	{"bind.credentials", "Binding, Body", Must, "a binding of a credentials offering carries credentials"},
-	{"bind.shape", "Binding, Body", Must, "endpoints, volume_mounts and the other binding fields have the shape and the requires the specification defines"},
-	{"bind.200-identical-repeat", "Binding, Response", Should, "an identical bind of an existing binding gets 200 OK (201 is accepted)"},
-	{"bind.409-conflicting-repeat", "Binding, Response", Must, "a bind of an existing id with other attributes gets 409 Conflict"},
-	{"binding.get", "Fetching a Service Binding", Must, "with bindings_retrievable, GET returns the binding's credentials"},
-	{"bind.rotation", "Binding, Binding Rotation", Must, "with binding_rotatable, a successor binding is created and both bindings stay valid"},
-	{"unbind.200-or-202", "Unbinding, Response", Must, "unbinding an existing binding gets 200, or 202 then succeeded or 410"},
-	{"unbind.missing-410", "Unbinding, Response", Must, "unbinding a binding that does not exist gets 410 Gone"},
-	{"errors.error-code", "Service Broker Errors, Error Codes", Must, "a 422 the specification gives an error code carries it in the error field (AsyncRequired, ConcurrencyError, RequiresApp, MaintenanceInfoConflict)"},
-	{"concurrency.busy-instance", "Blocking Operations", Must, "a deprovision while provisioning is in progress is refused with 422 ConcurrencyError (or accepted)"},
-	{"deprovision.200-or-202", "Deprovisioning, Response", Must, "deprovisioning an existing instance gets 200, or 202 then succeeded or 410"},
-	{"deprovision.missing-410", "Deprovisioning, Response", Must, "deprovisioning an instance that does not exist gets 410 Gone"},
-	{"broker.answers-within-60s", "Synchronous and Asynchronous Operations", Should, "every answer arrives within a platform's 60 s request timeout"},
+	{CatalogFetch, "Catalog Management", must, "GET /v2/catalog answers 200 with at least one service offering"},
+	{CatalogRequiredFields, "Catalog Management, Service Offering Object", must, "every offering and plan has the REQUIRED fields, non-empty"},
+	{CatalogIDsUnique, "Catalog Management, Service Plan Object", must, "offering and plan ids are unique across the catalog"},
+	{CatalogNamesUnique, "Catalog Management, Service Offering Object", must, "offering names are unique, plan names are unique within their offering"},
+	{CatalogMaintenanceInfoSemver, "Catalog Management, Maintenance Info Object", must, "maintenance_info.version is a Semantic Versioning 2.0 version"},
+	{CatalogSchemasValid, "Catalog Management, Input Parameters Schema Object", must, "every parameters schema names its $schema, has no external reference, is at most 64 kB and compiles"},
+	{CatalogNamesCLIFriendly, "Catalog Management, Service Offering Object", should, "names are CLI-friendly: alphanumerics, periods and hyphens"},
+	{CatalogIDsGUID, "Catalog Management, Service Plan Object", should, "ids are GUIDs, as the specification recommends"},
+	{CatalogStringLength, "Catalog Management", should, "names and descriptions stay within 255 characters"},
+	{CatalogMaximumPollingDuration, "Polling Interval and Duration", should, "maximum_polling_duration, when set, is positive"},
+	{CatalogRequiresKnown, "Catalog Management, Service Offering Object", should, "requires lists only syslog_drain, route_forwarding and volume_mount"},
+	{CatalogBindingSchemaBindable, "Catalog Management, Schemas Object", may, "a binding schema belongs to a bindable plan"},
+	{CatalogOtherRules, "Catalog Management", must, "no other rule of the catalog lint is broken (graded by each rule's level)"},
+	{AuthMissingCredentials401, "Platform to Service Broker Authentication", must, "a request without credentials gets 401 Unauthorized"},
+	{AuthWrongCredentials401, "Platform to Service Broker Authentication", must, "a request with wrong credentials gets 401 Unauthorized"},
+	{VersionUnsupported412, "Headers, API Version Header", must, "an unsupported X-Broker-API-Version is served or rejected with 412 Precondition Failed"},
+	{VersionMissingHeader, "Headers, API Version Header", must, "a request without X-Broker-API-Version is served or rejected with 400 or 412"},
+	{HeadersRequestIdentityEchoed, "Headers, Request Identity", should, "the answer carries the request's X-Broker-API-Request-Identity"},
+	{RequestsVendorExtensionsIgnored, "Vendor Extension Fields", must, "unknown fields in a request are ignored, not refused"},
+	{IDsLongCRN, "URL Properties", may, "a 118-character IBM CRN with ':' and '/' works as instance id"},
+	{ProvisionAsyncRequired422, "Synchronous and Asynchronous Operations, Asynchronous Operations", must, "without accepts_incomplete=true a plan is provisioned synchronously or refused with 422 AsyncRequired, never answered 202"},
+	{ProvisionSync201New, "Provisioning, Response", must, "a new instance provisioned synchronously gets 201 Created"},
+	{ProvisionAsync202ThenSucceeded, "Synchronous and Asynchronous Operations, Asynchronous Operations", must, "an asynchronous provision gets 202 Accepted and its last_operation ends succeeded"},
+	{ProvisionAsyncOperation, "Provisioning, Body", may, "a 202 answer carries an operation for polling"},
+	{ProvisionAsync202RepeatSameOperation, "Provisioning, Response", must, "an identical provision while in progress gets 202 with the same operation"},
+	{ProvisionSync200IdenticalRepeat, "Provisioning, Response", should, "an identical provision of an existing instance gets 200 OK (201 is accepted)"},
+	{Provision409ConflictingRepeat, "Provisioning, Response", must, "a provision of an existing id with other attributes gets 409 Conflict"},
+	{ProvisionDashboardURL, "Provisioning, Body", should, "dashboard_url, when sent, is an absolute http(s) URL"},
+	{ProvisionMetadataShape, "Service Instance Metadata", must, "metadata, when sent, is an object whose labels and attributes are objects"},
+	{LastOperationStateValues, "Polling Last Operation for Service Instances, Body", must, `state is spelled "in progress", "succeeded" or "failed"`},
+	{LastOperationRetryAfter, "Polling Last Operation for Service Instances, Body", should, "Retry-After, when sent, is a number of seconds or an HTTP date"},
+	{LastOperationWithinMaximumPollingDuration, "Polling Interval and Duration", must, "an operation ends within the plan's maximum_polling_duration"},
+	{InstanceGet, "Fetching a Service Instance", must, "with instances_retrievable, GET returns the service, plan and parameters provisioned"},
+	{UpdatePreviousValues, "Updating a Service Instance, Previous Values Object", must, "an update carrying previous_values is applied (200, or 202 then succeeded)"},
+	{UpdateMaintenanceInfoConflict422, "Updating a Service Instance, Response", must, "an update with a stale maintenance_info.version gets 422 MaintenanceInfoConflict"},
+	{UpdatePlanChange, "Updating a Service Instance", must, "with plan_updateable, a plan change is applied"},
+	{BindRequiresApp422, "Binding, Response", must, "a bind without app_guid is served or refused with 422 RequiresApp"},
+	{Bind201New, "Binding, Response", must, "a new binding created synchronously gets 201 Created"},
+	{BindAsync202ThenSucceeded, "Polling Last Operation for Service Bindings", must, "an asynchronous bind gets 202 and its binding last_operation ends succeeded"},
+	{BindCredentials, "Binding, Body", must, "a binding of a credentials offering carries credentials"},
+	{BindShape, "Binding, Body", must, "endpoints, volume_mounts and the other binding fields have the shape and the requires the specification defines"},
+	{Bind200IdenticalRepeat, "Binding, Response", should, "an identical bind of an existing binding gets 200 OK (201 is accepted)"},
+	{Bind409ConflictingRepeat, "Binding, Response", must, "a bind of an existing id with other attributes gets 409 Conflict"},
+	{BindingGet, "Fetching a Service Binding", must, "with bindings_retrievable, GET returns the binding's credentials"},
+	{BindRotation, "Binding, Binding Rotation", must, "with binding_rotatable, a successor binding is created and both bindings stay valid"},
+	{Unbind200Or202, "Unbinding, Response", must, "unbinding an existing binding gets 200, or 202 then succeeded or 410"},
+	{UnbindMissing410, "Unbinding, Response", must, "unbinding a binding that does not exist gets 410 Gone"},
+	{ErrorsErrorCode, "Service Broker Errors, Error Codes", must, "a 422 the specification gives an error code carries it in the error field (AsyncRequired, ConcurrencyError, RequiresApp, MaintenanceInfoConflict)"},
+	{ConcurrencyBusyInstance, "Blocking Operations", must, "a deprovision while provisioning is in progress is refused with 422 ConcurrencyError (or accepted)"},
+	{Deprovision200Or202, "Deprovisioning, Response", must, "deprovisioning an existing instance gets 200, or 202 then succeeded or 410"},
+	{DeprovisionMissing410, "Deprovisioning, Response", must, "deprovisioning an instance that does not exist gets 410 Gone"},
+	{BrokerAnswersWithin60s, "Synchronous and Asynchronous Operations", should, "every answer arrives within a platform's 60 s request timeout"},
 }
 
-var checkByID = func() map[string]Check {
-	index := make(map[string]Check, len(allChecks))
+var checkByID = func() map[CheckID]Check {
+	index := make(map[CheckID]Check, len(allChecks))
 	for _, check := range allChecks {
 		index[check.ID] = check
 	}
@@ -132,7 +187,7 @@ func newSelection(only, skip []string) (selection, error) {
 
 func matchesAnyCheck(pattern string) bool {
 	for _, check := range allChecks {
-		if matches(pattern, check.ID) {
+		if matches(pattern, string(check.ID)) {
 			return true
 		}
 	}
@@ -148,9 +203,9 @@ func matches(pattern, id string) bool {
 	return strings.HasPrefix(id, strings.TrimSuffix(pattern, ".")+".")
 }
 
-func (s selection) selected(id string) bool {
+func (s selection) selected(id CheckID) bool {
 	for _, pattern := range s.skip {
-		if matches(pattern, id) {
+		if matches(pattern, string(id)) {
 			return false
 		}
 	}
@@ -158,7 +213,7 @@ func (s selection) selected(id string) bool {
 		return true
 	}
 	for _, pattern := range s.only {
-		if matches(pattern, id) {
+		if matches(pattern, string(id)) {
 			return true
 		}
 	}

@@ -27,9 +27,9 @@ func fastPolling(options conformance.Options) conformance.Options {
 }
 
 // flagged returns the checks that neither passed nor were skipped, logging each.
-func flagged(t *testing.T, report *conformance.Report) map[string]conformance.Outcome {
+func flagged(t *testing.T, report *conformance.Report) map[conformance.CheckID]conformance.Outcome {
 	t.Helper()
-	found := map[string]conformance.Outcome{}
+	found := map[conformance.CheckID]conformance.Outcome{}
 	for _, result := range report.Results {
 		if result.Outcome != conformance.Pass && result.Outcome != conformance.Skip {
 			found[result.Check.ID] = result.Outcome
@@ -46,11 +46,11 @@ func TestConformantBrokerGetsNoFailureAndNoWarning(t *testing.T) {
 	report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: srv.Client()}))
 	require.NoError(t, err)
 	assert.Empty(t, flagged(t, report))
-	ran := map[string]bool{}
+	ran := map[conformance.CheckID]bool{}
 	perSubject := map[string]bool{}
 	for _, result := range report.Results {
 		ran[result.Check.ID] = true
-		key := result.Check.ID + " [" + result.Subject + "]"
+		key := string(result.Check.ID) + " [" + result.Subject + "]"
 		assert.False(t, perSubject[key], "%s has one result", key)
 		perSubject[key] = true
 		if result.Outcome == conformance.Skip {
@@ -68,17 +68,17 @@ func TestConformantBrokerGetsNoFailureAndNoWarning(t *testing.T) {
 // TestEachMisbehaviourIsCaughtByItsChecks runs the checker against a broker that breaks one
 // rule at a time: exactly the checks of that rule flag it (fail, warn or info by the rule's level).
 func TestEachMisbehaviourIsCaughtByItsChecks(t *testing.T) {
-	caughtBy := map[brokertest.Misbehaviour]map[string]conformance.Outcome{
-		brokertest.MisbehaveCreateAnswers200:        {"provision.sync.201-new": conformance.Fail, "bind.201-new": conformance.Fail},
-		brokertest.MisbehaveDeleteMissingAnswers200: {"deprovision.missing-410": conformance.Fail, "unbind.missing-410": conformance.Fail},
-		brokertest.MisbehaveDeleteMissingAnswers404: {"deprovision.missing-410": conformance.Fail, "unbind.missing-410": conformance.Fail},
-		brokertest.MisbehaveIgnoreAcceptsIncomplete: {"provision.async-required-422": conformance.Fail},
-		brokertest.MisbehaveStateSpelling:           {"last_operation.state-values": conformance.Fail},
-		brokertest.MisbehaveNoOperation:             {"provision.async.operation": conformance.Info},
-		brokertest.MisbehaveNoConcurrencyError:      {"concurrency.busy-instance": conformance.Info},
-		brokertest.MisbehaveNoCredentialsOnSyncBind: {"bind.credentials": conformance.Fail},
-		brokertest.MisbehaveDuplicatePlanID:         {"catalog.ids-unique": conformance.Fail},
-		brokertest.MisbehaveNoIdentityEcho:          {"headers.request-identity-echoed": conformance.Warn},
+	caughtBy := map[brokertest.Misbehaviour]map[conformance.CheckID]conformance.Outcome{
+		brokertest.MisbehaveCreateAnswers200:        {conformance.ProvisionSync201New: conformance.Fail, conformance.Bind201New: conformance.Fail},
+		brokertest.MisbehaveDeleteMissingAnswers200: {conformance.DeprovisionMissing410: conformance.Fail, conformance.UnbindMissing410: conformance.Fail},
+		brokertest.MisbehaveDeleteMissingAnswers404: {conformance.DeprovisionMissing410: conformance.Fail, conformance.UnbindMissing410: conformance.Fail},
+		brokertest.MisbehaveIgnoreAcceptsIncomplete: {conformance.ProvisionAsyncRequired422: conformance.Fail},
+		brokertest.MisbehaveStateSpelling:           {conformance.LastOperationStateValues: conformance.Fail},
+		brokertest.MisbehaveNoOperation:             {conformance.ProvisionAsyncOperation: conformance.Info},
+		brokertest.MisbehaveNoConcurrencyError:      {conformance.ConcurrencyBusyInstance: conformance.Info},
+		brokertest.MisbehaveNoCredentialsOnSyncBind: {conformance.BindCredentials: conformance.Fail},
+		brokertest.MisbehaveDuplicatePlanID:         {conformance.CatalogIDsUnique: conformance.Fail},
+		brokertest.MisbehaveNoIdentityEcho:          {conformance.HeadersRequestIdentityEchoed: conformance.Warn},
 	}
 	require.Len(t, caughtBy, len(brokertest.Misbehaviours()), "every misbehaviour has a row")
 	for _, misbehaviour := range brokertest.Misbehaviours() {
@@ -105,12 +105,12 @@ func TestAsynchronousBindingsAndRotationAreChecked(t *testing.T) {
 	report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: srv.Client()}))
 	require.NoError(t, err)
 	assert.Empty(t, flagged(t, report))
-	outcomes := map[string][]conformance.Outcome{}
+	outcomes := map[conformance.CheckID][]conformance.Outcome{}
 	for _, result := range report.Results {
 		outcomes[result.Check.ID] = append(outcomes[result.Check.ID], result.Outcome)
 	}
-	assert.Contains(t, outcomes["bind.rotation"], conformance.Pass)
-	assert.Contains(t, outcomes["bind.async.202-then-succeeded"], conformance.Pass, "the asynchronous plan binds asynchronously")
+	assert.Contains(t, outcomes[conformance.BindRotation], conformance.Pass)
+	assert.Contains(t, outcomes[conformance.BindAsync202ThenSucceeded], conformance.Pass, "the asynchronous plan binds asynchronously")
 	assert.Empty(t, srv.Bindings())
 }
 
@@ -123,7 +123,7 @@ func TestPlatformFillsContextAndOriginatingIdentity(t *testing.T) {
 			defer srv.Close()
 
 			_, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: srv.Client(), Platform: platform,
-				Only: []string{"provision.sync.201-new"}, Plans: []string{brokertest.DefaultSyncPlanID}}))
+				Only: []string{string(conformance.ProvisionSync201New)}, Plans: []string{brokertest.DefaultSyncPlanID}}))
 			require.NoError(t, err)
 			provisions := 0
 			for _, request := range srv.Requests() {
@@ -159,7 +159,7 @@ func TestCancelledRunRemovesWhatItCreated(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	options := fastPolling(conformance.Options{Client: srv.Client(), Plans: []string{brokertest.DefaultAsyncPlanID}, Only: []string{"provision"}})
 	options.Progress = func(result conformance.Result) {
-		if result.Check.ID == "provision.async.202-repeat-same-operation" {
+		if result.Check.ID == conformance.ProvisionAsync202RepeatSameOperation {
 			cancel() // the provisioning is in progress now
 		}
 	}
@@ -177,30 +177,30 @@ func TestSelectionRejectsAPatternThatMatchesNoCheck(t *testing.T) {
 }
 
 func TestDescribeSelectsByIDGlobAndPrefix(t *testing.T) {
-	planned, err := conformance.Describe(conformance.Options{Only: []string{"bind", "unbind.missing-410", "deprovision.*"}, Skip: []string{"bind.rotation"}})
+	planned, err := conformance.Describe(conformance.Options{Only: []string{"bind", string(conformance.UnbindMissing410), "deprovision.*"}, Skip: []string{string(conformance.BindRotation)}})
 	require.NoError(t, err)
-	var ids []string
+	var ids []conformance.CheckID
 	for _, scenario := range planned {
 		for _, check := range scenario.Checks {
 			ids = append(ids, check.ID)
 		}
 	}
-	assert.Contains(t, ids, "bind.credentials")
-	assert.Contains(t, ids, "unbind.missing-410")
-	assert.Contains(t, ids, "deprovision.missing-410")
-	assert.NotContains(t, ids, "bind.rotation", "--skip wins over --only")
-	assert.NotContains(t, ids, "unbind.200-or-202")
-	assert.NotContains(t, ids, "binding.get", `"bind" selects bind.* only`)
+	assert.Contains(t, ids, conformance.BindCredentials)
+	assert.Contains(t, ids, conformance.UnbindMissing410)
+	assert.Contains(t, ids, conformance.DeprovisionMissing410)
+	assert.NotContains(t, ids, conformance.BindRotation, "--skip wins over --only")
+	assert.NotContains(t, ids, conformance.Unbind200Or202)
+	assert.NotContains(t, ids, conformance.BindingGet, `"bind" selects bind.* only`)
 }
 
 func TestEveryCheckHasSectionAndLevel(t *testing.T) {
-	seen := map[string]bool{}
+	seen := map[conformance.CheckID]bool{}
 	for _, check := range conformance.Checks() {
 		assert.False(t, seen[check.ID], "%s is listed once", check.ID)
 		seen[check.ID] = true
 		assert.NotEmpty(t, check.Section, check.ID)
 		assert.NotEmpty(t, check.Rule, check.ID)
-		assert.Contains(t, []conformance.Level{conformance.Must, conformance.Should, conformance.May}, check.Level, check.ID)
+		assert.Contains(t, []openservicebrokerv1.Level{openservicebrokerv1.LevelMust, openservicebrokerv1.LevelShould, openservicebrokerv1.LevelMay}, check.Level, check.ID)
 	}
 }
 
@@ -213,9 +213,9 @@ func TestA422WithoutItsErrorCodeFailsOnlyTheErrorCodeCheck(t *testing.T) {
 		Status: 422, Body: `{"description":"this plan needs accepts_incomplete=true"}`, ContentType: "application/json"}))
 
 	report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: srv.Client(),
-		Plans: []string{brokertest.DefaultSyncPlanID}, Only: []string{"provision.async-required-422", "errors.error-code"}}))
+		Plans: []string{brokertest.DefaultSyncPlanID}, Only: []string{string(conformance.ProvisionAsyncRequired422), string(conformance.ErrorsErrorCode)}}))
 	require.NoError(t, err)
-	assert.Equal(t, map[string]conformance.Outcome{"errors.error-code": conformance.Fail}, flagged(t, report))
+	assert.Equal(t, map[conformance.CheckID]conformance.Outcome{conformance.ErrorsErrorCode: conformance.Fail}, flagged(t, report))
 }
 
 func TestAuthenticationChecksSkipABrokerWithoutAuthentication(t *testing.T) {
@@ -234,7 +234,7 @@ func TestAuthenticationChecksSkipABrokerWithoutAuthentication(t *testing.T) {
 	require.NoError(t, err)
 	authResults := 0
 	for _, result := range report.Results {
-		if strings.HasPrefix(result.Check.ID, "auth.") {
+		if strings.HasPrefix(string(result.Check.ID), "auth.") {
 			authResults++
 			assert.Equal(t, conformance.Skip, result.Outcome, result.Check.ID)
 			assert.Contains(t, result.Message, "without authentication")
@@ -265,13 +265,13 @@ func TestAnUpdateTheBrokerDoesNotSupportIsInformation(t *testing.T) {
 	require.NoError(t, client.SetServiceURL(refusing.URL))
 
 	report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: client,
-		Plans: []string{brokertest.DefaultSyncPlanID}, Only: []string{"update.previous-values", "update.plan-change"}}))
+		Plans: []string{brokertest.DefaultSyncPlanID}, Only: []string{string(conformance.UpdatePreviousValues), string(conformance.UpdatePlanChange)}}))
 	require.NoError(t, err)
-	graded := map[string]conformance.Result{}
+	graded := map[conformance.CheckID]conformance.Result{}
 	for _, result := range report.Results {
 		graded[result.Check.ID] = result
 	}
-	for _, id := range []string{"update.previous-values", "update.plan-change"} {
+	for _, id := range []conformance.CheckID{conformance.UpdatePreviousValues, conformance.UpdatePlanChange} {
 		assert.Equal(t, conformance.Info, graded[id].Outcome, id)
 		assert.Contains(t, graded[id].Message, "this plan cannot be updated", "%s gives the broker's description", id)
 	}
@@ -281,14 +281,15 @@ func TestAnUpdateTheBrokerDoesNotSupportIsInformation(t *testing.T) {
 func TestTextReportPrintsNoEscapeTheBrokerSent(t *testing.T) {
 	report := &conformance.Report{Broker: "http://127.0.0.1:1", Prefix: "p",
 		Results: []conformance.Result{{Subject: "db\x1b[2J/small", Outcome: conformance.Fail,
-			Check: conformance.Check{ID: "bind.credentials"}, Message: "the broker said \x1b[31mno\x1b[0m\rhidden\nsecond \x1b]0;title\x07line"}},
+			Check: conformance.Check{ID: conformance.BindCredentials}, Message: "the broker said \x1b[31mno\x1b[0m\rhidden\nsecond \x1b]0;title\x07line"}},
 		Leftovers: []conformance.Resource{{InstanceID: "i", Problem: "deprovision answered \x1b[H500"}}}
 	var out strings.Builder
 	require.NoError(t, conformance.WriteText(&out, report, false))
-	assert.Contains(t, out.String(), "db/small")
-	assert.Contains(t, out.String(), "the broker said nohidden\n")
-	assert.Contains(t, out.String(), "second line\n")
-	assert.Contains(t, out.String(), "deprovision answered 500")
+	// Shown, not dropped: what the broker sent stays visible, harmless.
+	assert.Contains(t, out.String(), `db\u001b[2J/small`)
+	assert.Contains(t, out.String(), `the broker said \u001b[31mno\u001b[0m\u000dhidden`+"\n")
+	assert.Contains(t, out.String(), `second \u001b]0;title\u0007line`+"\n")
+	assert.Contains(t, out.String(), `deprovision answered \u001b[H500`)
 	assert.NotContains(t, out.String(), "\x1b")
 	assert.NotContains(t, out.String(), "\r")
 }

@@ -29,7 +29,7 @@ func Describe(options Options) ([]PlannedScenario, error) {
 	if len(options.Plans) > 0 {
 		plans = "plan(s) " + strings.Join(options.Plans, ", ")
 	}
-	planned := []PlannedScenario{{Name: "catalog fetch", Subjects: "broker", Checks: []Check{checkByID["catalog.fetch"]},
+	planned := []PlannedScenario{{Name: "catalog fetch", Subjects: "broker", Checks: []Check{checkByID[CatalogFetch]},
 		Requests: []string{"GET /v2/catalog"}}}
 	for _, s := range scenarios {
 		subjects := "broker"
@@ -49,9 +49,9 @@ func Describe(options Options) ([]PlannedScenario, error) {
 			planned = append(planned, PlannedScenario{Name: s.name, Subjects: subjects, Checks: checks, Requests: s.requests})
 		}
 	}
-	if selection.selected("broker.answers-within-60s") {
+	if selection.selected(BrokerAnswersWithin60s) {
 		planned = append(planned, PlannedScenario{Name: "answer times", Subjects: "broker",
-			Checks: []Check{checkByID["broker.answers-within-60s"]}, Requests: []string{"none: every answer of the run is timed"}})
+			Checks: []Check{checkByID[BrokerAnswersWithin60s]}, Requests: []string{"none: every answer of the run is timed"}})
 	}
 	return planned, nil
 }

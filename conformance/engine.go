@@ -81,7 +81,7 @@ type run struct {
 	// errorCodes are the 422 answers of the current scenario that had to carry an error code.
 	errorCodes []errorCodeSeen
 	// graded holds the checks of the current scenario that have a result.
-	graded map[string]bool
+	graded map[CheckID]bool
 }
 
 // Run checks the broker and returns what it found. Everything the run created is removed at
@@ -195,7 +195,7 @@ func (r *run) fetchCatalog(ctx context.Context) (catalog *openservicebrokerv1.Br
 	r.begin("broker")
 	defer func() {
 		if err != nil {
-			r.end([]string{"catalog.fetch"}, err.Error())
+			r.end([]CheckID{CatalogFetch}, err.Error())
 		}
 	}()
 	catalog, response, err := r.client.ListCatalogWithContext(ctx, r.client.NewListCatalogOptions())
@@ -206,14 +206,14 @@ func (r *run) fetchCatalog(ctx context.Context) (catalog *openservicebrokerv1.Br
 	case err != nil && response == nil:
 		return nil, fmt.Errorf("%w at %s: %w", ErrBrokerUnreachable, r.report.Broker, err)
 	case err != nil:
-		r.violate("catalog.fetch", "GET /v2/catalog failed: %v", err)
+		r.violate(CatalogFetch, "GET /v2/catalog failed: %v", err)
 		return nil, fmt.Errorf("the catalog could not be read: %w", err)
 	case len(catalog.Services) == 0:
-		r.violate("catalog.fetch", "the catalog lists no service offering")
+		r.violate(CatalogFetch, "the catalog lists no service offering")
 		return nil, errors.New("the catalog lists no service offering: nothing to check")
 	}
 	r.catalogAnswer = r.recorder.last()
-	r.pass("catalog.fetch", "%d service offering(s)", len(catalog.Services))
+	r.pass(CatalogFetch, "%d service offering(s)", len(catalog.Services))
 	return catalog, nil
 }
 
@@ -248,7 +248,7 @@ func (r *run) skipScenario(s scenario, reason string) {
 	r.end(s.checks, reason)
 }
 
-func (r *run) anySelected(ids []string) bool {
+func (r *run) anySelected(ids []CheckID) bool {
 	for _, id := range ids {
 		if r.selection.selected(id) {
 			return true
@@ -259,14 +259,14 @@ func (r *run) anySelected(ids []string) bool {
 
 func (r *run) begin(subject string) {
 	r.subject = subject
-	r.graded = map[string]bool{}
+	r.graded = map[CheckID]bool{}
 	r.errorCodes = nil
 }
 
 // end grades the error codes the scenario saw, and skips every selected check of the
 // scenario that got no result, saying why.
-func (r *run) end(ids []string, reason string) {
-	if slices.Contains(ids, "errors.error-code") {
+func (r *run) end(ids []CheckID, reason string) {
+	if slices.Contains(ids, ErrorsErrorCode) {
 		r.gradeErrorCodes(reason)
 	}
 	if reason == "" {
@@ -281,10 +281,10 @@ func (r *run) end(ids []string, reason string) {
 
 // grade records the outcome of a check for the current subject, with the latest exchange as
 // evidence. A check that is not selected, or already graded for this subject, is left alone.
-func (r *run) grade(id string, outcome Outcome, evidence *Exchange, format string, args ...any) {
+func (r *run) grade(id CheckID, outcome Outcome, evidence *Exchange, format string, args ...any) {
 	check, ok := checkByID[id]
 	if !ok {
-		panic("conformance: unknown check " + id) // a programming error in this package
+		panic("conformance: unknown check " + string(id)) // a programming error in this package
 	}
 	if !r.selection.selected(id) || r.graded[id] {
 		return
@@ -303,21 +303,21 @@ func (r *run) grade(id string, outcome Outcome, evidence *Exchange, format strin
 	}
 }
 
-func (r *run) pass(id, format string, args ...any) {
+func (r *run) pass(id CheckID, format string, args ...any) {
 	r.grade(id, Pass, r.recorder.last(), format, args...)
 }
 
 // violate records that the broker broke the check's rule: fail, warn or info by its level.
-func (r *run) violate(id, format string, args ...any) {
+func (r *run) violate(id CheckID, format string, args ...any) {
 	r.grade(id, checkByID[id].violation(), r.recorder.last(), format, args...)
 }
 
 // note records an answer the specification allows that a broker author should know about.
-func (r *run) note(id, format string, args ...any) {
+func (r *run) note(id CheckID, format string, args ...any) {
 	r.grade(id, Info, r.recorder.last(), format, args...)
 }
 
-func (r *run) skip(id, format string, args ...any) {
+func (r *run) skip(id CheckID, format string, args ...any) {
 	r.grade(id, Skip, nil, format, args...)
 }
 
@@ -339,24 +339,24 @@ func (r *run) expectErrorCode(err error, want string) {
 func (r *run) gradeErrorCodes(reason string) {
 	if len(r.errorCodes) == 0 {
 		if reason == "" {
-			r.skip("errors.error-code", "no answer of this scenario had to carry an error code")
+			r.skip(ErrorsErrorCode, "no answer of this scenario had to carry an error code")
 		}
 		return
 	}
 	codes := make([]string, 0, len(r.errorCodes))
 	for _, seen := range r.errorCodes {
 		if seen.got != seen.want {
-			r.grade("errors.error-code", checkByID["errors.error-code"].violation(), seen.evidence,
+			r.grade(ErrorsErrorCode, checkByID[ErrorsErrorCode].violation(), seen.evidence,
 				"a 422 that must carry the error code %s carried %q", seen.want, seen.got)
 			return
 		}
 		codes = append(codes, seen.got)
 	}
-	r.grade("errors.error-code", Pass, r.errorCodes[0].evidence, "422 answers carried %s", strings.Join(codes, ", "))
+	r.grade(ErrorsErrorCode, Pass, r.errorCodes[0].evidence, "422 answers carried %s", strings.Join(codes, ", "))
 }
 
 // expectNone passes the check when problems is empty and violates it with the problems otherwise.
-func (r *run) expectNone(id string, problems []string, format string, args ...any) {
+func (r *run) expectNone(id CheckID, problems []string, format string, args ...any) {
 	if len(problems) == 0 {
 		r.pass(id, format, args...)
 		return
@@ -365,7 +365,7 @@ func (r *run) expectNone(id string, problems []string, format string, args ...an
 }
 
 // expect passes the check when ok and violates it otherwise.
-func (r *run) expect(id string, ok bool, format string, args ...any) {
+func (r *run) expect(id CheckID, ok bool, format string, args ...any) {
 	if ok {
 		r.pass(id, format, args...)
 	} else {
@@ -375,7 +375,7 @@ func (r *run) expect(id string, ok bool, format string, args ...any) {
 
 // gradeAnswerTimes checks, over every exchange of the run, that the broker answered in time.
 func (r *run) gradeAnswerTimes() {
-	ids := []string{"broker.answers-within-60s"}
+	ids := []CheckID{BrokerAnswersWithin60s}
 	r.begin("broker")
 	defer r.end(ids, "no exchange was recorded")
 	var slowest *Exchange

@@ -16,7 +16,7 @@ func ExampleRun() {
 
 	report, err := conformance.Run(context.Background(), conformance.Options{
 		Client:       broker.Client(),
-		Only:         []string{"last_operation.state-values"},
+		Only:         []string{string(conformance.LastOperationStateValues)},
 		Plans:        []string{brokertest.DefaultAsyncPlanID},
 		MinPollDelay: time.Millisecond,
 	})

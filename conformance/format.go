@@ -111,7 +111,7 @@ func WriteJUnit(w io.Writer, report *Report, strict bool) error {
 			if result.Subject != subject {
 				continue
 			}
-			testcase := junitCase{Name: result.Check.ID, Classname: "osb." + subject, SystemOut: evidenceText(result)}
+			testcase := junitCase{Name: string(result.Check.ID), Classname: "osb." + subject, SystemOut: evidenceText(result)}
 			if result.Evidence != nil {
 				testcase.Time = fmt.Sprintf("%.3f", result.Evidence.Duration.Seconds())
 			}

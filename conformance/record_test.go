@@ -20,7 +20,8 @@ func TestEvidenceMasksCredentialsAndSecrets(t *testing.T) {
 		`"dashboard_url":"https://dash.example/1","api_token":"t0k","syslog_drain_url":"syslog://u:pw@logs.example","metadata":{"labels":{"team":"a"}}}`))
 	var masked map[string]any
 	require.NoError(t, json.Unmarshal([]byte(body), &masked))
-	assert.Equal(t, map[string]any{"username": "****", "password": "****", "port": "****", "nested": "****"}, masked["credentials"])
+	assert.Equal(t, map[string]any{"username": "****", "password": "****", "port": "****", "nested": map[string]any{"key": "****"}}, masked["credentials"],
+		"every credential value is masked, the structure kept")
 	assert.Equal(t, "****", masked["api_token"])
 	assert.Equal(t, "https://dash.example/1", masked["dashboard_url"], "the dashboard URL is kept: it decides a check")
 	assert.Equal(t, "syslog://****@logs.example", masked["syslog_drain_url"], "a password in a URL is masked")

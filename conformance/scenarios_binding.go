@@ -50,10 +50,10 @@ func (r *run) bindingPhase(ctx context.Context, instance *instanceUnderTest) {
 	r.repeatBind(ctx, binding)
 	r.getBinding(ctx, binding)
 	r.rotateBinding(ctx, binding)
-	r.unbind(ctx, binding, "unbind.200-or-202")
+	r.unbind(ctx, binding, Unbind200Or202)
 	missing := r.client.NewDeleteServiceBindingOptions(r.newID("missing"), instance.id, instance.planID, instance.plan.serviceID()).SetAcceptsIncomplete(true)
 	response, err := r.client.DeleteServiceBindingWithContext(ctx, missing)
-	r.expect("unbind.missing-410", err == nil && response.StatusCode == http.StatusGone, "a binding that never existed answered %s", describe(response, err))
+	r.expect(UnbindMissing410, err == nil && response.StatusCode == http.StatusGone, "a binding that never existed answered %s", describe(response, err))
 }
 
 // createBinding binds without app_guid first, as for a service key, and with one when the
@@ -62,12 +62,12 @@ func (r *run) createBinding(ctx context.Context, b *bindingUnderTest) bool {
 	result, response, err := r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(b))
 	switch status, code := errorCode(err); {
 	case err == nil:
-		r.pass("bind.requires-app-422", "served without app_guid (%d)", response.StatusCode)
+		r.pass(BindRequiresApp422, "served without app_guid (%d)", response.StatusCode)
 	case status == http.StatusUnprocessableEntity:
-		r.pass("bind.requires-app-422", "422 %s", code)
+		r.pass(BindRequiresApp422, "422 %s", code)
 		r.expectErrorCode(err, "RequiresApp")
 	default:
-		r.violate("bind.requires-app-422", "a bind without app_guid answered %s", describe(response, err))
+		r.violate(BindRequiresApp422, "a bind without app_guid answered %s", describe(response, err))
 	}
 	if err != nil {
 		b.appGUID = uuid.NewString()
@@ -76,14 +76,14 @@ func (r *run) createBinding(ctx context.Context, b *bindingUnderTest) bool {
 	b.evidence = r.recorder.last()
 	switch {
 	case err != nil:
-		r.violate("bind.201-new", "the bind failed: %v", err)
+		r.violate(Bind201New, "the bind failed: %v", err)
 		return false
 	case response.StatusCode == http.StatusAccepted:
-		r.skip("bind.201-new", "the broker binds asynchronously")
+		r.skip(Bind201New, "the broker binds asynchronously")
 		return r.awaitBinding(ctx, b, deref(result.Operation))
 	default:
-		r.expect("bind.201-new", response.StatusCode == http.StatusCreated, "a new binding got %d", response.StatusCode)
-		r.skip("bind.async.202-then-succeeded", "the broker bound synchronously")
+		r.expect(Bind201New, response.StatusCode == http.StatusCreated, "a new binding got %d", response.StatusCode)
+		r.skip(BindAsync202ThenSucceeded, "the broker bound synchronously")
 		b.answer = result
 		return true
 	}
@@ -98,16 +98,16 @@ func (r *run) awaitBinding(ctx context.Context, b *bindingUnderTest, operation s
 	}
 	options.WaitOptions = r.waitOptions(p, nil)
 	if _, _, err := r.client.WaitForBindingLastOperation(ctx, options); err != nil {
-		r.violate("bind.async.202-then-succeeded", "the binding did not succeed: %v", err)
+		r.violate(BindAsync202ThenSucceeded, "the binding did not succeed: %v", err)
 		return false
 	}
 	fetched, response, err := r.client.GetServiceBindingWithContext(ctx, r.client.NewGetServiceBindingOptions(b.id, b.instance.id).
 		SetServiceID(p.serviceID()).SetPlanID(b.instance.planID))
 	if err != nil {
-		r.violate("bind.async.202-then-succeeded", "the binding succeeded but GET answered %s", describe(response, err))
+		r.violate(BindAsync202ThenSucceeded, "the binding succeeded but GET answered %s", describe(response, err))
 		return false
 	}
-	r.pass("bind.async.202-then-succeeded", "succeeded; the binding was fetched")
+	r.pass(BindAsync202ThenSucceeded, "succeeded; the binding was fetched")
 	b.evidence = r.recorder.last()
 	b.answer = &openservicebrokerv1.BindingPutResp{Credentials: fetched.Credentials, SyslogDrainURL: fetched.SyslogDrainURL,
 		RouteServiceURL: fetched.RouteServiceURL, VolumeMounts: fetched.VolumeMounts, Endpoints: fetched.Endpoints, Metadata: fetched.Metadata}
@@ -118,7 +118,7 @@ func (r *run) awaitBinding(ctx context.Context, b *bindingUnderTest, operation s
 func (r *run) gradeBindingBody(b *bindingUnderTest) {
 	p, answer := b.instance.plan, b.answer
 	other := deref(answer.SyslogDrainURL) != "" || deref(answer.RouteServiceURL) != "" || len(answer.VolumeMounts) > 0
-	r.grade("bind.credentials", outcomeOf("bind.credentials", len(answer.Credentials) > 0 || other), b.evidence,
+	r.grade(BindCredentials, outcomeOf(BindCredentials, len(answer.Credentials) > 0 || other), b.evidence,
 		"%d credential field(s)%s", len(answer.Credentials), map[bool]string{true: ", plus a log drain, route service or volume mount", false: ""}[other])
 
 	var problems []string
@@ -148,44 +148,44 @@ func (r *run) gradeBindingBody(b *bindingUnderTest) {
 		}
 	}
 	if len(problems) == 0 {
-		r.grade("bind.shape", Pass, b.evidence, "%d endpoint(s), %d volume mount(s), well-formed", len(answer.Endpoints), len(answer.VolumeMounts))
+		r.grade(BindShape, Pass, b.evidence, "%d endpoint(s), %d volume mount(s), well-formed", len(answer.Endpoints), len(answer.VolumeMounts))
 		return
 	}
-	r.grade("bind.shape", checkByID["bind.shape"].violation(), b.evidence, "%v", problems)
+	r.grade(BindShape, checkByID[BindShape].violation(), b.evidence, "%v", problems)
 }
 
 // repeatBind sends the identical bind again, then one for another application.
 func (r *run) repeatBind(ctx context.Context, b *bindingUnderTest) {
 	_, response, err := r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(b))
-	r.gradeIdenticalRepeat("bind.200-identical-repeat", "bind of an existing binding", response, err)
+	r.gradeIdenticalRepeat(Bind200IdenticalRepeat, "bind of an existing binding", response, err)
 	conflicting := *b
 	conflicting.appGUID = uuid.NewString()
 	_, response, err = r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(&conflicting))
-	r.expect("bind.409-conflicting-repeat", statusOf(response, err) == http.StatusConflict, "the same binding id for another app_guid answered %s", describe(response, err))
+	r.expect(Bind409ConflictingRepeat, statusOf(response, err) == http.StatusConflict, "the same binding id for another app_guid answered %s", describe(response, err))
 }
 
 func (r *run) getBinding(ctx context.Context, b *bindingUnderTest) {
 	p := b.instance.plan
 	if !p.BindingsRetrievable() {
-		r.skip("binding.get", "bindings_retrievable is not true")
+		r.skip(BindingGet, "bindings_retrievable is not true")
 		return
 	}
 	fetched, response, err := r.client.GetServiceBindingWithContext(ctx, r.client.NewGetServiceBindingOptions(b.id, b.instance.id).
 		SetServiceID(p.serviceID()).SetPlanID(b.instance.planID))
 	if err != nil {
-		r.violate("binding.get", "GET answered %s", describe(response, err))
+		r.violate(BindingGet, "GET answered %s", describe(response, err))
 		return
 	}
 	// The credentials the bind answered are compared; bind.credentials judges an answer without any.
 	same := len(b.answer.Credentials) == 0 || sameJSON(fetched.Credentials, b.answer.Credentials)
-	r.expect("binding.get", same, "GET returned %d credential field(s), the bind %d", len(fetched.Credentials), len(b.answer.Credentials))
+	r.expect(BindingGet, same, "GET returned %d credential field(s), the bind %d", len(fetched.Credentials), len(b.answer.Credentials))
 }
 
 // rotateBinding creates a successor binding and checks that both are valid, then removes it.
 func (r *run) rotateBinding(ctx context.Context, b *bindingUnderTest) {
 	p := b.instance.plan
 	if !p.BindingRotatable() {
-		r.skip("bind.rotation", "binding_rotatable is not true")
+		r.skip(BindRotation, "binding_rotatable is not true")
 		return
 	}
 	successor := r.trackBinding(b.instance, r.newID("binding"))
@@ -193,24 +193,24 @@ func (r *run) rotateBinding(ctx context.Context, b *bindingUnderTest) {
 	wait := r.waitOptions(p, nil)
 	_, response, err := r.client.BindAndWait(ctx, r.bindOptions(successor).SetPredecessorBindingID(b.id), &wait)
 	if err != nil {
-		r.violate("bind.rotation", "the successor binding failed: %s", describe(response, err))
+		r.violate(BindRotation, "the successor binding failed: %s", describe(response, err))
 		return
 	}
 	if p.BindingsRetrievable() {
 		for _, id := range []string{b.id, successor.id} {
 			if _, response, err := r.client.GetServiceBindingWithContext(ctx, r.client.NewGetServiceBindingOptions(id, b.instance.id).
 				SetServiceID(p.serviceID()).SetPlanID(b.instance.planID)); err != nil {
-				r.violate("bind.rotation", "after the rotation binding %q answered %s", id, describe(response, err))
+				r.violate(BindRotation, "after the rotation binding %q answered %s", id, describe(response, err))
 				return
 			}
 		}
 	}
-	r.pass("bind.rotation", "successor %q created; both bindings valid", successor.id)
+	r.pass(BindRotation, "successor %q created; both bindings valid", successor.id)
 	r.unbind(ctx, successor, "")
 }
 
 // unbind removes a binding; with a check id it grades the answer.
-func (r *run) unbind(ctx context.Context, b *bindingUnderTest, checkID string) {
+func (r *run) unbind(ctx context.Context, b *bindingUnderTest, checkID CheckID) {
 	p := b.instance.plan
 	options := r.client.NewDeleteServiceBindingOptions(b.id, b.instance.id, b.instance.planID, p.serviceID()).SetAcceptsIncomplete(true)
 	wait := r.waitOptions(p, nil)

@@ -16,7 +16,7 @@ import (
 // scenario is a sequence of requests that decides a group of checks.
 type scenario struct {
 	name   string
-	checks []string
+	checks []CheckID
 	// perPlan scenarios run once for each plan under test; firstPlanOnly ones on the first.
 	perPlan, firstPlanOnly bool
 	// requests describe what the scenario sends, for --dry-run.
@@ -29,64 +29,64 @@ type scenario struct {
 var scenarios = []scenario{
 	{name: "catalog", run: catalogScenario, checks: catalogChecks, requests: []string{"GET /v2/catalog (read once, linted offline)"}},
 	{name: "authentication", run: authenticationScenario,
-		checks:   []string{"auth.missing-credentials-401", "auth.wrong-credentials-401"},
+		checks:   []CheckID{AuthMissingCredentials401, AuthWrongCredentials401},
 		requests: []string{"GET /v2/catalog without Authorization", "GET /v2/catalog with wrong basic credentials"}},
 	{name: "headers", run: headersScenario,
-		checks: []string{"version.unsupported-412", "version.missing-header", "headers.request-identity-echoed"},
+		checks: []CheckID{VersionUnsupported412, VersionMissingHeader, HeadersRequestIdentityEchoed},
 		requests: []string{"GET /v2/catalog with X-Broker-API-Version: 1.0", "GET /v2/catalog without X-Broker-API-Version",
 			"GET /v2/catalog with X-Broker-API-Request-Identity"}},
-	{name: "lifecycle", perPlan: true, run: lifecycleScenario, checks: append(append([]string(nil), lifecycleChecks...), bindingChecks...), requests: lifecycleRequests},
+	{name: "lifecycle", perPlan: true, run: lifecycleScenario, checks: append(append([]CheckID(nil), lifecycleChecks...), bindingChecks...), requests: lifecycleRequests},
 	{name: "identifiers and extensions", perPlan: true, firstPlanOnly: true, run: identifiersScenario,
-		checks: []string{"requests.vendor-extensions-ignored", "ids.long-crn"},
+		checks: []CheckID{RequestsVendorExtensionsIgnored, IDsLongCRN},
 		requests: []string{"PUT /v2/service_instances/{prefix-instance}?accepts_incomplete=true with a vendor field in context, then DELETE",
 			"PUT /v2/service_instances/{IBM CRN, 118 characters}?accepts_incomplete=true, then DELETE"}},
 }
 
 // catalogRules groups the findings of openservicebrokerv1.LintCatalog into checks.
-var catalogRules = map[string]string{
-	openservicebrokerv1.FindingServiceIDMissing:           "catalog.required-fields",
-	openservicebrokerv1.FindingServiceNameMissing:         "catalog.required-fields",
-	openservicebrokerv1.FindingServiceDescriptionMissing:  "catalog.required-fields",
-	openservicebrokerv1.FindingServiceBindableMissing:     "catalog.required-fields",
-	openservicebrokerv1.FindingServicePlansMissing:        "catalog.required-fields",
-	openservicebrokerv1.FindingPlanIDMissing:              "catalog.required-fields",
-	openservicebrokerv1.FindingPlanNameMissing:            "catalog.required-fields",
-	openservicebrokerv1.FindingPlanDescriptionMissing:     "catalog.required-fields",
-	openservicebrokerv1.FindingMaintenanceVersionMissing:  "catalog.required-fields",
-	openservicebrokerv1.FindingServiceIDDuplicate:         "catalog.ids-unique",
-	openservicebrokerv1.FindingPlanIDDuplicate:            "catalog.ids-unique",
-	openservicebrokerv1.FindingServiceNameDuplicate:       "catalog.names-unique",
-	openservicebrokerv1.FindingPlanNameDuplicate:          "catalog.names-unique",
-	openservicebrokerv1.FindingMaintenanceVersionSemver:   "catalog.maintenance-info-semver",
-	openservicebrokerv1.FindingSchemaDollarSchema:         "catalog.schemas-valid",
-	openservicebrokerv1.FindingSchemaExternalRef:          "catalog.schemas-valid",
-	openservicebrokerv1.FindingSchemaSize:                 "catalog.schemas-valid",
-	openservicebrokerv1.FindingSchemaInvalid:              "catalog.schemas-valid",
-	openservicebrokerv1.FindingServiceNameCLIFriendly:     "catalog.names-cli-friendly",
-	openservicebrokerv1.FindingPlanNameCLIFriendly:        "catalog.names-cli-friendly",
-	openservicebrokerv1.FindingServiceIDGUID:              "catalog.ids-guid",
-	openservicebrokerv1.FindingPlanIDGUID:                 "catalog.ids-guid",
-	openservicebrokerv1.FindingStringLength:               "catalog.string-length",
-	openservicebrokerv1.FindingMaximumPollingDuration:     "catalog.maximum-polling-duration",
-	openservicebrokerv1.FindingServiceRequiresUnsupported: "catalog.requires-known",
-	openservicebrokerv1.FindingBindingSchemaNotBindable:   "catalog.binding-schema-bindable",
+var catalogRules = map[string]CheckID{
+	openservicebrokerv1.FindingServiceIDMissing:           CatalogRequiredFields,
+	openservicebrokerv1.FindingServiceNameMissing:         CatalogRequiredFields,
+	openservicebrokerv1.FindingServiceDescriptionMissing:  CatalogRequiredFields,
+	openservicebrokerv1.FindingServiceBindableMissing:     CatalogRequiredFields,
+	openservicebrokerv1.FindingServicePlansMissing:        CatalogRequiredFields,
+	openservicebrokerv1.FindingPlanIDMissing:              CatalogRequiredFields,
+	openservicebrokerv1.FindingPlanNameMissing:            CatalogRequiredFields,
+	openservicebrokerv1.FindingPlanDescriptionMissing:     CatalogRequiredFields,
+	openservicebrokerv1.FindingMaintenanceVersionMissing:  CatalogRequiredFields,
+	openservicebrokerv1.FindingServiceIDDuplicate:         CatalogIDsUnique,
+	openservicebrokerv1.FindingPlanIDDuplicate:            CatalogIDsUnique,
+	openservicebrokerv1.FindingServiceNameDuplicate:       CatalogNamesUnique,
+	openservicebrokerv1.FindingPlanNameDuplicate:          CatalogNamesUnique,
+	openservicebrokerv1.FindingMaintenanceVersionSemver:   CatalogMaintenanceInfoSemver,
+	openservicebrokerv1.FindingSchemaDollarSchema:         CatalogSchemasValid,
+	openservicebrokerv1.FindingSchemaExternalRef:          CatalogSchemasValid,
+	openservicebrokerv1.FindingSchemaSize:                 CatalogSchemasValid,
+	openservicebrokerv1.FindingSchemaInvalid:              CatalogSchemasValid,
+	openservicebrokerv1.FindingServiceNameCLIFriendly:     CatalogNamesCLIFriendly,
+	openservicebrokerv1.FindingPlanNameCLIFriendly:        CatalogNamesCLIFriendly,
+	openservicebrokerv1.FindingServiceIDGUID:              CatalogIDsGUID,
+	openservicebrokerv1.FindingPlanIDGUID:                 CatalogIDsGUID,
+	openservicebrokerv1.FindingStringLength:               CatalogStringLength,
+	openservicebrokerv1.FindingMaximumPollingDuration:     CatalogMaximumPollingDuration,
+	openservicebrokerv1.FindingServiceRequiresUnsupported: CatalogRequiresKnown,
+	openservicebrokerv1.FindingBindingSchemaNotBindable:   CatalogBindingSchemaBindable,
 }
 
 // catalogChecks are the checks of the catalog scenario, in report order.
-var catalogChecks = []string{
-	"catalog.required-fields", "catalog.ids-unique", "catalog.names-unique", "catalog.maintenance-info-semver",
-	"catalog.schemas-valid", "catalog.names-cli-friendly", "catalog.ids-guid", "catalog.string-length",
-	"catalog.maximum-polling-duration", "catalog.requires-known", "catalog.binding-schema-bindable", "catalog.other-rules",
+var catalogChecks = []CheckID{
+	CatalogRequiredFields, CatalogIDsUnique, CatalogNamesUnique, CatalogMaintenanceInfoSemver,
+	CatalogSchemasValid, CatalogNamesCLIFriendly, CatalogIDsGUID, CatalogStringLength,
+	CatalogMaximumPollingDuration, CatalogRequiresKnown, CatalogBindingSchemaBindable, CatalogOtherRules,
 }
 
 // catalogScenario grades the catalog the run already read by the findings of LintCatalog: a
 // check gets the outcome of the strongest rule among its findings.
 func catalogScenario(_ context.Context, r *run, catalog *openservicebrokerv1.BrokerCatalogResp, _ *planUnderTest) string {
-	findings := map[string][]openservicebrokerv1.Finding{}
+	findings := map[CheckID][]openservicebrokerv1.Finding{}
 	for _, finding := range openservicebrokerv1.LintCatalog(catalog) {
 		id, known := catalogRules[finding.ID]
 		if !known {
-			id = "catalog.other-rules"
+			id = CatalogOtherRules
 		}
 		findings[id] = append(findings[id], finding)
 	}
@@ -97,7 +97,7 @@ func catalogScenario(_ context.Context, r *run, catalog *openservicebrokerv1.Bro
 		}
 		outcome, lines := Pass, make([]string, 0, len(findings[id]))
 		for _, finding := range findings[id] {
-			outcome = worse(outcome, Check{Level: Level(finding.Level)}.violation())
+			outcome = worse(outcome, Check{Level: finding.Level}.violation())
 			lines = append(lines, finding.String())
 		}
 		r.grade(id, outcome, r.catalogAnswer, "%s", strings.Join(lines, "\n"))
@@ -121,11 +121,11 @@ func authenticationScenario(ctx context.Context, r *run, _ *openservicebrokerv1.
 		return "the broker is checked without authentication (noAuth): it has none to refuse"
 	}
 	attempts := []struct {
-		id            string
+		id            CheckID
 		authenticator core.Authenticator
 	}{
-		{"auth.missing-credentials-401", &core.NoAuthAuthenticator{}},
-		{"auth.wrong-credentials-401", &core.BasicAuthenticator{Username: "osb-check-not-a-user", Password: uuid.NewString()}},
+		{AuthMissingCredentials401, &core.NoAuthAuthenticator{}},
+		{AuthWrongCredentials401, &core.BasicAuthenticator{Username: "osb-check-not-a-user", Password: uuid.NewString()}},
 	}
 	for _, attempt := range attempts {
 		client, err := r.clientWith(attempt.authenticator)
@@ -154,11 +154,11 @@ func headersScenario(ctx context.Context, r *run, _ *openservicebrokerv1.BrokerC
 	}
 	_, response, err := old.ListCatalogWithContext(ctx, old.NewListCatalogOptions())
 	status := statusOf(response, err)
-	r.expect("version.unsupported-412", (err == nil && status == http.StatusOK) || status == http.StatusPreconditionFailed,
+	r.expect(VersionUnsupported412, (err == nil && status == http.StatusOK) || status == http.StatusPreconditionFailed,
 		"X-Broker-API-Version: 1.0 answered %s", describeStatus(status, err))
 
 	status, err = r.catalogWithoutVersion(ctx)
-	r.expect("version.missing-header", status == http.StatusOK || status == http.StatusBadRequest || status == http.StatusPreconditionFailed,
+	r.expect(VersionMissingHeader, status == http.StatusOK || status == http.StatusBadRequest || status == http.StatusPreconditionFailed,
 		"no X-Broker-API-Version answered %s", describeStatus(status, err))
 
 	identity := "osb-check-" + uuid.NewString()
@@ -168,7 +168,7 @@ func headersScenario(ctx context.Context, r *run, _ *openservicebrokerv1.BrokerC
 		return fmt.Sprintf("GET /v2/catalog failed: %v", err)
 	}
 	echoed := exchange.rawResponseHeaders.Get(openservicebrokerv1.HeaderRequestIdentity)
-	r.expect("headers.request-identity-echoed", echoed == identity, "sent %s, the answer carried %q", identity, echoed)
+	r.expect(HeadersRequestIdentityEchoed, echoed == identity, "sent %s, the answer carried %q", identity, echoed)
 	return ""
 }
 

@@ -15,20 +15,20 @@ import (
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
-var lifecycleChecks = []string{
-	"errors.error-code",
-	"provision.async-required-422", "provision.sync.201-new", "provision.async.202-then-succeeded", "provision.async.operation",
-	"provision.async.202-repeat-same-operation", "last_operation.state-values", "last_operation.retry-after",
-	"last_operation.within-maximum-polling-duration", "provision.dashboard-url", "provision.metadata-shape",
-	"provision.sync.200-identical-repeat", "provision.409-conflicting-repeat", "instance.get", "update.previous-values",
-	"update.maintenance-info-conflict-422", "update.plan-change", "deprovision.200-or-202", "deprovision.missing-410",
-	"concurrency.busy-instance",
+var lifecycleChecks = []CheckID{
+	ErrorsErrorCode,
+	ProvisionAsyncRequired422, ProvisionSync201New, ProvisionAsync202ThenSucceeded, ProvisionAsyncOperation,
+	ProvisionAsync202RepeatSameOperation, LastOperationStateValues, LastOperationRetryAfter,
+	LastOperationWithinMaximumPollingDuration, ProvisionDashboardURL, ProvisionMetadataShape,
+	ProvisionSync200IdenticalRepeat, Provision409ConflictingRepeat, InstanceGet, UpdatePreviousValues,
+	UpdateMaintenanceInfoConflict422, UpdatePlanChange, Deprovision200Or202, DeprovisionMissing410,
+	ConcurrencyBusyInstance,
 }
 
 // bindingChecks are the lifecycle's checks of a binding, skipped for plans that are not bindable.
-var bindingChecks = []string{
-	"bind.requires-app-422", "bind.201-new", "bind.async.202-then-succeeded", "bind.credentials", "bind.shape",
-	"bind.200-identical-repeat", "bind.409-conflicting-repeat", "binding.get", "bind.rotation", "unbind.200-or-202", "unbind.missing-410",
+var bindingChecks = []CheckID{
+	BindRequiresApp422, Bind201New, BindAsync202ThenSucceeded, BindCredentials, BindShape,
+	Bind200IdenticalRepeat, Bind409ConflictingRepeat, BindingGet, BindRotation, Unbind200Or202, UnbindMissing410,
 }
 
 var lifecycleRequests = []string{
@@ -96,10 +96,10 @@ func (r *run) gradePolling(p *planUnderTest, seen polling) {
 		if duration, ok := p.MaximumPollingDuration(); ok {
 			limit = fmt.Sprintf("the plan's maximum_polling_duration (%s)", duration)
 		}
-		r.violate("last_operation.within-maximum-polling-duration", "the operation did not end within %s: %v", limit, seen.err)
+		r.violate(LastOperationWithinMaximumPollingDuration, "the operation did not end within %s: %v", limit, seen.err)
 		return
 	}
-	r.pass("last_operation.within-maximum-polling-duration", "ended after %d poll(s)", len(seen.states))
+	r.pass(LastOperationWithinMaximumPollingDuration, "ended after %d poll(s)", len(seen.states))
 }
 
 var validStates = map[string]bool{"in progress": true, "succeeded": true, "failed": true}
@@ -111,12 +111,12 @@ func (r *run) gradeStates(seen polling) {
 			if i < len(seen.exchanges) {
 				evidence = &seen.exchanges[i]
 			}
-			r.grade("last_operation.state-values", checkByID["last_operation.state-values"].violation(), evidence,
+			r.grade(LastOperationStateValues, checkByID[LastOperationStateValues].violation(), evidence,
 				`poll %d reported the state %q; the specification spells them "in progress", "succeeded" and "failed"`, i+1, state)
 			return
 		}
 	}
-	r.pass("last_operation.state-values", "states seen: %v", seen.states)
+	r.pass(LastOperationStateValues, "states seen: %v", seen.states)
 }
 
 func (r *run) gradeRetryAfter(exchanges []Exchange) {
@@ -128,16 +128,16 @@ func (r *run) gradeRetryAfter(exchanges []Exchange) {
 		}
 		sent++
 		if !wellFormedRetryAfter(value) {
-			r.grade("last_operation.retry-after", checkByID["last_operation.retry-after"].violation(), &exchanges[i],
+			r.grade(LastOperationRetryAfter, checkByID[LastOperationRetryAfter].violation(), &exchanges[i],
 				"Retry-After %q is neither a number of seconds nor an HTTP date", value)
 			return
 		}
 	}
 	if sent == 0 {
-		r.pass("last_operation.retry-after", "the broker sent no Retry-After (it MAY)")
+		r.pass(LastOperationRetryAfter, "the broker sent no Retry-After (it MAY)")
 		return
 	}
-	r.pass("last_operation.retry-after", "%d well-formed Retry-After header(s)", sent)
+	r.pass(LastOperationRetryAfter, "%d well-formed Retry-After header(s)", sent)
 }
 
 func wellFormedRetryAfter(value string) bool {
@@ -171,7 +171,7 @@ func lifecycleScenario(ctx context.Context, r *run, _ *openservicebrokerv1.Broke
 	r.changePlan(ctx, instance)
 	r.deprovisionPhase(ctx, instance)
 	if reason := r.concurrencyPhase(ctx, p); reason != "" {
-		r.skip("concurrency.busy-instance", "%s", reason)
+		r.skip(ConcurrencyBusyInstance, "%s", reason)
 	}
 	return ""
 }
@@ -186,33 +186,33 @@ func (r *run) provisionPhase(ctx context.Context, instance *instanceUnderTest) s
 	_, code = errorCode(err)
 	switch {
 	case err == nil && status == http.StatusAccepted:
-		r.violate("provision.async-required-422", "202 Accepted to a provision without accepts_incomplete=true")
+		r.violate(ProvisionAsyncRequired422, "202 Accepted to a provision without accepts_incomplete=true")
 	case err == nil:
-		r.pass("provision.async-required-422", "the plan provisions synchronously (%d)", status)
+		r.pass(ProvisionAsyncRequired422, "the plan provisions synchronously (%d)", status)
 	case status == http.StatusUnprocessableEntity:
-		r.pass("provision.async-required-422", "422 %s", code)
+		r.pass(ProvisionAsyncRequired422, "422 %s", code)
 		r.expectErrorCode(err, "AsyncRequired")
 		result, response, err = r.client.ReplaceServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
 		status = statusOf(response, err)
 	default:
-		r.violate("provision.async-required-422", "a provision without accepts_incomplete=true answered %s", describe(response, err))
+		r.violate(ProvisionAsyncRequired422, "a provision without accepts_incomplete=true answered %s", describe(response, err))
 		return "the provision failed"
 	}
 	provisionAnswer := r.recorder.last()
 	switch {
 	case err != nil:
-		r.violate("provision.sync.201-new", "the provision failed: %v", err)
-		r.violate("provision.async.202-then-succeeded", "the provision failed: %v", err)
+		r.violate(ProvisionSync201New, "the provision failed: %v", err)
+		r.violate(ProvisionAsync202ThenSucceeded, "the provision failed: %v", err)
 		return "the provision failed"
 	case status == http.StatusAccepted:
-		r.skip("provision.sync.201-new", "the plan provisions asynchronously")
+		r.skip(ProvisionSync201New, "the plan provisions asynchronously")
 		if reason := r.awaitProvision(ctx, instance, options, deref(result.Operation)); reason != "" {
 			return reason
 		}
 	default:
-		r.expect("provision.sync.201-new", status == http.StatusCreated, "a new instance got %d", status)
+		r.expect(ProvisionSync201New, status == http.StatusCreated, "a new instance got %d", status)
 		const reason = "the plan provisions synchronously: no operation to poll"
-		for _, id := range []string{"provision.async.202-then-succeeded", "provision.async.operation", "provision.async.202-repeat-same-operation"} {
+		for _, id := range []CheckID{ProvisionAsync202ThenSucceeded, ProvisionAsyncOperation, ProvisionAsync202RepeatSameOperation} {
 			r.skip(id, reason)
 		}
 	}
@@ -224,27 +224,27 @@ func (r *run) provisionPhase(ctx context.Context, instance *instanceUnderTest) s
 // and the polling until it ends.
 func (r *run) awaitProvision(ctx context.Context, instance *instanceUnderTest, options *openservicebrokerv1.ReplaceServiceInstanceOptions, operation string) string {
 	if operation == "" {
-		r.violate("provision.async.operation", "the 202 answer carries no operation; polls go without one")
+		r.violate(ProvisionAsyncOperation, "the 202 answer carries no operation; polls go without one")
 	} else {
-		r.pass("provision.async.operation", "operation %q", operation)
+		r.pass(ProvisionAsyncOperation, "operation %q", operation)
 	}
 	repeat, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, options)
 	switch {
 	case err == nil && response.StatusCode == http.StatusAccepted:
-		r.expect("provision.async.202-repeat-same-operation", deref(repeat.Operation) == operation,
+		r.expect(ProvisionAsync202RepeatSameOperation, deref(repeat.Operation) == operation,
 			"202 with operation %q (first answer: %q)", deref(repeat.Operation), operation)
 	case err == nil && response.StatusCode == http.StatusOK:
-		r.note("provision.async.202-repeat-same-operation", "200: the provisioning had already ended")
+		r.note(ProvisionAsync202RepeatSameOperation, "200: the provisioning had already ended")
 	default:
-		r.violate("provision.async.202-repeat-same-operation", "an identical provision while in progress answered %s", describe(response, err))
+		r.violate(ProvisionAsync202RepeatSameOperation, "an identical provision while in progress answered %s", describe(response, err))
 	}
 	seen := r.waitForInstance(ctx, instance, operation, false)
 	r.gradePolling(instance.plan, seen)
 	if seen.err != nil {
-		r.violate("provision.async.202-then-succeeded", "the provisioning did not succeed: %v", seen.err)
+		r.violate(ProvisionAsync202ThenSucceeded, "the provisioning did not succeed: %v", seen.err)
 		return "the provisioning did not succeed"
 	}
-	r.pass("provision.async.202-then-succeeded", "succeeded after %d poll(s)", len(seen.states))
+	r.pass(ProvisionAsync202ThenSucceeded, "succeeded after %d poll(s)", len(seen.states))
 	return ""
 }
 
@@ -255,17 +255,17 @@ func (r *run) gradeProvisionBody(answer *Exchange, result *openservicebrokerv1.I
 		dashboard = deref(result.DashboardURL)
 	}
 	if dashboard == "" {
-		r.grade("provision.dashboard-url", Pass, answer, "no dashboard_url (it is optional)")
+		r.grade(ProvisionDashboardURL, Pass, answer, "no dashboard_url (it is optional)")
 	} else {
 		parsed, err := url.Parse(dashboard)
 		ok := err == nil && parsed.IsAbs() && (parsed.Scheme == "https" || parsed.Scheme == "http") && parsed.Host != ""
-		r.grade("provision.dashboard-url", outcomeOf("provision.dashboard-url", ok), answer, "dashboard_url %q", dashboard)
+		r.grade(ProvisionDashboardURL, outcomeOf(ProvisionDashboardURL, ok), answer, "dashboard_url %q", dashboard)
 	}
 	problem := metadataProblem(answer)
-	r.grade("provision.metadata-shape", outcomeOf("provision.metadata-shape", problem == ""), answer, "%s", orText(problem, "metadata absent or well-formed"))
+	r.grade(ProvisionMetadataShape, outcomeOf(ProvisionMetadataShape, problem == ""), answer, "%s", orText(problem, "metadata absent or well-formed"))
 }
 
-func outcomeOf(id string, ok bool) Outcome {
+func outcomeOf(id CheckID, ok bool) Outcome {
 	if ok {
 		return Pass
 	}
@@ -281,7 +281,7 @@ func orText(problem, fallback string) string {
 
 // gradeIdenticalRepeat grades the answer to a repeated identical PUT: 200 SHOULD be the
 // answer, and 201 is accepted too (Synchronous Operations allows it).
-func (r *run) gradeIdenticalRepeat(id, what string, response *core.DetailedResponse, err error) {
+func (r *run) gradeIdenticalRepeat(id CheckID, what string, response *core.DetailedResponse, err error) {
 	switch status := statusOf(response, err); {
 	case err == nil && status == http.StatusOK:
 		r.pass(id, "200 OK")
@@ -296,7 +296,7 @@ func (r *run) gradeIdenticalRepeat(id, what string, response *core.DetailedRespo
 func (r *run) repeatProvision(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
 	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true))
-	r.gradeIdenticalRepeat("provision.sync.200-identical-repeat", "provision of an existing instance", response, err)
+	r.gradeIdenticalRepeat(ProvisionSync200IdenticalRepeat, "provision of an existing instance", response, err)
 
 	conflicting := r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true)
 	what := "another plan"
@@ -308,19 +308,19 @@ func (r *run) repeatProvision(ctx context.Context, instance *instanceUnderTest) 
 		conflicting.Context.SpaceGuid = conflicting.SpaceGUID
 	}
 	_, response, err = r.client.ReplaceServiceInstanceWithContext(ctx, conflicting)
-	r.expect("provision.409-conflicting-repeat", statusOf(response, err) == http.StatusConflict, "the same id with %s answered %s", what, describe(response, err))
+	r.expect(Provision409ConflictingRepeat, statusOf(response, err) == http.StatusConflict, "the same id with %s answered %s", what, describe(response, err))
 }
 
 func (r *run) getInstance(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
 	if !p.InstancesRetrievable() {
-		r.skip("instance.get", "instances_retrievable is not true")
+		r.skip(InstanceGet, "instances_retrievable is not true")
 		return
 	}
 	got, response, err := r.client.GetServiceInstanceWithContext(ctx, r.client.NewGetServiceInstanceOptions(instance.id).
 		SetServiceID(p.serviceID()).SetPlanID(instance.planID))
 	if err != nil {
-		r.violate("instance.get", "GET answered %s", describe(response, err))
+		r.violate(InstanceGet, "GET answered %s", describe(response, err))
 		return
 	}
 	var problems []string
@@ -329,7 +329,7 @@ func (r *run) getInstance(ctx context.Context, instance *instanceUnderTest) {
 	if got.Parameters != nil && p.parameters.Provision != nil && !sameJSON(got.Parameters, p.parameters.Provision) {
 		problems = append(problems, fmt.Sprintf("parameters %v, provisioned with %v", got.Parameters, p.parameters.Provision))
 	}
-	r.expectNone("instance.get", problems, "GET returned what was provisioned")
+	r.expectNone(InstanceGet, problems, "GET returned what was provisioned")
 }
 
 func appendMismatch(problems []string, field, want string, got *string) []string {
@@ -355,22 +355,22 @@ func (r *run) updateInstance(ctx context.Context, instance *instanceUnderTest) {
 	}
 	err := r.updateAndWait(ctx, instance, update)
 	if refusal, ok := unsupportedUpdate(err); ok {
-		r.note("update.previous-values", "the broker does not support this update (422), which it MAY: %s", refusal)
+		r.note(UpdatePreviousValues, "the broker does not support this update (422), which it MAY: %s", refusal)
 	} else if err != nil {
-		r.violate("update.previous-values", "the update failed: %v", err)
+		r.violate(UpdatePreviousValues, "the update failed: %v", err)
 	} else {
-		r.pass("update.previous-values", "applied")
+		r.pass(UpdatePreviousValues, "applied")
 	}
 
 	info := p.MaintenanceInfo()
 	if info == nil || deref(info.Version) == "" {
-		r.skip("update.maintenance-info-conflict-422", "the plan has no maintenance_info")
+		r.skip(UpdateMaintenanceInfoConflict422, "the plan has no maintenance_info")
 		return
 	}
 	stale := r.updateOptions(instance).SetMaintenanceInfo(&openservicebrokerv1.MaintenanceInfo{Version: core.StringPtr("0.0.0-osb-check-stale")})
 	_, response, err := r.client.UpdateServiceInstanceWithContext(ctx, stale.SetAcceptsIncomplete(true))
 	status, _ := errorCode(err)
-	r.expect("update.maintenance-info-conflict-422", status == http.StatusUnprocessableEntity,
+	r.expect(UpdateMaintenanceInfoConflict422, status == http.StatusUnprocessableEntity,
 		"maintenance_info.version 0.0.0-osb-check-stale (the plan's is %s) answered %s", deref(info.Version), describe(response, err))
 	r.expectErrorCode(err, "MaintenanceInfoConflict")
 	if err == nil && response.StatusCode == http.StatusAccepted {
@@ -412,10 +412,10 @@ func (r *run) changePlan(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
 	switch {
 	case !p.PlanUpdateable():
-		r.skip("update.plan-change", "plan_updateable is not true")
+		r.skip(UpdatePlanChange, "plan_updateable is not true")
 		return
 	case p.otherPlan == nil:
-		r.skip("update.plan-change", "the offering has no other plan to change to")
+		r.skip(UpdatePlanChange, "the offering has no other plan to change to")
 		return
 	}
 	target := p.otherPlan.ID()
@@ -423,11 +423,11 @@ func (r *run) changePlan(ctx context.Context, instance *instanceUnderTest) {
 		SetPreviousValues(&openservicebrokerv1.PreviousValues{PlanID: core.StringPtr(instance.planID)})
 	err := r.updateAndWait(ctx, instance, update)
 	if refusal, ok := unsupportedUpdate(err); ok {
-		r.note("update.plan-change", "the broker does not support changing to plan %q (422), which it MAY: %s", target, refusal)
+		r.note(UpdatePlanChange, "the broker does not support changing to plan %q (422), which it MAY: %s", target, refusal)
 		return
 	}
 	if err != nil {
-		r.violate("update.plan-change", "changing to plan %q failed: %v", target, err)
+		r.violate(UpdatePlanChange, "changing to plan %q failed: %v", target, err)
 		return
 	}
 	instance.planID = target
@@ -436,11 +436,11 @@ func (r *run) changePlan(ctx context.Context, instance *instanceUnderTest) {
 		got, response, err := r.client.GetServiceInstanceWithContext(ctx, r.client.NewGetServiceInstanceOptions(instance.id).
 			SetServiceID(p.serviceID()).SetPlanID(target))
 		if err != nil || (got.PlanID != nil && *got.PlanID != target) {
-			r.violate("update.plan-change", "after the change GET answered %s with plan %q", describe(response, err), deref(gotPlan(got)))
+			r.violate(UpdatePlanChange, "after the change GET answered %s with plan %q", describe(response, err), deref(gotPlan(got)))
 			return
 		}
 	}
-	r.pass("update.plan-change", "changed to plan %q", target)
+	r.pass(UpdatePlanChange, "changed to plan %q", target)
 }
 
 func gotPlan(got *openservicebrokerv1.InstanceGetResp) *string {
@@ -457,29 +457,29 @@ func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest)
 	result, response, err := r.client.DeleteServiceInstanceWithContext(ctx, options)
 	switch status := statusOf(response, err); {
 	case err == nil && status == http.StatusOK:
-		r.pass("deprovision.200-or-202", "200 OK")
+		r.pass(Deprovision200Or202, "200 OK")
 		r.created.remove(Resource{InstanceID: instance.id})
 	case err == nil && status == http.StatusAccepted:
 		seen := r.waitForInstance(ctx, instance, deref(result.Operation), true)
 		r.gradePolling(p, seen)
 		if seen.err == nil {
-			r.pass("deprovision.200-or-202", "202 Accepted, then gone after %d poll(s)", len(seen.states))
+			r.pass(Deprovision200Or202, "202 Accepted, then gone after %d poll(s)", len(seen.states))
 			r.created.remove(Resource{InstanceID: instance.id})
 		} else {
-			r.violate("deprovision.200-or-202", "the deprovisioning did not end: %v", seen.err)
+			r.violate(Deprovision200Or202, "the deprovisioning did not end: %v", seen.err)
 		}
 	default:
-		r.violate("deprovision.200-or-202", "deprovisioning an existing instance answered %s", describe(response, err))
+		r.violate(Deprovision200Or202, "deprovisioning an existing instance answered %s", describe(response, err))
 	}
 	missing := r.client.NewDeleteServiceInstanceOptions(p.serviceID(), p.planID(), r.newID("missing")).SetAcceptsIncomplete(true)
 	_, response, err = r.client.DeleteServiceInstanceWithContext(ctx, missing)
-	r.expect("deprovision.missing-410", err == nil && response.StatusCode == http.StatusGone, "an instance that never existed answered %s", describe(response, err))
+	r.expect(DeprovisionMissing410, err == nil && response.StatusCode == http.StatusGone, "an instance that never existed answered %s", describe(response, err))
 	r.skipUnpolled("the plan's operations all completed synchronously: nothing was polled")
 }
 
 // skipUnpolled skips the last_operation checks when no wait graded them.
 func (r *run) skipUnpolled(reason string) {
-	for _, id := range []string{"last_operation.state-values", "last_operation.retry-after", "last_operation.within-maximum-polling-duration"} {
+	for _, id := range []CheckID{LastOperationStateValues, LastOperationRetryAfter, LastOperationWithinMaximumPollingDuration} {
 		r.skip(id, "%s", reason)
 	}
 }
@@ -499,12 +499,12 @@ func (r *run) concurrencyPhase(ctx context.Context, p *planUnderTest) string {
 	_, response, err = r.client.DeleteServiceInstanceWithContext(ctx, r.client.NewDeleteServiceInstanceOptions(p.serviceID(), p.planID(), instance.id).SetAcceptsIncomplete(true))
 	switch status, code := errorCode(err); {
 	case status == http.StatusUnprocessableEntity:
-		r.pass("concurrency.busy-instance", "422 %s", code)
+		r.pass(ConcurrencyBusyInstance, "422 %s", code)
 		r.expectErrorCode(err, "ConcurrencyError")
 	case err == nil:
-		r.note("concurrency.busy-instance", "the broker accepted the deprovision while provisioning (%d): it supports concurrent operations, which it MAY", response.StatusCode)
+		r.note(ConcurrencyBusyInstance, "the broker accepted the deprovision while provisioning (%d): it supports concurrent operations, which it MAY", response.StatusCode)
 	default:
-		r.violate("concurrency.busy-instance", "a deprovision while provisioning answered %s; a broker that cannot process it MUST answer 422 ConcurrencyError", describe(response, err))
+		r.violate(ConcurrencyBusyInstance, "a deprovision while provisioning answered %s; a broker that cannot process it MUST answer 422 ConcurrencyError", describe(response, err))
 	}
 	return ""
 }
@@ -523,13 +523,13 @@ func identifiersScenario(ctx context.Context, r *run, _ *openservicebrokerv1.Bro
 	options := r.provisionOptions(p, extended.id)
 	options.Context.SetProperty("osb_check_vendor_extension", map[string]any{"ignored": true})
 	err := r.provisionAndWait(ctx, extended, options)
-	r.expect("requests.vendor-extensions-ignored", err == nil, "a provision whose context carries osb_check_vendor_extension: %s", orText(errText(err), "served"))
+	r.expect(RequestsVendorExtensionsIgnored, err == nil, "a provision whose context carries osb_check_vendor_extension: %s", orText(errText(err), "served"))
 	r.removeNow(extended)
 
 	crn := longCRN(r.options.Prefix)
 	long := r.trackInstance(p, crn)
 	err = r.provisionAndWait(ctx, long, r.provisionOptions(p, crn))
-	r.expect("ids.long-crn", err == nil, "instance id %q (%d characters): %s", crn, len(crn), orText(errText(err), "served"))
+	r.expect(IDsLongCRN, err == nil, "instance id %q (%d characters): %s", crn, len(crn), orText(errText(err), "served"))
 	r.removeNow(long)
 	return ""
 }

@@ -14,16 +14,16 @@ import (
 
 // copedWith are the MUST checks whose failure the SDK copes with: they are reported as the
 // broker's deviation (t.Log with the spec section) instead of failing the suite.
-var copedWith = map[string]string{
-	"catalog.names-unique":            "the SDK addresses services and plans by id",
-	"catalog.maintenance-info-semver": "the SDK passes maintenance_info through",
-	"catalog.schemas-valid":           "the SDK does not validate parameters against the catalog's schemas",
-	"provision.sync.201-new":          "the SDK treats 200 and 201 alike as success",
-	"bind.201-new":                    "the SDK treats 200 and 201 alike as success",
-	"provision.metadata-shape":        "metadata is optional for the SDK",
-	"bind.shape":                      "the SDK hands endpoints and volume mounts through",
-	"errors.error-code":               "the SDK matches a 422 by its status (ErrUnprocessable) when the error code is missing",
-	"catalog.other-rules":             "the SDK reads catalogs that break the lint's other rules",
+var copedWith = map[conformance.CheckID]string{
+	conformance.CatalogNamesUnique:           "the SDK addresses services and plans by id",
+	conformance.CatalogMaintenanceInfoSemver: "the SDK passes maintenance_info through",
+	conformance.CatalogSchemasValid:          "the SDK does not validate parameters against the catalog's schemas",
+	conformance.ProvisionSync201New:          "the SDK treats 200 and 201 alike as success",
+	conformance.Bind201New:                   "the SDK treats 200 and 201 alike as success",
+	conformance.ProvisionMetadataShape:       "metadata is optional for the SDK",
+	conformance.BindShape:                    "the SDK hands endpoints and volume mounts through",
+	conformance.ErrorsErrorCode:              "the SDK matches a 422 by its status (ErrUnprocessable) when the error code is missing",
+	conformance.CatalogOtherRules:            "the SDK reads catalogs that break the lint's other rules",
 }
 
 // TestConformance runs the conformance checks of package conformance, the engine of
@@ -45,7 +45,7 @@ func TestConformance(t *testing.T) {
 		t.Fatalf("the conformance run did not complete: %v", err)
 	}
 	for _, result := range report.Results {
-		t.Run(result.Check.ID+"/"+strings.ReplaceAll(result.Subject, "/", ":"), func(t *testing.T) {
+		t.Run(string(result.Check.ID)+"/"+strings.ReplaceAll(result.Subject, "/", ":"), func(t *testing.T) {
 			gradeResult(t, result)
 		})
 	}

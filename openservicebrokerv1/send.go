@@ -19,6 +19,7 @@ import (
 
 	"github.com/osbkit/osb-go-sdk/common"
 	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
+	"github.com/osbkit/osb-go-sdk/internal/secret"
 )
 
 // Canonical spellings of the OSB headers, as net/http keys them.
@@ -216,7 +217,7 @@ func logRequest(request *http.Request) {
 		return
 	}
 	if dump, err := httputil.DumpRequestOut(request, request.Body != nil); err == nil {
-		logger.Debug("Request:\n%s\n", redactURLPasswords(core.RedactSecrets(string(dump))))
+		logger.Debug("Request:\n%s\n", secret.MaskText(core.RedactSecrets(string(dump))))
 	}
 }
 
@@ -228,6 +229,6 @@ func logResponse(response *http.Response, body []byte, secrets []string) {
 	}
 	body = scrub(body, secrets)
 	if dump, err := httputil.DumpResponse(response, false); err == nil {
-		logger.Debug("Response:\n%s\n", redactURLPasswords(core.RedactSecrets(string(dump)+string(body))))
+		logger.Debug("Response:\n%s\n", secret.MaskText(core.RedactSecrets(string(dump)+string(body))))
 	}
 }

@@ -76,7 +76,7 @@ func TestCheckReportsAMustFailureWithEvidence(t *testing.T) {
 	require.NoError(t, err)
 	var suites junitSuitesForTest
 	require.NoError(t, xml.Unmarshal(junit, &suites))
-	failure := findJUnitFailure(suites, "last_operation.state-values")
+	failure := findJUnitFailure(suites, string(conformance.LastOperationStateValues))
 	require.NotNil(t, failure, "the failing check is a testcase with a failure")
 	assert.Contains(t, failure.Message, "Polling Last Operation for Service Instances, Body", "the failure names the spec section")
 	assert.Contains(t, failure.Text, `"in_progress"`, "the evidence is the deciding answer")
@@ -104,7 +104,7 @@ func TestCheckListsWhatItCouldNotRemove(t *testing.T) {
 	srv := brokertest.NewServer(brokertest.WithFailingOperations(brokertest.OperationDeprovision))
 	defer srv.Close()
 
-	code, stdout, _ := runCheck(t, srv, "--only", "provision.async-required-422", "--max-wait", "5s")
+	code, stdout, _ := runCheck(t, srv, "--only", string(conformance.ProvisionAsyncRequired422), "--max-wait", "5s")
 	assert.Equal(t, exitLeftovers, code)
 	for _, instance := range srv.Instances() {
 		assert.Contains(t, stdout, instance.ID, "every leftover is listed with its id")
@@ -119,7 +119,7 @@ func TestCheckDryRunSendsNothing(t *testing.T) {
 	code, stdout, stderr := runCheck(t, srv, "--dry-run", "--only", "bind.*")
 	assert.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "check    bind.rotation")
-	assert.NotContains(t, stdout, "provision.sync.201-new", "--only keeps the other checks out")
+	assert.NotContains(t, stdout, string(conformance.ProvisionSync201New), "--only keeps the other checks out")
 	assert.Empty(t, srv.Requests(), "a dry run sends no request")
 }
 

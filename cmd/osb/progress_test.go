@@ -75,8 +75,8 @@ func TestProvisionWaitOnATerminal(t *testing.T) {
 
 func TestProgressPrintsNoEscapeTheBrokerSent(t *testing.T) {
 	events := map[string]openservicebrokerv1.PollEvent{
-		"creating db":   {State: "in progress\x1b[2J", Description: "creating\r\x1b]0;title\x07 db\x1b[31m"},
-		"bad answer 1m": {Err: errors.New("bad answer \x1b[H\u009b1m")},
+		`creating\u000d\u001b]0;title\u0007 db\u001b[31m`: {State: "in progress\x1b[2J", Description: "creating\r\x1b]0;title\x07 db\x1b[31m"},
+		`bad answer \u001b[H\u009b1m`:                     {Err: errors.New("bad answer \x1b[H\u009b1m")},
 	}
 	for want, event := range events {
 		for _, terminal := range []bool{false, true} {
