@@ -13,19 +13,27 @@ import (
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	// terminal says stderr is a terminal, so progress is one line updated in place.
-	terminal bool
+	// terminal says stderr is a terminal, so progress is one line updated in place;
+	// stdinTerminal says stdin is one, so a password is asked for with echo off.
+	terminal, stdinTerminal bool
+	// readSecret reads a line from the terminal with echo off.
+	readSecret func() (string, error)
 
 	flags globalFlags
 	// started says a command's RunE began: errors before it are usage errors.
 	started bool
 	// printedDryRun says a request was printed instead of sent (--dry-run).
 	printedDryRun bool
+	// completing says the shell asked for completions: nothing may prompt or wait long.
+	completing bool
+	// saidConfigurationFile says the file of the broker's configuration was named on stderr.
+	saidConfigurationFile bool
 }
 
 // globalFlags are the flags every command takes.
 type globalFlags struct {
 	output              string
+	target              string
 	url                 string
 	user                string
 	passwordStdin       bool
@@ -50,10 +58,11 @@ const exitCodesHelp = `Exit codes:
 
 const rootLong = `osb talks to an Open Service Broker (OSB v2.17).
 
-The broker and its credentials come from the OPEN_SERVICE_BROKER_* variables or the credentials
-file that the osb-go-sdk reads (OPEN_SERVICE_BROKER_URL, _AUTH_TYPE, _USERNAME, _PASSWORD,
-_BEARER_TOKEN_FILE, ...); the flags --url, --user with --password-stdin, --token-file,
---api-version, --insecure and --timeout take precedence.
+Configuration, first found wins: flags (--url, --user with the password at a prompt or with
+--password-stdin, --token-file, --api-version, --insecure, --timeout), then the
+OPEN_SERVICE_BROKER_* variables (_URL, _AUTH_TYPE, _USERNAME, _PASSWORD, _BEARER_TOKEN_FILE, ...),
+then the named target (--target, else osb target use), then the credentials file ibm-credentials.env.
+The broker and its credentials come whole from one source. osb target shows what is in effect.
 
 Services and plans are given by id or by name. Machine output (-o json|yaml) goes to stdout and
 carries the HTTP status, the request identity and the broker's answer; progress and hints go to
@@ -109,6 +118,8 @@ func (a *app) newRootCommand() *cobra.Command {
 		a.newParamsCommand(),
 		a.newDemoCommand(),
 		a.newCheckCommand(),
+		a.newTargetCommand(),
+		a.newConfigCommand(),
 		a.newVersionCommand(),
 	)
 	return root
@@ -117,8 +128,9 @@ func (a *app) newRootCommand() *cobra.Command {
 func (a *app) addGlobalFlags(root *cobra.Command) {
 	f := root.PersistentFlags()
 	f.StringVarP(&a.flags.output, "output", "o", formatTable, "output format: table, json or yaml")
-	f.StringVar(&a.flags.url, "url", "", "broker URL (default: OPEN_SERVICE_BROKER_URL)")
-	f.StringVar(&a.flags.user, "user", "", "basic-auth user; the password is read from stdin with --password-stdin")
+	f.StringVar(&a.flags.target, "target", "", "named target to use instead of the current one (osb target list)")
+	f.StringVar(&a.flags.url, "url", "", "broker URL (default: OPEN_SERVICE_BROKER_URL, else the current target)")
+	f.StringVar(&a.flags.user, "user", "", "basic-auth user; the password is asked for in a terminal, or read from stdin with --password-stdin")
 	f.BoolVar(&a.flags.passwordStdin, "password-stdin", false, "read the basic-auth password from the first line of stdin")
 	f.StringVar(&a.flags.tokenFile, "token-file", "", "file holding a bearer token, re-read when it changes")
 	f.StringVar(&a.flags.apiVersion, "api-version", "", "X-Broker-API-Version to send (default: OPEN_SERVICE_BROKER_API_VERSION, else 2.17)")
