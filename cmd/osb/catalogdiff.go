@@ -110,34 +110,34 @@ func printCatalogDiff(w io.Writer, diff *openservicebrokerv1.CatalogDiff) {
 	}
 	table := newTable(w)
 	for _, plan := range diff.RemovedPlans {
-		fmt.Fprintf(table, "removed plan\t%s\tof service %s\tdeactivate: instances may still use it\n", planName(plan), termtext.Clean(plan.ServiceID))
+		fmt.Fprintf(table, "removed plan\t%s\tof service %s\tdeactivate: instances may still use it\n", planLabel(plan), termtext.Clean(plan.ServiceID))
 	}
 	for _, service := range diff.RemovedServices {
-		fmt.Fprintf(table, "removed service\t%s\t\t\n", serviceName(service.ID, service.Name))
+		fmt.Fprintf(table, "removed service\t%s\t\t\n", offeringLabel(service.ID, service.Name))
 	}
 	for _, service := range diff.AddedServices {
-		fmt.Fprintf(table, "added service\t%s\t\t\n", serviceName(service.ID, service.Name))
+		fmt.Fprintf(table, "added service\t%s\t\t\n", offeringLabel(service.ID, service.Name))
 	}
 	for _, plan := range diff.AddedPlans {
-		fmt.Fprintf(table, "added plan\t%s\tof service %s\t\n", planName(plan), termtext.Clean(plan.ServiceID))
+		fmt.Fprintf(table, "added plan\t%s\tof service %s\t\n", planLabel(plan), termtext.Clean(plan.ServiceID))
 	}
 	table.Flush()
 	for _, service := range diff.ChangedServices {
-		fmt.Fprintf(w, "changed service %s\n", serviceName(service.ID, service.Name))
+		fmt.Fprintf(w, "changed service %s\n", offeringLabel(service.ID, service.Name))
 		printFieldChanges(w, service.Changes)
 	}
 	for _, plan := range diff.ChangedPlans {
-		fmt.Fprintf(w, "changed plan %s of service %s\n", planName(plan.PlanRef), termtext.Clean(plan.ServiceID))
+		fmt.Fprintf(w, "changed plan %s of service %s\n", planLabel(plan.PlanRef), termtext.Clean(plan.ServiceID))
 		printFieldChanges(w, plan.Changes)
 	}
 }
 
-func serviceName(id, name string) string {
+func offeringLabel(id, name string) string {
 	return termtext.Clean(name) + " (" + termtext.Clean(id) + ")"
 }
 
-func planName(plan openservicebrokerv1.PlanRef) string {
-	return serviceName(plan.ID, plan.Name)
+func planLabel(plan openservicebrokerv1.PlanRef) string {
+	return offeringLabel(plan.ID, plan.Name)
 }
 
 // printFieldChanges prints one line per changed field, * marking those a platform acts on.
