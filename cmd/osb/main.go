@@ -27,6 +27,9 @@ func main() {
 		stderr:   os.Stderr,
 		terminal: term.IsTerminal(int(os.Stderr.Fd())),
 	}
+	if a.terminal {
+		a.columns, _, _ = term.GetSize(int(os.Stderr.Fd()))
+	}
 	code := a.execute(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)

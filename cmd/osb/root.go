@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
+	"github.com/itchyny/gojq"
 	"github.com/spf13/cobra"
 )
 
@@ -13,19 +13,25 @@ import (
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	// terminal says stderr is a terminal, so progress is one line updated in place.
+	// terminal says stderr is a terminal, so progress is one line updated in place, cut to
+	// its columns (0 when unknown).
 	terminal bool
+	columns  int
 
 	flags globalFlags
 	// started says a command's RunE began: errors before it are usage errors.
 	started bool
 	// printedDryRun says a request was printed instead of sent (--dry-run).
 	printedDryRun bool
+	// query is the compiled --jq expression.
+	query *gojq.Code
 }
 
 // globalFlags are the flags every command takes.
 type globalFlags struct {
 	output              string
+	jq                  string
+	verbose             bool
 	url                 string
 	user                string
 	passwordStdin       bool
@@ -56,8 +62,10 @@ _BEARER_TOKEN_FILE, ...); the flags --url, --user with --password-stdin, --token
 --api-version, --insecure and --timeout take precedence.
 
 Services and plans are given by id or by name. Machine output (-o json|yaml) goes to stdout and
-carries the HTTP status, the request identity and the broker's answer; progress and hints go to
-stderr. Secrets in answers are masked unless --show-secrets.
+carries the HTTP status, the request identity and the broker's answer; --jq selects from it;
+progress and hints go to stderr. Every credential value and other secrets in answers are masked
+unless --show-secrets. The broker's text never reaches the terminal as it is: control, escape,
+bidi and other format characters are shown as escapes (\u001b, \u202e) and long text is cut.
 
 ` + exitCodesHelp
 
@@ -116,7 +124,9 @@ func (a *app) newRootCommand() *cobra.Command {
 
 func (a *app) addGlobalFlags(root *cobra.Command) {
 	f := root.PersistentFlags()
-	f.StringVarP(&a.flags.output, "output", "o", formatTable, "output format: table, json or yaml")
+	f.StringVarP(&a.flags.output, "output", "o", formatTable, "output format: table, json or yaml (yml), in any case")
+	f.StringVar(&a.flags.jq, "jq", "", "print what this jq expression selects from the JSON output (strings as they are, other values as JSON)")
+	f.BoolVarP(&a.flags.verbose, "verbose", "v", false, "trace each HTTP request and answer on stderr, secrets masked")
 	f.StringVar(&a.flags.url, "url", "", "broker URL (default: OPEN_SERVICE_BROKER_URL)")
 	f.StringVar(&a.flags.user, "user", "", "basic-auth user; the password is read from stdin with --password-stdin")
 	f.BoolVar(&a.flags.passwordStdin, "password-stdin", false, "read the basic-auth password from the first line of stdin")
@@ -142,8 +152,8 @@ func fixedCompletion(values ...string) cobra.CompletionFunc {
 // printError writes err in one or two lines on stderr: what went wrong (with the request
 // identity the SDK's errors carry) and, when there is one, what to do.
 func (a *app) printError(err error) {
-	fmt.Fprintf(a.stderr, "osb: %v\n", err)
+	printf(a.stderr, "osb: %s\n", err)
 	if hint := hintFor(err); hint != "" {
-		fmt.Fprintf(a.stderr, "hint: %s\n", hint)
+		printf(a.stderr, "hint: %s\n", hint)
 	}
 }
