@@ -210,7 +210,7 @@ func TestClient_BindAnswerTheCatalogDoesNotAllowIsInvalid(t *testing.T) {
 	require.NotNil(t, response)
 	assert.Equal(t, http.StatusCreated, response.StatusCode)
 	assert.Nil(t, response.Result)
-	assert.True(t, NeedsOrphanMitigation(response, err), "a 201 the platform must consider invalid is a malformed answer")
+	assert.True(t, NeedsOrphanMitigation(OperationBind, response, err), "a 201 the platform must consider invalid is a malformed answer")
 	assert.Equal(t, int32(1), sent.Load())
 }
 

@@ -22,9 +22,10 @@ const maxPresizedBody = DefaultMaxResponseBytes
 // maxErrorBody bounds what is read of an error answer: its OSB fields are short texts.
 const maxErrorBody = 1 << 20
 
-// decode reads the answer to request. A success of the operation is decoded into result (an
-// empty body gives an empty result; one that does not decode gives a nil result, the body kept
-// in RawResult, and an error); any other answer becomes a *BrokerError. withheld tells that
+// decode reads the answer to request. A success of the operation (ClassifyStatus) is decoded
+// into result (an empty body gives an empty result; one that does not decode gives a nil result,
+// the body kept in RawResult, and an error); any other answer becomes a *BrokerError, one that
+// matches ErrUndefinedStatus when the specification does not define the status for the operation. withheld tells that
 // the retry budget refused a retry the answer called for.
 func decode(op *sdkruntime.Operation, identity string, request *http.Request, answer *http.Response, withheld bool, result any) (*core.DetailedResponse, error) {
 	defer answer.Body.Close()
@@ -37,7 +38,8 @@ func decode(op *sdkruntime.Operation, identity string, request *http.Request, an
 	// a body beyond the decoded result (RawResult, error text, the debug log) is scrubbed of the
 	// credentials it sent. The result itself is the broker's data and stays as sent.
 	secrets := credentialsOf(request)
-	if !op.IsSuccess(answer.StatusCode) {
+	rule := ClassifyStatus(op.ID, answer.StatusCode)
+	if rule.Class != StatusSuccess {
 		body, _ := readBody(io.LimitReader(answer.Body, maxErrorBody), min(answer.ContentLength, maxErrorBody))
 		body = scrub(body, secrets)
 		logResponse(answer, body, nil)
@@ -48,6 +50,7 @@ func decode(op *sdkruntime.Operation, identity string, request *http.Request, an
 			scrubText(brokerErr.ErrorCode, secrets), scrubText(brokerErr.Description, secrets), scrubText(brokerErr.Body, secrets)
 		brokerErr.BrokerCorrelationHeader, brokerErr.BrokerCorrelationID = correlationHeader, correlationID
 		brokerErr.retriesWithheld = withheld
+		brokerErr.undefined, brokerErr.undefinedIn = rule.Class == StatusUndefined, rule.Section
 		return response, brokerErr
 	}
 	if result == nil {

@@ -102,9 +102,11 @@ const (
 	maxMessageText = 256
 )
 
-// BrokerError is the error for a broker answer the operation does not define as success
-// (outside 2xx, 410 Gone of a deletion aside; a refused redirect included). Find it with errors.As;
-// compare it with the package's sentinels (ErrAsyncRequired, ErrNotFound, ...) with errors.Is.
+// BrokerError is the error for a broker answer the operation does not define as success (see
+// ClassifyStatus: a failure the specification defines, or a status it does not define for the
+// operation, such as a 204 to a provision or a refused redirect). Find it with errors.As;
+// compare it with the package's sentinels (ErrAsyncRequired, ErrNotFound, ErrUndefinedStatus, ...)
+// with errors.Is.
 // Unwrap returns the go-sdk-core problem (*core.SDKProblem), so code that inspects it keeps working.
 type BrokerError struct {
 	// StatusCode is the HTTP status of the answer.
@@ -135,6 +137,10 @@ type BrokerError struct {
 	retriesWithheld bool
 	// redirectHost is the host a refused redirect pointed to.
 	redirectHost string
+	// undefined tells that the specification does not define the status for the operation
+	// (ErrUndefinedStatus); undefinedIn is the section whose Response table leaves it out.
+	undefined   bool
+	undefinedIn string
 }
 
 // Error says which operation failed, the status, and what the broker said.
@@ -187,6 +193,9 @@ func (e *BrokerError) hint() string {
 	if hint, ok := hintByErrorCode[e.ErrorCode]; ok {
 		return hint
 	}
+	if e.undefined && !isRedirect(e.StatusCode) {
+		return "the specification does not define this status for the operation (" + e.undefinedIn + "), so it is a failure"
+	}
 	if isRedirect(e.StatusCode) {
 		return "redirect to " + printablePrefix([]byte(e.redirectHost), maxMessageText) +
 			" not followed: the client follows redirects only of GET and HEAD requests and only to the same host; set the broker's final URL"
@@ -209,6 +218,8 @@ func (e *BrokerError) Is(target error) bool {
 		return e.retriesWithheld
 	case ErrRedirectNotFollowed:
 		return isRedirect(e.StatusCode)
+	case ErrUndefinedStatus:
+		return e.undefined
 	}
 	return sentinelByErrorCode[e.ErrorCode] == target || sentinelByStatus[e.StatusCode] == target
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 
 	"github.com/IBM/go-sdk-core/v5/core"
 
@@ -54,10 +53,10 @@ func createAndWait[R any](ctx context.Context, openServiceBroker *OpenServiceBro
 	created orphan, wait *WaitOptions, operationOf func(*R) *string, poll func(operation *string) error) (*R, *core.DetailedResponse, error) {
 	var result *R
 	response, err := openServiceBroker.send(ctx, request, &result)
-	if NeedsOrphanMitigation(response, err) {
-		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, outcomeError(op, response, err), wait)
+	if NeedsOrphanMitigation(created.creation(), response, err) {
+		return result, response, openServiceBroker.mitigateOrphan(ctx, op, created, err, wait)
 	}
-	if err = checkStatus(op, response, err, http.StatusOK, http.StatusCreated, http.StatusAccepted); !wentAsynchronous(response, err) {
+	if !wentAsynchronous(response, err) {
 		return result, response, err
 	}
 	var operation *string
@@ -91,7 +90,7 @@ func (openServiceBroker *OpenServiceBrokerV1) UpdateAndWait(ctx context.Context,
 	}
 	var result *InstancePatchResp
 	response, err := openServiceBroker.send(ctx, request, &result)
-	if err = checkStatus(op, response, err, http.StatusOK, http.StatusAccepted); !wentAsynchronous(response, err) {
+	if !wentAsynchronous(response, err) {
 		return result, response, err
 	}
 	var operation *string
@@ -133,7 +132,7 @@ func (openServiceBroker *OpenServiceBrokerV1) deprovisionAndWait(ctx context.Con
 	}
 	var result *InstanceDeleteResp
 	response, err := openServiceBroker.send(ctx, request, &result)
-	if err = checkStatus(op, response, err, http.StatusOK, http.StatusAccepted, http.StatusGone); !wentAsynchronous(response, err) {
+	if !wentAsynchronous(response, err) {
 		return result, response, err
 	}
 	var operation *string
@@ -222,7 +221,7 @@ func (openServiceBroker *OpenServiceBrokerV1) unbindAndWait(ctx context.Context,
 	}
 	var result *BindingDeleteResp
 	response, err := openServiceBroker.send(ctx, request, &result)
-	if err = checkStatus(op, response, err, http.StatusOK, http.StatusAccepted, http.StatusGone); !wentAsynchronous(response, err) {
+	if !wentAsynchronous(response, err) {
 		return response, err
 	}
 	var operation *string
@@ -269,23 +268,4 @@ func (options *WaitOptions) orDefaults() WaitOptions {
 // wentAsynchronous reports whether the broker accepted the request for asynchronous processing.
 func wentAsynchronous(response *core.DetailedResponse, err error) bool {
 	return err == nil && response != nil && response.StatusCode == http.StatusAccepted
-}
-
-// checkStatus turns a success answer whose status the specification does not define for the
-// request into an error, so that it is not mistaken for a completed operation.
-func checkStatus(op string, response *core.DetailedResponse, err error, defined ...int) error {
-	if err != nil || response == nil || slices.Contains(defined, response.StatusCode) {
-		return err
-	}
-	return fmt.Errorf("%s: broker answered %s, which the specification does not define for this request; the outcome is unknown",
-		op, statusLine(response.StatusCode))
-}
-
-// outcomeError is the reason an orphan mitigation runs: the request's error, or for a success
-// status the specification does not define, an error saying so.
-func outcomeError(op string, response *core.DetailedResponse, err error) error {
-	if err != nil {
-		return err
-	}
-	return checkStatus(op, response, nil)
 }

@@ -190,9 +190,9 @@ func TestDeprovisionAndWaitRejectsAnUndefinedSuccessStatus(t *testing.T) {
 
 	_, response, err := client.DeprovisionAndWait(context.Background(), client.NewDeleteServiceInstanceOptions("service-1", "plan-1", waitInstanceID), fakeWait())
 
-	require.Error(t, err)
+	require.ErrorIs(t, err, ErrUndefinedStatus)
 	assert.Equal(t, 204, response.StatusCode)
-	assert.Contains(t, err.Error(), "DeprovisionAndWait: broker answered 204 No Content, which the specification does not define for this request")
+	assert.Contains(t, err.Error(), "DeleteServiceInstance: broker answered 204 No Content; the specification does not define this status for the operation (Deprovisioning, Response)")
 }
 
 func TestBindAndWait(t *testing.T) {

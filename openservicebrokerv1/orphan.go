@@ -11,52 +11,64 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 )
 
-// NeedsOrphanMitigation reports whether the outcome of a provision (PUT service instance) or
-// bind (PUT service binding) request leaves the platform unsure whether the broker created the
-// resource. The platform should then delete it (deprovision or unbind) and keep trying until
-// the broker answers 200 or 410. Pass what the client method returned.
+// NeedsOrphanMitigation reports whether the outcome of an operation of the given kind leaves
+// the platform unsure whether the broker created (provision, bind) or deleted (deprovision,
+// unbind) the resource. The platform should then delete it (deprovision or unbind) and keep
+// trying until the broker answers 200 or 410. Pass what the client method returned.
 //
-// It follows the table of the section "Orphan Mitigation" of OSB v2.17:
+// It follows the table of the section "Orphan Mitigation" of OSB v2.17, row by row for the
+// kind of operation:
 //
-//	broker answer                                   mitigate
-//	200 OK, with a good or a malformed body         no   (the resource existed before this request)
-//	201 Created                                     no
-//	201 Created with a malformed body               yes
-//	202 Accepted                                    no   (poll the last operation instead)
-//	202 Accepted with a malformed body              yes
-//	any other 2xx                                   yes
-//	408 Request Timeout, any other 4xx              no   (the request was rejected)
-//	5xx                                             yes
-//	timeout or no answer (any transport failure)    yes
+//	broker answer                                provision, bind   deprovision, unbind   update
+//	200 OK, with a good or a malformed body      no                no                    no
+//	201 Created                                  no                yes (1)               no
+//	201 Created with a malformed body            yes               yes (1)               no
+//	202 Accepted                                 no                no                    no
+//	202 Accepted with a malformed body           yes               yes (2)               no
+//	any other 2xx (204, 206, ...)                yes               yes                   no
+//	408 Request Timeout, any other 4xx           no                no                    no
+//	5xx                                          yes               yes                   no
+//	timeout or no answer (any transport failure) yes               no                    no
 //
-// A malformed body is one the client could not read or decode: the method returned an error
-// together with a 2xx response.
+// (1) The table's "_All_ 201: Success" row contradicts the Deprovisioning and Unbinding Response
+// sections, which define no 201 and say any other status MUST be a failure: the Response
+// sections win, and a 201 to a deletion is treated as one of "All other 2xx".
+// (2) The table has no row for a malformed 202 to a deletion: the deletion may be under way
+// while its operation cannot be polled, so it is treated like its 5xx row: delete again.
+//
+// A malformed body is one the client could not read or decode, or one that breaks a rule the
+// specification sets for it (ErrMalformedAnswer): the method returned an error together with a
+// 2xx response.
 //
 // Outcomes where nothing reached the broker need no mitigation: invalid options, a failed
 // authentication (such as an IAM token request), and a context that was done before the request
 // was sent. A transport failure counts as "no answer" even when it looks like the connection was
 // never made, because with retries an earlier attempt of the same call may have reached the
 // broker; a deletion of a resource that does not exist is answered 410, which ends mitigation.
-// Answers outside the table (1xx, 3xx) are failures that need no mitigation.
+// Answers outside the table (1xx, 3xx) are failures that need no mitigation, and so is any
+// outcome of an operation that is not one of the five kinds.
 //
-// Failed asynchronous operations (last operation "failed") are a matter of the waiters; update,
-// deprovision and unbind outcomes are not covered by this function.
-func NeedsOrphanMitigation(response *core.DetailedResponse, err error) bool {
+// Failed asynchronous operations (last operation "failed") are a matter of the waiters.
+func NeedsOrphanMitigation(kind OperationKind, response *core.DetailedResponse, err error) bool {
 	if isAuthenticationFailure(err) {
 		return false
 	}
 	if response != nil && response.StatusCode != 0 {
-		return answerNeedsMitigation(response.StatusCode, err != nil)
+		return answerNeedsMitigation(kind, response.StatusCode, err != nil)
 	}
-	return reachedTransport(err)
+	return kind.creates() && reachedTransport(err)
 }
 
-// answerNeedsMitigation applies the table to a broker answer; malformed says the client could
-// not read or decode its body.
-func answerNeedsMitigation(status int, malformed bool) bool {
+// answerNeedsMitigation applies the table to a broker answer to an operation of kind; malformed
+// says the client could not use its body.
+func answerNeedsMitigation(kind OperationKind, status int, malformed bool) bool {
 	switch {
+	case kind == OperationUpdate || !kind.valid():
+		return false
 	case status == http.StatusOK:
 		return false
+	case status == http.StatusCreated && kind.deletes():
+		return true
 	case status == http.StatusCreated, status == http.StatusAccepted:
 		return malformed
 	case status >= 200 && status <= 299:
@@ -164,6 +176,14 @@ type orphan struct {
 	serviceID  *string
 	planID     *string
 	headers    map[string]string
+}
+
+// creation is the kind of operation that may have created the orphan.
+func (o orphan) creation() OperationKind {
+	if o.bindingID != "" {
+		return OperationBind
+	}
+	return OperationProvision
 }
 
 // mitigateOrphan deletes a resource whose creation had an unknown outcome, trying again after

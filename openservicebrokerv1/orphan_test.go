@@ -53,14 +53,14 @@ func TestNeedsOrphanMitigationForBrokerAnswers(t *testing.T) {
 			require.NotNil(t, response)
 			require.Equal(t, tt.status, response.StatusCode)
 
-			assert.Equal(t, tt.mitigate, NeedsOrphanMitigation(response, err))
+			assert.Equal(t, tt.mitigate, NeedsOrphanMitigation(OperationProvision, response, err))
 		})
 	}
 }
 
 func TestNeedsOrphanMitigationForAnswersOutsideTheTable(t *testing.T) {
 	for _, status := range []int{100, 304, 399, 600} {
-		assert.Falsef(t, NeedsOrphanMitigation(&core.DetailedResponse{StatusCode: status}, errors.New("failed")), "status %d", status)
+		assert.Falsef(t, NeedsOrphanMitigation(OperationProvision, &core.DetailedResponse{StatusCode: status}, errors.New("failed")), "status %d", status)
 	}
 }
 
@@ -133,14 +133,18 @@ func TestNeedsOrphanMitigationWithoutAnswer(t *testing.T) {
 			response, err := tt.outcome()
 			require.Error(t, err)
 
-			assert.Equal(t, tt.mitigate, NeedsOrphanMitigation(response, err))
-			assert.Equal(t, tt.mitigate, NeedsOrphanMitigation(response, fmt.Errorf("ProvisionServiceInstance: %w", err)), "through a wrapping error")
+			assert.Equal(t, tt.mitigate, NeedsOrphanMitigation(OperationProvision, response, err))
+			assert.Equal(t, tt.mitigate, NeedsOrphanMitigation(OperationProvision, response, fmt.Errorf("ProvisionServiceInstance: %w", err)), "through a wrapping error")
+			assert.Equal(t, tt.mitigate, NeedsOrphanMitigation(OperationBind, response, err), "a bind as a provision (Timeout rows)")
+			for _, kind := range []OperationKind{OperationUpdate, OperationDeprovision, OperationUnbind, ""} {
+				assert.False(t, NeedsOrphanMitigation(kind, response, err), "%q: the Timeout row of every other operation", kind)
+			}
 		})
 	}
 }
 
 func TestNeedsOrphanMitigationForNothing(t *testing.T) {
-	assert.False(t, NeedsOrphanMitigation(nil, nil))
+	assert.False(t, NeedsOrphanMitigation(OperationProvision, nil, nil))
 }
 
 func TestRequestNotSentKeepsTheMessageAndTheCause(t *testing.T) {
@@ -166,7 +170,7 @@ func ExampleNeedsOrphanMitigation() {
 		{"no answer", nil, &url.Error{Op: "Put", URL: "http://broker/v2/service_instances/1", Err: io.EOF}},
 	}
 	for _, outcome := range outcomes {
-		fmt.Printf("%s: %t\n", outcome.what, NeedsOrphanMitigation(outcome.response, outcome.err))
+		fmt.Printf("%s: %t\n", outcome.what, NeedsOrphanMitigation(OperationProvision, outcome.response, outcome.err))
 	}
 	// Output:
 	// created: false

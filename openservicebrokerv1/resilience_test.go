@@ -382,7 +382,7 @@ func TestABrokerThatNeverAnswersCannotHangTheCaller(t *testing.T) {
 			var netErr net.Error
 			require.ErrorAs(t, err, &netErr)
 			assert.True(t, netErr.Timeout(), "got %v", err)
-			assert.True(t, osb.NeedsOrphanMitigation(response, err))
+			assert.True(t, osb.NeedsOrphanMitigation(osb.OperationProvision, response, err))
 			assert.GreaterOrEqual(t, elapsed, 2*timeout, "two attempts, each cut at the timeout")
 			assert.Less(t, elapsed, 2*timeout+time.Second)
 		})
@@ -414,7 +414,7 @@ func TestRetriesOffReturnsTheFirstFailure(t *testing.T) {
 
 			require.Error(t, err)
 			recorded(t, server, http.MethodPut, instancePath, 1) // sent once, not retried
-			assert.Equal(t, tt.mitigate, osb.NeedsOrphanMitigation(response, err))
+			assert.Equal(t, tt.mitigate, osb.NeedsOrphanMitigation(osb.OperationProvision, response, err))
 			var brokerErr *osb.BrokerError
 			if tt.status == 0 {
 				assert.False(t, errors.As(err, &brokerErr), "no answer is not a broker error: %v", err)

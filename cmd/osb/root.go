@@ -14,9 +14,12 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	// terminal says stderr is a terminal, so progress is one line updated in place, cut to
-	// its columns (0 when unknown).
-	terminal bool
-	columns  int
+	// its columns (0 when unknown); stdinTerminal says stdin is one, so a password is asked
+	// for with echo off.
+	terminal, stdinTerminal bool
+	columns                 int
+	// readSecret reads a line from the terminal with echo off.
+	readSecret func() (string, error)
 
 	flags globalFlags
 	// started says a command's RunE began: errors before it are usage errors.
@@ -25,6 +28,10 @@ type app struct {
 	printedDryRun bool
 	// query is the compiled --jq expression.
 	query *gojq.Code
+	// completing says the shell asked for completions: nothing may prompt or wait long.
+	completing bool
+	// saidConfigurationFile says the file of the broker's configuration was named on stderr.
+	saidConfigurationFile bool
 }
 
 // globalFlags are the flags every command takes.
@@ -32,6 +39,7 @@ type globalFlags struct {
 	output              string
 	jq                  string
 	verbose             bool
+	target              string
 	url                 string
 	user                string
 	passwordStdin       bool
@@ -56,10 +64,11 @@ const exitCodesHelp = `Exit codes:
 
 const rootLong = `osb talks to an Open Service Broker (OSB v2.17).
 
-The broker and its credentials come from the OPEN_SERVICE_BROKER_* variables or the credentials
-file that the osb-go-sdk reads (OPEN_SERVICE_BROKER_URL, _AUTH_TYPE, _USERNAME, _PASSWORD,
-_BEARER_TOKEN_FILE, ...); the flags --url, --user with --password-stdin, --token-file,
---api-version, --insecure and --timeout take precedence.
+Configuration, first found wins: flags (--url, --user with the password at a prompt or with
+--password-stdin, --token-file, --api-version, --insecure, --timeout), then the
+OPEN_SERVICE_BROKER_* variables (_URL, _AUTH_TYPE, _USERNAME, _PASSWORD, _BEARER_TOKEN_FILE, ...),
+then the named target (--target, else osb target use), then the credentials file ibm-credentials.env.
+The broker and its credentials come whole from one source. osb target shows what is in effect.
 
 Services and plans are given by id or by name. Machine output (-o json|yaml) goes to stdout and
 carries the HTTP status, the request identity and the broker's answer; --jq selects from it;
@@ -117,6 +126,8 @@ func (a *app) newRootCommand() *cobra.Command {
 		a.newParamsCommand(),
 		a.newDemoCommand(),
 		a.newCheckCommand(),
+		a.newTargetCommand(),
+		a.newConfigCommand(),
 		a.newVersionCommand(),
 	)
 	return root
@@ -127,8 +138,9 @@ func (a *app) addGlobalFlags(root *cobra.Command) {
 	f.StringVarP(&a.flags.output, "output", "o", formatTable, "output format: table, json or yaml (yml), in any case")
 	f.StringVar(&a.flags.jq, "jq", "", "print what this jq expression selects from the JSON output (strings as they are, other values as JSON)")
 	f.BoolVarP(&a.flags.verbose, "verbose", "v", false, "trace each HTTP request and answer on stderr, secrets masked")
-	f.StringVar(&a.flags.url, "url", "", "broker URL (default: OPEN_SERVICE_BROKER_URL)")
-	f.StringVar(&a.flags.user, "user", "", "basic-auth user; the password is read from stdin with --password-stdin")
+	f.StringVar(&a.flags.target, "target", "", "named target to use instead of the current one (osb target list)")
+	f.StringVar(&a.flags.url, "url", "", "broker URL (default: OPEN_SERVICE_BROKER_URL, else the current target)")
+	f.StringVar(&a.flags.user, "user", "", "basic-auth user; the password is asked for in a terminal, or read from stdin with --password-stdin")
 	f.BoolVar(&a.flags.passwordStdin, "password-stdin", false, "read the basic-auth password from the first line of stdin")
 	f.StringVar(&a.flags.tokenFile, "token-file", "", "file holding a bearer token, re-read when it changes")
 	f.StringVar(&a.flags.apiVersion, "api-version", "", "X-Broker-API-Version to send (default: OPEN_SERVICE_BROKER_API_VERSION, else 2.17)")

@@ -103,6 +103,14 @@ func (t resumeTarget) deleteCommand() string {
 	return strings.Join(append(parts, "--wait"), " ")
 }
 
+// creation is the kind of operation that creates the target.
+func (t resumeTarget) creation() openservicebrokerv1.OperationKind {
+	if t.bindingID != "" {
+		return openservicebrokerv1.OperationBind
+	}
+	return openservicebrokerv1.OperationProvision
+}
+
 // leftBehind is the error of a provision or bind sent without --wait whose outcome is unknown
 // (see NeedsOrphanMitigation): nothing deleted it, so the caller has to.
 func leftBehind(target resumeTarget, err error) error {
@@ -146,7 +154,7 @@ func perform[O, R any](a *app, ctx context.Context, request asyncRequest[O, R]) 
 	} else {
 		result, response, err = request.send(ctx, request.options)
 		request.target.operation = operationIn(result)
-		if request.kind == demo.Creation && openservicebrokerv1.NeedsOrphanMitigation(response, err) {
+		if request.kind == demo.Creation && openservicebrokerv1.NeedsOrphanMitigation(request.target.creation(), response, err) {
 			err = leftBehind(request.target, err)
 		}
 	}

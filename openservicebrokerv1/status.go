@@ -1,0 +1,129 @@
+package openservicebrokerv1
+
+// The one table of what each HTTP status means as the answer to each operation. decode, the
+// waiters, NeedsOrphanMitigation and the checker all read it.
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+)
+
+// StatusClass is what an HTTP status means as the answer to one operation.
+type StatusClass int
+
+const (
+	// StatusUndefined: the specification defines the status for no purpose of the operation (a 204
+	// to a provision, a 201 to a deprovision, any 1xx or 3xx); the answer is a failure, reported as
+	// a *BrokerError that matches ErrUndefinedStatus ("Responses with any other status code MUST be
+	// interpreted as a failure").
+	StatusUndefined StatusClass = iota
+	// StatusSuccess: the operation succeeded (or, for a poll, the answer carries the state).
+	StatusSuccess
+	// StatusFailure: a failure the operation's Response section lists (400, 409, 422, ...), or a
+	// 4xx or 5xx error any endpoint may answer (Service Broker Errors).
+	StatusFailure
+)
+
+// String names the class as the README's status table does.
+func (c StatusClass) String() string {
+	switch c {
+	case StatusSuccess:
+		return "success"
+	case StatusFailure:
+		return "failure"
+	default:
+		return "undefined"
+	}
+}
+
+// StatusRule is one cell of the status table: the class of a status for an operation and the
+// section of the specification (or of IBM's API reference) that says so.
+type StatusRule struct {
+	Class   StatusClass
+	Section string
+}
+
+// ErrUndefinedStatus matches the *BrokerError of an answer whose status the specification does
+// not define for the operation (StatusUndefined): a failure, whatever its body.
+var ErrUndefinedStatus = errors.New("broker answered a status the specification does not define for this operation")
+
+// operationStatuses lists the statuses one operation's Response section defines.
+type operationStatuses struct {
+	section   string // the section whose Response table lists them
+	successes []int
+	failures  []int
+}
+
+// statusTable is OSB v2.17's Response tables, by operationId. 410 Gone to a poll is listed as a
+// failure: it is the success of a deletion's poll, which only the waiter knows it is polling
+// (Polling Last Operation for Service Instances / for Service Bindings, Response).
+var statusTable = map[string]operationStatuses{
+	"list_catalog": {section: "Catalog Management, Response",
+		// 304 answers a conditional request (If-None-Match, If-Modified-Since; RFC 9110) that RefreshCatalog sends.
+		successes: []int{http.StatusOK, http.StatusNotModified}},
+	"replace_service_instance": {section: "Provisioning, Response",
+		successes: []int{http.StatusOK, http.StatusCreated, http.StatusAccepted},
+		failures:  []int{http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity}},
+	"update_service_instance": {section: "Updating a Service Instance, Response",
+		successes: []int{http.StatusOK, http.StatusAccepted},
+		failures:  []int{http.StatusBadRequest, http.StatusUnprocessableEntity}},
+	"delete_service_instance": {section: "Deprovisioning, Response",
+		successes: []int{http.StatusOK, http.StatusAccepted, http.StatusGone},
+		failures:  []int{http.StatusBadRequest, http.StatusUnprocessableEntity}},
+	"get_service_instance": {section: "Fetching a Service Instance, Response",
+		successes: []int{http.StatusOK},
+		failures:  []int{http.StatusNotFound, http.StatusUnprocessableEntity}},
+	"get_last_operation": {section: "Polling Last Operation for Service Instances, Response",
+		successes: []int{http.StatusOK},
+		failures:  []int{http.StatusBadRequest, http.StatusNotFound, http.StatusGone}},
+	"replace_service_binding": {section: "Binding, Response",
+		successes: []int{http.StatusOK, http.StatusCreated, http.StatusAccepted},
+		failures:  []int{http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity}},
+	"delete_service_binding": {section: "Unbinding, Response",
+		successes: []int{http.StatusOK, http.StatusAccepted, http.StatusGone},
+		failures:  []int{http.StatusBadRequest, http.StatusUnprocessableEntity}},
+	"get_service_binding": {section: "Fetching a Service Binding, Response",
+		successes: []int{http.StatusOK},
+		failures:  []int{http.StatusNotFound}},
+	"get_service_binding_last_operation": {section: "Polling Last Operation for Service Bindings, Response",
+		successes: []int{http.StatusOK},
+		failures:  []int{http.StatusBadRequest, http.StatusNotFound, http.StatusGone}},
+	// IBM Cloud's resource instance state endpoints (IBM's Open Service Broker API reference).
+	"get_service_instance_state": {section: "IBM Cloud, Get the state of a service instance",
+		successes: []int{http.StatusOK},
+		failures:  []int{http.StatusNotFound}},
+	"replace_service_instance_state": {section: "IBM Cloud, Update the state of a service instance",
+		successes: []int{http.StatusOK},
+		failures:  []int{http.StatusBadRequest, http.StatusNotFound}},
+}
+
+// Sections of the specification that define statuses for every endpoint.
+const (
+	sectionAuthentication = "Platform to Service Broker Authentication"
+	sectionAPIVersion     = "API Version Header"
+	sectionBrokerErrors   = "Service Broker Errors"
+)
+
+// ClassifyStatus returns what status means as the answer to the operation with the given
+// operationId (as openapi.yaml and the specification's Response tables name it, e.g.
+// "replace_service_instance"). An operation the table does not know gives StatusUndefined.
+func ClassifyStatus(operationID string, status int) StatusRule {
+	defined, known := statusTable[operationID]
+	switch {
+	case !known:
+		return StatusRule{Class: StatusUndefined}
+	case slices.Contains(defined.successes, status):
+		return StatusRule{Class: StatusSuccess, Section: defined.section}
+	case slices.Contains(defined.failures, status):
+		return StatusRule{Class: StatusFailure, Section: defined.section}
+	case status == http.StatusUnauthorized:
+		return StatusRule{Class: StatusFailure, Section: sectionAuthentication}
+	case status == http.StatusPreconditionFailed:
+		return StatusRule{Class: StatusFailure, Section: sectionAPIVersion}
+	case status >= 400 && status <= 599:
+		return StatusRule{Class: StatusFailure, Section: sectionBrokerErrors}
+	default:
+		return StatusRule{Class: StatusUndefined, Section: defined.section}
+	}
+}
