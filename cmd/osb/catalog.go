@@ -32,7 +32,7 @@ func (a *app) newCatalogCommand() *cobra.Command {
 			return o, nil
 		}),
 	}
-	cmd.AddCommand(a.newCatalogPlanCommand())
+	cmd.AddCommand(a.newCatalogPlanCommand(), a.newCatalogDiffCommand())
 	return cmd
 }
 
