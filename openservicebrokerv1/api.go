@@ -81,6 +81,7 @@ type OpenServiceBrokerV1API interface {
 	RefreshCatalog(ctx context.Context, previous *Catalog) (catalog *Catalog, changed bool, err error)
 	SetCatalog(catalog *Catalog)
 	Catalog() *Catalog
+	RefreshCatalogDiff(ctx context.Context, previous *Catalog) (catalog *Catalog, diff *CatalogDiff, err error)
 
 	// Client settings.
 	Clone() *OpenServiceBrokerV1
@@ -92,6 +93,7 @@ type OpenServiceBrokerV1API interface {
 	GetEnableGzipCompression() bool
 	GetHTTPClient() *http.Client
 	GetMaxResponseBytes() int64
+	GetSendCatalogMaintenanceInfo() bool
 	GetServiceURL() string
 	SetBrokerAPIVersion(version string) error
 	SetDefaultHeaders(headers http.Header)
@@ -99,6 +101,7 @@ type OpenServiceBrokerV1API interface {
 	SetEnableGzipCompression(enableGzip bool)
 	SetHTTPClient(client *http.Client)
 	SetMaxResponseBytes(limit int64) error
+	SetSendCatalogMaintenanceInfo(send bool)
 	SetServiceURL(url string) error
 }
 

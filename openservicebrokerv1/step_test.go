@@ -6,10 +6,12 @@ package openservicebrokerv1_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -452,4 +454,176 @@ func TestStepMitigationKeepsTryingUntilItsDeadline(t *testing.T) {
 	assert.True(t, record.Leftover, "the broker may still hold the instance")
 	assert.Greater(t, len(requestsTo(h.server, http.MethodDelete, instancePath)), 5)
 	assert.Equal(t, http.StatusServiceUnavailable, record.LastError.Status)
+}
+
+// handOver collects what Step hands to OnCredentials.
+type handOver struct {
+	got  []*osb.BindingPutResp
+	fail int // how many hand-overs fail before one succeeds
+}
+
+func (c *handOver) receive(_ context.Context, record osb.OperationRecord, binding *osb.BindingPutResp) error {
+	if record.Kind != osb.OperationBind {
+		return errors.New("not a bind")
+	}
+	if c.fail > 0 {
+		c.fail--
+		return errors.New("the secret store is down")
+	}
+	c.got = append(c.got, binding)
+	return nil
+}
+
+func (h *stepHarness) bindRecord(planID string, config osb.RecordConfig) osb.OperationRecord {
+	h.t.Helper()
+	options := h.client.NewReplaceServiceBindingOptions(bindingID, instanceID).SetServiceID(brokertest.DefaultServiceID).SetPlanID(planID)
+	record, err := h.client.NewBindRecord(options, config)
+	require.NoError(h.t, err)
+	return record
+}
+
+// withCredentials makes the harness hand bind answers over to a new handOver.
+func (h *stepHarness) withCredentials() *handOver {
+	credentials := &handOver{}
+	h.step.OnCredentials = credentials.receive
+	return credentials
+}
+
+func TestStepBindsAndHandsTheCredentialsOver(t *testing.T) {
+	h := newStepHarness(t)
+	credentials := h.withCredentials()
+	h.run(h.provisionRecord(brokertest.DefaultSyncPlanID), 2)
+	record := h.next(h.bindRecord(brokertest.DefaultSyncPlanID, h.config()))
+	assert.Equal(t, osb.PhaseSucceeded, record.Phase)
+	require.Len(t, credentials.got, 1)
+	assert.NotEmpty(t, credentials.got[0].Credentials)
+	encoded, err := json.Marshal(record)
+	require.NoError(t, err)
+	for _, value := range credentials.got[0].Credentials {
+		if text, ok := value.(string); ok && len(text) > 4 {
+			assert.NotContains(t, string(encoded), text, "credentials are never kept in the record")
+		}
+	}
+
+	_, err = h.client.Step(context.Background(), h.bindRecord(brokertest.DefaultSyncPlanID, h.config()), &osb.StepOptions{Key: recordKey})
+	var parameterErr *osb.ParameterError
+	assert.ErrorAs(t, err, &parameterErr, "a bind record needs OnCredentials")
+}
+
+func TestStepBindsAsynchronouslyThenFetchesTheCredentials(t *testing.T) {
+	h := newStepHarness(t, brokertest.WithAsyncPolls(1), brokertest.WithAsyncBindings(true))
+	credentials := h.withCredentials()
+	h.run(h.provisionRecord(brokertest.DefaultAsyncPlanID), 5)
+	record := h.next(h.bindRecord(brokertest.DefaultAsyncPlanID, h.config()))
+	assert.Equal(t, osb.PhaseInProgress, record.Phase)
+	for !record.CredentialsPending {
+		record = h.next(record)
+	}
+	assert.Equal(t, osb.PhaseInProgress, record.Phase, "the record advances past the bind only once the credentials are handed over")
+	assert.Empty(t, credentials.got)
+	record = h.next(record)
+	assert.Equal(t, osb.PhaseSucceeded, record.Phase)
+	require.Len(t, credentials.got, 1)
+	assert.NotEmpty(t, credentials.got[0].Credentials)
+	assert.Len(t, requestsTo(h.server, http.MethodGet, bindingPath), 1, "Fetching a Service Binding")
+}
+
+// TestStepHandsCredentialsOverAgainAfterAFailedHandOver: OnCredentials failed, so the binding
+// is fetched again at the next Step.
+func TestStepHandsCredentialsOverAgainAfterAFailedHandOver(t *testing.T) {
+	h := newStepHarness(t)
+	credentials := h.withCredentials()
+	credentials.fail = 1
+	h.run(h.provisionRecord(brokertest.DefaultSyncPlanID), 2)
+	record, err := h.client.Step(context.Background(), h.bindRecord(brokertest.DefaultSyncPlanID, h.config()), h.step)
+	require.ErrorContains(t, err, "the secret store is down")
+	assert.True(t, record.CredentialsPending)
+	assert.Equal(t, osb.PhaseInProgress, record.Phase)
+	assert.NotContains(t, record.LastError.Description, "secret store", "the callback's text is not stored")
+	record = h.next(record)
+	assert.Equal(t, osb.PhaseSucceeded, record.Phase)
+	require.Len(t, credentials.got, 1)
+	assert.NotEmpty(t, credentials.got[0].Credentials)
+}
+
+// TestStepRecoversCredentialsLostInACrash: the process stopped between the bind answer and the
+// hand-over, so the stored record is still to_send. Its replay is answered 200 (the binding
+// exists); when that answer carries no credentials they are fetched, and when the binding cannot
+// be fetched it is removed and bound again.
+func TestStepRecoversCredentialsLostInACrash(t *testing.T) {
+	for _, retrievable := range []bool{true, false} {
+		h := newStepHarness(t, brokertest.WithMisbehaviour(brokertest.MisbehaveNoCredentialsOnSyncBind))
+		credentials := h.withCredentials()
+		h.run(h.provisionRecord(brokertest.DefaultSyncPlanID), 2)
+		stored := h.bindRecord(brokertest.DefaultSyncPlanID, h.config())
+		_ = h.next(stored) // the answer is lost with the process
+		credentials.got = nil
+		if !retrievable {
+			h.inject(brokertest.Fault{Method: http.MethodGet, PathPattern: bindingPath, Count: 1, Status: http.StatusBadRequest,
+				Body: `{"description":"bindings_retrievable is false"}`})
+		}
+		record := h.next(stored)
+		assert.True(t, record.CredentialsPending, "a 200 without credentials: they are fetched")
+		record = h.run(record, 6)
+		assert.Equal(t, osb.PhaseSucceeded, record.Phase)
+		require.NotEmpty(t, credentials.got)
+		if retrievable {
+			assert.NotEmpty(t, credentials.got[0].Credentials)
+			assert.False(t, record.Rebound)
+			continue
+		}
+		assert.True(t, record.Rebound, "the record says that the binding was created again")
+		assert.Len(t, requestsTo(h.server, http.MethodDelete, bindingPath), 1)
+		assert.Len(t, h.server.Bindings(), 1)
+	}
+}
+
+func TestStepUnbinds(t *testing.T) {
+	h := newStepHarness(t)
+	h.withCredentials()
+	h.run(h.provisionRecord(brokertest.DefaultSyncPlanID), 2)
+	h.run(h.bindRecord(brokertest.DefaultSyncPlanID, h.config()), 2)
+	unbind := func() osb.OperationRecord {
+		record, err := h.client.NewUnbindRecord(h.client.NewDeleteServiceBindingOptions(bindingID, instanceID, brokertest.DefaultServiceID, brokertest.DefaultSyncPlanID),
+			osb.RecordConfig{NoReplay: true, Now: h.clock.Now})
+		require.NoError(t, err)
+		return record
+	}
+	h.step.Key = nil
+	assert.Equal(t, osb.PhaseSucceeded, h.next(unbind()).Phase)
+	assert.Empty(t, h.server.Bindings())
+	assert.Equal(t, osb.PhaseSucceeded, h.next(unbind()).Phase, "Unbinding, Response: 410 Gone")
+
+	h.inject(brokertest.Fault{Method: http.MethodDelete, PathPattern: bindingPath, Count: 1, Drop: brokertest.DropBeforeBroker})
+	record := h.next(unbind())
+	assert.Equal(t, osb.PhaseToSend, record.Phase, "a deletion needs no kept request to be sent again")
+	assert.Equal(t, osb.PhaseSucceeded, h.next(record).Phase)
+}
+
+func TestStepUpdates(t *testing.T) {
+	h := newStepHarness(t, brokertest.WithAsyncPolls(1))
+	h.run(h.provisionRecord(brokertest.DefaultAsyncPlanID), 5)
+	options := h.client.NewUpdateServiceInstanceOptions(instanceID).SetServiceID(brokertest.DefaultServiceID).
+		SetPlanID(brokertest.DefaultSyncPlanID).SetPreviousValues(&osb.PreviousValues{PlanID: core.StringPtr(brokertest.DefaultAsyncPlanID)})
+	record, err := h.client.NewUpdateRecord(options, h.config())
+	require.NoError(t, err)
+	record = h.run(record, 5)
+	assert.Equal(t, osb.PhaseSucceeded, record.Phase)
+	for _, poll := range requestsTo(h.server, http.MethodGet, lastOperationPath)[2:] {
+		assert.Equal(t, brokertest.DefaultAsyncPlanID, poll.Query().Get("plan_id"), "polls of an update send the plan before it")
+	}
+	assert.Equal(t, brokertest.DefaultSyncPlanID, h.instances()[0].PlanID)
+}
+
+func TestStepReportsAFailedUpdate(t *testing.T) {
+	h := newStepHarness(t, brokertest.WithAsyncPolls(0), brokertest.WithFailingOperations(brokertest.OperationUpdate))
+	h.run(h.provisionRecord(brokertest.DefaultAsyncPlanID), 5)
+	record, err := h.client.NewUpdateRecord(h.client.NewUpdateServiceInstanceOptions(instanceID).SetServiceID(brokertest.DefaultServiceID).
+		SetParameters(map[string]any{"size_gb": 2}), h.config())
+	require.NoError(t, err)
+	record = h.run(record, 4)
+	assert.Equal(t, osb.PhaseFailed, record.Phase)
+	require.NotNil(t, record.Failure)
+	assert.False(t, record.Leftover)
+	assert.Empty(t, requestsTo(h.server, http.MethodDelete, instancePath), "a failed update is never mitigated")
 }
