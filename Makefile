@@ -4,7 +4,7 @@
 # tests runs each module on its own, with GOWORK=off, so that what is tested is what a user of that
 # module gets; go.work only lets `go run ./cmd/osb` and the like work from the root.
 GO ?= go
-MODULES = . cmd/osb internal/sdkgen benchmarks
+MODULES = . cmd/osb internal/sdkgen benchmarks engine
 EACH_MODULE = set -e; for module in $(MODULES); do (cd $$module && GOWORK=off
 SDKGEN = $(GO) run ./internal/sdkgen/cmd/sdkgen -spec openapi.yaml -out openservicebrokerv1 -ignore .openapi-generator-ignore
 STATICCHECK = $$($(GO) -C internal/sdkgen tool -n staticcheck)
@@ -70,6 +70,7 @@ test: check-generated check-tidy check-tree lint
 	cd internal/sdkgen && GOWORK=off $(GO) test -race -count=1 ./...
 	GO="$(GO)" scripts/test-against-testbroker.sh -race
 	cd benchmarks && GOWORK=off $(GO) test -race -short -count=1 ./...
+	cd engine && GOWORK=off $(GO) test -race -count=1 ./...
 
 ## test-int: the integration suite against the broker that OPEN_SERVICE_BROKER_URL names
 test-int:

@@ -5,14 +5,14 @@ import (
 	"path"
 	"strings"
 
-	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1/cataloglint"
 )
 
 // The levels, short for the check table.
 const (
-	must   = openservicebrokerv1.LevelMust
-	should = openservicebrokerv1.LevelShould
-	may    = openservicebrokerv1.LevelMay
+	must   = cataloglint.LevelMust
+	should = cataloglint.LevelShould
+	may    = cataloglint.LevelMay
 )
 
 // CheckID names a check. The constants below are every check the checker knows, so that a
@@ -73,6 +73,12 @@ const (
 	Deprovision200Or202                       CheckID = "deprovision.200-or-202"
 	DeprovisionMissing410                     CheckID = "deprovision.missing-410"
 	BrokerAnswersWithin60s                    CheckID = "broker.answers-within-60s"
+	AnswersBodyShape                          CheckID = "answers.body-shape"
+	AnswersContentTypeJSON                    CheckID = "answers.content-type-json"
+	ErrorsDescriptionString                   CheckID = "errors.description-string"
+	InstanceGetMissing404                     CheckID = "instance.get-missing-404"
+	BindingGetMissing404                      CheckID = "binding.get-missing-404"
+	LastOperationMissing404                   CheckID = "last_operation.missing-404"
 )
 
 // Check is one rule of OSB v2.17 that the checker verifies.
@@ -82,7 +88,7 @@ type Check struct {
 	// Section names the part of the specification the rule comes from.
 	Section string `json:"section"`
 	// Level is the rule's requirement level (RFC 2119 as the specification uses it).
-	Level openservicebrokerv1.Level `json:"level"`
+	Level cataloglint.Level `json:"level"`
 	// Rule says in one sentence what a conformant broker does.
 	Rule string `json:"rule"`
 }
@@ -90,9 +96,9 @@ type Check struct {
 // violation is the outcome a broker gets for breaking the check's rule.
 func (c Check) violation() Outcome {
 	switch c.Level {
-	case openservicebrokerv1.LevelMust:
+	case cataloglint.LevelMust:
 		return Fail
-	case openservicebrokerv1.LevelShould:
+	case cataloglint.LevelShould:
 		return Warn
 	default:
 		return Info
@@ -153,6 +159,12 @@ var allChecks = []Check{
 	{Deprovision200Or202, "Deprovisioning, Response", must, "deprovisioning an existing instance gets 200, or 202 then succeeded or 410"},
 	{DeprovisionMissing410, "Deprovisioning, Response", must, "deprovisioning an instance that does not exist gets 410 Gone"},
 	{BrokerAnswersWithin60s, "Synchronous and Asynchronous Operations", should, "every answer arrives within a platform's 60 s request timeout"},
+	{AnswersBodyShape, "Service Broker Errors; each endpoint's Response, Body", must, "every answer's body is a JSON object with the REQUIRED fields of its endpoint, of the types the specification gives"},
+	{AnswersContentTypeJSON, "Content Type", should, "every answer with a body says Content-Type: application/json"},
+	{ErrorsDescriptionString, "Service Broker Errors", must, "an error answer is a JSON object whose error and description, when present, are non-empty strings"},
+	{InstanceGetMissing404, "Fetching a Service Instance, Response", must, "with instances_retrievable, fetching an instance that does not exist gets 404 Not Found"},
+	{BindingGetMissing404, "Fetching a Service Binding, Response", must, "with bindings_retrievable, fetching a binding that does not exist gets 404 Not Found"},
+	{LastOperationMissing404, "Polling Last Operation for Service Instances, Response", must, "polling the last operation of an instance that does not exist gets 404 Not Found"},
 }
 
 var checkByID = func() map[CheckID]Check {

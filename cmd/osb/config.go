@@ -25,10 +25,10 @@ var platforms = []string{openservicebrokerv1.PlatformCloudFoundry, openservicebr
 
 // checkGlobalFlags validates the flags every command shares, before anything is sent.
 func (a *app) checkGlobalFlags() error {
-	f := a.flags
-	if !slices.Contains([]string{formatTable, formatJSON, formatYAML}, f.output) {
-		return usageError{fmt.Errorf("-o %q: want table, json or yaml", f.output)}
+	if err := a.checkOutput(); err != nil {
+		return err
 	}
+	f := a.flags
 	if f.passwordStdin && f.user == "" {
 		return usageError{errors.New("--password-stdin needs --user")}
 	}
@@ -45,6 +45,29 @@ func (a *app) checkGlobalFlags() error {
 		return usageError{fmt.Errorf("--timeout %s: want a positive duration", f.timeout)}
 	}
 	return nil
+}
+
+// checkOutput reads -o, whatever its case (json, JSON, yml), and compiles --jq, which selects
+// from the JSON output.
+func (a *app) checkOutput() error {
+	output := strings.ToLower(a.flags.output)
+	if output == "yml" {
+		output = formatYAML
+	}
+	if !slices.Contains([]string{formatTable, formatJSON, formatYAML}, output) {
+		return usageError{fmt.Errorf("-o %q: want table, json or yaml", a.flags.output)}
+	}
+	a.flags.output = output
+	if a.flags.jq == "" {
+		return nil
+	}
+	if output == formatYAML {
+		return usageError{errors.New("--jq selects from the JSON output; leave -o yaml out")}
+	}
+	a.flags.output = formatJSON
+	var err error
+	a.query, err = compileQuery(a.flags.jq)
+	return err
 }
 
 // newClient builds the client from osb's configuration sources (see sources.go), the flags on

@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
+	"github.com/itchyny/gojq"
 	"github.com/spf13/cobra"
 )
 
@@ -13,9 +13,11 @@ import (
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	// terminal says stderr is a terminal, so progress is one line updated in place;
-	// stdinTerminal says stdin is one, so a password is asked for with echo off.
+	// terminal says stderr is a terminal, so progress is one line updated in place, cut to
+	// its columns (0 when unknown); stdinTerminal says stdin is one, so a password is asked
+	// for with echo off.
 	terminal, stdinTerminal bool
+	columns                 int
 	// readSecret reads a line from the terminal with echo off.
 	readSecret func() (string, error)
 
@@ -27,6 +29,8 @@ type app struct {
 	// password is the password of --user, once read: commands that build several clients
 	// (osb resume) ask once.
 	password string
+	// query is the compiled --jq expression.
+	query *gojq.Code
 	// completing says the shell asked for completions: nothing may prompt or wait long.
 	completing bool
 	// saidConfigurationFile says the file of the broker's configuration was named on stderr.
@@ -43,6 +47,8 @@ type app struct {
 // globalFlags are the flags every command takes.
 type globalFlags struct {
 	output              string
+	jq                  string
+	verbose             bool
 	target              string
 	url                 string
 	user                string
@@ -76,8 +82,10 @@ then the named target (--target, else osb target use), then the credentials file
 The broker and its credentials come whole from one source. osb target shows what is in effect.
 
 Services and plans are given by id or by name. Machine output (-o json|yaml) goes to stdout and
-carries the HTTP status, the request identity and the broker's answer; progress and hints go to
-stderr. Secrets in answers are masked unless --show-secrets.
+carries the HTTP status, the request identity and the broker's answer; --jq selects from it;
+progress and hints go to stderr. Every credential value and other secrets in answers are masked
+unless --show-secrets. The broker's text never reaches the terminal as it is: control, escape,
+bidi and other format characters are shown as escapes (\u001b, \u202e) and long text is cut.
 
 ` + exitCodesHelp
 
@@ -145,7 +153,9 @@ func (a *app) newRootCommand() *cobra.Command {
 
 func (a *app) addGlobalFlags(root *cobra.Command) {
 	f := root.PersistentFlags()
-	f.StringVarP(&a.flags.output, "output", "o", formatTable, "output format: table, json or yaml")
+	f.StringVarP(&a.flags.output, "output", "o", formatTable, "output format: table, json or yaml (yml), in any case")
+	f.StringVar(&a.flags.jq, "jq", "", "print what this jq expression selects from the JSON output (strings as they are, other values as JSON)")
+	f.BoolVarP(&a.flags.verbose, "verbose", "v", false, "trace each HTTP request and answer on stderr, secrets masked")
 	f.StringVar(&a.flags.target, "target", "", "named target to use instead of the current one (osb target list)")
 	f.StringVar(&a.flags.url, "url", "", "broker URL (default: OPEN_SERVICE_BROKER_URL, else the current target)")
 	f.StringVar(&a.flags.user, "user", "", "basic-auth user; the password is asked for in a terminal, or read from stdin with --password-stdin")
@@ -172,8 +182,8 @@ func fixedCompletion(values ...string) cobra.CompletionFunc {
 // printError writes err in one or two lines on stderr: what went wrong (with the request
 // identity the SDK's errors carry) and, when there is one, what to do.
 func (a *app) printError(err error) {
-	fmt.Fprintf(a.stderr, "osb: %v\n", err)
+	printf(a.stderr, "osb: %s\n", err)
 	if hint := hintFor(err); hint != "" {
-		fmt.Fprintf(a.stderr, "hint: %s\n", hint)
+		printf(a.stderr, "hint: %s\n", hint)
 	}
 }
