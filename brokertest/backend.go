@@ -26,7 +26,9 @@ type backend struct {
 	// deprovisioned holds the ids of instances removed by deprovision, so that their
 	// last_operation answers 410 Gone as the OSB spec asks.
 	deprovisioned map[string]bool
-	sequence      int
+	// creations lists every instance and binding created, for Server.Creations.
+	creations []Creation
+	sequence  int
 }
 
 var _ domain.ServiceBroker = (*backend)(nil)

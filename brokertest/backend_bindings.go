@@ -36,6 +36,7 @@ func (b *backend) Bind(ctx context.Context, instanceID, bindingID string, detail
 	if !exists {
 		bnd = b.newBinding(bindingID, request)
 		inst.bindings[bindingID] = bnd
+		b.creations = append(b.creations, Creation{InstanceID: instanceID, BindingID: bindingID, Username: bnd.credentials.Username})
 		delete(inst.unbound, bindingID)
 		return b.bind(inst, bnd, async), nil
 	}

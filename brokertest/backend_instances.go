@@ -37,6 +37,7 @@ func (b *backend) Provision(_ context.Context, id string, details domain.Provisi
 		inst = &instance{id: id, attrs: request, context: details.RawContext, enabled: true,
 			bindings: map[string]*binding{}, unbound: map[string]bool{}}
 		b.instances[id] = inst
+		b.creations = append(b.creations, Creation{InstanceID: id})
 		delete(b.deprovisioned, id)
 		return b.provision(inst, async), nil
 	}

@@ -35,10 +35,12 @@
 // In both modes the broker applies what its catalog declares:
 //
 //   - parameters are validated against the plan's JSON schemas
-//     (schemas.service_instance.create and update, schemas.service_binding.create), with
-//     github.com/santhosh-tekuri/jsonschema/v6; a violation gets 400 listing each one as a JSON
-//     pointer and a message. Schemas are compiled when the Server starts: one that does not
-//     compile, or refers outside itself, is an error of Start;
+//     (schemas.service_instance.create and update, schemas.service_binding.create), read as the
+//     SDK's client reads them: JSON Schema draft 4 unless $schema names another version, formats
+//     asserted, so that the broker refuses exactly the parameters the client refuses; a violation
+//     gets 400 listing each one as a JSON pointer and a message. Schemas are compiled when the
+//     Server starts: one that does not compile, is over 64 kB or refers outside itself, is an
+//     error of Start;
 //   - binding rotation ("Binding Rotation"): on a plan given to WithRotatableBindings (the catalog
 //     says binding_rotatable), a bind with predecessor_binding_id creates a binding with fresh
 //     credentials that keeps the predecessor's parameters and app, and both stay valid; on other

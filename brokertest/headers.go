@@ -1,6 +1,7 @@
 package brokertest
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"strconv"
 	"strings"
@@ -66,3 +67,17 @@ func (w *headerEditor) Write(p []byte) (int, error) {
 }
 
 func (w *headerEditor) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// basicAuth refuses a request without the broker's basic-auth credentials with 401 and an
+// error body in JSON, as every answer of the broker is ("Platform to Service Broker
+// Authentication", "Content Type").
+func basicAuth(username, password string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, ok := r.BasicAuth()
+		if !ok || subtle.ConstantTimeCompare([]byte(user), []byte(username)) != 1 || subtle.ConstantTimeCompare([]byte(pass), []byte(password)) != 1 {
+			writeOSBError(w, http.StatusUnauthorized, "the request carries no valid basic-auth credentials")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,14 +1,12 @@
 package brokertest
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/osbkit/osb-go-sdk/internal/paramschema"
 	"github.com/pivotal-cf/brokerapi/v12/domain"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // schemaKind names one of the three parameters schemas a plan may declare.
@@ -22,11 +20,12 @@ const (
 
 // planSchemas are the compiled parameters schemas of a plan; a kind the plan does not declare
 // is absent and accepts any parameters.
-type planSchemas map[schemaKind]*jsonschema.Schema
+type planSchemas map[schemaKind]*paramschema.Schema
 
-// compilePlanSchemas compiles the plan's schemas; a schema that does not compile, or that
-// refers to anything outside itself ("Input Parameters Schema Object": no external
-// references), makes the catalog unusable.
+// compilePlanSchemas compiles the plan's schemas the way the platform reads them (paramschema:
+// draft 4 without $schema, formats asserted); a schema that does not compile, is over 64 kB, or
+// refers to anything outside itself ("Input Parameters Schema Object": no external references)
+// makes the catalog unusable.
 func compilePlanSchemas(plan domain.ServicePlan) (planSchemas, error) {
 	compiled := planSchemas{}
 	if plan.Schemas == nil {
@@ -41,39 +40,15 @@ func compilePlanSchemas(plan domain.ServicePlan) (planSchemas, error) {
 		if schema == nil {
 			continue
 		}
-		compiledSchema, err := compileSchema(schema)
+		encoded, err := json.Marshal(schema)
+		if err == nil {
+			compiled[kind], err = paramschema.Compile(encoded)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: plan %q: %s does not compile: %w", errInvalidCatalog, plan.ID, kind, err)
 		}
-		compiled[kind] = compiledSchema
 	}
 	return compiled, nil
-}
-
-func compileSchema(schema map[string]any) (*jsonschema.Schema, error) {
-	// Round-trip through JSON so that numbers are what the validator expects.
-	data, err := json.Marshal(schema)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	const location = "brokertest:///parameters.json"
-	compiler := jsonschema.NewCompiler()
-	compiler.UseLoader(noExternalReferences{})
-	if err := compiler.AddResource(location, doc); err != nil {
-		return nil, err
-	}
-	return compiler.Compile(location)
-}
-
-// noExternalReferences refuses every schema outside the one compiled.
-type noExternalReferences struct{}
-
-func (noExternalReferences) Load(url string) (any, error) {
-	return nil, fmt.Errorf("external reference %s: schemas must not contain external references (OSB v2.17 \"Input Parameters Schema Object\")", url)
 }
 
 // validate checks raw parameters against the plan's schema of the given kind; the error is a
@@ -83,30 +58,17 @@ func (s planSchemas) validate(kind schemaKind, raw json.RawMessage, section stri
 	if schema == nil || isAbsent(raw) {
 		return nil
 	}
-	value, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	found, err := schema.ValidateJSON(raw)
 	if err != nil {
 		return badRequest(fmt.Sprintf("parameters are not JSON: %v (OSB v2.17 %s)", err, section))
 	}
-	err = schema.Validate(value)
-	var invalid *jsonschema.ValidationError
-	if !errors.As(err, &invalid) {
-		return err
+	if len(found) == 0 {
+		return nil
+	}
+	list := make([]string, len(found))
+	for i, violation := range found {
+		list[i] = violation.String()
 	}
 	return badRequest(fmt.Sprintf("parameters do not match the plan's %s: %s (OSB v2.17 %s; \"Input Parameters Schema Object\")",
-		kind, strings.Join(violations(invalid), "; "), section))
-}
-
-// violations lists each failed keyword as "pointer: message", innermost first.
-func violations(err *jsonschema.ValidationError) []string {
-	var list []string
-	for _, unit := range err.BasicOutput().Errors {
-		if unit.Error != nil {
-			location := unit.InstanceLocation
-			if location == "" {
-				location = "/"
-			}
-			list = append(list, fmt.Sprintf("%s: %s", location, unit.Error))
-		}
-	}
-	return list
+		kind, strings.Join(list, "; "), section))
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/pivotal-cf/brokerapi/v12"
-	"github.com/pivotal-cf/brokerapi/v12/auth"
 	"github.com/pivotal-cf/brokerapi/v12/domain"
 )
 
@@ -73,15 +72,15 @@ func Start(opts ...Option) (*Server, error) {
 // then the broker: basic auth, the request rules, and the broker library in front of the backend.
 func (s *Server) handler(cfg config) http.Handler {
 	osb := brokerapi.NewWithOptions(s.backend, cfg.logger,
-		brokerapi.WithBrokerCredentials(brokerapi.BrokerCredentials{Username: cfg.username, Password: cfg.password}),
 		brokerapi.WithCustomAuth(requestRules(!cfg.lenient)),
 		brokerapi.WithAdditionalMiddleware(s.backend.routes))
-	requireAuth := auth.NewWrapper(cfg.username, cfg.password).Wrap
 
 	mux := http.NewServeMux()
 	mux.Handle("/", retryAfterOnLastOperation(osb, cfg.lastOpRetryAfter))
-	mux.Handle("/bluemix_v1/service_instances/{instance_id}", requireAuth(s.backend.bluemixRoutes()))
-	return s.recorder.wrap(requestIdentity(s.faults.wrap(mux), !cfg.misbehaviours[MisbehaveNoIdentityEcho]))
+	mux.Handle("/bluemix_v1/service_instances/{instance_id}", s.backend.bluemixRoutes())
+	authenticated := basicAuth(cfg.username, cfg.password, mux)
+	answers := rewriteAnswers(authenticated, cfg.misbehaviours)
+	return s.recorder.wrap(requestIdentity(s.faults.wrap(answers), !cfg.misbehaviours[MisbehaveNoIdentityEcho]))
 }
 
 // Close stops the server, ending injected delays at once. It is safe to call more than once.

@@ -115,6 +115,16 @@ func LoadConfig(serviceName string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ConfigFromProperties(serviceName, props)
+}
+
+// ConfigFromProperties checks and reads the service's properties as LoadConfig does, from props
+// that the caller gathered from sources of its own choosing (a command line tool's own order of
+// precedence, say): each key is a property without the service's prefix, such as "URL" or
+// "AUTH_TYPE". The authenticators this package builds itself (basic, bearerToken,
+// bearerTokenFile, noAuth) are built from props; go-sdk-core builds the others from its own
+// sources, as GetAuthenticatorFromEnvironment does.
+func ConfigFromProperties(serviceName string, props map[string]string) (*Config, error) {
 	r := &propertyReader{serviceName: serviceName, props: props}
 	config := &Config{
 		ServiceName:         serviceName,

@@ -73,6 +73,12 @@ const (
 	Deprovision200Or202                       CheckID = "deprovision.200-or-202"
 	DeprovisionMissing410                     CheckID = "deprovision.missing-410"
 	BrokerAnswersWithin60s                    CheckID = "broker.answers-within-60s"
+	AnswersBodyShape                          CheckID = "answers.body-shape"
+	AnswersContentTypeJSON                    CheckID = "answers.content-type-json"
+	ErrorsDescriptionString                   CheckID = "errors.description-string"
+	InstanceGetMissing404                     CheckID = "instance.get-missing-404"
+	BindingGetMissing404                      CheckID = "binding.get-missing-404"
+	LastOperationMissing404                   CheckID = "last_operation.missing-404"
 )
 
 // Check is one rule of OSB v2.17 that the checker verifies.
@@ -153,6 +159,12 @@ var allChecks = []Check{
 	{Deprovision200Or202, "Deprovisioning, Response", must, "deprovisioning an existing instance gets 200, or 202 then succeeded or 410"},
 	{DeprovisionMissing410, "Deprovisioning, Response", must, "deprovisioning an instance that does not exist gets 410 Gone"},
 	{BrokerAnswersWithin60s, "Synchronous and Asynchronous Operations", should, "every answer arrives within a platform's 60 s request timeout"},
+	{AnswersBodyShape, "Service Broker Errors; each endpoint's Response, Body", must, "every answer's body is a JSON object with the REQUIRED fields of its endpoint, of the types the specification gives"},
+	{AnswersContentTypeJSON, "Content Type", should, "every answer with a body says Content-Type: application/json"},
+	{ErrorsDescriptionString, "Service Broker Errors", must, "an error answer is a JSON object whose error and description, when present, are non-empty strings"},
+	{InstanceGetMissing404, "Fetching a Service Instance, Response", must, "with instances_retrievable, fetching an instance that does not exist gets 404 Not Found"},
+	{BindingGetMissing404, "Fetching a Service Binding, Response", must, "with bindings_retrievable, fetching a binding that does not exist gets 404 Not Found"},
+	{LastOperationMissing404, "Polling Last Operation for Service Instances, Response", must, "polling the last operation of an instance that does not exist gets 404 Not Found"},
 }
 
 var checkByID = func() map[CheckID]Check {

@@ -12,7 +12,7 @@ import (
 )
 
 // ansi colours of the outcomes in a terminal.
-var outcomeColour = map[Outcome]string{Pass: "\x1b[32m", Fail: "\x1b[31m", Warn: "\x1b[33m", Info: "\x1b[36m", Skip: "\x1b[90m"}
+var outcomeColour = map[Outcome]string{Pass: "\x1b[32m", Fail: "\x1b[31m", Warn: "\x1b[33m", Info: "\x1b[36m", Inconclusive: "\x1b[35m", Skip: "\x1b[90m"}
 
 const colourReset = "\x1b[0m"
 
@@ -42,8 +42,7 @@ func WriteText(w io.Writer, report *Report, colour bool) error {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "\n%d passed, %d failed (MUST), %d warnings (SHOULD), %d info (MAY), %d skipped in %s\n",
-		report.Count(Pass), report.Count(Fail), report.Count(Warn), report.Count(Info), report.Count(Skip), report.Duration.Round(time.Millisecond))
+	fmt.Fprintf(&b, "\n%s in %s\n", report.Summary(), report.Duration.Round(time.Millisecond))
 	for _, leftover := range report.Leftovers {
 		fmt.Fprintf(&b, "LEFT BEHIND: instance %q binding %q (service %q, plan %q): %s\n",
 			leftover.InstanceID, leftover.BindingID, leftover.ServiceID, leftover.PlanID, termtext.Clean(leftover.Problem))
@@ -122,6 +121,9 @@ func WriteJUnit(w io.Writer, report *Report, strict bool) error {
 				suite.Failures++
 			case result.Outcome == Skip:
 				testcase.Skipped = &junitMessage{Message: result.Message}
+				suite.Skipped++
+			case result.Outcome == Inconclusive:
+				testcase.Skipped = &junitMessage{Message: "inconclusive: " + result.Message}
 				suite.Skipped++
 			}
 			suite.Cases = append(suite.Cases, testcase)

@@ -12,7 +12,10 @@ import (
 	"time"
 
 	"github.com/osbkit/osb-go-sdk/internal/secret"
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
+
+const identityHeader = openservicebrokerv1.HeaderRequestIdentity
 
 // maxEvidenceBody bounds each body kept as evidence; a broker's answer is untrusted input.
 const maxEvidenceBody = 16 << 10
@@ -34,28 +37,39 @@ type Exchange struct {
 	// rawResponseHeaders are the broker's headers before the SDK added anything (the request
 	// identity, when the broker did not echo it).
 	rawResponseHeaders http.Header
+	// What the answer-wide checks read from the raw exchange (judgeAnswer): the endpoint, the
+	// request identity sent, and what is wrong with the body.
+	endpoint                   string
+	requestIdentity            string
+	shapeProblem, errorProblem string
+	hasBody, jsonContentType   bool
 }
 
 // recorder is an http.RoundTripper that keeps every exchange it carries.
 type recorder struct {
 	next http.RoundTripper
+	// ledger learns from every exchange what exists at the broker.
+	ledger *ledger
 
 	mu        sync.Mutex
 	exchanges []Exchange
 }
 
-func newRecorder(next http.RoundTripper) *recorder {
+func newRecorder(next http.RoundTripper, ledger *ledger) *recorder {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &recorder{next: next}
+	return &recorder{next: next, ledger: ledger}
 }
 
 func (rec *recorder) RoundTrip(request *http.Request) (*http.Response, error) {
-	exchange := Exchange{Method: request.Method, URL: request.URL.Redacted(), RequestHeaders: maskedHeaders(request.Header)}
+	exchange := Exchange{Method: request.Method, URL: request.URL.Redacted(), RequestHeaders: maskedHeaders(request.Header),
+		requestIdentity: request.Header.Get(identityHeader)}
+	var requestBody []byte
 	if request.GetBody != nil {
 		if body, err := request.GetBody(); err == nil {
-			exchange.RequestBody = readEvidence(body)
+			requestBody = readBounded(body)
+			exchange.RequestBody = maskBody(requestBody)
 		}
 	}
 	start := time.Now()
@@ -63,6 +77,7 @@ func (rec *recorder) RoundTrip(request *http.Request) (*http.Response, error) {
 	exchange.Duration = time.Since(start)
 	if err != nil {
 		exchange.Error = err.Error()
+		rec.ledger.observe(request, requestBody, 0, nil)
 		rec.add(exchange)
 		return nil, err
 	}
@@ -76,6 +91,8 @@ func (rec *recorder) RoundTrip(request *http.Request) (*http.Response, error) {
 	if readErr == nil {
 		exchange.ResponseBody = maskBody(raw)
 	}
+	rec.ledger.observe(request, requestBody, response.StatusCode, raw)
+	judgeAnswer(&exchange, request, response.StatusCode, response.Header, raw)
 	rec.add(exchange)
 	return response, nil
 }
@@ -115,13 +132,15 @@ func (rec *recorder) count() int {
 	return len(rec.exchanges)
 }
 
-func readEvidence(body io.ReadCloser) string {
+// readBounded reads at most one byte more than maxEvidenceBody, so that maskBody can tell a
+// body too large to keep.
+func readBounded(body io.ReadCloser) []byte {
 	defer body.Close()
 	raw, err := io.ReadAll(io.LimitReader(body, maxEvidenceBody+1))
 	if err != nil {
-		return ""
+		return nil
 	}
-	return maskBody(raw)
+	return raw
 }
 
 // secretHeaders never appear in evidence with their values.

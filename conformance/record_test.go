@@ -43,8 +43,12 @@ func TestEvidenceKeepsNoBodyItCannotMask(t *testing.T) {
 
 func TestRetryAfterIsSecondsOrHTTPDate(t *testing.T) {
 	for value, want := range map[string]bool{"5": true, "0": true, "Wed, 21 Oct 2026 07:28:00 GMT": true, "5s": false, "-1": false, "soon": false} {
-		assert.Equal(t, want, wellFormedRetryAfter(value), value)
+		_, ok := retryAfter(value)
+		assert.Equal(t, want, ok, value)
 	}
+	delay, ok := retryAfter("997200")
+	assert.True(t, ok)
+	assert.Equal(t, "277 h", roundDuration(delay), "long waits read in hours")
 }
 
 func TestParametersComeFromSchemaDefaultsAndExamples(t *testing.T) {

@@ -1,6 +1,9 @@
 package conformance
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Outcome is what one check gave for one subject.
 type Outcome string
@@ -10,6 +13,9 @@ const (
 	Pass Outcome = "pass"
 	// Skip: the check did not run; Result.Message says why.
 	Skip Outcome = "skip"
+	// Inconclusive: the check ran but a limit the specification does not set (the checker's
+	// maximum wait, a Retry-After beyond it) or an earlier refusal kept it from a verdict.
+	Inconclusive Outcome = "inconclusive"
 	// Info: the broker chose an answer the specification allows; worth knowing, never a failure.
 	Info Outcome = "info"
 	// Warn: a SHOULD of the specification was broken.
@@ -61,6 +67,12 @@ func (r *Report) Count(outcome Outcome) int {
 		}
 	}
 	return n
+}
+
+// Summary counts the results by outcome, in one line.
+func (r *Report) Summary() string {
+	return fmt.Sprintf("%d passed, %d failed (MUST), %d warnings (SHOULD), %d info (MAY), %d inconclusive, %d skipped",
+		r.Count(Pass), r.Count(Fail), r.Count(Warn), r.Count(Info), r.Count(Inconclusive), r.Count(Skip))
 }
 
 // Conformant reports whether no MUST failed and, when strict, no SHOULD either.

@@ -12,7 +12,7 @@ import (
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
-// bindingUnderTest is a binding a scenario created, with what its creation answered.
+// bindingUnderTest is a binding a scenario asks the broker for, with what its creation answered.
 type bindingUnderTest struct {
 	id       string
 	instance *instanceUnderTest
@@ -22,8 +22,7 @@ type bindingUnderTest struct {
 	evidence *Exchange
 }
 
-func (r *run) trackBinding(instance *instanceUnderTest, id string) *bindingUnderTest {
-	r.created.add(Resource{InstanceID: instance.id, BindingID: id, ServiceID: instance.plan.serviceID(), PlanID: instance.planID})
+func newBinding(instance *instanceUnderTest, id string) *bindingUnderTest {
 	return &bindingUnderTest{id: id, instance: instance}
 }
 
@@ -42,8 +41,10 @@ func (r *run) bindOptions(b *bindingUnderTest) *openservicebrokerv1.ReplaceServi
 
 // bindingPhase creates a binding and checks everything about it, then removes it.
 func (r *run) bindingPhase(ctx context.Context, instance *instanceUnderTest) {
-	binding := r.trackBinding(instance, r.newID("binding"))
-	if !r.createBinding(ctx, binding) {
+	binding := newBinding(instance, r.newID("binding"))
+	if reason := r.createBinding(ctx, binding); reason != "" {
+		r.skipAll(bindingChecks, reason)
+		r.removeBindings(instance.id) // what the broker created all the same, so that the instance can go
 		return
 	}
 	r.gradeBindingBody(binding)
@@ -57,61 +58,62 @@ func (r *run) bindingPhase(ctx context.Context, instance *instanceUnderTest) {
 }
 
 // createBinding binds without app_guid first, as for a service key, and with one when the
-// broker requires an application. It returns whether the binding exists.
-func (r *run) createBinding(ctx context.Context, b *bindingUnderTest) bool {
+// broker requires an application. It returns why the binding checks cannot go on, "" when the
+// binding exists with an answer to read.
+func (r *run) createBinding(ctx context.Context, b *bindingUnderTest) string {
 	result, response, err := r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(b))
-	switch status, code := errorCode(err); {
-	case err == nil:
-		r.pass(BindRequiresApp422, "served without app_guid (%d)", response.StatusCode)
+	status, code := statusOf(response, err), ""
+	_, code = errorCode(err)
+	switch {
+	case isSuccess(status):
+		r.pass(BindRequiresApp422, "served without app_guid (%d)", status)
 	case status == http.StatusUnprocessableEntity:
 		r.pass(BindRequiresApp422, "422 %s", code)
 		r.expectErrorCode(err, "RequiresApp")
-	default:
-		r.violate(BindRequiresApp422, "a bind without app_guid answered %s", describe(response, err))
-	}
-	if err != nil {
 		b.appGUID = uuid.NewString()
 		result, response, err = r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(b))
+		status = statusOf(response, err)
+	default:
+		r.violate(BindRequiresApp422, "a bind without app_guid answered %s", describe(response, err))
+		return failedBefore(BindRequiresApp422, "the bind answered "+describe(response, err))
 	}
 	b.evidence = r.recorder.last()
 	switch {
-	case err != nil:
-		r.violate(Bind201New, "the bind failed: %v", err)
-		return false
-	case response.StatusCode == http.StatusAccepted:
+	case status == http.StatusAccepted:
 		r.skip(Bind201New, "the broker binds asynchronously")
-		return r.awaitBinding(ctx, b, deref(result.Operation))
-	default:
-		r.expect(Bind201New, response.StatusCode == http.StatusCreated, "a new binding got %d", response.StatusCode)
+		return r.awaitBinding(ctx, b, operationOf(b.evidence))
+	case isSuccess(status):
+		r.expect(Bind201New, status == http.StatusCreated, "a new binding got %d", status)
 		r.skip(BindAsync202ThenSucceeded, "the broker bound synchronously")
+		if err != nil {
+			return bodyShapeReason
+		}
 		b.answer = result
-		return true
+		return ""
+	default:
+		r.violate(Bind201New, "the bind answered %s", describe(response, err))
+		return failedBefore(Bind201New, "the bind answered "+describe(response, err))
 	}
 }
 
 // awaitBinding polls an asynchronous bind and fetches the binding it created.
-func (r *run) awaitBinding(ctx context.Context, b *bindingUnderTest, operation string) bool {
+func (r *run) awaitBinding(ctx context.Context, b *bindingUnderTest, operation string) string {
 	p := b.instance.plan
-	options := r.client.NewWaitForBindingLastOperationOptions(b.id, b.instance.id).SetServiceID(p.serviceID()).SetPlanID(b.instance.planID)
-	if operation != "" {
-		options.SetOperation(operation)
-	}
-	options.WaitOptions = r.waitOptions(p, nil)
-	if _, _, err := r.client.WaitForBindingLastOperation(ctx, options); err != nil {
-		r.violate(BindAsync202ThenSucceeded, "the binding did not succeed: %v", err)
-		return false
+	seen := r.waitForBinding(ctx, b, operation, "bind", false)
+	if seen.err != nil {
+		return r.gradeWait(BindAsync202ThenSucceeded, seen)
 	}
 	fetched, response, err := r.client.GetServiceBindingWithContext(ctx, r.client.NewGetServiceBindingOptions(b.id, b.instance.id).
 		SetServiceID(p.serviceID()).SetPlanID(b.instance.planID))
 	if err != nil {
 		r.violate(BindAsync202ThenSucceeded, "the binding succeeded but GET answered %s", describe(response, err))
-		return false
+		return failedBefore(BindAsync202ThenSucceeded, "GET answered "+describe(response, err))
 	}
-	r.pass(BindAsync202ThenSucceeded, "succeeded; the binding was fetched")
+	r.pass(BindAsync202ThenSucceeded, "succeeded after %d poll(s); the binding was fetched", len(seen.states))
 	b.evidence = r.recorder.last()
 	b.answer = &openservicebrokerv1.BindingPutResp{Credentials: fetched.Credentials, SyslogDrainURL: fetched.SyslogDrainURL,
 		RouteServiceURL: fetched.RouteServiceURL, VolumeMounts: fetched.VolumeMounts, Endpoints: fetched.Endpoints, Metadata: fetched.Metadata}
-	return true
+	return ""
 }
 
 // gradeBindingBody checks credentials and the shape of the binding's fields.
@@ -154,31 +156,42 @@ func (r *run) gradeBindingBody(b *bindingUnderTest) {
 	r.grade(BindShape, checkByID[BindShape].violation(), b.evidence, "%v", problems)
 }
 
-// repeatBind sends the identical bind again, then one for another application.
+// repeatBind sends the identical bind again, then one with other parameters, for another
+// application.
 func (r *run) repeatBind(ctx context.Context, b *bindingUnderTest) {
 	_, response, err := r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(b))
 	r.gradeIdenticalRepeat(Bind200IdenticalRepeat, "bind of an existing binding", response, err)
 	conflicting := *b
 	conflicting.appGUID = uuid.NewString()
-	_, response, err = r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(&conflicting))
-	r.expect(Bind409ConflictingRepeat, statusOf(response, err) == http.StatusConflict, "the same binding id for another app_guid answered %s", describe(response, err))
+	options := r.bindOptions(&conflicting).SetParameters(withConflict(b.instance.plan.parameters.Bind))
+	_, response, err = r.client.ReplaceServiceBindingWithContext(ctx, options)
+	r.gradeConflict(Bind409ConflictingRepeat, "other parameters and another app_guid", response, err)
 }
 
+// getBinding fetches the binding, then one that does not exist. "Fetching a Service Binding"
+// lets a broker return credentials once: a GET without them is served; a GET with them returns
+// the bind's.
 func (r *run) getBinding(ctx context.Context, b *bindingUnderTest) {
 	p := b.instance.plan
 	if !p.BindingsRetrievable() {
-		r.skip(BindingGet, "bindings_retrievable is not true")
+		r.skipAll([]CheckID{BindingGet, BindingGetMissing404}, "bindings_retrievable is not true")
 		return
 	}
 	fetched, response, err := r.client.GetServiceBindingWithContext(ctx, r.client.NewGetServiceBindingOptions(b.id, b.instance.id).
 		SetServiceID(p.serviceID()).SetPlanID(b.instance.planID))
-	if err != nil {
+	switch status := statusOf(response, err); {
+	case err != nil && status == http.StatusOK:
+		r.skip(BindingGet, "%s", bodyShapeReason)
+	case err != nil:
 		r.violate(BindingGet, "GET answered %s", describe(response, err))
-		return
+	case len(fetched.Credentials) == 0 || len(b.answer.Credentials) == 0:
+		r.pass(BindingGet, "GET served the binding with %d credential field(s) (a broker MAY return credentials once)", len(fetched.Credentials))
+	default:
+		r.expect(BindingGet, sameJSON(fetched.Credentials, b.answer.Credentials), "GET returned %d credential field(s), the bind %d", len(fetched.Credentials), len(b.answer.Credentials))
 	}
-	// The credentials the bind answered are compared; bind.credentials judges an answer without any.
-	same := len(b.answer.Credentials) == 0 || sameJSON(fetched.Credentials, b.answer.Credentials)
-	r.expect(BindingGet, same, "GET returned %d credential field(s), the bind %d", len(fetched.Credentials), len(b.answer.Credentials))
+	_, response, err = r.client.GetServiceBindingWithContext(ctx, r.client.NewGetServiceBindingOptions(r.newID("missing"), b.instance.id).
+		SetServiceID(p.serviceID()).SetPlanID(b.instance.planID))
+	r.expect(BindingGetMissing404, statusOf(response, err) == http.StatusNotFound, "a binding that never existed answered %s", describe(response, err))
 }
 
 // rotateBinding creates a successor binding and checks that both are valid, then removes it.
@@ -188,7 +201,7 @@ func (r *run) rotateBinding(ctx context.Context, b *bindingUnderTest) {
 		r.skip(BindRotation, "binding_rotatable is not true")
 		return
 	}
-	successor := r.trackBinding(b.instance, r.newID("binding"))
+	successor := newBinding(b.instance, r.newID("binding"))
 	successor.appGUID = b.appGUID
 	wait := r.waitOptions(p, nil)
 	_, response, err := r.client.BindAndWait(ctx, r.bindOptions(successor).SetPredecessorBindingID(b.id), &wait)
@@ -213,16 +226,18 @@ func (r *run) rotateBinding(ctx context.Context, b *bindingUnderTest) {
 func (r *run) unbind(ctx context.Context, b *bindingUnderTest, checkID CheckID) {
 	p := b.instance.plan
 	options := r.client.NewDeleteServiceBindingOptions(b.id, b.instance.id, b.instance.planID, p.serviceID()).SetAcceptsIncomplete(true)
-	wait := r.waitOptions(p, nil)
-	response, err := r.client.UnbindAndWait(ctx, options, &wait)
-	if err == nil {
-		r.created.remove(Resource{InstanceID: b.instance.id, BindingID: b.id})
-	}
-	if checkID == "" {
+	response, err := r.client.DeleteServiceBindingWithContext(ctx, options)
+	status := statusOf(response, err)
+	if status == http.StatusAccepted {
+		seen := r.waitForBinding(ctx, b, operationOf(r.recorder.last()), "unbind", true)
+		if checkID != "" {
+			r.gradeWait(checkID, seen)
+		}
 		return
 	}
-	status := statusOf(response, err)
-	r.expect(checkID, err == nil && (status == http.StatusOK || status == http.StatusAccepted), "unbinding an existing binding answered %s", describe(response, err))
+	if checkID != "" {
+		r.expect(checkID, status == http.StatusOK, "unbinding an existing binding answered %s", describe(response, err))
+	}
 }
 
 // metadataProblem inspects the raw metadata of an answer: an object whose labels and

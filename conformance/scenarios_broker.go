@@ -1,10 +1,13 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/IBM/go-sdk-core/v5/core"
@@ -25,21 +28,25 @@ type scenario struct {
 	run func(ctx context.Context, r *run, catalog *openservicebrokerv1.BrokerCatalogResp, p *planUnderTest) string
 }
 
-// scenarios run in this order; each leaves the broker as it found it.
+// scenarios run in this order; each leaves the broker as it found it. The answers scenario
+// comes last: it judges every answer the others got.
 var scenarios = []scenario{
 	{name: "catalog", run: catalogScenario, checks: catalogChecks, requests: []string{"GET /v2/catalog (read once, linted offline)"}},
 	{name: "authentication", run: authenticationScenario,
-		checks:   []CheckID{AuthMissingCredentials401, AuthWrongCredentials401},
-		requests: []string{"GET /v2/catalog without Authorization", "GET /v2/catalog with wrong basic credentials"}},
+		checks: []CheckID{AuthMissingCredentials401, AuthWrongCredentials401},
+		requests: []string{"every endpoint (catalog, instance, binding, last_operation; fresh {prefix-...} ids) without Authorization",
+			"every endpoint with wrong basic credentials"}},
 	{name: "headers", run: headersScenario,
-		checks: []CheckID{VersionUnsupported412, VersionMissingHeader, HeadersRequestIdentityEchoed},
-		requests: []string{"GET /v2/catalog with X-Broker-API-Version: 1.0", "GET /v2/catalog without X-Broker-API-Version",
-			"GET /v2/catalog with X-Broker-API-Request-Identity"}},
+		checks:   []CheckID{VersionUnsupported412, VersionMissingHeader},
+		requests: []string{"GET /v2/catalog with X-Broker-API-Version: 1.0", "GET /v2/catalog without X-Broker-API-Version"}},
 	{name: "lifecycle", perPlan: true, run: lifecycleScenario, checks: append(append([]CheckID(nil), lifecycleChecks...), bindingChecks...), requests: lifecycleRequests},
 	{name: "identifiers and extensions", perPlan: true, firstPlanOnly: true, run: identifiersScenario,
 		checks: []CheckID{RequestsVendorExtensionsIgnored, IDsLongCRN},
 		requests: []string{"PUT /v2/service_instances/{prefix-instance}?accepts_incomplete=true with a vendor field in context, then DELETE",
 			"PUT /v2/service_instances/{IBM CRN, 118 characters}?accepts_incomplete=true, then DELETE"}},
+	{name: "answers", run: answersScenario,
+		checks:   []CheckID{AnswersBodyShape, ErrorsDescriptionString, AnswersContentTypeJSON, HeadersRequestIdentityEchoed, BrokerAnswersWithin60s},
+		requests: []string{"none: every answer of the run is judged, per endpoint (body, error body, Content-Type, request identity, time)"}},
 }
 
 // catalogRules groups the findings of openservicebrokerv1.LintCatalog into checks.
@@ -106,7 +113,7 @@ func catalogScenario(_ context.Context, r *run, catalog *openservicebrokerv1.Bro
 }
 
 // outcomeRank orders outcomes from best to worst.
-var outcomeRank = map[Outcome]int{Pass: 0, Skip: 1, Info: 2, Warn: 3, Fail: 4}
+var outcomeRank = map[Outcome]int{Pass: 0, Skip: 1, Inconclusive: 2, Info: 3, Warn: 4, Fail: 5}
 
 func worse(a, b Outcome) Outcome {
 	if outcomeRank[b] > outcomeRank[a] {
@@ -115,9 +122,12 @@ func worse(a, b Outcome) Outcome {
 	return a
 }
 
-// authenticationScenario sends the catalog request without and with wrong credentials.
-func authenticationScenario(ctx context.Context, r *run, _ *openservicebrokerv1.BrokerCatalogResp, _ *planUnderTest) string {
-	if r.client.Service.Options.Authenticator.AuthenticationType() == core.AUTHTYPE_NOAUTH {
+// authenticationScenario sends a request to every endpoint without credentials, then with
+// wrong ones: each must be refused with 401. The ids are fresh; what a broken broker creates
+// anyway is in the ledger and removed by the sweep.
+func authenticationScenario(ctx context.Context, r *run, catalog *openservicebrokerv1.BrokerCatalogResp, _ *planUnderTest) string {
+	authenticator := r.client.Service.Options.Authenticator
+	if authenticator.AuthenticationType() == core.AUTHTYPE_NOAUTH {
 		return "the broker is checked without authentication (noAuth): it has none to refuse"
 	}
 	attempts := []struct {
@@ -127,16 +137,88 @@ func authenticationScenario(ctx context.Context, r *run, _ *openservicebrokerv1.
 		{AuthMissingCredentials401, &core.NoAuthAuthenticator{}},
 		{AuthWrongCredentials401, &core.BasicAuthenticator{Username: "osb-check-not-a-user", Password: uuid.NewString()}},
 	}
+	serviceID, planID := firstPlan(catalog)
 	for _, attempt := range attempts {
-		client, err := r.clientWith(attempt.authenticator)
-		if err != nil {
-			return fmt.Sprintf("cannot build a client: %v", err)
+		for _, probe := range r.endpointProbes(serviceID, planID) {
+			r.subject = probe.endpoint
+			status, err := r.send(ctx, probe, attempt.authenticator)
+			r.expect(attempt.id, status == http.StatusUnauthorized, "%s answered %s", probe.endpoint, describeStatus(status, err))
 		}
-		_, response, err := client.ListCatalogWithContext(ctx, client.NewListCatalogOptions())
-		status := statusOf(response, err)
-		r.expect(attempt.id, status == http.StatusUnauthorized, "GET /v2/catalog answered %s", describeStatus(status, err))
 	}
 	return ""
+}
+
+func firstPlan(catalog *openservicebrokerv1.BrokerCatalogResp) (serviceID, planID string) {
+	for _, service := range catalog.Services {
+		for _, plan := range service.Plans {
+			return deref(service.ID), deref(plan.ID)
+		}
+	}
+	return "", ""
+}
+
+// probe is one request to one endpoint, sent as it is written.
+type probe struct {
+	endpoint, method, path string
+	query                  url.Values
+	body                   map[string]any
+}
+
+// endpointProbes is a request to every endpoint of the specification, on fresh ids.
+func (r *run) endpointProbes(serviceID, planID string) []probe {
+	instance := "/v2/service_instances/" + url.PathEscape(r.newID("instance"))
+	binding := instance + "/service_bindings/" + url.PathEscape(r.newID("binding"))
+	ids := url.Values{"service_id": {serviceID}, "plan_id": {planID}}
+	create := map[string]any{"service_id": serviceID, "plan_id": planID, "organization_guid": r.platform.organizationID, "space_guid": r.platform.spaceID}
+	bind := map[string]any{"service_id": serviceID, "plan_id": planID}
+	return []probe{
+		{endpoint: "GET /v2/catalog", method: http.MethodGet, path: "/v2/catalog"},
+		{endpoint: "PUT /v2/service_instances/:instance_id", method: http.MethodPut, path: instance, query: url.Values{"accepts_incomplete": {"true"}}, body: create},
+		{endpoint: "GET /v2/service_instances/:instance_id", method: http.MethodGet, path: instance, query: ids},
+		{endpoint: "PATCH /v2/service_instances/:instance_id", method: http.MethodPatch, path: instance, query: url.Values{"accepts_incomplete": {"true"}}, body: bind},
+		{endpoint: instancePolls, method: http.MethodGet, path: instance + "/last_operation", query: ids},
+		{endpoint: "PUT /v2/service_instances/:instance_id/service_bindings/:binding_id", method: http.MethodPut, path: binding, query: url.Values{"accepts_incomplete": {"true"}}, body: bind},
+		{endpoint: "GET /v2/service_instances/:instance_id/service_bindings/:binding_id", method: http.MethodGet, path: binding, query: ids},
+		{endpoint: bindingPolls, method: http.MethodGet, path: binding + "/last_operation", query: ids},
+		{endpoint: "DELETE /v2/service_instances/:instance_id/service_bindings/:binding_id", method: http.MethodDelete, path: binding, query: ids},
+		{endpoint: "DELETE /v2/service_instances/:instance_id", method: http.MethodDelete, path: instance, query: ids},
+	}
+}
+
+// send sends a probe through the run's recording transport with the authenticator given, the
+// API version and a request identity.
+func (r *run) send(ctx context.Context, p probe, authenticator core.Authenticator) (int, error) {
+	var body io.Reader
+	if p.body != nil {
+		encoded, err := json.Marshal(p.body)
+		if err != nil {
+			return 0, err
+		}
+		body = bytes.NewReader(encoded)
+	}
+	target := strings.TrimSuffix(r.client.GetServiceURL(), "/") + p.path
+	if len(p.query) > 0 {
+		target += "?" + p.query.Encode()
+	}
+	request, err := http.NewRequestWithContext(ctx, p.method, target, body)
+	if err != nil {
+		return 0, err
+	}
+	if p.body != nil {
+		request.Header.Set("Content-Type", "application/json")
+	}
+	request.Header.Set(openservicebrokerv1.HeaderAPIVersion, openservicebrokerv1.DefaultBrokerAPIVersion)
+	request.Header.Set(identityHeader, uuid.NewString())
+	if err := authenticator.Authenticate(request); err != nil {
+		return 0, err
+	}
+	response, err := r.http.Do(request)
+	if err != nil {
+		return 0, err
+	}
+	defer response.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(response.Body, maxEvidenceBody))
+	return response.StatusCode, nil
 }
 
 func describeStatus(status int, err error) string {
@@ -161,15 +243,14 @@ func headersScenario(ctx context.Context, r *run, _ *openservicebrokerv1.BrokerC
 	r.expect(VersionMissingHeader, status == http.StatusOK || status == http.StatusBadRequest || status == http.StatusPreconditionFailed,
 		"no X-Broker-API-Version answered %s", describeStatus(status, err))
 
-	identity := "osb-check-" + uuid.NewString()
-	_, _, err = r.client.ListCatalogWithContext(ctx, r.client.NewListCatalogOptions().SetHeaders(map[string]string{openservicebrokerv1.HeaderRequestIdentity: identity}))
-	exchange := r.recorder.last()
-	if err != nil || exchange == nil {
-		return fmt.Sprintf("GET /v2/catalog failed: %v", err)
-	}
-	echoed := exchange.rawResponseHeaders.Get(openservicebrokerv1.HeaderRequestIdentity)
-	r.expect(HeadersRequestIdentityEchoed, echoed == identity, "sent %s, the answer carried %q", identity, echoed)
 	return ""
+}
+
+// answersScenario grades the rules every answer obeys, over the answers of the whole run.
+func answersScenario(_ context.Context, r *run, _ *openservicebrokerv1.BrokerCatalogResp, _ *planUnderTest) string {
+	r.gradeAnswers()
+	r.gradeAnswerTimes()
+	return "no answer of this kind was seen"
 }
 
 // catalogWithoutVersion sends GET /v2/catalog without X-Broker-API-Version, which the SDK

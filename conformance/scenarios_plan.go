@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -20,15 +21,15 @@ var lifecycleChecks = []CheckID{
 	ProvisionAsyncRequired422, ProvisionSync201New, ProvisionAsync202ThenSucceeded, ProvisionAsyncOperation,
 	ProvisionAsync202RepeatSameOperation, LastOperationStateValues, LastOperationRetryAfter,
 	LastOperationWithinMaximumPollingDuration, ProvisionDashboardURL, ProvisionMetadataShape,
-	ProvisionSync200IdenticalRepeat, Provision409ConflictingRepeat, InstanceGet, UpdatePreviousValues,
-	UpdateMaintenanceInfoConflict422, UpdatePlanChange, Deprovision200Or202, DeprovisionMissing410,
+	ProvisionSync200IdenticalRepeat, Provision409ConflictingRepeat, InstanceGet, InstanceGetMissing404, UpdatePreviousValues,
+	UpdateMaintenanceInfoConflict422, UpdatePlanChange, Deprovision200Or202, DeprovisionMissing410, LastOperationMissing404,
 	ConcurrencyBusyInstance,
 }
 
 // bindingChecks are the lifecycle's checks of a binding, skipped for plans that are not bindable.
 var bindingChecks = []CheckID{
 	BindRequiresApp422, Bind201New, BindAsync202ThenSucceeded, BindCredentials, BindShape,
-	Bind200IdenticalRepeat, Bind409ConflictingRepeat, BindingGet, BindRotation, Unbind200Or202, UnbindMissing410,
+	Bind200IdenticalRepeat, Bind409ConflictingRepeat, BindingGet, BindingGetMissing404, BindRotation, Unbind200Or202, UnbindMissing410,
 }
 
 var lifecycleRequests = []string{
@@ -45,15 +46,15 @@ var lifecycleRequests = []string{
 	"PUT /v2/service_instances/{prefix-instance}?accepts_incomplete=true, then DELETE it while the provision is in progress",
 }
 
-// instanceUnderTest is an instance a scenario created, tracked for the final sweep.
+// instanceUnderTest is an instance a scenario asks the broker for; the ledger, not the
+// scenario, knows whether the broker created it.
 type instanceUnderTest struct {
 	id     string
 	plan   *planUnderTest
 	planID string // the instance's current plan
 }
 
-func (r *run) trackInstance(p *planUnderTest, id string) *instanceUnderTest {
-	r.created.add(Resource{InstanceID: id, ServiceID: p.serviceID(), PlanID: p.planID()})
+func newInstance(p *planUnderTest, id string) *instanceUnderTest {
 	return &instanceUnderTest{id: id, plan: p, planID: p.planID()}
 }
 
@@ -66,95 +67,11 @@ func (r *run) provisionOptions(p *planUnderTest, id string) *openservicebrokerv1
 	return options
 }
 
-// polling is what the checker saw while waiting for one operation.
-type polling struct {
-	states    []string
-	exchanges []Exchange
-	err       error
-}
-
-// waitForInstance polls the instance's operation until it ends, recording every state.
-func (r *run) waitForInstance(ctx context.Context, instance *instanceUnderTest, operation string, deletion bool) polling {
-	var seen polling
-	first := r.recorder.count()
-	options := r.client.NewWaitForLastOperationOptions(instance.id).SetServiceID(instance.plan.serviceID()).SetPlanID(instance.planID).SetDeletion(deletion)
-	if operation != "" {
-		options.SetOperation(operation)
-	}
-	options.WaitOptions = r.waitOptions(instance.plan, func(event openservicebrokerv1.PollEvent) { seen.states = append(seen.states, event.State) })
-	_, _, seen.err = r.client.WaitForLastOperation(ctx, options)
-	seen.exchanges = r.recorder.since(first)
-	return seen
-}
-
-// gradePolling grades the last_operation checks from one wait; the first wait of a plan decides.
-func (r *run) gradePolling(p *planUnderTest, seen polling) {
-	r.gradeStates(seen)
-	r.gradeRetryAfter(seen.exchanges)
-	if errors.Is(seen.err, openservicebrokerv1.ErrWaitTimeout) {
-		limit := "the checker's maximum wait"
-		if duration, ok := p.MaximumPollingDuration(); ok {
-			limit = fmt.Sprintf("the plan's maximum_polling_duration (%s)", duration)
-		}
-		r.violate(LastOperationWithinMaximumPollingDuration, "the operation did not end within %s: %v", limit, seen.err)
-		return
-	}
-	r.pass(LastOperationWithinMaximumPollingDuration, "ended after %d poll(s)", len(seen.states))
-}
-
-var validStates = map[string]bool{"in progress": true, "succeeded": true, "failed": true}
-
-func (r *run) gradeStates(seen polling) {
-	for i, state := range seen.states {
-		if state != "" && !validStates[state] {
-			var evidence *Exchange
-			if i < len(seen.exchanges) {
-				evidence = &seen.exchanges[i]
-			}
-			r.grade(LastOperationStateValues, checkByID[LastOperationStateValues].violation(), evidence,
-				`poll %d reported the state %q; the specification spells them "in progress", "succeeded" and "failed"`, i+1, state)
-			return
-		}
-	}
-	r.pass(LastOperationStateValues, "states seen: %v", seen.states)
-}
-
-func (r *run) gradeRetryAfter(exchanges []Exchange) {
-	sent := 0
-	for i := range exchanges {
-		value := exchanges[i].rawResponseHeaders.Get("Retry-After")
-		if value == "" {
-			continue
-		}
-		sent++
-		if !wellFormedRetryAfter(value) {
-			r.grade(LastOperationRetryAfter, checkByID[LastOperationRetryAfter].violation(), &exchanges[i],
-				"Retry-After %q is neither a number of seconds nor an HTTP date", value)
-			return
-		}
-	}
-	if sent == 0 {
-		r.pass(LastOperationRetryAfter, "the broker sent no Retry-After (it MAY)")
-		return
-	}
-	r.pass(LastOperationRetryAfter, "%d well-formed Retry-After header(s)", sent)
-}
-
-func wellFormedRetryAfter(value string) bool {
-	if _, err := http.ParseTime(value); err == nil {
-		return true
-	}
-	for _, c := range value {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // lifecycleScenario walks one instance of the plan through its whole life.
 func lifecycleScenario(ctx context.Context, r *run, _ *openservicebrokerv1.BrokerCatalogResp, p *planUnderTest) string {
-	instance := r.trackInstance(p, r.newID("instance"))
+	defer r.gradePolls()
+	instance := newInstance(p, r.newID("instance"))
+	defer r.removeNow(instance.id)
 	if reason := r.provisionPhase(ctx, instance); reason != "" {
 		return reason
 	}
@@ -170,14 +87,20 @@ func lifecycleScenario(ctx context.Context, r *run, _ *openservicebrokerv1.Broke
 	}
 	r.changePlan(ctx, instance)
 	r.deprovisionPhase(ctx, instance)
-	if reason := r.concurrencyPhase(ctx, p); reason != "" {
-		r.skip(ConcurrencyBusyInstance, "%s", reason)
-	}
+	r.concurrencyPhase(ctx, p)
 	return ""
 }
 
+// isSuccess reports whether a status is one of the 2xx answers that complete or accept a request.
+func isSuccess(status int) bool { return status >= 200 && status <= 299 }
+
+// asyncProvisionChecks need an asynchronous provision.
+var asyncProvisionChecks = []CheckID{ProvisionAsync202ThenSucceeded, ProvisionAsyncOperation, ProvisionAsync202RepeatSameOperation}
+
 // provisionPhase provisions without accepts_incomplete, then with it when the plan needs it,
-// and waits for an asynchronous provision to end.
+// and waits for an asynchronous provision to end. A broker that provisions synchronously
+// without accepts_incomplete may still provision asynchronously with it: a second instance
+// finds out.
 func (r *run) provisionPhase(ctx context.Context, instance *instanceUnderTest) string {
 	p := instance.plan
 	options := r.provisionOptions(p, instance.id)
@@ -185,10 +108,10 @@ func (r *run) provisionPhase(ctx context.Context, instance *instanceUnderTest) s
 	status, code := statusOf(response, err), ""
 	_, code = errorCode(err)
 	switch {
-	case err == nil && status == http.StatusAccepted:
+	case status == http.StatusAccepted:
 		r.violate(ProvisionAsyncRequired422, "202 Accepted to a provision without accepts_incomplete=true")
-	case err == nil:
-		r.pass(ProvisionAsyncRequired422, "the plan provisions synchronously (%d)", status)
+	case isSuccess(status):
+		r.pass(ProvisionAsyncRequired422, "the plan provisions synchronously without accepts_incomplete=true (%d)", status)
 	case status == http.StatusUnprocessableEntity:
 		r.pass(ProvisionAsyncRequired422, "422 %s", code)
 		r.expectErrorCode(err, "AsyncRequired")
@@ -196,28 +119,68 @@ func (r *run) provisionPhase(ctx context.Context, instance *instanceUnderTest) s
 		status = statusOf(response, err)
 	default:
 		r.violate(ProvisionAsyncRequired422, "a provision without accepts_incomplete=true answered %s", describe(response, err))
-		return "the provision failed"
+		return failedBefore(ProvisionAsyncRequired422, "the provision answered "+describe(response, err))
 	}
 	provisionAnswer := r.recorder.last()
 	switch {
-	case err != nil:
-		r.violate(ProvisionSync201New, "the provision failed: %v", err)
-		r.violate(ProvisionAsync202ThenSucceeded, "the provision failed: %v", err)
-		return "the provision failed"
 	case status == http.StatusAccepted:
 		r.skip(ProvisionSync201New, "the plan provisions asynchronously")
-		if reason := r.awaitProvision(ctx, instance, options, deref(result.Operation)); reason != "" {
+		if reason := r.awaitProvision(ctx, instance, options.SetAcceptsIncomplete(true), operationOf(provisionAnswer)); reason != "" {
 			return reason
 		}
-	default:
+	case isSuccess(status):
 		r.expect(ProvisionSync201New, status == http.StatusCreated, "a new instance got %d", status)
-		const reason = "the plan provisions synchronously: no operation to poll"
-		for _, id := range []CheckID{ProvisionAsync202ThenSucceeded, ProvisionAsyncOperation, ProvisionAsync202RepeatSameOperation} {
-			r.skip(id, reason)
+		if options.AcceptsIncomplete == nil {
+			r.probeAsyncProvision(ctx, p)
+		} else {
+			r.skipAll(asyncProvisionChecks, "the plan provisions synchronously with accepts_incomplete=true: there is no operation to poll")
 		}
+	default:
+		r.violate(ProvisionSync201New, "the provision answered %s", describe(response, err))
+		return failedBefore(ProvisionSync201New, "the provision answered "+describe(response, err))
 	}
-	r.gradeProvisionBody(provisionAnswer, result)
+	r.gradeProvisionBody(provisionAnswer, result, err)
 	return ""
+}
+
+// failedBefore is the reason of the checks a failure left unreached, naming the check that owns it.
+func failedBefore(id CheckID, what string) string {
+	return fmt.Sprintf("not reached: %s failed (%s)", id, what)
+}
+
+func (r *run) skipAll(ids []CheckID, reason string) {
+	for _, id := range ids {
+		r.skip(id, "%s", reason)
+	}
+}
+
+// probeAsyncProvision provisions a second instance with accepts_incomplete=true, for the
+// asynchronous checks, and removes it.
+func (r *run) probeAsyncProvision(ctx context.Context, p *planUnderTest) {
+	probe := newInstance(p, r.newID("instance"))
+	defer r.removeNow(probe.id)
+	options := r.provisionOptions(p, probe.id).SetAcceptsIncomplete(true)
+	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, options)
+	switch status := statusOf(response, err); {
+	case status == http.StatusAccepted:
+		_ = r.awaitProvision(ctx, probe, options, operationOf(r.recorder.last()))
+	case isSuccess(status):
+		r.skipAll(asyncProvisionChecks, fmt.Sprintf("the plan provisions synchronously, with accepts_incomplete=true too (%d): there is no operation to poll", status))
+	default:
+		r.skipAll(asyncProvisionChecks, "a provision with accepts_incomplete=true, after one without it was served, answered "+describe(response, err))
+	}
+}
+
+// operationOf reads the operation of a 202 answer from its body, whether or not the SDK could
+// decode the rest of it.
+func operationOf(answer *Exchange) string {
+	var body struct {
+		Operation string `json:"operation"`
+	}
+	if answer != nil {
+		_ = json.Unmarshal([]byte(answer.ResponseBody), &body)
+	}
+	return body.Operation
 }
 
 // awaitProvision checks an asynchronous provision: its operation, a repeat while in progress,
@@ -228,32 +191,44 @@ func (r *run) awaitProvision(ctx context.Context, instance *instanceUnderTest, o
 	} else {
 		r.pass(ProvisionAsyncOperation, "operation %q", operation)
 	}
-	repeat, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, options)
-	switch {
-	case err == nil && response.StatusCode == http.StatusAccepted:
-		r.expect(ProvisionAsync202RepeatSameOperation, deref(repeat.Operation) == operation,
-			"202 with operation %q (first answer: %q)", deref(repeat.Operation), operation)
-	case err == nil && response.StatusCode == http.StatusOK:
+	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, options)
+	switch status := statusOf(response, err); {
+	case status == http.StatusAccepted:
+		repeated := operationOf(r.recorder.last())
+		r.expect(ProvisionAsync202RepeatSameOperation, repeated == operation, "202 with operation %q (first answer: %q)", repeated, operation)
+	case status == http.StatusOK:
 		r.note(ProvisionAsync202RepeatSameOperation, "200: the provisioning had already ended")
 	default:
 		r.violate(ProvisionAsync202RepeatSameOperation, "an identical provision while in progress answered %s", describe(response, err))
 	}
-	seen := r.waitForInstance(ctx, instance, operation, false)
-	r.gradePolling(instance.plan, seen)
-	if seen.err != nil {
-		r.violate(ProvisionAsync202ThenSucceeded, "the provisioning did not succeed: %v", seen.err)
-		return "the provisioning did not succeed"
-	}
-	r.pass(ProvisionAsync202ThenSucceeded, "succeeded after %d poll(s)", len(seen.states))
-	return ""
+	seen := r.waitForInstance(ctx, instance, operation, "provision", false)
+	return r.gradeWait(ProvisionAsync202ThenSucceeded, seen)
 }
 
-// gradeProvisionBody checks dashboard_url and metadata of the provision's answer.
-func (r *run) gradeProvisionBody(answer *Exchange, result *openservicebrokerv1.InstancePutResp) {
-	dashboard := ""
-	if result != nil {
-		dashboard = deref(result.DashboardURL)
+// gradeWait grades the check that an asynchronous operation ends succeeded and returns, when
+// it did not, the reason the checks after it are not reached. A wait cut by a limit the
+// specification does not set is inconclusive, not failed.
+func (r *run) gradeWait(id CheckID, seen polling) string {
+	if seen.err == nil {
+		r.grade(id, Pass, lastExchange([]polling{seen}), "the %s succeeded after %d poll(s)", seen.what, len(seen.states))
+		return ""
 	}
+	if why, ok := r.inconclusive(seen); ok {
+		r.grade(id, Inconclusive, lastExchange([]polling{seen}), "%s", why)
+		return fmt.Sprintf("not reached: the %s did not end (%s)", seen.what, why)
+	}
+	r.grade(id, checkByID[id].violation(), lastExchange([]polling{seen}), "the %s did not succeed: %v", seen.what, seen.err)
+	return failedBefore(id, fmt.Sprintf("the %s did not succeed", seen.what))
+}
+
+// gradeProvisionBody checks dashboard_url and metadata of the provision's answer; an answer
+// whose body did not decode is answers.body-shape's to report.
+func (r *run) gradeProvisionBody(answer *Exchange, result *openservicebrokerv1.InstancePutResp, decodeErr error) {
+	if decodeErr != nil || result == nil {
+		r.skipAll([]CheckID{ProvisionDashboardURL, ProvisionMetadataShape}, bodyShapeReason)
+		return
+	}
+	dashboard := deref(result.DashboardURL)
 	if dashboard == "" {
 		r.grade(ProvisionDashboardURL, Pass, answer, "no dashboard_url (it is optional)")
 	} else {
@@ -264,6 +239,9 @@ func (r *run) gradeProvisionBody(answer *Exchange, result *openservicebrokerv1.I
 	problem := metadataProblem(answer)
 	r.grade(ProvisionMetadataShape, outcomeOf(ProvisionMetadataShape, problem == ""), answer, "%s", orText(problem, "metadata absent or well-formed"))
 }
+
+// bodyShapeReason is why a check that reads a body skips when the body did not decode.
+var bodyShapeReason = fmt.Sprintf("the answer's body does not have the specification's shape: %s reports it", AnswersBodyShape)
 
 func outcomeOf(id CheckID, ok bool) Outcome {
 	if ok {
@@ -283,43 +261,77 @@ func orText(problem, fallback string) string {
 // answer, and 201 is accepted too (Synchronous Operations allows it).
 func (r *run) gradeIdenticalRepeat(id CheckID, what string, response *core.DetailedResponse, err error) {
 	switch status := statusOf(response, err); {
-	case err == nil && status == http.StatusOK:
+	case status == http.StatusOK:
 		r.pass(id, "200 OK")
-	case err == nil && status == http.StatusCreated:
+	case status == http.StatusCreated:
 		r.pass(id, "201 Created (the specification allows it besides 200)")
 	default:
 		r.violate(id, "an identical %s answered %s", what, describe(response, err))
 	}
 }
 
-// repeatProvision sends the identical provision again, then a conflicting one.
+// conflictParameter is added to the parameters of the conflicting repeats, so that they differ
+// in parameters as well as in the attribute they change.
+const conflictParameter = "osb_check_conflict"
+
+// repeatProvision sends the identical provision again, then a conflicting one: another plan (or
+// space) and other parameters.
 func (r *run) repeatProvision(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
 	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true))
 	r.gradeIdenticalRepeat(ProvisionSync200IdenticalRepeat, "provision of an existing instance", response, err)
 
-	conflicting := r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true)
-	what := "another plan"
+	conflicting := r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true).SetParameters(withConflict(p.parameters.Provision))
+	what := "another plan and other parameters"
 	if p.otherPlan != nil {
 		conflicting.SetPlanID(p.otherPlan.ID())
 	} else {
-		what = "another space"
+		what = "another space and other parameters"
 		conflicting.SetSpaceGUID(uuid.NewString())
 		conflicting.Context.SpaceGuid = conflicting.SpaceGUID
 	}
 	_, response, err = r.client.ReplaceServiceInstanceWithContext(ctx, conflicting)
-	r.expect(Provision409ConflictingRepeat, statusOf(response, err) == http.StatusConflict, "the same id with %s answered %s", what, describe(response, err))
+	r.gradeConflict(Provision409ConflictingRepeat, what, response, err)
+}
+
+func withConflict(parameters map[string]any) map[string]any {
+	changed := map[string]any{conflictParameter: uuid.NewString()}
+	for key, value := range parameters {
+		changed[key] = value
+	}
+	return changed
+}
+
+// gradeConflict grades a conflicting repeat: 409 passes; a 400 refuses the parameters before
+// comparing them, which leaves the rule untested.
+func (r *run) gradeConflict(id CheckID, what string, response *core.DetailedResponse, err error) {
+	switch status := statusOf(response, err); status {
+	case http.StatusConflict:
+		r.pass(id, "the same id with %s answered 409 Conflict", what)
+	case http.StatusBadRequest:
+		r.grade(id, Inconclusive, r.recorder.last(), "the same id with %s answered 400: the broker refused the parameters %q before comparing the request with the existing one", what, conflictParameter)
+	default:
+		r.violate(id, "the same id with %s answered %s", what, describe(response, err))
+	}
 }
 
 func (r *run) getInstance(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
 	if !p.InstancesRetrievable() {
-		r.skip(InstanceGet, "instances_retrievable is not true")
+		r.skipAll([]CheckID{InstanceGet, InstanceGetMissing404}, "instances_retrievable is not true")
 		return
 	}
+	_, response, err := r.client.GetServiceInstanceWithContext(ctx, r.client.NewGetServiceInstanceOptions(r.newID("missing")).
+		SetServiceID(p.serviceID()).SetPlanID(p.planID()))
+	r.expect(InstanceGetMissing404, statusOf(response, err) == http.StatusNotFound, "an instance that never existed answered %s", describe(response, err))
+
 	got, response, err := r.client.GetServiceInstanceWithContext(ctx, r.client.NewGetServiceInstanceOptions(instance.id).
 		SetServiceID(p.serviceID()).SetPlanID(instance.planID))
-	if err != nil {
+	switch status := statusOf(response, err); {
+	case err != nil && status == http.StatusOK:
+		r.skip(InstanceGet, "%s", bodyShapeReason)
+		return
+	case err != nil:
 		r.violate(InstanceGet, "GET answered %s", describe(response, err))
 		return
 	}
@@ -353,14 +365,7 @@ func (r *run) updateInstance(ctx context.Context, instance *instanceUnderTest) {
 	if p.parameters.Update != nil {
 		update.SetParameters(p.parameters.Update)
 	}
-	err := r.updateAndWait(ctx, instance, update)
-	if refusal, ok := unsupportedUpdate(err); ok {
-		r.note(UpdatePreviousValues, "the broker does not support this update (422), which it MAY: %s", refusal)
-	} else if err != nil {
-		r.violate(UpdatePreviousValues, "the update failed: %v", err)
-	} else {
-		r.pass(UpdatePreviousValues, "applied")
-	}
+	r.gradeUpdate(ctx, instance, UpdatePreviousValues, update, "the update with previous_values", nil)
 
 	info := p.MaintenanceInfo()
 	if info == nil || deref(info.Version) == "" {
@@ -368,14 +373,43 @@ func (r *run) updateInstance(ctx context.Context, instance *instanceUnderTest) {
 		return
 	}
 	stale := r.updateOptions(instance).SetMaintenanceInfo(&openservicebrokerv1.MaintenanceInfo{Version: core.StringPtr("0.0.0-osb-check-stale")})
-	_, response, err := r.client.UpdateServiceInstanceWithContext(ctx, stale.SetAcceptsIncomplete(true))
-	status, _ := errorCode(err)
+	result, response, err := r.client.UpdateServiceInstanceWithContext(ctx, stale.SetAcceptsIncomplete(true))
+	status := statusOf(response, err)
 	r.expect(UpdateMaintenanceInfoConflict422, status == http.StatusUnprocessableEntity,
 		"maintenance_info.version 0.0.0-osb-check-stale (the plan's is %s) answered %s", deref(info.Version), describe(response, err))
 	r.expectErrorCode(err, "MaintenanceInfoConflict")
-	if err == nil && response.StatusCode == http.StatusAccepted {
-		r.waitForInstance(ctx, instance, "", false) // the broker took the update: let it end before going on
+	if status == http.StatusAccepted && result != nil {
+		r.waitForInstance(ctx, instance, deref(result.Operation), "update", false) // the broker took the update: let it end before going on
 	}
+}
+
+// gradeUpdate sends an update and grades how it ends. verify, when set, looks at the instance
+// once the update is applied and returns what is wrong with it.
+func (r *run) gradeUpdate(ctx context.Context, instance *instanceUnderTest, id CheckID, options *openservicebrokerv1.UpdateServiceInstanceOptions, what string, verify func() string) {
+	_, response, err := r.client.UpdateServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+	status := statusOf(response, err)
+	if refusal, ok := unsupportedUpdate(err); ok {
+		r.note(id, "the broker does not support %s (422), which it MAY: %s", what, refusal)
+		return
+	}
+	switch {
+	case status == http.StatusAccepted:
+		seen := r.waitForInstance(ctx, instance, operationOf(r.recorder.last()), "update", false)
+		if seen.err != nil {
+			r.gradeWait(id, seen)
+			return
+		}
+	case !isSuccess(status):
+		r.violate(id, "%s answered %s", what, describe(response, err))
+		return
+	}
+	if verify != nil {
+		if problem := verify(); problem != "" {
+			r.violate(id, "%s", problem)
+			return
+		}
+	}
+	r.pass(id, "%s was applied (%d)", what, status)
 }
 
 // unsupportedUpdate returns the broker's description when err is the 422 with which
@@ -395,18 +429,6 @@ func (r *run) updateOptions(instance *instanceUnderTest) *openservicebrokerv1.Up
 		SetPlanID(instance.planID).SetContext(r.platform.context(instance.id))
 }
 
-// updateAndWait updates and, when the broker answers 202, grades the polling of the first
-// asynchronous operation of the plan.
-func (r *run) updateAndWait(ctx context.Context, instance *instanceUnderTest, options *openservicebrokerv1.UpdateServiceInstanceOptions) error {
-	result, response, err := r.client.UpdateServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
-	if err != nil || response.StatusCode != http.StatusAccepted {
-		return err
-	}
-	seen := r.waitForInstance(ctx, instance, deref(result.Operation), false)
-	r.gradePolling(instance.plan, seen)
-	return seen.err
-}
-
 // changePlan moves the instance to another plan of its offering when the plan is updateable.
 func (r *run) changePlan(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
@@ -421,123 +443,102 @@ func (r *run) changePlan(ctx context.Context, instance *instanceUnderTest) {
 	target := p.otherPlan.ID()
 	update := r.updateOptions(instance).SetPlanID(target).
 		SetPreviousValues(&openservicebrokerv1.PreviousValues{PlanID: core.StringPtr(instance.planID)})
-	err := r.updateAndWait(ctx, instance, update)
-	if refusal, ok := unsupportedUpdate(err); ok {
-		r.note(UpdatePlanChange, "the broker does not support changing to plan %q (422), which it MAY: %s", target, refusal)
-		return
-	}
-	if err != nil {
-		r.violate(UpdatePlanChange, "changing to plan %q failed: %v", target, err)
-		return
-	}
-	instance.planID = target
-	r.created.setPlan(instance.id, target)
-	if p.InstancesRetrievable() {
+	r.gradeUpdate(ctx, instance, UpdatePlanChange, update, fmt.Sprintf("changing to plan %q", target), func() string {
+		instance.planID = target
+		if !p.InstancesRetrievable() {
+			return ""
+		}
 		got, response, err := r.client.GetServiceInstanceWithContext(ctx, r.client.NewGetServiceInstanceOptions(instance.id).
 			SetServiceID(p.serviceID()).SetPlanID(target))
-		if err != nil || (got.PlanID != nil && *got.PlanID != target) {
-			r.violate(UpdatePlanChange, "after the change GET answered %s with plan %q", describe(response, err), deref(gotPlan(got)))
-			return
+		if err == nil && got.PlanID != nil && *got.PlanID != target {
+			return fmt.Sprintf("after the change GET answered %s with plan %q", describe(response, err), deref(got.PlanID))
 		}
-	}
-	r.pass(UpdatePlanChange, "changed to plan %q", target)
-}
-
-func gotPlan(got *openservicebrokerv1.InstanceGetResp) *string {
-	if got == nil {
-		return nil
-	}
-	return got.PlanID
+		return ""
+	})
 }
 
 // deprovisionPhase deletes the instance, then one that does not exist.
 func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
 	options := r.client.NewDeleteServiceInstanceOptions(p.serviceID(), instance.planID, instance.id).SetAcceptsIncomplete(true)
-	result, response, err := r.client.DeleteServiceInstanceWithContext(ctx, options)
+	_, response, err := r.client.DeleteServiceInstanceWithContext(ctx, options)
 	switch status := statusOf(response, err); {
-	case err == nil && status == http.StatusOK:
+	case status == http.StatusOK:
 		r.pass(Deprovision200Or202, "200 OK")
-		r.created.remove(Resource{InstanceID: instance.id})
-	case err == nil && status == http.StatusAccepted:
-		seen := r.waitForInstance(ctx, instance, deref(result.Operation), true)
-		r.gradePolling(p, seen)
-		if seen.err == nil {
-			r.pass(Deprovision200Or202, "202 Accepted, then gone after %d poll(s)", len(seen.states))
-			r.created.remove(Resource{InstanceID: instance.id})
-		} else {
-			r.violate(Deprovision200Or202, "the deprovisioning did not end: %v", seen.err)
-		}
+	case status == http.StatusAccepted:
+		seen := r.waitForInstance(ctx, instance, operationOf(r.recorder.last()), "deprovision", true)
+		r.gradeWait(Deprovision200Or202, seen)
 	default:
 		r.violate(Deprovision200Or202, "deprovisioning an existing instance answered %s", describe(response, err))
 	}
 	missing := r.client.NewDeleteServiceInstanceOptions(p.serviceID(), p.planID(), r.newID("missing")).SetAcceptsIncomplete(true)
 	_, response, err = r.client.DeleteServiceInstanceWithContext(ctx, missing)
-	r.expect(DeprovisionMissing410, err == nil && response.StatusCode == http.StatusGone, "an instance that never existed answered %s", describe(response, err))
-	r.skipUnpolled("the plan's operations all completed synchronously: nothing was polled")
+	r.expect(DeprovisionMissing410, statusOf(response, err) == http.StatusGone, "an instance that never existed answered %s", describe(response, err))
+	_, response, err = r.client.GetLastOperationWithContext(ctx, r.client.NewGetLastOperationOptions(r.newID("missing")).
+		SetServiceID(p.serviceID()).SetPlanID(p.planID()))
+	r.expect(LastOperationMissing404, statusOf(response, err) == http.StatusNotFound, "polling an instance that never existed answered %s", describe(response, err))
 }
 
-// skipUnpolled skips the last_operation checks when no wait graded them.
-func (r *run) skipUnpolled(reason string) {
-	for _, id := range []CheckID{LastOperationStateValues, LastOperationRetryAfter, LastOperationWithinMaximumPollingDuration} {
-		r.skip(id, "%s", reason)
-	}
-}
-
-// concurrencyPhase deprovisions a second instance while its provisioning is in progress; it
-// returns why it could not.
-func (r *run) concurrencyPhase(ctx context.Context, p *planUnderTest) string {
-	instance := r.trackInstance(p, r.newID("instance"))
-	defer r.removeNow(instance)
+// concurrencyPhase deprovisions a second instance while its provisioning is in progress.
+func (r *run) concurrencyPhase(ctx context.Context, p *planUnderTest) {
+	instance := newInstance(p, r.newID("instance"))
+	defer r.removeNow(instance.id)
 	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true))
-	if err != nil {
-		return fmt.Sprintf("the provision failed: %v", err)
-	}
-	if response.StatusCode != http.StatusAccepted {
-		return "the plan provisions synchronously: no operation stays in progress"
+	if status := statusOf(response, err); status != http.StatusAccepted {
+		reason := "the plan provisions synchronously: no operation stays in progress"
+		if !isSuccess(status) {
+			reason = "the provision answered " + describe(response, err)
+		}
+		r.skip(ConcurrencyBusyInstance, "%s", reason)
+		return
 	}
 	_, response, err = r.client.DeleteServiceInstanceWithContext(ctx, r.client.NewDeleteServiceInstanceOptions(p.serviceID(), p.planID(), instance.id).SetAcceptsIncomplete(true))
-	switch status, code := errorCode(err); {
+	switch status, code := statusOf(response, err), ""; {
 	case status == http.StatusUnprocessableEntity:
+		_, code = errorCode(err)
 		r.pass(ConcurrencyBusyInstance, "422 %s", code)
 		r.expectErrorCode(err, "ConcurrencyError")
-	case err == nil:
-		r.note(ConcurrencyBusyInstance, "the broker accepted the deprovision while provisioning (%d): it supports concurrent operations, which it MAY", response.StatusCode)
+	case isSuccess(status):
+		r.note(ConcurrencyBusyInstance, "the broker accepted the deprovision while provisioning (%d): it supports concurrent operations, which it MAY", status)
+		if status == http.StatusAccepted {
+			r.waitForInstance(ctx, instance, operationOf(r.recorder.last()), "deprovision accepted during the provision", true)
+		}
 	default:
 		r.violate(ConcurrencyBusyInstance, "a deprovision while provisioning answered %s; a broker that cannot process it MUST answer 422 ConcurrencyError", describe(response, err))
 	}
-	return ""
-}
-
-// removeNow deletes an instance at the end of its scenario, so that scenarios do not pile up
-// instances on the broker; the final sweep retries what this could not remove.
-func (r *run) removeNow(instance *instanceUnderTest) {
-	ctx, cancel := context.WithTimeout(context.Background(), sweepTimeout)
-	defer cancel()
-	_ = r.remove(ctx, Resource{InstanceID: instance.id, ServiceID: instance.plan.serviceID(), PlanID: instance.planID})
 }
 
 // identifiersScenario provisions with a vendor extension field, then under an IBM CRN.
 func identifiersScenario(ctx context.Context, r *run, _ *openservicebrokerv1.BrokerCatalogResp, p *planUnderTest) string {
-	extended := r.trackInstance(p, r.newID("instance"))
+	extended := newInstance(p, r.newID("instance"))
 	options := r.provisionOptions(p, extended.id)
 	options.Context.SetProperty("osb_check_vendor_extension", map[string]any{"ignored": true})
-	err := r.provisionAndWait(ctx, extended, options)
-	r.expect(RequestsVendorExtensionsIgnored, err == nil, "a provision whose context carries osb_check_vendor_extension: %s", orText(errText(err), "served"))
-	r.removeNow(extended)
+	r.gradeServed(ctx, RequestsVendorExtensionsIgnored, extended, options, "a provision whose context carries osb_check_vendor_extension")
+	r.removeNow(extended.id)
 
 	crn := longCRN(r.options.Prefix)
-	long := r.trackInstance(p, crn)
-	err = r.provisionAndWait(ctx, long, r.provisionOptions(p, crn))
-	r.expect(IDsLongCRN, err == nil, "instance id %q (%d characters): %s", crn, len(crn), orText(errText(err), "served"))
-	r.removeNow(long)
+	long := newInstance(p, crn)
+	r.gradeServed(ctx, IDsLongCRN, long, r.provisionOptions(p, crn), fmt.Sprintf("instance id %q (%d characters)", crn, len(crn)))
+	r.removeNow(long.id)
 	return ""
 }
 
-func (r *run) provisionAndWait(ctx context.Context, instance *instanceUnderTest, options *openservicebrokerv1.ReplaceServiceInstanceOptions) error {
-	wait := r.waitOptions(instance.plan, nil)
-	_, _, err := r.client.ProvisionAndWait(ctx, options, &wait)
-	return err
+// gradeServed provisions, waits when the broker answers 202, and grades the check by how the
+// provisioning ends: served, refused, failed, or cut short by a limit the specification does
+// not set (inconclusive).
+func (r *run) gradeServed(ctx context.Context, id CheckID, instance *instanceUnderTest, options *openservicebrokerv1.ReplaceServiceInstanceOptions, what string) {
+	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+	switch status := statusOf(response, err); {
+	case status == http.StatusAccepted:
+		seen := r.waitForInstance(ctx, instance, operationOf(r.recorder.last()), "provision", false)
+		if why, ok := r.inconclusive(seen); ok {
+			r.grade(id, Inconclusive, lastExchange([]polling{seen}), "%s: %s", what, why)
+			return
+		}
+		r.expect(id, seen.err == nil, "%s: %s", what, orText(errText(seen.err), "served"))
+	default:
+		r.expect(id, isSuccess(status), "%s: answered %s", what, describe(response, err))
+	}
 }
 
 func errText(err error) string {

@@ -69,10 +69,19 @@ type OpenServiceBrokerV1API interface {
 	RotateBindingAndWait(ctx context.Context, options *ReplaceServiceBindingOptions, wait *WaitOptions) (*BindingPutResp, *core.DetailedResponse, error)
 	UpgradeAndWait(ctx context.Context, options *UpdateServiceInstanceOptions, wait *WaitOptions) (*InstancePatchResp, *core.DetailedResponse, error)
 
+	// The poll-once core: operation records and Step.
+	NewProvisionRecord(options *ReplaceServiceInstanceOptions, config RecordConfig) (OperationRecord, error)
+	NewUpdateRecord(options *UpdateServiceInstanceOptions, config RecordConfig) (OperationRecord, error)
+	NewDeprovisionRecord(options *DeleteServiceInstanceOptions, config RecordConfig) (OperationRecord, error)
+	NewBindRecord(options *ReplaceServiceBindingOptions, config RecordConfig) (OperationRecord, error)
+	NewUnbindRecord(options *DeleteServiceBindingOptions, config RecordConfig) (OperationRecord, error)
+	Step(ctx context.Context, record OperationRecord, options *StepOptions) (OperationRecord, error)
+
 	// The catalog's rules.
 	RefreshCatalog(ctx context.Context, previous *Catalog) (catalog *Catalog, changed bool, err error)
 	SetCatalog(catalog *Catalog)
 	Catalog() *Catalog
+	RefreshCatalogDiff(ctx context.Context, previous *Catalog) (catalog *Catalog, diff *CatalogDiff, err error)
 
 	// Client settings.
 	Clone() *OpenServiceBrokerV1
@@ -84,6 +93,7 @@ type OpenServiceBrokerV1API interface {
 	GetEnableGzipCompression() bool
 	GetHTTPClient() *http.Client
 	GetMaxResponseBytes() int64
+	GetSendCatalogMaintenanceInfo() bool
 	GetServiceURL() string
 	SetBrokerAPIVersion(version string) error
 	SetDefaultHeaders(headers http.Header)
@@ -91,6 +101,7 @@ type OpenServiceBrokerV1API interface {
 	SetEnableGzipCompression(enableGzip bool)
 	SetHTTPClient(client *http.Client)
 	SetMaxResponseBytes(limit int64) error
+	SetSendCatalogMaintenanceInfo(send bool)
 	SetServiceURL(url string) error
 }
 

@@ -1,9 +1,7 @@
 package openservicebrokerv1
 
 import (
-	"bytes"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,7 +9,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/google/uuid"
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/osbkit/osb-go-sdk/internal/paramschema"
 )
 
 // Level is how strongly the specification states a rule (RFC 2119 as the specification uses it).
@@ -93,7 +91,7 @@ const (
 const (
 	// MaxSchemaBytes is the size a parameters schema must not exceed: 64 kB, read as 64 KiB so
 	// that no schema the specification allows is reported.
-	MaxSchemaBytes = 64 << 10
+	MaxSchemaBytes = paramschema.MaxBytes
 	// RecommendedMaxStringLength is the length of names and descriptions the specification
 	// recommends not to exceed, in characters.
 	RecommendedMaxStringLength = 255
@@ -267,90 +265,24 @@ func schemaFindings(raw []byte, path string) []Finding {
 	if len(raw) > MaxSchemaBytes {
 		add(FindingSchemaSize, fmt.Sprintf("the schema has %d bytes; it must not be larger than 64 kB (%d bytes)", len(raw), MaxSchemaBytes))
 	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	doc, err := paramschema.Decode(raw)
 	if err != nil {
 		add(FindingSchemaInvalid, fmt.Sprintf("the schema is not JSON: %s", boundedError{err}))
 		return findings
 	}
 	object, _ := doc.(map[string]any)
 	if _, ok := object["$schema"].(string); !ok {
-		add(FindingSchemaDollarSchema, "the schema has no $schema naming its JSON Schema version; the platform reads it as "+defaultDraftName)
+		add(FindingSchemaDollarSchema, "the schema has no $schema naming its JSON Schema version; the platform reads it as "+paramschema.DefaultDraftName)
 	}
-	if external := externalRefs(doc); len(external) > 0 {
+	if external := paramschema.ExternalRefs(doc); len(external) > 0 {
 		add(FindingSchemaExternalRef, fmt.Sprintf("the schema refers outside itself (%s); it must not contain external references, and the platform never loads them",
 			strings.Join(external, ", ")))
 		return findings
 	}
-	if _, err := compileParametersSchema(doc); err != nil {
+	if _, err := paramschema.CompileDocument(doc); err != nil {
 		add(FindingSchemaInvalid, fmt.Sprintf("the schema does not compile: %s", boundedError{err}))
 	}
 	return findings
-}
-
-// schemaBase is the URL a parameters schema is read at; it is never fetched.
-const schemaBase = "https://catalog.invalid/parameters.json"
-
-// externalRefs lists the $ref values of a schema document that point outside it: anything but a
-// fragment of the document itself or of a subschema the document identifies with $id (or id).
-func externalRefs(doc any) []string {
-	base, _ := url.Parse(schemaBase)
-	if root, ok := doc.(map[string]any); ok {
-		if id, ok := schemaID(root); ok {
-			if parsed, err := base.Parse(id); err == nil {
-				base = parsed
-			}
-		}
-	}
-	internal := map[string]bool{withoutFragment(base): true}
-	var refs []string
-	walkJSON(doc, func(object map[string]any) {
-		if id, ok := schemaID(object); ok {
-			if resolved, err := base.Parse(id); err == nil {
-				internal[withoutFragment(resolved)] = true
-			}
-		}
-		if ref, ok := object["$ref"].(string); ok {
-			refs = append(refs, ref)
-		}
-	})
-	var external []string
-	for _, ref := range refs {
-		resolved, err := base.Parse(ref)
-		if err != nil || !internal[withoutFragment(resolved)] {
-			external = append(external, quoteText(ref))
-		}
-	}
-	return external
-}
-
-func schemaID(object map[string]any) (string, bool) {
-	for _, key := range []string{"$id", "id"} {
-		if id, ok := object[key].(string); ok && id != "" && !strings.HasPrefix(id, "#") {
-			return id, true
-		}
-	}
-	return "", false
-}
-
-func withoutFragment(u *url.URL) string {
-	copied := *u
-	copied.Fragment, copied.RawFragment = "", ""
-	return copied.String()
-}
-
-// walkJSON calls visit for every object in a decoded JSON value.
-func walkJSON(value any, visit func(map[string]any)) {
-	switch v := value.(type) {
-	case map[string]any:
-		visit(v)
-		for _, child := range v {
-			walkJSON(child, visit)
-		}
-	case []any:
-		for _, child := range v {
-			walkJSON(child, visit)
-		}
-	}
 }
 
 // quoteText quotes broker text for a message, bounded and on one line.

@@ -31,6 +31,8 @@ type clientSettings struct {
 	retries                    retryPolicy
 	budget                     *retryBudget
 	catalog                    heldCatalog
+	// skipCatalogMaintenanceInfo turns off SetSendCatalogMaintenanceInfo (on by default).
+	skipCatalogMaintenanceInfo bool
 }
 
 var apiVersionPattern = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)

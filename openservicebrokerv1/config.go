@@ -16,20 +16,33 @@ func newFromExternalConfig(options *OpenServiceBrokerV1Options) (*OpenServiceBro
 	if err != nil {
 		return nil, err
 	}
-	if options.Authenticator == nil {
-		if options.Authenticator, err = config.Authenticator(); err != nil {
+	return NewOpenServiceBrokerV1FromConfig(options, config)
+}
+
+// NewOpenServiceBrokerV1FromConfig builds a client as NewOpenServiceBrokerV1UsingExternalConfig
+// does, from a configuration the caller loaded (common.LoadConfig, or common.ConfigFromProperties
+// for sources in an order of its own); options.URL and options.Authenticator take precedence
+// over it.
+func NewOpenServiceBrokerV1FromConfig(options *OpenServiceBrokerV1Options, config *common.Config) (*OpenServiceBrokerV1, error) {
+	if options == nil || config == nil {
+		return nil, fmt.Errorf("NewOpenServiceBrokerV1FromConfig: options and config must not be nil")
+	}
+	resolved := *options
+	var err error
+	if resolved.Authenticator == nil {
+		if resolved.Authenticator, err = config.Authenticator(); err != nil {
 			return nil, err
 		}
 	}
-	client, err := NewOpenServiceBrokerV1(options)
+	client, err := NewOpenServiceBrokerV1(&resolved)
 	if err != nil {
 		return nil, err
 	}
 	if err = client.configure(config); err != nil {
 		return nil, err
 	}
-	if options.URL != "" {
-		if err = client.Service.SetServiceURL(options.URL); err != nil {
+	if resolved.URL != "" {
+		if err = client.Service.SetServiceURL(resolved.URL); err != nil {
 			return nil, err
 		}
 	}

@@ -18,4 +18,16 @@ type BindResource struct {
 
 	// The URL of the application whose traffic is routed through the service (route service bindings).
 	Route *string `json:"route,omitempty"`
+
+	// Cloud Foundry. The GUID of the space the binding is associated with (profile.md, Cloud Foundry
+	// Bind Resource Object).
+	SpaceGuid *string `json:"space_guid,omitempty"`
+
+	// Cloud Foundry, since 2.16. The annotations of the bound application, as key-value pairs
+	// (profile.md, Cloud Foundry Bind Resource Object).
+	AppAnnotations map[string]any `json:"app_annotations,omitempty"`
+
+	// Cloud Foundry, since 2.16. For a service key, the CredHub client the broker must grant read
+	// access to the credential references it returns (profile.md, Cloud Foundry Bind Resource Object).
+	CredentialClientID *string `json:"credential_client_id,omitempty"`
 }

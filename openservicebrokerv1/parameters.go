@@ -6,16 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/url"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/IBM/go-sdk-core/v5/core"
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
+	"github.com/osbkit/osb-go-sdk/internal/paramschema"
 )
 
 // SchemaKind names one of the parameters schemas a plan can give (Catalog Management, Schemas Object).
@@ -136,66 +130,9 @@ func (e *SchemaError) Is(target error) bool {
 	return target == ErrSchemaUnusable
 }
 
-// defaultDraft is the JSON Schema version of a schema without $schema: draft 4, the version the
-// specification requires every platform to support and uses in its examples.
-var defaultDraft = jsonschema.Draft4
-
-const defaultDraftName = "JSON Schema draft 4"
-
-// compileParametersSchema compiles a decoded schema document. The version comes from $schema
-// (drafts 4, 6, 7, 2019-09 and 2020-12), else defaultDraft; formats are asserted; no other
-// document is ever loaded, from the network or from files.
-func compileParametersSchema(doc any) (*jsonschema.Schema, error) {
-	compiler := jsonschema.NewCompiler()
-	compiler.DefaultDraft(defaultDraft)
-	compiler.AssertFormat()
-	loader := noSchemaLoading{}
-	if object, ok := doc.(map[string]any); ok {
-		loader.version, _ = object["$schema"].(string)
-	}
-	compiler.UseLoader(loader)
-	if err := compiler.AddResource(schemaBase, doc); err != nil {
-		return nil, err
-	}
-	schema, err := compiler.Compile(schemaBase)
-	var loadErr *jsonschema.LoadURLError
-	switch {
-	case errors.As(err, &loadErr):
-		// The library's message quotes the URL whole, with any password in it.
-		return nil, loadErr.Err
-	case err != nil:
-		// The library names the schema by the URL it was compiled at, which is this package's own.
-		return nil, errors.New(strings.ReplaceAll(err.Error(), strconv.Quote(schemaBase+"#"), "the schema"))
-	}
-	return schema, nil
-}
-
-// noSchemaLoading refuses to load any document a schema refers to: a catalog's schemas must not
-// contain external references, and a broker must not make the platform fetch URLs or read files.
-// The library asks it for the metaschema of a version it does not know, too.
-type noSchemaLoading struct {
-	version string // the schema's $schema
-}
-
-func (l noSchemaLoading) Load(location string) (any, error) {
-	if l.version != "" && strings.TrimSuffix(location, "#") == strings.TrimSuffix(l.version, "#") {
-		return nil, fmt.Errorf("$schema %s is not a JSON Schema version the platform knows; use draft 4, 6, 7, 2019-09 or 2020-12", redactedLocation(location))
-	}
-	return nil, fmt.Errorf("%s is outside the schema; the platform does not load external references", redactedLocation(location))
-}
-
-// redactedLocation shows a referenced URL without any password it may hold.
-func redactedLocation(location string) string {
-	parsed, err := url.Parse(location)
-	if err != nil {
-		return quoteText(location)
-	}
-	return quoteText(parsed.Redacted())
-}
-
 // parametersValidator is a compiled schema, or why the schema cannot be used.
 type parametersValidator struct {
-	schema *jsonschema.Schema
+	schema *paramschema.Schema
 	err    *SchemaError
 }
 
@@ -208,7 +145,7 @@ func (p *CatalogPlan) validator(kind SchemaKind) parametersValidator {
 		if raw == nil {
 			return
 		}
-		schema, err := compileRawSchema(raw)
+		schema, err := paramschema.Compile(raw)
 		if err != nil {
 			entry.validator.err = &SchemaError{ServiceID: p.service.ID(), PlanID: p.ID(), PlanName: p.Name(), Schema: kind, Err: err}
 			core.GetLogger().Warn("%s", entry.validator.err.Error())
@@ -217,17 +154,6 @@ func (p *CatalogPlan) validator(kind SchemaKind) parametersValidator {
 		entry.validator.schema = schema
 	})
 	return entry.validator
-}
-
-func compileRawSchema(raw json.RawMessage) (*jsonschema.Schema, error) {
-	if len(raw) > MaxSchemaBytes {
-		return nil, fmt.Errorf("the schema has %d bytes, more than the 64 kB the specification allows", len(raw))
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		return nil, err
-	}
-	return compileParametersSchema(doc)
 }
 
 // ValidateParameters checks parameters against the plan's schema of kind, as the request would
@@ -261,12 +187,15 @@ func (p *CatalogPlan) validateParameters(op string, kind SchemaKind, parameters 
 	if err != nil || !present {
 		return err
 	}
-	err = validator.schema.Validate(instance)
-	var invalid *jsonschema.ValidationError
-	if !errors.As(err, &invalid) {
+	found, err := validator.schema.Validate(instance)
+	if err != nil || len(found) == 0 {
 		return err
 	}
-	return &ParametersInvalidError{ServiceID: p.service.ID(), PlanID: p.ID(), PlanName: p.Name(), Schema: kind, Violations: violations(invalid)}
+	invalid := &ParametersInvalidError{ServiceID: p.service.ID(), PlanID: p.ID(), PlanName: p.Name(), Schema: kind}
+	for _, violation := range found {
+		invalid.Violations = append(invalid.Violations, SchemaViolation(violation))
+	}
+	return invalid
 }
 
 // parametersInstance is parameters as the JSON value the request sends; present is false when
@@ -289,7 +218,7 @@ func parametersInstance(op string, parameters any) (instance any, present bool, 
 	if len(encoded) == 0 || bytes.Equal(encoded, []byte("null")) {
 		return nil, false, nil
 	}
-	instance, err = jsonschema.UnmarshalJSON(bytes.NewReader(encoded))
+	instance, err = paramschema.Decode(encoded)
 	if err != nil {
 		return nil, false, &ParameterError{Operation: op, Parameter: "parameters", Problem: "is not valid JSON", Err: err}
 	}
@@ -326,51 +255,4 @@ func isJSONValue(value any) bool {
 		return true
 	}
 	return false
-}
-
-var violationPrinter = message.NewPrinter(language.English)
-
-// violations flattens a validation error into its leaves, sorted by path and message.
-func violations(root *jsonschema.ValidationError) []SchemaViolation {
-	var found []SchemaViolation
-	var walk func(*jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			found = append(found, SchemaViolation{Path: jsonPointer(e.InstanceLocation), Message: violationMessage(e.ErrorKind)})
-			return
-		}
-		for _, cause := range e.Causes {
-			walk(cause)
-		}
-	}
-	walk(root)
-	slices.SortFunc(found, func(a, b SchemaViolation) int {
-		if c := strings.Compare(a.Path, b.Path); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Message, b.Message)
-	})
-	return slices.Compact(found)
-}
-
-// violationMessage is the library's message, except for the kinds whose message quotes the
-// value: parameters can hold secrets.
-func violationMessage(errorKind jsonschema.ErrorKind) string {
-	switch k := errorKind.(type) {
-	case *kind.Pattern:
-		return fmt.Sprintf("does not match the pattern %s", quoteText(k.Want))
-	case *kind.Format:
-		return fmt.Sprintf("is not a valid %s", k.Want)
-	}
-	return errorKind.LocalizedString(violationPrinter)
-}
-
-// jsonPointer spells a location as an RFC 6901 JSON pointer.
-func jsonPointer(tokens []string) string {
-	var b strings.Builder
-	for _, token := range tokens {
-		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(token))
-	}
-	return b.String()
 }

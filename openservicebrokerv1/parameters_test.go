@@ -197,7 +197,7 @@ func TestValidateParameters_UnusableSchemaIsTheBrokersFault(t *testing.T) {
 	assert.ErrorContains(t, err, `$schema "https://example.com/my-own-draft" is not a JSON Schema version the platform knows`)
 	err = catalogWithSchema(t, `{"$schema": "http://json-schema.org/draft-07/schema#", "type": 12}`).ValidateParameters("s", "p", InstanceCreateSchema, map[string]any{})
 	assert.ErrorContains(t, err, "the schema is not valid against metaschema")
-	assert.NotContains(t, err.Error(), schemaBase, "the message does not name the URL the schema is compiled at")
+	assert.NotContains(t, err.Error(), "catalog.invalid", "the message does not name the URL the schema is compiled at")
 }
 
 func TestValidateParameters_CompilesOncePerPlanAndKind(t *testing.T) {

@@ -45,6 +45,9 @@ func (openServiceBroker *OpenServiceBrokerV1) send(ctx context.Context, request 
 	if err := openServiceBroker.checkRequest(request); err != nil {
 		return nil, err
 	}
+	if err := openServiceBroker.prepareRequest(request); err != nil {
+		return nil, err
+	}
 	httpRequest, err := openServiceBroker.newHTTPRequest(ctx, request)
 	if err != nil {
 		return nil, err
@@ -66,7 +69,7 @@ func (openServiceBroker *OpenServiceBrokerV1) send(ctx context.Context, request 
 	if err == nil {
 		err = openServiceBroker.checkAnswerAgainstCatalog(request, response, result)
 	}
-	return response, err
+	return response, openServiceBroker.refreshOnMaintenanceConflict(ctx, request, err)
 }
 
 // addHeaders completes the request's headers: the request identity (a new one unless the

@@ -12,11 +12,14 @@ import (
 // version for the instance's plan in the catalog: there is no level to upgrade to.
 var ErrNoMaintenanceInfo = errors.New("the plan offers no maintenance_info version")
 
-// MaintenanceInfoConflictError is the error of UpgradeAndWait when the broker answered
-// MaintenanceInfoConflict: its catalog changed since the version sent was read. It carries what
-// the catalog fetched right after says, so the caller can upgrade again with Current. It unwraps
-// to the broker's error (errors.Is(err, ErrMaintenanceInfoConflict) holds).
+// MaintenanceInfoConflictError is the error of a provision or an update (UpgradeAndWait among
+// them) when the broker answered MaintenanceInfoConflict, the client holding a catalog or
+// upgrading: the broker's catalog changed since the version sent was read. It carries what the
+// catalog fetched right after says, so the caller can try again with Current. It unwraps to the
+// broker's error (errors.Is(err, ErrMaintenanceInfoConflict) holds).
 type MaintenanceInfoConflictError struct {
+	// Operation is the method that got the answer (ReplaceServiceInstance, UpgradeAndWait, ...).
+	Operation string
 	// Sent is the maintenance_info version the update sent.
 	Sent string
 	// Current is the plan's maintenance_info in the fresh catalog; nil when the fresh catalog has
@@ -33,12 +36,12 @@ type MaintenanceInfoConflictError struct {
 func (e *MaintenanceInfoConflictError) Error() string {
 	switch {
 	case e.RefreshErr != nil:
-		return fmt.Sprintf("UpgradeAndWait: %v; fetching the catalog again failed too (%v): fetch it and upgrade to its maintenance_info", e.Err, e.RefreshErr)
+		return fmt.Sprintf("%s: %v; fetching the catalog again failed too (%v): fetch it and use its maintenance_info", e.Operation, e.Err, e.RefreshErr)
 	case e.Current == nil || e.Current.Version == nil:
-		return fmt.Sprintf("UpgradeAndWait: %v; the fresh catalog offers no maintenance_info for the plan any more", e.Err)
+		return fmt.Sprintf("%s: %v; the fresh catalog offers no maintenance_info for the plan any more", e.Operation, e.Err)
 	}
-	return fmt.Sprintf("UpgradeAndWait: %v; sent version %s, the fresh catalog offers %s: upgrade again to it",
-		e.Err, quoteText(e.Sent), quoteText(*e.Current.Version))
+	return fmt.Sprintf("%s: %v; sent version %s, the fresh catalog offers %s: try again with it",
+		e.Operation, e.Err, quoteText(e.Sent), quoteText(*e.Current.Version))
 }
 
 func (e *MaintenanceInfoConflictError) Unwrap() error {
@@ -82,8 +85,13 @@ func (openServiceBroker *OpenServiceBrokerV1) UpgradeAndWait(ctx context.Context
 	request := *options
 	request.MaintenanceInfo = &MaintenanceInfo{Version: &version}
 	result, response, err := openServiceBroker.UpdateAndWait(ctx, &request, wait)
+	var conflict *MaintenanceInfoConflictError
+	if errors.As(err, &conflict) {
+		conflict.Operation = op // the request path fetched the held catalog again already
+		return result, response, conflict
+	}
 	if errors.Is(err, ErrMaintenanceInfoConflict) {
-		return result, response, openServiceBroker.maintenanceConflict(ctx, catalog, *options.ServiceID, *planID, version, err)
+		return result, response, openServiceBroker.maintenanceConflict(ctx, op, catalog, *options.ServiceID, *planID, version, err)
 	}
 	return result, response, err
 }
@@ -105,8 +113,8 @@ func maintenanceVersion(op string, catalog *Catalog, serviceID, planID string) (
 
 // maintenanceConflict fetches the catalog after a MaintenanceInfoConflict and says what it offers
 // now; a client holding a catalog takes the fresh one.
-func (openServiceBroker *OpenServiceBrokerV1) maintenanceConflict(ctx context.Context, previous *Catalog, serviceID, planID, sent string, cause error) error {
-	conflict := &MaintenanceInfoConflictError{Sent: sent, Err: cause}
+func (openServiceBroker *OpenServiceBrokerV1) maintenanceConflict(ctx context.Context, op string, previous *Catalog, serviceID, planID, sent string, cause error) error {
+	conflict := &MaintenanceInfoConflictError{Operation: op, Sent: sent, Err: cause}
 	fresh, changed, err := openServiceBroker.RefreshCatalog(ctx, previous)
 	if err != nil {
 		conflict.RefreshErr = err

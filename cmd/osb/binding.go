@@ -121,18 +121,19 @@ func unbindAnswer(response *core.DetailedResponse, err error) (*openservicebroke
 	return answer, response, err
 }
 
-// printCredentials lists binding credentials one key a line.
+// printCredentials lists binding credentials one key a line, or says there are none.
 func printCredentials(w io.Writer, credentials any, shown bool) {
-	fields, ok := credentials.(map[string]any)
-	if !ok {
+	fields, _ := credentials.(map[string]any)
+	switch {
+	case len(fields) == 0:
+		fmt.Fprintln(w, "credentials: none")
 		return
-	}
-	if shown {
+	case shown:
 		fmt.Fprintln(w, "credentials:")
-	} else {
+	default:
 		fmt.Fprintln(w, "credentials (masked; --show-secrets shows them):")
 	}
 	for _, key := range slices.Sorted(maps.Keys(fields)) {
-		fmt.Fprintf(w, "  %s: %s\n", key, plainValue(fields[key]))
+		printf(w, "  %s: %s\n", key, plainValue(fields[key]))
 	}
 }

@@ -105,6 +105,15 @@ func (a *app) runCheck(cmd *cobra.Command, f checkFlags) error {
 	if options.Client, err = a.newClient(); err != nil {
 		return err
 	}
+	// Every wait and deletion says how long it may last: on a terminal on the progress line,
+	// elsewhere as a line of its own.
+	options.Notice = func(notice string) {
+		if a.terminal {
+			fmt.Fprintf(a.stderr, "\r\x1b[K%s", termtext.Clean(notice))
+		} else {
+			fmt.Fprintf(a.stderr, "osb check: %s\n", termtext.Clean(notice))
+		}
+	}
 	if a.terminal {
 		options.Progress = func(result conformance.Result) {
 			fmt.Fprintf(a.stderr, "\r\x1b[K%s %s [%s]", result.Outcome, result.Check.ID, termtext.Clean(result.Subject))

@@ -25,10 +25,10 @@ var platforms = []string{openservicebrokerv1.PlatformCloudFoundry, openservicebr
 
 // checkGlobalFlags validates the flags every command shares, before anything is sent.
 func (a *app) checkGlobalFlags() error {
-	f := a.flags
-	if !slices.Contains([]string{formatTable, formatJSON, formatYAML}, f.output) {
-		return usageError{fmt.Errorf("-o %q: want table, json or yaml", f.output)}
+	if err := a.checkOutput(); err != nil {
+		return err
 	}
+	f := a.flags
 	if f.passwordStdin && f.user == "" {
 		return usageError{errors.New("--password-stdin needs --user")}
 	}
@@ -47,30 +47,49 @@ func (a *app) checkGlobalFlags() error {
 	return nil
 }
 
-// newClient builds the client from the SDK's external configuration with the flags on top.
-// The result is a usage error when the configuration is incomplete or wrong: nothing was sent.
+// checkOutput reads -o, whatever its case (json, JSON, yml), and compiles --jq, which selects
+// from the JSON output.
+func (a *app) checkOutput() error {
+	output := strings.ToLower(a.flags.output)
+	if output == "yml" {
+		output = formatYAML
+	}
+	if !slices.Contains([]string{formatTable, formatJSON, formatYAML}, output) {
+		return usageError{fmt.Errorf("-o %q: want table, json or yaml", a.flags.output)}
+	}
+	a.flags.output = output
+	if a.flags.jq == "" {
+		return nil
+	}
+	if output == formatYAML {
+		return usageError{errors.New("--jq selects from the JSON output; leave -o yaml out")}
+	}
+	a.flags.output = formatJSON
+	var err error
+	a.query, err = compileQuery(a.flags.jq)
+	return err
+}
+
+// newClient builds the client from osb's configuration sources (see sources.go), the flags on
+// top. The result is a usage error when the configuration is incomplete or wrong: nothing was
+// sent.
 func (a *app) newClient() (*openservicebrokerv1.OpenServiceBrokerV1, error) {
-	authenticator, err := a.flagAuthenticator()
+	c, err := a.effectiveConfiguration(true)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.check(); err != nil {
 		return nil, usageError{err}
 	}
-	client, err := openservicebrokerv1.NewOpenServiceBrokerV1UsingExternalConfig(&openservicebrokerv1.OpenServiceBrokerV1Options{
-		URL: a.flags.url, Authenticator: authenticator,
-	})
+	config, err := common.ConfigFromProperties(serviceName, c.props)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("configuring the client (flags, OPEN_SERVICE_BROKER_* variables, credentials file): %w", err)}
+		return nil, usageError{c.explain(err)}
 	}
-	if a.flags.url == "" && client.GetServiceURL() == openservicebrokerv1.DefaultServiceURL {
-		return nil, usageError{errors.New("no broker URL: set --url or OPEN_SERVICE_BROKER_URL")}
+	client, err := openservicebrokerv1.NewOpenServiceBrokerV1FromConfig(&openservicebrokerv1.OpenServiceBrokerV1Options{ServiceName: serviceName}, config)
+	if err != nil {
+		return nil, usageError{c.explain(err)}
 	}
-	if a.flags.apiVersion != "" {
-		if err := client.SetBrokerAPIVersion(a.flags.apiVersion); err != nil {
-			return nil, usageError{fmt.Errorf("--api-version: %w", err)}
-		}
-	}
-	if a.flags.insecure {
-		client.DisableSSLVerification()
-	}
+	a.sayConfigurationFile(c)
 	if a.flags.timeout > 0 {
 		httpClient := client.GetHTTPClient()
 		httpClient.Timeout = min(httpClient.Timeout, a.flags.timeout)
@@ -83,37 +102,110 @@ func (a *app) newClient() (*openservicebrokerv1.OpenServiceBrokerV1, error) {
 		}
 	}
 	if a.flags.dryRun {
-		a.captureInsteadOfSending(client)
+		a.captureInsteadOfSending(client, c.curlAuth)
 	}
 	return client, nil
 }
 
-// flagAuthenticator is the authenticator the flags ask for, or nil to take the configured one.
-func (a *app) flagAuthenticator() (core.Authenticator, error) {
-	switch {
-	case a.flags.tokenFile != "":
-		authenticator, err := common.NewBearerTokenFileAuthenticator(a.flags.tokenFile)
-		if err != nil {
-			return nil, fmt.Errorf("--token-file: %w", err)
-		}
-		return authenticator, nil
-	case a.flags.user != "":
-		if !a.flags.passwordStdin {
-			return nil, errors.New("--user needs --password-stdin: a password on the command line would be seen by other users and kept in the shell history")
-		}
-		password, err := a.readPassword()
-		if err != nil {
-			return nil, err
-		}
-		return core.NewBasicAuthenticator(a.flags.user, password)
+// effectiveConfiguration is the configuration of the sources with the flags on top. Without
+// readSecrets, a password the flags ask for is not read, only said to come from them.
+func (a *app) effectiveConfiguration(readSecrets bool) (*configuration, error) {
+	c, err := a.loadConfiguration()
+	if err != nil {
+		return nil, err
 	}
-	return nil, nil
+	f := a.flags
+	if f.url != "" {
+		c.set(common.PropertyURL, f.url, "--url")
+	}
+	if f.apiVersion != "" {
+		c.set(common.PropertyAPIVersion, f.apiVersion, "--api-version")
+	}
+	if f.insecure {
+		c.set(common.PropertyDisableSSL, "true", "--insecure")
+	}
+	if f.timeout > 0 {
+		c.origin[common.PropertyTimeout] = "--timeout"
+	}
+	switch {
+	case f.tokenFile != "":
+		c.set(common.PropertyAuthType, common.AuthTypeBearerTokenFile, "--token-file")
+		c.set(common.PropertyBearerTokenFile, f.tokenFile, "--token-file")
+		c.curlAuth = bearerAuth("$(cat " + shellQuote(f.tokenFile) + ")")
+	case f.user != "":
+		password, origin, err := a.flagPassword(readSecrets)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		c.set(common.PropertyAuthType, core.AUTHTYPE_BASIC, "--user")
+		c.set(core.PROPNAME_USERNAME, f.user, "--user")
+		c.set(core.PROPNAME_PASSWORD, password, origin)
+		// curl asks for the password, as osb did or read it from stdin.
+		c.curlAuth = []string{"-u", shellQuote(f.user)}
+	}
+	return c, nil
+}
+
+// flagPassword is the password of --user: read from stdin with --password-stdin, at a prompt
+// with echo off when stdin is a terminal; never from the command line.
+func (a *app) flagPassword(read bool) (password, origin string, err error) {
+	origin = "--password-stdin"
+	if !a.flags.passwordStdin || a.stdinTerminal {
+		origin = "prompt"
+	}
+	if !a.flags.passwordStdin && !a.interactive() {
+		return "", "", errors.New("--user needs the password: on stdin with --password-stdin, or at the prompt in a terminal (a password on the command line would be seen by other users and kept in the shell history)")
+	}
+	if !read {
+		return "", origin, nil
+	}
+	if origin == "prompt" {
+		password, err = a.promptPassword(fmt.Sprintf("Password for %s: ", a.flags.user))
+	} else {
+		password, err = a.readPassword()
+	}
+	return password, origin, err
+}
+
+// interactive says a person is at the terminal: stdin and stderr are terminals.
+func (a *app) interactive() bool {
+	return a.stdinTerminal && a.terminal
+}
+
+// promptPassword asks for a password on stderr and reads it with echo off.
+func (a *app) promptPassword(prompt string) (string, error) {
+	if a.completing {
+		return "", errors.New("no password prompt while completing")
+	}
+	fmt.Fprint(a.stderr, prompt)
+	password, err := a.readSecret()
+	fmt.Fprintln(a.stderr)
+	if err != nil {
+		return "", fmt.Errorf("reading the password: %w", err)
+	}
+	if password == "" {
+		return "", errors.New("no password given")
+	}
+	return password, nil
+}
+
+// sayConfigurationFile says on stderr, once and only for a person (not under -o json or
+// yaml), which file the broker and its credentials were read from.
+func (a *app) sayConfigurationFile(c *configuration) {
+	if a.saidConfigurationFile || c.broker == nil || c.broker.file == "" || c.origin[common.PropertyURL] != c.broker.name || a.flags.output != formatTable {
+		return
+	}
+	a.saidConfigurationFile = true
+	a.hint("osb: broker %s from %s (osb target shows the configuration)", redactedURL(c.props[common.PropertyURL]), c.broker.name)
 }
 
 // maxPasswordLength bounds what is read from stdin for a password.
 const maxPasswordLength = 4096
 
 func (a *app) readPassword() (string, error) {
+	if a.completing {
+		return "", errors.New("no password from stdin while completing")
+	}
 	line, err := bufio.NewReaderSize(a.stdin, maxPasswordLength).ReadString('\n')
 	password := strings.TrimRight(line, "\r\n")
 	if password == "" {

@@ -100,5 +100,5 @@ func orGenerated(value string) string {
 
 // hint writes a line for the person at the terminal on stderr.
 func (a *app) hint(format string, args ...any) {
-	fmt.Fprintf(a.stderr, format+"\n", args...)
+	printf(a.stderr, format+"\n", args...)
 }

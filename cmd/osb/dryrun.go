@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/IBM/go-sdk-core/v5/core"
-
 	"github.com/osbkit/osb-go-sdk/internal/secret"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
@@ -23,42 +21,42 @@ var errDryRun = errors.New("not sent (--dry-run)")
 // maxDryRunBody bounds the request body a dry run reads to print it.
 const maxDryRunBody = 1 << 20
 
-// captureInsteadOfSending makes the client hand its first request to a.printCurl instead of
-// the network. The configured authenticator is swapped for one that adds nothing, so that no
-// token is fetched and no credential reaches the printed command: it names variables instead.
-func (a *app) captureInsteadOfSending(client *openservicebrokerv1.OpenServiceBrokerV1) {
-	authType := core.AUTHTYPE_NOAUTH
-	if authenticator := client.Service.Options.Authenticator; !core.IsNil(authenticator) {
-		authType = authenticator.AuthenticationType()
+// captureInsteadOfSending makes the client hand its requests to a.printCurl instead of the
+// network, all but the catalog's: reading it is harmless, and it resolves names to the ids the
+// request would carry. curlAuth passes the credentials to curl as they were given (variables,
+// files, curl's own prompt), never their values.
+func (a *app) captureInsteadOfSending(client *openservicebrokerv1.OpenServiceBrokerV1, curlAuth []string) {
+	current := client.GetHTTPClient()
+	next := current.Transport
+	if next == nil {
+		next = http.DefaultTransport
 	}
-	client.Service.Options.Authenticator = &core.NoAuthAuthenticator{}
 	client.DisableRetries()
-	client.SetHTTPClient(&http.Client{Transport: dryRunTransport(func(request *http.Request) error {
-		return a.printCurl(request, authType)
-	})})
+	client.SetHTTPClient(&http.Client{Timeout: current.Timeout, Transport: &dryRunTransport{next: next, print: func(request *http.Request) error {
+		return a.printCurl(request, curlAuth)
+	}}})
 }
 
-// dryRunTransport passes each request to print and answers none.
-type dryRunTransport func(*http.Request) error
+// dryRunTransport passes catalog reads on and each other request to print, answering none.
+type dryRunTransport struct {
+	next  http.RoundTripper
+	print func(*http.Request) error
+}
 
-func (print dryRunTransport) RoundTrip(request *http.Request) (*http.Response, error) {
-	if err := print(request); err != nil {
+func (t *dryRunTransport) RoundTrip(request *http.Request) (*http.Response, error) {
+	if request.Method == http.MethodGet && strings.HasSuffix(request.URL.Path, "/v2/catalog") {
+		return t.next.RoundTrip(request)
+	}
+	if err := t.print(request); err != nil {
 		return nil, err
 	}
 	return nil, errDryRun
 }
 
-// printCurl writes request as a curl command line on stdout, with the credentials as the
-// SDK's variables.
-func (a *app) printCurl(request *http.Request, authType string) error {
-	parts := []string{"curl", "-X", request.Method, shellQuote(request.URL.Redacted())}
-	switch authType {
-	case core.AUTHTYPE_NOAUTH:
-	case core.AUTHTYPE_BASIC:
-		parts = append(parts, "-u", `"$OPEN_SERVICE_BROKER_USERNAME:$OPEN_SERVICE_BROKER_PASSWORD"`)
-	default:
-		parts = append(parts, "-H", `"Authorization: Bearer $OPEN_SERVICE_BROKER_BEARER_TOKEN"`)
-	}
+// printCurl writes request as a curl command line on stdout, with the credentials as curlAuth
+// passes them.
+func (a *app) printCurl(request *http.Request, curlAuth []string) error {
+	parts := append([]string{"curl", "-X", request.Method, shellQuote(request.URL.Redacted())}, curlAuth...)
 	for _, name := range slices.Sorted(maps.Keys(request.Header)) {
 		if name == "Authorization" || name == "User-Agent" {
 			continue

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -81,9 +80,11 @@ func (a *app) fieldsOutcome(response *core.DetailedResponse, result any) (*outco
 			if key == "credentials" {
 				continue
 			}
-			fmt.Fprintf(w, "%s: %s\n", key, plainValue(fields[key]))
+			printf(w, "%s: %s\n", key, plainValue(fields[key]))
 		}
-		printCredentials(w, fields["credentials"], a.flags.showSecrets)
+		if credentials, ok := fields["credentials"]; ok {
+			printCredentials(w, credentials, a.flags.showSecrets)
+		}
 	}
 	return o, nil
 }

@@ -36,6 +36,9 @@ type invocation struct {
 	ctx      context.Context
 	stdin    string
 	terminal bool
+	// interactive makes stdin a terminal too, where password is typed at the prompt.
+	interactive bool
+	password    string
 }
 
 // osb runs the real command tree with args against srv, its credentials passed as a user would:
@@ -57,7 +60,8 @@ func (inv invocation) run(t *testing.T, srv *brokertest.Server, args ...string) 
 		ctx = context.Background()
 	}
 	var stdout, stderr bytes.Buffer
-	a := &app{stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr, terminal: inv.terminal}
+	a := &app{stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr, terminal: inv.terminal || inv.interactive,
+		stdinTerminal: inv.interactive, readSecret: func() (string, error) { return inv.password, nil }}
 	code := a.execute(ctx, args)
 	return result{stdout: stdout.String(), stderr: stderr.String(), code: code}
 }

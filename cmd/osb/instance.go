@@ -193,11 +193,11 @@ func (a *app) instanceOutcome(response *core.DetailedResponse, result any, targe
 		if asynchronous && !waited {
 			status = fmt.Sprintf("%d %s: in progress", response.StatusCode, http.StatusText(response.StatusCode))
 		}
-		fmt.Fprintf(w, "%s %s\n", target.describe(), status)
+		printf(w, "%s %s\n", target.describe(), status)
 		if m, ok := answer.(map[string]any); ok {
 			for _, key := range []string{"dashboard_url", "operation", "description"} {
 				if value, ok := m[key]; ok {
-					fmt.Fprintf(w, "%s: %v\n", key, value)
+					printf(w, "%s: %s\n", key, plainValue(value))
 				}
 			}
 		}

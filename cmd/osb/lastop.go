@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/IBM/go-sdk-core/v5/core"
@@ -96,11 +95,11 @@ func followLastOperation[R any](a *app, ctx context.Context, wait bool, label st
 	o := newOutcome(response, answer)
 	o.table = func(w io.Writer) {
 		fields, _ := answer.(map[string]any)
-		line := fmt.Sprintf("%s %v", target.describe(), fields["state"])
 		if description, ok := fields["description"].(string); ok && description != "" {
-			line += ": " + description
+			printf(w, "%s %s: %s\n", target.describe(), plainValue(fields["state"]), description)
+			return
 		}
-		fmt.Fprintln(w, line)
+		printf(w, "%s %s\n", target.describe(), plainValue(fields["state"]))
 	}
 	return o, err
 }

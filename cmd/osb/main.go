@@ -22,10 +22,18 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	a := &app{
-		stdin:    os.Stdin,
-		stdout:   os.Stdout,
-		stderr:   os.Stderr,
-		terminal: term.IsTerminal(int(os.Stderr.Fd())),
+		stdin:         os.Stdin,
+		stdout:        os.Stdout,
+		stderr:        os.Stderr,
+		terminal:      term.IsTerminal(int(os.Stderr.Fd())),
+		stdinTerminal: term.IsTerminal(int(os.Stdin.Fd())),
+		readSecret: func() (string, error) {
+			password, err := term.ReadPassword(int(os.Stdin.Fd()))
+			return string(password), err
+		},
+	}
+	if a.terminal {
+		a.columns, _, _ = term.GetSize(int(os.Stderr.Fd()))
 	}
 	code := a.execute(ctx, os.Args[1:])
 	stop()

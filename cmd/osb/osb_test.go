@@ -124,17 +124,34 @@ func TestBindMasksSecretsUnlessAsked(t *testing.T) {
 	assert.NotEmpty(t, answer.Answer.Credentials.Password)
 }
 
-func TestDryRunSendsNothing(t *testing.T) {
+func TestDryRunPrintsTheExactRequestAndSendsNothingElse(t *testing.T) {
 	srv := newBroker(t)
 	srv.ResetRequests()
-	got := osb(t, srv, "provision", "inst", "--service", service, "--plan", syncPlan, "--param", "size_gb=1", "--dry-run", "--wait")
+	got := osb(t, srv, "provision", "inst", "--service", "brokertest-db", "--plan", "small", "--param", "size_gb=1", "--dry-run", "--wait")
 	require.Equal(t, exitOK, got.code, got.stderr)
 
-	assert.Empty(t, srv.Requests(), "a dry run sends no request, not even the catalog's")
+	for _, request := range srv.Requests() {
+		assert.Equal(t, "GET /v2/catalog", request.Method+" "+request.Path, "a dry run reads the catalog, nothing else")
+	}
 	assert.True(t, strings.HasPrefix(got.stdout, "curl -X PUT '"+srv.URL+"/v2/service_instances/inst?accepts_incomplete=true' "), got.stdout)
-	assert.Contains(t, got.stdout, `-u "$OPEN_SERVICE_BROKER_USERNAME:$OPEN_SERVICE_BROKER_PASSWORD"`)
+	assert.Contains(t, got.stdout, ` -u '`+srv.Username+`' `, "the user given with --user; curl asks for the password")
+	assert.Contains(t, got.stdout, `"service_id":"`+service+`"`, "names are resolved to the ids sent")
 	assert.Contains(t, got.stdout, `"plan_id":"`+syncPlan+`"`)
 	assert.Contains(t, got.stdout, `"organization_guid":"`)
+	assert.False(t, strings.Contains(got.stdout+got.stderr, srv.Password), "the password appears in the dry run")
+	assert.Empty(t, srv.Instances())
+}
+
+func TestDryRunNamesTheVariablesCredentialsCameFrom(t *testing.T) {
+	srv := newBroker(t)
+	t.Setenv("OPEN_SERVICE_BROKER_URL", srv.URL)
+	t.Setenv("OPEN_SERVICE_BROKER_AUTH_TYPE", "basic")
+	t.Setenv("OPEN_SERVICE_BROKER_USERNAME", srv.Username)
+	t.Setenv("OPEN_SERVICE_BROKER_PASSWORD", srv.Password)
+	got := invocation{}.run(t, nil, "deprovision", "inst", "--service", "brokertest-db", "--plan", "small", "--dry-run")
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.Contains(t, got.stdout, `-u "$OPEN_SERVICE_BROKER_USERNAME:$OPEN_SERVICE_BROKER_PASSWORD"`)
+	assert.Contains(t, got.stdout, "plan_id="+syncPlan)
 	assert.False(t, strings.Contains(got.stdout+got.stderr, srv.Password), "the password appears in the dry run")
 }
 
@@ -221,7 +238,7 @@ func TestAPasswordIsNeverTakenFromTheCommandLine(t *testing.T) {
 	srv := newBroker(t)
 	got := invocation{}.run(t, nil, "--url", srv.URL, "--user", srv.Username, "catalog")
 	assert.Equal(t, exitUsage, got.code)
-	assert.Contains(t, got.stderr, "--user needs --password-stdin")
+	assert.Contains(t, got.stderr, "--user needs the password: on stdin with --password-stdin, or at the prompt in a terminal")
 	assert.Empty(t, srv.Requests(), "nothing is sent")
 }
 
@@ -392,7 +409,7 @@ func TestDryRunWithATokenNamesItsVariable(t *testing.T) {
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.True(t, strings.HasPrefix(got.stdout, "curl -X DELETE 'https://broker.example.org/v2/service_instances/inst?"), got.stdout)
 	for _, part := range []string{"accepts_incomplete=true", "plan_id=p", "service_id=s",
-		` -H "Authorization: Bearer $OPEN_SERVICE_BROKER_BEARER_TOKEN" `, ` -H 'X-Broker-Api-Version: 2.17'`} {
+		` -H "Authorization: Bearer $(cat '` + tokenFile + `')" `, ` -H 'X-Broker-Api-Version: 2.17'`} {
 		assert.Contains(t, got.stdout, part)
 	}
 	assert.NotContains(t, got.stdout, "secret-token-value")

@@ -57,8 +57,7 @@ func (a *app) completeFromCatalog(names func(*openservicebrokerv1.Catalog) []str
 	}
 }
 
-// offering is a service and plan as the catalog describes them. Under --dry-run nothing is
-// read from the broker: the flags are taken as ids and service and plan stay nil.
+// offering is a service and plan as the catalog describes them.
 type offering struct {
 	serviceID, planID string
 	service           *openservicebrokerv1.CatalogService
@@ -70,10 +69,14 @@ type offering struct {
 // (parameters its schemas reject, a rotation it does not offer, ...) and whose waiters poll as
 // long as the plan's maximum_polling_duration.
 func (a *app) resolve(ctx context.Context, client *openservicebrokerv1.OpenServiceBrokerV1, flags offeringFlags) (*offering, error) {
-	if a.flags.dryRun || (flags.service == "" && flags.plan == "") {
+	if flags.service == "" && flags.plan == "" {
 		return &offering{serviceID: flags.service, planID: flags.plan}, nil
 	}
 	catalog, err := a.readCatalog(ctx, client)
+	if err != nil && a.flags.dryRun {
+		a.hint("osb: %v; --service and --plan are printed as given", err)
+		return &offering{serviceID: flags.service, planID: flags.plan}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

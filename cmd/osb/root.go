@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
+	"github.com/itchyny/gojq"
 	"github.com/spf13/cobra"
 )
 
@@ -13,19 +13,33 @@ import (
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	// terminal says stderr is a terminal, so progress is one line updated in place.
-	terminal bool
+	// terminal says stderr is a terminal, so progress is one line updated in place, cut to
+	// its columns (0 when unknown); stdinTerminal says stdin is one, so a password is asked
+	// for with echo off.
+	terminal, stdinTerminal bool
+	columns                 int
+	// readSecret reads a line from the terminal with echo off.
+	readSecret func() (string, error)
 
 	flags globalFlags
 	// started says a command's RunE began: errors before it are usage errors.
 	started bool
 	// printedDryRun says a request was printed instead of sent (--dry-run).
 	printedDryRun bool
+	// query is the compiled --jq expression.
+	query *gojq.Code
+	// completing says the shell asked for completions: nothing may prompt or wait long.
+	completing bool
+	// saidConfigurationFile says the file of the broker's configuration was named on stderr.
+	saidConfigurationFile bool
 }
 
 // globalFlags are the flags every command takes.
 type globalFlags struct {
 	output              string
+	jq                  string
+	verbose             bool
+	target              string
 	url                 string
 	user                string
 	passwordStdin       bool
@@ -50,14 +64,17 @@ const exitCodesHelp = `Exit codes:
 
 const rootLong = `osb talks to an Open Service Broker (OSB v2.17).
 
-The broker and its credentials come from the OPEN_SERVICE_BROKER_* variables or the credentials
-file that the osb-go-sdk reads (OPEN_SERVICE_BROKER_URL, _AUTH_TYPE, _USERNAME, _PASSWORD,
-_BEARER_TOKEN_FILE, ...); the flags --url, --user with --password-stdin, --token-file,
---api-version, --insecure and --timeout take precedence.
+Configuration, first found wins: flags (--url, --user with the password at a prompt or with
+--password-stdin, --token-file, --api-version, --insecure, --timeout), then the
+OPEN_SERVICE_BROKER_* variables (_URL, _AUTH_TYPE, _USERNAME, _PASSWORD, _BEARER_TOKEN_FILE, ...),
+then the named target (--target, else osb target use), then the credentials file ibm-credentials.env.
+The broker and its credentials come whole from one source. osb target shows what is in effect.
 
 Services and plans are given by id or by name. Machine output (-o json|yaml) goes to stdout and
-carries the HTTP status, the request identity and the broker's answer; progress and hints go to
-stderr. Secrets in answers are masked unless --show-secrets.
+carries the HTTP status, the request identity and the broker's answer; --jq selects from it;
+progress and hints go to stderr. Every credential value and other secrets in answers are masked
+unless --show-secrets. The broker's text never reaches the terminal as it is: control, escape,
+bidi and other format characters are shown as escapes (\u001b, \u202e) and long text is cut.
 
 ` + exitCodesHelp
 
@@ -109,6 +126,8 @@ func (a *app) newRootCommand() *cobra.Command {
 		a.newParamsCommand(),
 		a.newDemoCommand(),
 		a.newCheckCommand(),
+		a.newTargetCommand(),
+		a.newConfigCommand(),
 		a.newVersionCommand(),
 	)
 	return root
@@ -116,9 +135,12 @@ func (a *app) newRootCommand() *cobra.Command {
 
 func (a *app) addGlobalFlags(root *cobra.Command) {
 	f := root.PersistentFlags()
-	f.StringVarP(&a.flags.output, "output", "o", formatTable, "output format: table, json or yaml")
-	f.StringVar(&a.flags.url, "url", "", "broker URL (default: OPEN_SERVICE_BROKER_URL)")
-	f.StringVar(&a.flags.user, "user", "", "basic-auth user; the password is read from stdin with --password-stdin")
+	f.StringVarP(&a.flags.output, "output", "o", formatTable, "output format: table, json or yaml (yml), in any case")
+	f.StringVar(&a.flags.jq, "jq", "", "print what this jq expression selects from the JSON output (strings as they are, other values as JSON)")
+	f.BoolVarP(&a.flags.verbose, "verbose", "v", false, "trace each HTTP request and answer on stderr, secrets masked")
+	f.StringVar(&a.flags.target, "target", "", "named target to use instead of the current one (osb target list)")
+	f.StringVar(&a.flags.url, "url", "", "broker URL (default: OPEN_SERVICE_BROKER_URL, else the current target)")
+	f.StringVar(&a.flags.user, "user", "", "basic-auth user; the password is asked for in a terminal, or read from stdin with --password-stdin")
 	f.BoolVar(&a.flags.passwordStdin, "password-stdin", false, "read the basic-auth password from the first line of stdin")
 	f.StringVar(&a.flags.tokenFile, "token-file", "", "file holding a bearer token, re-read when it changes")
 	f.StringVar(&a.flags.apiVersion, "api-version", "", "X-Broker-API-Version to send (default: OPEN_SERVICE_BROKER_API_VERSION, else 2.17)")
@@ -142,8 +164,8 @@ func fixedCompletion(values ...string) cobra.CompletionFunc {
 // printError writes err in one or two lines on stderr: what went wrong (with the request
 // identity the SDK's errors carry) and, when there is one, what to do.
 func (a *app) printError(err error) {
-	fmt.Fprintf(a.stderr, "osb: %v\n", err)
+	printf(a.stderr, "osb: %s\n", err)
 	if hint := hintFor(err); hint != "" {
-		fmt.Fprintf(a.stderr, "hint: %s\n", hint)
+		printf(a.stderr, "hint: %s\n", hint)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
 	"github.com/IBM/go-sdk-core/v5/core"
@@ -22,7 +23,7 @@ func (a *app) waiting(wait bool) bool {
 // startWait prepares the wait for one operation: --timeout and a progress display on stderr.
 // The client, holding the catalog, bounds the wait by the plan's maximum_polling_duration.
 func (a *app) startWait(label string) (*openservicebrokerv1.WaitOptions, *progress) {
-	display := newProgress(a.stderr, a.terminal, label)
+	display := newProgress(a.stderr, a.terminal, a.columns, label)
 	options := openservicebrokerv1.NewWaitOptions().SetOnPoll(display.onPoll)
 	if a.flags.timeout > 0 {
 		options.SetMaxWait(a.flags.timeout)
@@ -161,7 +162,9 @@ func perform[O, R any](a *app, ctx context.Context, request asyncRequest[O, R]) 
 		return nil, err
 	}
 	o, outcomeErr := a.instanceOutcome(response, result, request.target, request.kind, request.wait, err)
-	if o == nil || outcomeErr != nil || request.target.bindingID == "" {
+	// A bind prints its credentials once it has ended; an unbind has none.
+	ended := response.StatusCode != http.StatusAccepted || a.waiting(request.wait)
+	if o == nil || outcomeErr != nil || request.target.bindingID == "" || request.kind != demo.Creation || !ended {
 		return o, outcomeErr
 	}
 	instanceTable := o.table

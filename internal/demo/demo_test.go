@@ -83,6 +83,17 @@ func TestRunSendsTheFieldsTheSpecRequires(t *testing.T) {
 	assert.Equal(t, 1, provisions)
 }
 
+func TestRunSaysABindWithoutCredentialsHasNone(t *testing.T) {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+	require.NoError(t, srv.InjectFault(brokertest.Fault{Method: http.MethodPut, PathPattern: "/v2/service_instances/*/service_bindings/*", Status: http.StatusCreated, Body: `{"credentials":null}`}))
+	var out bytes.Buffer
+	// The later steps fail: the broker kept no binding. Only the bind's lines matter here.
+	_, _ = Run(context.Background(), &out, "demo", externalTarget(srv))
+	assertInOrder(t, out.String(), "[7/10] bind", "201 Created", "credentials: none", "[8/10]")
+	assert.NotContains(t, out.String(), "credentials (masked):")
+}
+
 func TestRunSkipsWhatTheBrokerDoesNotOffer(t *testing.T) {
 	for _, status := range []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented} {
 		t.Run(http.StatusText(status), func(t *testing.T) {

@@ -260,12 +260,17 @@ func (l *lifecycle) bind(ctx context.Context) error {
 	}
 	l.credentials = binding.Credentials
 	l.steps.detail("%s", DescribeStatus(response.StatusCode, Creation))
-	l.steps.detail("credentials (masked):")
 	l.printCredentials(secret.MaskCredentials(binding.Credentials))
 	return nil
 }
 
+// printCredentials lists masked credentials one key a line, or says there are none.
 func (l *lifecycle) printCredentials(credentials map[string]any) {
+	if len(credentials) == 0 {
+		l.steps.detail("credentials: none")
+		return
+	}
+	l.steps.detail("credentials (masked):")
 	for _, key := range slices.Sorted(maps.Keys(credentials)) {
 		value := credentials[key]
 		if s, ok := value.(string); ok {

@@ -1,0 +1,224 @@
+package conformance
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// answersSchema describes the body of every successful answer, per endpoint.
+//
+//go:embed answers.schema.json
+var answersSchema []byte
+
+// endpointOf names the endpoint of a request as the specification writes it, e.g.
+// "PUT /v2/service_instances/:instance_id"; "" for a path outside the specification.
+func endpointOf(method string, u *url.URL) string {
+	if strings.HasSuffix(u.EscapedPath(), "/v2/catalog") {
+		return method + " /v2/catalog"
+	}
+	_, bindingID, lastOperation, ok := resourcePath(u)
+	if !ok {
+		return ""
+	}
+	path := "/v2/service_instances/:instance_id"
+	if bindingID != "" {
+		path += "/service_bindings/:binding_id"
+	}
+	if lastOperation {
+		path += "/last_operation"
+	}
+	return method + " " + path
+}
+
+// compiledAnswers compiles the schema of each endpoint once, when the first answer is judged.
+var compiledAnswers = sync.OnceValues(func() (map[string]*jsonschema.Schema, error) {
+	document, err := jsonschema.UnmarshalJSON(bytes.NewReader(answersSchema))
+	if err != nil {
+		return nil, err
+	}
+	compiler := jsonschema.NewCompiler()
+	if err := compiler.AddResource("answers.schema.json", document); err != nil {
+		return nil, err
+	}
+	endpoints, _ := document.(map[string]any)["endpoints"].(map[string]any)
+	schemas := make(map[string]*jsonschema.Schema, len(endpoints))
+	for endpoint := range endpoints {
+		schema, err := compiler.Compile("answers.schema.json#/endpoints/" + strings.ReplaceAll(strings.ReplaceAll(endpoint, "~", "~0"), "/", "~1"))
+		if err != nil {
+			return nil, fmt.Errorf("the answer schema of %s: %w", endpoint, err)
+		}
+		schemas[endpoint] = schema
+	}
+	return schemas, nil
+})
+
+// bodyShapeProblem says what is wrong with the body of a successful answer of the endpoint:
+// not JSON, not an object, a REQUIRED field missing, a field of another type. "" when nothing is.
+func bodyShapeProblem(endpoint string, raw []byte) string {
+	schemas, err := compiledAnswers()
+	if err != nil {
+		panic("conformance: " + err.Error()) // the embedded schema is part of the program
+	}
+	schema := schemas[endpoint]
+	if schema == nil {
+		return ""
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return "the body is empty; the specification expects a JSON object"
+	}
+	if len(raw) > maxEvidenceBody {
+		return ""
+	}
+	value, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return "the body is not JSON"
+	}
+	if err := schema.Validate(value); err != nil {
+		var invalid *jsonschema.ValidationError
+		if ok := asValidation(err, &invalid); ok {
+			return strings.Join(leafMessages(invalid), "; ")
+		}
+		return err.Error()
+	}
+	return ""
+}
+
+func asValidation(err error, target **jsonschema.ValidationError) bool {
+	invalid, ok := err.(*jsonschema.ValidationError)
+	*target = invalid
+	return ok
+}
+
+var englishMessages = message.NewPrinter(language.English)
+
+// leafMessages lists the innermost causes of a validation error, with where they are.
+func leafMessages(err *jsonschema.ValidationError) []string {
+	if len(err.Causes) == 0 {
+		location := "/" + strings.Join(err.InstanceLocation, "/")
+		return []string{fmt.Sprintf("at %s: %s", location, err.ErrorKind.LocalizedString(englishMessages))}
+	}
+	var messages []string
+	for _, cause := range err.Causes {
+		messages = append(messages, leafMessages(cause)...)
+	}
+	return messages
+}
+
+// errorBodyProblem says what is wrong with the body of an error answer: error and description,
+// when present, are non-empty strings; instance_usable belongs to failed updates and
+// deprovisions, update_repeatable to failed updates.
+func errorBodyProblem(method string, raw []byte) string {
+	var body map[string]json.RawMessage
+	if json.Unmarshal(raw, &body) != nil {
+		return "" // the specification asks no body of an error answer
+	}
+	var problems []string
+	for _, field := range []string{"error", "description"} {
+		if value, present := body[field]; present {
+			var text string
+			if json.Unmarshal(value, &text) != nil || text == "" {
+				problems = append(problems, field+" is not a non-empty string")
+			}
+		}
+	}
+	if _, present := body["instance_usable"]; present && method != http.MethodPatch && method != http.MethodDelete {
+		problems = append(problems, "instance_usable is present in the error of an operation that is neither an update nor a deprovision")
+	}
+	if _, present := body["update_repeatable"]; present && method != http.MethodPatch {
+		problems = append(problems, "update_repeatable is present in the error of an operation that is not an update")
+	}
+	return strings.Join(problems, "; ")
+}
+
+// judgeAnswer notes on the exchange what the answer-wide checks need from its raw body.
+func judgeAnswer(exchange *Exchange, request *http.Request, status int, header http.Header, raw []byte) {
+	exchange.endpoint = endpointOf(request.Method, request.URL)
+	if exchange.endpoint == "" {
+		return
+	}
+	switch {
+	case isSuccess(status):
+		exchange.shapeProblem = bodyShapeProblem(exchange.endpoint, raw)
+	case status >= 400:
+		exchange.errorProblem = errorBodyProblem(request.Method, raw)
+	}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		mediaType, _, err := mime.ParseMediaType(header.Get("Content-Type"))
+		exchange.jsonContentType = err == nil && mediaType == "application/json"
+		exchange.hasBody = true
+	}
+}
+
+// answerRule is a check that every answer of an endpoint obeys.
+type answerRule struct {
+	id CheckID
+	// applies says whether the exchange is one the rule is about.
+	applies func(e *Exchange) bool
+	// problem says what is wrong with it, "" when nothing is.
+	problem func(e *Exchange) string
+}
+
+var answerRules = []answerRule{
+	{AnswersBodyShape, func(e *Exchange) bool { return isSuccess(e.Status) }, func(e *Exchange) string { return e.shapeProblem }},
+	{ErrorsDescriptionString, func(e *Exchange) bool { return e.Status >= 400 }, func(e *Exchange) string { return e.errorProblem }},
+	{AnswersContentTypeJSON, func(e *Exchange) bool { return e.hasBody }, func(e *Exchange) string {
+		if e.jsonContentType {
+			return ""
+		}
+		return fmt.Sprintf("a body with Content-Type %q", e.ResponseHeaders["Content-Type"])
+	}},
+	{HeadersRequestIdentityEchoed, func(e *Exchange) bool { return e.Status != 0 && e.requestIdentity != "" }, func(e *Exchange) string {
+		if echoed := e.rawResponseHeaders.Get(identityHeader); echoed != e.requestIdentity {
+			return fmt.Sprintf("sent %s %s, the answer carried %q", identityHeader, e.requestIdentity, echoed)
+		}
+		return ""
+	}},
+}
+
+// gradeAnswers grades the rules every answer obeys, once per endpoint, over every exchange of
+// the run: the first answer that breaks a rule is the evidence.
+func (r *run) gradeAnswers() {
+	exchanges := r.recorder.since(0)
+	var ids []CheckID
+	for _, rule := range answerRules {
+		ids = append(ids, rule.id)
+	}
+	r.begin("broker")
+	defer r.end(ids, "no answer of this kind was seen")
+	for _, rule := range answerRules {
+		seen, broken := map[string]int{}, map[string]bool{}
+		var endpoints []string
+		for i := range exchanges {
+			e := &exchanges[i]
+			if e.endpoint == "" || !rule.applies(e) || broken[e.endpoint] {
+				continue
+			}
+			if seen[e.endpoint] == 0 {
+				endpoints = append(endpoints, e.endpoint)
+			}
+			seen[e.endpoint]++
+			if problem := rule.problem(e); problem != "" {
+				broken[e.endpoint] = true
+				r.subject = e.endpoint
+				r.grade(rule.id, checkByID[rule.id].violation(), e, "%s", problem)
+			}
+		}
+		for _, endpoint := range endpoints {
+			if !broken[endpoint] {
+				r.subject = endpoint
+				r.grade(rule.id, Pass, nil, "%d answer(s), all as the rule asks", seen[endpoint])
+			}
+		}
+	}
+}
