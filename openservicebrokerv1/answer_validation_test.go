@@ -41,17 +41,17 @@ var answerCases = []answerCase{
 		findings: []string{FindingAnswerStateInvalid}, malformed: true},
 
 	// An operation's length (Provisioning, Deprovisioning, Binding, Unbinding: Body).
-	{name: "provision 202 with 10,000 characters", operation: "replace_service_instance", status: 202, body: operationOf(10000, "é")},
-	{name: "provision 202 with 10,001 characters", operation: "replace_service_instance", status: 202, body: operationOf(10001, "o"),
+	{name: "provision 202 with 10,000 characters", operation: "replace_service_instance", status: 202, body: bodyWithOperation(10000, "é")},
+	{name: "provision 202 with 10,001 characters", operation: "replace_service_instance", status: 202, body: bodyWithOperation(10001, "o"),
 		findings: []string{FindingAnswerOperationTooLong}, malformed: true, mitigate: true},
 	{name: "provision 202 with a null operation", operation: "replace_service_instance", status: 202, body: `{"operation": null}`},
-	{name: "deprovision 202 with 10,001 characters", operation: "delete_service_instance", status: 202, body: operationOf(10001, "o"),
+	{name: "deprovision 202 with 10,001 characters", operation: "delete_service_instance", status: 202, body: bodyWithOperation(10001, "o"),
 		findings: []string{FindingAnswerOperationTooLong}, malformed: true, mitigate: true},
-	{name: "bind 202 with 10,001 characters", operation: "replace_service_binding", status: 202, body: operationOf(10001, "o"),
+	{name: "bind 202 with 10,001 characters", operation: "replace_service_binding", status: 202, body: bodyWithOperation(10001, "o"),
 		findings: []string{FindingAnswerOperationTooLong}, malformed: true, mitigate: true},
-	{name: "unbind 202 with 10,001 characters", operation: "delete_service_binding", status: 202, body: operationOf(10001, "o"),
+	{name: "unbind 202 with 10,001 characters", operation: "delete_service_binding", status: 202, body: bodyWithOperation(10001, "o"),
 		findings: []string{FindingAnswerOperationTooLong}, malformed: true, mitigate: true},
-	{name: "update 202 with 20,000 characters", operation: "update_service_instance", status: 202, body: operationOf(20000, "o")},
+	{name: "update 202 with 20,000 characters", operation: "update_service_instance", status: 202, body: bodyWithOperation(20000, "o")},
 	{name: "update 202 with an empty operation", operation: "update_service_instance", status: 202, body: `{"operation": ""}`,
 		findings: []string{FindingAnswerStringEmpty}},
 
@@ -117,8 +117,8 @@ var answerCases = []answerCase{
 		findings: []string{FindingAnswerUndecodable}, malformed: true},
 }
 
-// operationOf is a body whose operation has n copies of character.
-func operationOf(n int, character string) string {
+// bodyWithOperation is a body whose operation has n copies of character.
+func bodyWithOperation(n int, character string) string {
 	return `{"operation": "` + strings.Repeat(character, n) + `"}`
 }
 
