@@ -101,6 +101,9 @@ func (a *app) newClient() (*openservicebrokerv1.OpenServiceBrokerV1, error) {
 			return nil, usageError{fmt.Errorf("--originating-identity: %w", err)}
 		}
 	}
+	if a.flags.verbose {
+		a.traceHTTP(client.GetHTTPClient())
+	}
 	if a.flags.dryRun {
 		a.captureInsteadOfSending(client, c.curlAuth)
 	}

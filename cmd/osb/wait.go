@@ -138,6 +138,8 @@ type asyncRequest[O, R any] struct {
 	// for its end (an *AndWait helper).
 	send    func(context.Context, O) (R, *core.DetailedResponse, error)
 	andWait func(context.Context, O, *openservicebrokerv1.WaitOptions) (R, *core.DetailedResponse, error)
+	// credentialsFile is where a bind writes the credentials it got (--credentials-file).
+	credentialsFile string
 }
 
 // perform sends an asynchronous request, waiting for it under --wait, and returns its outcome.
@@ -166,6 +168,9 @@ func perform[O, R any](a *app, ctx context.Context, request asyncRequest[O, R]) 
 	ended := response.StatusCode != http.StatusAccepted || a.waiting(request.wait)
 	if o == nil || outcomeErr != nil || request.target.bindingID == "" || request.kind != demo.Creation || !ended {
 		return o, outcomeErr
+	}
+	if err := a.keepCredentials(result, request.target.offering, request.credentialsFile); err != nil {
+		return o, err
 	}
 	instanceTable := o.table
 	o.table = func(w io.Writer) {
