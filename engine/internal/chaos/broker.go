@@ -9,23 +9,27 @@ import (
 	"github.com/osbkit/osb-go-sdk/brokertest"
 )
 
-// ServeBrokers starts a broker per fault rate, writes their addresses as one JSON line to out
-// (named "faults-20" and the like), serves until in ends, then writes their reports to out.
+// ServeBrokers starts the brokers, writes their addresses as one JSON line to out (by
+// BrokerSpec.Name), serves until in ends, then writes their reports to out, a line each.
 func ServeBrokers(settings BrokerSettings, in io.Reader, out io.Writer) error {
 	addresses := map[string]BrokerAddress{}
 	servers := map[string]*brokertest.Server{}
-	for i, rate := range settings.FaultRates {
-		server, err := brokertest.Start(
+	for i, spec := range settings.Brokers {
+		options := []brokertest.Option{
 			brokertest.WithAsyncPolls(1),
 			brokertest.WithAsyncBindings(true),
-			brokertest.WithRandomFaults(rate, settings.Seed+int64(i)),
+			brokertest.WithRandomFaults(spec.FaultRate, settings.Seed+int64(i)),
 			brokertest.WithRandomFaultRetryAfter(1),
-		)
+		}
+		if spec.FailBinds {
+			options = append(options, brokertest.WithFailingOperations(brokertest.OperationBind))
+		}
+		server, err := brokertest.Start(options...)
 		if err != nil {
 			return err
 		}
 		defer server.Close()
-		name := BrokerName(rate)
+		name := spec.Name()
 		servers[name] = server
 		addresses[name] = BrokerAddress{URL: server.URL, Username: server.Username, Password: server.Password}
 	}
@@ -36,20 +40,16 @@ func ServeBrokers(settings BrokerSettings, in io.Reader, out io.Writer) error {
 	if _, err := io.Copy(io.Discard, in); err != nil {
 		return fmt.Errorf("waiting for the end of input: %w", err)
 	}
-	for i, rate := range settings.FaultRates {
-		name := BrokerName(rate)
-		if err := encoder.Encode(report(name, settings.FaultRates[i], servers[name])); err != nil {
+	for _, spec := range settings.Brokers {
+		if err := encoder.Encode(report(spec, servers[spec.Name()])); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// BrokerName names the broker of a fault rate.
-func BrokerName(rate float64) string { return fmt.Sprintf("faults-%.0f", rate*100) }
-
-func report(name string, rate float64, server *brokertest.Server) BrokerReport {
-	r := BrokerReport{Name: name, FaultRate: rate, Instances: len(server.Instances()), Bindings: len(server.Bindings())}
+func report(spec BrokerSpec, server *brokertest.Server) BrokerReport {
+	r := BrokerReport{Name: spec.Name(), FaultRate: spec.FaultRate, Instances: len(server.Instances()), Bindings: len(server.Bindings())}
 	for _, request := range server.Requests() {
 		r.Requests++
 		if request.Fault != "" {

@@ -14,10 +14,26 @@ import (
 	"time"
 )
 
-// BrokerSettings configure the broker process: one brokertest broker per fault rate.
+// BrokerSettings configure the broker process: one brokertest broker per spec.
 type BrokerSettings struct {
-	FaultRates []float64 `json:"fault_rates"`
-	Seed       int64     `json:"seed"`
+	Brokers []BrokerSpec `json:"brokers"`
+	Seed    int64        `json:"seed"`
+}
+
+// BrokerSpec describes one broker: its fault rate, and whether its binds end failed (each then
+// needs orphan mitigation).
+type BrokerSpec struct {
+	FaultRate float64 `json:"fault_rate"`
+	FailBinds bool    `json:"fail_binds"`
+}
+
+// Name names the broker.
+func (b BrokerSpec) Name() string {
+	name := fmt.Sprintf("faults-%.0f", b.FaultRate*100)
+	if b.FailBinds {
+		name += "-binds-fail"
+	}
+	return name
 }
 
 // BrokerAddress is where and how to reach one broker.

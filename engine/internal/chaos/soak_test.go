@@ -21,8 +21,8 @@ import (
 )
 
 var (
-	soakLifecycles = flag.Int("chaos.lifecycles", 40, "lifecycles per store, half on each broker")
-	soakKills      = flag.Int("chaos.kills", 6, "times the killed platform process is killed")
+	soakLifecycles = flag.Int("chaos.lifecycles", 30, "lifecycles per store, spread over the brokers")
+	soakKills      = flag.Int("chaos.kills", 3, "times the killed platform process is killed")
 	soakTimeout    = flag.Duration("chaos.timeout", 3*time.Minute, "how long a soak may take before what has not ended counts as lost")
 )
 
@@ -34,8 +34,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// faultRates are the brokers' fault rates: each lifecycle runs on one of them.
-var faultRates = []float64{0.2, 0.4}
+// soakBrokers are the brokers, in one process: lifecycle n runs on the (n mod 3)-th. On the
+// third every bind ends failed, so that its orphan is mitigated and the lifecycle removed.
+var soakBrokers = []BrokerSpec{{FaultRate: 0.2}, {FaultRate: 0.4}, {FaultRate: 0.2, FailBinds: true}}
 
 // TestChaosSoak runs the soak on SQLite (one platform process, killed and restarted) and on
 // PostgreSQL (two platform processes, one of them killed and restarted), and asserts what the
@@ -59,6 +60,7 @@ func TestChaosSoak(t *testing.T) {
 			assert.Zero(t, result.CreatedTwice, "resources created twice")
 			assert.Zero(t, result.CredentialsLost, "credentials lost")
 			assert.Positive(t, result.Completed, "some lifecycles completed despite the faults")
+			assert.Positive(t, result.Mitigations, "the failed binds' orphans were mitigated")
 			assert.Positive(t, result.Kills[string(KillAfterSend)]+result.Kills[string(KillAtHandOver)], "the chosen kill points were hit")
 		})
 	}
@@ -95,13 +97,13 @@ func (r soakResult) String() string {
 
 func runSoak(t *testing.T, cfg soakConfig) soakResult {
 	started := time.Now()
-	brokers := startProcess(t, cfg.binary, "broker", BrokerSettings{FaultRates: faultRates, Seed: 7}, filepath.Join(cfg.dir, "broker.log"))
+	brokers := startProcess(t, cfg.binary, "broker", BrokerSettings{Brokers: soakBrokers, Seed: 7}, filepath.Join(cfg.dir, "broker.log"))
 	var addresses map[string]BrokerAddress
 	require.NoError(t, json.Unmarshal([]byte(<-brokers.lines), &addresses))
 	settings := PlatformSettings{Driver: cfg.driver, Database: cfg.database, Brokers: addresses, Lifecycles: cfg.lifecycles,
 		CredentialsFile: filepath.Join(cfg.dir, "vault.jsonl")}
-	for _, rate := range faultRates {
-		settings.BrokerNames = append(settings.BrokerNames, BrokerName(rate))
+	for _, spec := range soakBrokers {
+		settings.BrokerNames = append(settings.BrokerNames, spec.Name())
 	}
 
 	result := soakResult{Driver: cfg.driver, Workers: cfg.workers, Lifecycles: cfg.lifecycles, Kills: map[string]int{}}
