@@ -1,6 +1,7 @@
 package openservicebrokerv1
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -255,4 +256,21 @@ func TestErrorAnswersAreValidatedAsServiceBrokerErrorsSaysOverHTTP(t *testing.T)
 	}
 	assert.Empty(t, ValidateErrorAnswer(nil))
 	assert.Empty(t, ValidateErrorAnswer(&BrokerError{StatusCode: 400, ErrorCode: "AsyncRequired"}), "not built from an answer")
+}
+
+func ExampleValidateAnswer() {
+	mode := "w"
+	answer := &BindingPutResp{
+		Credentials:     map[string]any{"uri": "postgres://db.example.com/app"},
+		RouteServiceURL: core.StringPtr("route.example.com"),
+		VolumeMounts:    []VolumeMount{{Driver: core.StringPtr("nfs"), ContainerDir: core.StringPtr("/data"), Mode: &mode}},
+	}
+	for _, finding := range ValidateAnswer(answer, 201) {
+		fmt.Printf("%s (malformed: %t)\n", finding, IsMalformed(finding))
+	}
+	// Output:
+	// MUST answer.url.not-absolute at /route_service_url: route_service_url is not an absolute URL (scheme and host) (Binding, Body) (malformed: true)
+	// MUST answer.volume-mount.field.missing at /volume_mounts/0/device_type: device_type is REQUIRED and missing or empty (Binding, Volume Mount Object) (malformed: true)
+	// MUST answer.volume-mount.mode at /volume_mounts/0/mode: mode is "w"; it is "r" or "rw" (Binding, Volume Mount Object) (malformed: true)
+	// MUST answer.volume-mount.field.missing at /volume_mounts/0/device: device is REQUIRED and missing (Binding, Volume Mount Object) (malformed: true)
 }
