@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // answersSchema describes the body of every successful answer, per endpoint.
@@ -98,11 +100,13 @@ func asValidation(err error, target **jsonschema.ValidationError) bool {
 	return ok
 }
 
+var englishMessages = message.NewPrinter(language.English)
+
 // leafMessages lists the innermost causes of a validation error, with where they are.
 func leafMessages(err *jsonschema.ValidationError) []string {
 	if len(err.Causes) == 0 {
 		location := "/" + strings.Join(err.InstanceLocation, "/")
-		return []string{fmt.Sprintf("at %s: %s", location, err.ErrorKind.LocalizedString(nil))}
+		return []string{fmt.Sprintf("at %s: %s", location, err.ErrorKind.LocalizedString(englishMessages))}
 	}
 	var messages []string
 	for _, cause := range err.Causes {

@@ -42,7 +42,9 @@ func (r *run) bindOptions(b *bindingUnderTest) *openservicebrokerv1.ReplaceServi
 // bindingPhase creates a binding and checks everything about it, then removes it.
 func (r *run) bindingPhase(ctx context.Context, instance *instanceUnderTest) {
 	binding := newBinding(instance, r.newID("binding"))
-	if !r.createBinding(ctx, binding) {
+	if reason := r.createBinding(ctx, binding); reason != "" {
+		r.skipAll(bindingChecks, reason)
+		r.removeBindings(instance.id) // what the broker created all the same, so that the instance can go
 		return
 	}
 	r.gradeBindingBody(binding)
@@ -56,8 +58,9 @@ func (r *run) bindingPhase(ctx context.Context, instance *instanceUnderTest) {
 }
 
 // createBinding binds without app_guid first, as for a service key, and with one when the
-// broker requires an application. It returns whether the binding exists with an answer to read.
-func (r *run) createBinding(ctx context.Context, b *bindingUnderTest) bool {
+// broker requires an application. It returns why the binding checks cannot go on, "" when the
+// binding exists with an answer to read.
+func (r *run) createBinding(ctx context.Context, b *bindingUnderTest) string {
 	result, response, err := r.client.ReplaceServiceBindingWithContext(ctx, r.bindOptions(b))
 	status, code := statusOf(response, err), ""
 	_, code = errorCode(err)
@@ -72,7 +75,7 @@ func (r *run) createBinding(ctx context.Context, b *bindingUnderTest) bool {
 		status = statusOf(response, err)
 	default:
 		r.violate(BindRequiresApp422, "a bind without app_guid answered %s", describe(response, err))
-		return false
+		return failedBefore(BindRequiresApp422, "the bind answered "+describe(response, err))
 	}
 	b.evidence = r.recorder.last()
 	switch {
@@ -83,36 +86,34 @@ func (r *run) createBinding(ctx context.Context, b *bindingUnderTest) bool {
 		r.expect(Bind201New, status == http.StatusCreated, "a new binding got %d", status)
 		r.skip(BindAsync202ThenSucceeded, "the broker bound synchronously")
 		if err != nil {
-			r.skipAll([]CheckID{BindCredentials, BindShape}, bodyShapeReason)
-			return false
+			return bodyShapeReason
 		}
 		b.answer = result
-		return true
+		return ""
 	default:
 		r.violate(Bind201New, "the bind answered %s", describe(response, err))
-		return false
+		return failedBefore(Bind201New, "the bind answered "+describe(response, err))
 	}
 }
 
 // awaitBinding polls an asynchronous bind and fetches the binding it created.
-func (r *run) awaitBinding(ctx context.Context, b *bindingUnderTest, operation string) bool {
+func (r *run) awaitBinding(ctx context.Context, b *bindingUnderTest, operation string) string {
 	p := b.instance.plan
 	seen := r.waitForBinding(ctx, b, operation, "bind", false)
 	if seen.err != nil {
-		r.gradeWait(BindAsync202ThenSucceeded, seen)
-		return false
+		return r.gradeWait(BindAsync202ThenSucceeded, seen)
 	}
 	fetched, response, err := r.client.GetServiceBindingWithContext(ctx, r.client.NewGetServiceBindingOptions(b.id, b.instance.id).
 		SetServiceID(p.serviceID()).SetPlanID(b.instance.planID))
 	if err != nil {
 		r.violate(BindAsync202ThenSucceeded, "the binding succeeded but GET answered %s", describe(response, err))
-		return false
+		return failedBefore(BindAsync202ThenSucceeded, "GET answered "+describe(response, err))
 	}
 	r.pass(BindAsync202ThenSucceeded, "succeeded after %d poll(s); the binding was fetched", len(seen.states))
 	b.evidence = r.recorder.last()
 	b.answer = &openservicebrokerv1.BindingPutResp{Credentials: fetched.Credentials, SyslogDrainURL: fetched.SyslogDrainURL,
 		RouteServiceURL: fetched.RouteServiceURL, VolumeMounts: fetched.VolumeMounts, Endpoints: fetched.Endpoints, Metadata: fetched.Metadata}
-	return true
+	return ""
 }
 
 // gradeBindingBody checks credentials and the shape of the binding's fields.
