@@ -79,6 +79,7 @@ const (
 	InstanceGetMissing404                     CheckID = "instance.get-missing-404"
 	BindingGetMissing404                      CheckID = "binding.get-missing-404"
 	LastOperationMissing404                   CheckID = "last_operation.missing-404"
+	LastOperationOperationFields              CheckID = "last_operation.operation-fields"
 )
 
 // Check is one rule of OSB v2.17 that the checker verifies.
@@ -165,6 +166,7 @@ var allChecks = []Check{
 	{InstanceGetMissing404, "Fetching a Service Instance, Response", must, "with instances_retrievable, fetching an instance that does not exist gets 404 Not Found"},
 	{BindingGetMissing404, "Fetching a Service Binding, Response", must, "with bindings_retrievable, fetching a binding that does not exist gets 404 Not Found"},
 	{LastOperationMissing404, "Polling Last Operation for Service Instances, Response", must, "polling the last operation of an instance that does not exist gets 404 Not Found"},
+	{LastOperationOperationFields, "Polling Last Operation for Service Instances, Body", must, "instance_usable comes only with the last operation of an update or deprovision, update_repeatable only with an update's"},
 }
 
 var checkByID = func() map[CheckID]Check {

@@ -19,7 +19,7 @@ import (
 var lifecycleChecks = []CheckID{
 	ErrorsErrorCode,
 	ProvisionAsyncRequired422, ProvisionSync201New, ProvisionAsync202ThenSucceeded, ProvisionAsyncOperation,
-	ProvisionAsync202RepeatSameOperation, LastOperationStateValues, LastOperationRetryAfter,
+	ProvisionAsync202RepeatSameOperation, LastOperationStateValues, LastOperationOperationFields, LastOperationRetryAfter,
 	LastOperationWithinMaximumPollingDuration, ProvisionDashboardURL, ProvisionMetadataShape,
 	ProvisionSync200IdenticalRepeat, Provision409ConflictingRepeat, InstanceGet, InstanceGetMissing404, UpdatePreviousValues,
 	UpdateMaintenanceInfoConflict422, UpdatePlanChange, Deprovision200Or202, DeprovisionMissing410, LastOperationMissing404,
