@@ -58,6 +58,9 @@ const (
 	// instance's last_operation, a provision's included; the field belongs to the last operation
 	// of an update or a deprovision only ("Polling Last Operation for Service Instances", Body).
 	MisbehaveInstanceUsableOnEveryPoll Misbehaviour = "instance-usable-on-every-poll"
+	// MisbehaveMalformedAnswers422 answers 422 instead of 400 Bad Request to a create, update
+	// or delete that lacks its REQUIRED fields or query parameters (each endpoint's Response).
+	MisbehaveMalformedAnswers422 Misbehaviour = "malformed-answers-422"
 )
 
 var allMisbehaviours = []Misbehaviour{
@@ -77,6 +80,7 @@ var allMisbehaviours = []Misbehaviour{
 	MisbehaveFetchMissingAnswers410,
 	MisbehavePollMissingAnswers410,
 	MisbehaveInstanceUsableOnEveryPoll,
+	MisbehaveMalformedAnswers422,
 }
 
 // Misbehaviours returns every Misbehaviour, in the order of their declaration.

@@ -21,7 +21,8 @@ type answerRewrite struct {
 // rewriteAnswers applies the misbehaviours that change an answer the broker library wrote.
 func rewriteAnswers(next http.Handler, misbehave map[Misbehaviour]bool) http.Handler {
 	if !misbehave[MisbehaveEmptyDeleteBody] && !misbehave[MisbehaveGoneAsText] && !misbehave[MisbehaveEmptyErrorDescription] &&
-		!misbehave[MisbehaveFetchMissingAnswers410] && !misbehave[MisbehavePollMissingAnswers410] && !misbehave[MisbehaveInstanceUsableOnEveryPoll] {
+		!misbehave[MisbehaveFetchMissingAnswers410] && !misbehave[MisbehavePollMissingAnswers410] &&
+		!misbehave[MisbehaveInstanceUsableOnEveryPoll] && !misbehave[MisbehaveMalformedAnswers422] {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -48,6 +49,8 @@ func misbehavingAnswer(r *http.Request, status int, misbehave map[Misbehaviour]b
 		rewrite.status, rewrite.replace, rewrite.body = http.StatusGone, true, []byte("{}\n")
 	case status == http.StatusNotFound && misbehave[MisbehaveEmptyErrorDescription]:
 		rewrite.replace, rewrite.body = true, []byte(`{"description":""}`+"\n")
+	case status == http.StatusBadRequest && r.Method != http.MethodGet && misbehave[MisbehaveMalformedAnswers422]:
+		rewrite.status = http.StatusUnprocessableEntity
 	case status == http.StatusOK && polling && !strings.Contains(r.URL.EscapedPath(), "/service_bindings/") && misbehave[MisbehaveInstanceUsableOnEveryPoll]:
 		rewrite.edit = withInstanceUsable
 	}
