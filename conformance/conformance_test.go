@@ -107,7 +107,7 @@ func TestEachMisbehaviourIsCaughtByItsChecks(t *testing.T) {
 // TestAsynchronousBindingsAndRotationAreChecked runs the binding checks that the default
 // broker skips: asynchronous bind with its last_operation, and rotation.
 func TestAsynchronousBindingsAndRotationAreChecked(t *testing.T) {
-	srv := brokertest.NewServer(brokertest.WithAsyncBindings(true),
+	srv := brokertest.NewServer(brokertest.WithAsyncBindings(true), brokertest.WithBindingLifetime(time.Hour),
 		brokertest.WithRotatableBindings(brokertest.DefaultSyncPlanID, brokertest.DefaultAsyncPlanID))
 	defer srv.Close()
 

@@ -372,7 +372,14 @@ func (r *run) updateInstance(ctx context.Context, instance *instanceUnderTest) {
 		r.skip(UpdateMaintenanceInfoConflict422, "the plan has no maintenance_info")
 		return
 	}
-	stale := r.updateOptions(instance).SetMaintenanceInfo(&openservicebrokerv1.MaintenanceInfo{Version: core.StringPtr("0.0.0-osb-check-stale")})
+	staleInfo := &openservicebrokerv1.MaintenanceInfo{Version: core.StringPtr("0.0.0-osb-check-stale")}
+	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, r.provisionOptions(p, r.newID("instance")).SetMaintenanceInfo(staleInfo).SetAcceptsIncomplete(true))
+	r.at("PUT /v2/service_instances/:instance_id", func() {
+		r.expect(UpdateMaintenanceInfoConflict422, statusOf(response, err) == http.StatusUnprocessableEntity,
+			"a provision with maintenance_info.version 0.0.0-osb-check-stale (the plan's is %s) answered %s", deref(info.Version), describe(response, err))
+		r.expectErrorCode(err, "MaintenanceInfoConflict")
+	})
+	stale := r.updateOptions(instance).SetMaintenanceInfo(staleInfo)
 	result, response, err := r.client.UpdateServiceInstanceWithContext(ctx, stale.SetAcceptsIncomplete(true))
 	status := statusOf(response, err)
 	r.expect(UpdateMaintenanceInfoConflict422, status == http.StatusUnprocessableEntity,
@@ -460,8 +467,12 @@ func (r *run) changePlan(ctx context.Context, instance *instanceUnderTest) {
 // deprovisionPhase deletes the instance, then one that does not exist.
 func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
-	options := r.client.NewDeleteServiceInstanceOptions(p.serviceID(), instance.planID, instance.id).SetAcceptsIncomplete(true)
+	options := r.client.NewDeleteServiceInstanceOptions(p.serviceID(), instance.planID, instance.id)
 	_, response, err := r.client.DeleteServiceInstanceWithContext(ctx, options)
+	r.at("DELETE /v2/service_instances/:instance_id", func() { r.gradeWithoutAcceptsIncomplete(response, err) })
+	if statusOf(response, err) == http.StatusUnprocessableEntity {
+		_, response, err = r.client.DeleteServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+	}
 	switch status := statusOf(response, err); {
 	case status == http.StatusOK:
 		r.pass(Deprovision200Or202, "200 OK")
@@ -477,6 +488,30 @@ func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest)
 	_, response, err = r.client.GetLastOperationWithContext(ctx, r.client.NewGetLastOperationOptions(r.newID("missing")).
 		SetServiceID(p.serviceID()).SetPlanID(p.planID()))
 	r.expect(LastOperationMissing404, statusOf(response, err) == http.StatusNotFound, "polling an instance that never existed answered %s", describe(response, err))
+}
+
+// gradeWithoutAcceptsIncomplete grades the answer to a request sent without
+// accepts_incomplete=true: served, or refused with 422 AsyncRequired, but never 202.
+func (r *run) gradeWithoutAcceptsIncomplete(response *core.DetailedResponse, err error) {
+	switch status := statusOf(response, err); status {
+	case http.StatusAccepted:
+		r.violate(ProvisionAsyncRequired422, "202 Accepted to a request without accepts_incomplete=true")
+	case http.StatusUnprocessableEntity:
+		_, code := errorCode(err)
+		r.pass(ProvisionAsyncRequired422, "422 %s", code)
+		r.expectErrorCode(err, "AsyncRequired")
+	default:
+		r.pass(ProvisionAsyncRequired422, "served without accepts_incomplete=true (%s)", describe(response, err))
+	}
+}
+
+// at grades, within grade, on the subject's endpoint: a check that runs on several endpoints
+// of one plan reports each.
+func (r *run) at(endpoint string, grade func()) {
+	subject := r.subject
+	r.subject = subject + " " + endpoint
+	defer func() { r.subject = subject }()
+	grade()
 }
 
 // concurrencyPhase deprovisions a second instance while its provisioning is in progress.
