@@ -393,7 +393,11 @@ func (r *run) updateInstance(ctx context.Context, instance *instanceUnderTest) {
 // gradeUpdate sends an update and grades how it ends. verify, when set, looks at the instance
 // once the update is applied and returns what is wrong with it.
 func (r *run) gradeUpdate(ctx context.Context, instance *instanceUnderTest, id CheckID, options *openservicebrokerv1.UpdateServiceInstanceOptions, what string, verify func() string) {
-	_, response, err := r.client.UpdateServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+	_, response, err := r.client.UpdateServiceInstanceWithContext(ctx, options)
+	r.at("PATCH /v2/service_instances/:instance_id", func() { r.gradeWithoutAcceptsIncomplete(response, err) })
+	if errors.Is(err, openservicebrokerv1.ErrAsyncRequired) {
+		_, response, err = r.client.UpdateServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+	}
 	status := statusOf(response, err)
 	if refusal, ok := unsupportedUpdate(err); ok {
 		r.note(id, "the broker does not support %s (422), which it MAY: %s", what, refusal)
@@ -401,7 +405,12 @@ func (r *run) gradeUpdate(ctx context.Context, instance *instanceUnderTest, id C
 	}
 	switch {
 	case status == http.StatusAccepted:
-		seen := r.waitForInstance(ctx, instance, operationOf(r.recorder.last()), "update", false)
+		operation := operationOf(r.recorder.last())
+		r.repeatInProgress(func() (*core.DetailedResponse, error) {
+			_, response, err := r.client.UpdateServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+			return response, err
+		}, "PATCH /v2/service_instances/:instance_id", operation)
+		seen := r.waitForInstance(ctx, instance, operation, "update", false)
 		if seen.err != nil {
 			r.gradeWait(id, seen)
 			return
@@ -477,7 +486,12 @@ func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest)
 	case status == http.StatusOK:
 		r.pass(Deprovision200Or202, "200 OK")
 	case status == http.StatusAccepted:
-		seen := r.waitForInstance(ctx, instance, operationOf(r.recorder.last()), "deprovision", true)
+		operation := operationOf(r.recorder.last())
+		r.repeatInProgress(func() (*core.DetailedResponse, error) {
+			_, response, err := r.client.DeleteServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+			return response, err
+		}, "DELETE /v2/service_instances/:instance_id", operation)
+		seen := r.waitForInstance(ctx, instance, operation, "deprovision", true)
 		r.gradeWait(Deprovision200Or202, seen)
 	default:
 		r.violate(Deprovision200Or202, "deprovisioning an existing instance answered %s", describe(response, err))
@@ -488,6 +502,23 @@ func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest)
 	_, response, err = r.client.GetLastOperationWithContext(ctx, r.client.NewGetLastOperationOptions(r.newID("missing")).
 		SetServiceID(p.serviceID()).SetPlanID(p.planID()))
 	r.expect(LastOperationMissing404, statusOf(response, err) == http.StatusNotFound, "polling an instance that never existed answered %s", describe(response, err))
+}
+
+// repeatInProgress sends a request again while the operation it started is in progress: the
+// answer is 202 with the same operation, or what says the operation has just ended.
+func (r *run) repeatInProgress(send func() (*core.DetailedResponse, error), endpoint, operation string) {
+	response, err := send()
+	r.at(endpoint, func() {
+		switch status := statusOf(response, err); {
+		case status == http.StatusAccepted:
+			repeated := operationOf(r.recorder.last())
+			r.expect(ProvisionAsync202RepeatSameOperation, repeated == operation, "202 with operation %q (first answer: %q)", repeated, operation)
+		case status == http.StatusOK || status == http.StatusGone:
+			r.note(ProvisionAsync202RepeatSameOperation, "%d: the operation had already ended", status)
+		default:
+			r.violate(ProvisionAsync202RepeatSameOperation, "the same request while in progress answered %s", describe(response, err))
+		}
+	})
 }
 
 // gradeWithoutAcceptsIncomplete grades the answer to a request sent without
