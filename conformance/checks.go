@@ -5,14 +5,14 @@ import (
 	"path"
 	"strings"
 
-	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1/cataloglint"
 )
 
 // The levels, short for the check table.
 const (
-	must   = openservicebrokerv1.LevelMust
-	should = openservicebrokerv1.LevelShould
-	may    = openservicebrokerv1.LevelMay
+	must   = cataloglint.LevelMust
+	should = cataloglint.LevelShould
+	may    = cataloglint.LevelMay
 )
 
 // CheckID names a check. The constants below are every check the checker knows, so that a
@@ -90,7 +90,7 @@ type Check struct {
 	// Section names the part of the specification the rule comes from.
 	Section string `json:"section"`
 	// Level is the rule's requirement level (RFC 2119 as the specification uses it).
-	Level openservicebrokerv1.Level `json:"level"`
+	Level cataloglint.Level `json:"level"`
 	// Rule says in one sentence what a conformant broker does.
 	Rule string `json:"rule"`
 }
@@ -98,9 +98,9 @@ type Check struct {
 // violation is the outcome a broker gets for breaking the check's rule.
 func (c Check) violation() Outcome {
 	switch c.Level {
-	case openservicebrokerv1.LevelMust:
+	case cataloglint.LevelMust:
 		return Fail
-	case openservicebrokerv1.LevelShould:
+	case cataloglint.LevelShould:
 		return Warn
 	default:
 		return Info

@@ -19,6 +19,7 @@ import (
 	"github.com/osbkit/osb-go-sdk/brokertest"
 	"github.com/osbkit/osb-go-sdk/conformance"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1/cataloglint"
 )
 
 // fastPolling keeps the embedded broker's asynchronous operations to milliseconds.
@@ -209,7 +210,7 @@ func TestEveryCheckHasSectionAndLevel(t *testing.T) {
 		seen[check.ID] = true
 		assert.NotEmpty(t, check.Section, check.ID)
 		assert.NotEmpty(t, check.Rule, check.ID)
-		assert.Contains(t, []openservicebrokerv1.Level{openservicebrokerv1.LevelMust, openservicebrokerv1.LevelShould, openservicebrokerv1.LevelMay}, check.Level, check.ID)
+		assert.Contains(t, []cataloglint.Level{cataloglint.LevelMust, cataloglint.LevelShould, cataloglint.LevelMay}, check.Level, check.ID)
 	}
 }
 

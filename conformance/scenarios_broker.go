@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1/cataloglint"
 )
 
 // scenario is a sequence of requests that decides a group of checks.
@@ -52,34 +53,34 @@ var scenarios = []scenario{
 		requests: []string{"none: every answer of the run is judged, per endpoint (body, error body, Content-Type, request identity, time)"}},
 }
 
-// catalogRules groups the findings of openservicebrokerv1.LintCatalog into checks.
+// catalogRules groups the findings of cataloglint.Lint into checks.
 var catalogRules = map[string]CheckID{
-	openservicebrokerv1.FindingServiceIDMissing:           CatalogRequiredFields,
-	openservicebrokerv1.FindingServiceNameMissing:         CatalogRequiredFields,
-	openservicebrokerv1.FindingServiceDescriptionMissing:  CatalogRequiredFields,
-	openservicebrokerv1.FindingServiceBindableMissing:     CatalogRequiredFields,
-	openservicebrokerv1.FindingServicePlansMissing:        CatalogRequiredFields,
-	openservicebrokerv1.FindingPlanIDMissing:              CatalogRequiredFields,
-	openservicebrokerv1.FindingPlanNameMissing:            CatalogRequiredFields,
-	openservicebrokerv1.FindingPlanDescriptionMissing:     CatalogRequiredFields,
-	openservicebrokerv1.FindingMaintenanceVersionMissing:  CatalogRequiredFields,
-	openservicebrokerv1.FindingServiceIDDuplicate:         CatalogIDsUnique,
-	openservicebrokerv1.FindingPlanIDDuplicate:            CatalogIDsUnique,
-	openservicebrokerv1.FindingServiceNameDuplicate:       CatalogNamesUnique,
-	openservicebrokerv1.FindingPlanNameDuplicate:          CatalogNamesUnique,
-	openservicebrokerv1.FindingMaintenanceVersionSemver:   CatalogMaintenanceInfoSemver,
-	openservicebrokerv1.FindingSchemaDollarSchema:         CatalogSchemasValid,
-	openservicebrokerv1.FindingSchemaExternalRef:          CatalogSchemasValid,
-	openservicebrokerv1.FindingSchemaSize:                 CatalogSchemasValid,
-	openservicebrokerv1.FindingSchemaInvalid:              CatalogSchemasValid,
-	openservicebrokerv1.FindingServiceNameCLIFriendly:     CatalogNamesCLIFriendly,
-	openservicebrokerv1.FindingPlanNameCLIFriendly:        CatalogNamesCLIFriendly,
-	openservicebrokerv1.FindingServiceIDGUID:              CatalogIDsGUID,
-	openservicebrokerv1.FindingPlanIDGUID:                 CatalogIDsGUID,
-	openservicebrokerv1.FindingStringLength:               CatalogStringLength,
-	openservicebrokerv1.FindingMaximumPollingDuration:     CatalogMaximumPollingDuration,
-	openservicebrokerv1.FindingServiceRequiresUnsupported: CatalogRequiresKnown,
-	openservicebrokerv1.FindingBindingSchemaNotBindable:   CatalogBindingSchemaBindable,
+	cataloglint.FindingServiceIDMissing:           CatalogRequiredFields,
+	cataloglint.FindingServiceNameMissing:         CatalogRequiredFields,
+	cataloglint.FindingServiceDescriptionMissing:  CatalogRequiredFields,
+	cataloglint.FindingServiceBindableMissing:     CatalogRequiredFields,
+	cataloglint.FindingServicePlansMissing:        CatalogRequiredFields,
+	cataloglint.FindingPlanIDMissing:              CatalogRequiredFields,
+	cataloglint.FindingPlanNameMissing:            CatalogRequiredFields,
+	cataloglint.FindingPlanDescriptionMissing:     CatalogRequiredFields,
+	cataloglint.FindingMaintenanceVersionMissing:  CatalogRequiredFields,
+	cataloglint.FindingServiceIDDuplicate:         CatalogIDsUnique,
+	cataloglint.FindingPlanIDDuplicate:            CatalogIDsUnique,
+	cataloglint.FindingServiceNameDuplicate:       CatalogNamesUnique,
+	cataloglint.FindingPlanNameDuplicate:          CatalogNamesUnique,
+	cataloglint.FindingMaintenanceVersionSemver:   CatalogMaintenanceInfoSemver,
+	cataloglint.FindingSchemaDollarSchema:         CatalogSchemasValid,
+	cataloglint.FindingSchemaExternalRef:          CatalogSchemasValid,
+	cataloglint.FindingSchemaSize:                 CatalogSchemasValid,
+	cataloglint.FindingSchemaInvalid:              CatalogSchemasValid,
+	cataloglint.FindingServiceNameCLIFriendly:     CatalogNamesCLIFriendly,
+	cataloglint.FindingPlanNameCLIFriendly:        CatalogNamesCLIFriendly,
+	cataloglint.FindingServiceIDGUID:              CatalogIDsGUID,
+	cataloglint.FindingPlanIDGUID:                 CatalogIDsGUID,
+	cataloglint.FindingStringLength:               CatalogStringLength,
+	cataloglint.FindingMaximumPollingDuration:     CatalogMaximumPollingDuration,
+	cataloglint.FindingServiceRequiresUnsupported: CatalogRequiresKnown,
+	cataloglint.FindingBindingSchemaNotBindable:   CatalogBindingSchemaBindable,
 }
 
 // catalogChecks are the checks of the catalog scenario, in report order.
@@ -92,8 +93,8 @@ var catalogChecks = []CheckID{
 // catalogScenario grades the catalog the run already read by the findings of LintCatalog: a
 // check gets the outcome of the strongest rule among its findings.
 func catalogScenario(_ context.Context, r *run, catalog *openservicebrokerv1.BrokerCatalogResp, _ *planUnderTest) string {
-	findings := map[CheckID][]openservicebrokerv1.Finding{}
-	for _, finding := range openservicebrokerv1.LintCatalog(catalog) {
+	findings := map[CheckID][]cataloglint.Finding{}
+	for _, finding := range cataloglint.Lint(catalog) {
 		id, known := catalogRules[finding.ID]
 		if !known {
 			id = CatalogOtherRules

@@ -50,10 +50,20 @@ func osb(t *testing.T, srv *brokertest.Server, args ...string) result {
 
 func (inv invocation) run(t *testing.T, srv *brokertest.Server, args ...string) result {
 	t.Helper()
-	stdin := inv.stdin
 	if srv != nil {
-		args = append([]string{"--url", srv.URL, "--user", srv.Username, "--password-stdin"}, args...)
-		stdin = srv.Password + "\n" + stdin
+		return inv.runAt(t, srv.URL, srv.Username, srv.Password, args...)
+	}
+	return inv.runAt(t, "", "", "", args...)
+}
+
+// runAt runs the command tree against the broker at url with basic-auth credentials, the
+// password on stdin; with an empty url the caller's args say everything.
+func (inv invocation) runAt(t *testing.T, url, username, password string, args ...string) result {
+	t.Helper()
+	stdin := inv.stdin
+	if url != "" {
+		args = append([]string{"--url", url, "--user", username, "--password-stdin"}, args...)
+		stdin = password + "\n" + stdin
 	}
 	ctx := inv.ctx
 	if ctx == nil {

@@ -151,8 +151,9 @@ func writeYAML(w io.Writer, value any) error {
 	if err != nil {
 		return err
 	}
+	// The YAML parser refuses the DEL and C1 characters encoding/json writes as they are.
 	var document yaml.Node
-	if err := yaml.Unmarshal(encoded, &document); err != nil {
+	if err := yaml.Unmarshal(termtext.EscapeJSON(encoded), &document); err != nil {
 		return err
 	}
 	setStyle(&document)
