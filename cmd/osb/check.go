@@ -37,11 +37,11 @@ or YAML file mapping plan ids or names ("*" for all) to {provision, update, bind
 
 Exit codes:
   0  no MUST check failed (with --strict: no SHOULD check either)
-  1  interrupted (Ctrl-C): the run is incomplete, what it created is removed
   2  usage error: nothing was sent
   7  a MUST check failed (with --strict: or a SHOULD check)
   8  the broker is not reachable or rejected the credentials
-  9  the final sweep left resources on the broker (listed with their ids)`
+  9  the final sweep left resources on the broker (listed with their ids)
+130  interrupted (Ctrl-C): the run is incomplete, what it created is removed`
 
 // checkFlags are the flags of osb check.
 type checkFlags struct {
@@ -185,7 +185,7 @@ func checkOutcome(report *conformance.Report, runErr error, strict bool) error {
 	case len(report.Leftovers) > 0:
 		return &checkError{fmt.Errorf("the run left %d resource(s) on the broker (listed above); remove them by hand", len(report.Leftovers)), exitLeftovers}
 	case errors.Is(runErr, context.Canceled):
-		return &checkError{runErr, exitUnexpected}
+		return &checkError{runErr, exitInterrupted}
 	case errors.Is(runErr, conformance.ErrBrokerUnreachable), errors.Is(runErr, conformance.ErrCredentialsRejected):
 		return &checkError{runErr, exitBrokerUnavailable}
 	case !report.Conformant(strict):

@@ -194,7 +194,7 @@ func TestCheckExitsNotConformantWhenTheCatalogCannotBeRead(t *testing.T) {
 	assert.Contains(t, stdout.String(), "FAIL catalog.fetch")
 }
 
-func TestCheckInterruptedExitsOne(t *testing.T) {
+func TestCheckInterruptedExits130(t *testing.T) {
 	srv := brokertest.NewServer()
 	defer srv.Close()
 	clearBrokerEnvironment(t)
@@ -203,5 +203,5 @@ func TestCheckInterruptedExitsOne(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	a := &app{stdin: strings.NewReader(srv.Password + "\n"), stdout: &stdout, stderr: &stderr}
 	code := a.execute(ctx, []string{"check", "--url", srv.URL, "--user", srv.Username, "--password-stdin"})
-	assert.Equal(t, exitUnexpected, code, stderr.String())
+	assert.Equal(t, exitInterrupted, code, stderr.String())
 }
