@@ -13,7 +13,7 @@ BENCH_OUT ?= /tmp/osb-go-sdk-bench.txt
 FIGURE_FLAGS ?= -count=1 -timeout 15m -v -run '^Test(Scale|Outage)Figures$$'
 FIGURES_OUT ?= /tmp/osb-go-sdk-figures.txt
 
-.PHONY: generate check-generated check-tidy check-tree sdk-graph download build lint test test-int soak bench tidy
+.PHONY: generate check-generated check-tidy check-tree sdk-graph download build lint test test-int soak chaos bench tidy
 
 ## generate: regenerate openservicebrokerv1 from openapi.yaml
 generate:
@@ -81,6 +81,12 @@ test-int:
 ## and 40% faults with retries on and off; one summary line per run (several minutes)
 soak:
 	GOWORK=off $(GO) test -count=1 -v -timeout 60m -run '^TestSoak' ./internal/soak -soak.lifecycles=1000 -soak.figures
+
+## chaos: the engine's crash soak at full size: 300 lifecycles per store (SQLite, PostgreSQL),
+## the platform process killed 15 times; one summary line per store (several minutes)
+chaos:
+	cd engine && GOWORK=off $(GO) test -count=1 -v -timeout 60m -run '^TestChaosSoak$$' ./internal/chaos \
+		-chaos.lifecycles=300 -chaos.kills=15 -chaos.timeout=30m
 
 ## bench: this SDK against IBM's SDK and plain net/http, then the scale and outage figures at
 ## full size (about 2 minutes more); regenerates BENCHMARKS.md
