@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/google/uuid"
@@ -55,6 +56,11 @@ func (r *run) bindingPhase(ctx context.Context, instance *instanceUnderTest) {
 	missing := r.client.NewDeleteServiceBindingOptions(r.newID("missing"), instance.id, instance.planID, instance.plan.serviceID()).SetAcceptsIncomplete(true)
 	response, err := r.client.DeleteServiceBindingWithContext(ctx, missing)
 	r.expect(UnbindMissing410, err == nil && response.StatusCode == http.StatusGone, "a binding that never existed answered %s", describe(response, err))
+	_, response, err = r.client.GetServiceBindingLastOperationWithContext(ctx, r.client.NewGetServiceBindingLastOperationOptions(r.newID("missing"), instance.id).
+		SetServiceID(instance.plan.serviceID()).SetPlanID(instance.planID))
+	r.at(bindingPolls, func() {
+		r.expect(LastOperationMissing404, statusOf(response, err) == http.StatusNotFound, "polling a binding that never existed answered %s", describe(response, err))
+	})
 }
 
 // createBinding binds without app_guid first, as for a service key, and with one when the
@@ -149,11 +155,24 @@ func (r *run) gradeBindingBody(b *bindingUnderTest) {
 			problems = append(problems, fmt.Sprintf("volume_mounts[%d].device_type %q is not shared", i, deref(mount.DeviceType)))
 		}
 	}
+	problems = append(problems, bindingDateProblems(answer.Metadata)...)
 	if len(problems) == 0 {
 		r.grade(BindShape, Pass, b.evidence, "%d endpoint(s), %d volume mount(s), well-formed", len(answer.Endpoints), len(answer.VolumeMounts))
 		return
 	}
 	r.grade(BindShape, checkByID[BindShape].violation(), b.evidence, "%v", problems)
+}
+
+// bindingDateProblems checks that renew_before is not after expires_at; their format is
+// answers.body-shape's to judge.
+func bindingDateProblems(metadata *openservicebrokerv1.BindingMetadata) []string {
+	if metadata == nil || metadata.ExpiresAt == nil || metadata.RenewBefore == nil {
+		return nil
+	}
+	if time.Time(*metadata.RenewBefore).After(time.Time(*metadata.ExpiresAt)) {
+		return []string{"metadata.renew_before is after metadata.expires_at"}
+	}
+	return nil
 }
 
 // repeatBind sends the identical bind again, then one with other parameters, for another
