@@ -182,8 +182,11 @@ var hostileCommands = []struct {
 	{[]string{"get", "instance", "inst"}, exitOK},
 	{[]string{"bind", "inst", "b", "--service", "svc-1", "--plan", "plan-1"}, exitOK},
 	{[]string{"rotate", "inst", "b", "b2", "--service", "svc-1", "--plan", "plan-1"}, exitUsage},
-	{[]string{"get", "binding", "inst", "b"}, exitOK},
-	{[]string{"last-operation", "inst"}, exitOK},
+	// The local record gives the binding's service and plan, whose catalog entry says its
+	// bindings are not retrievable: refused before sending.
+	{[]string{"get", "binding", "inst", "b"}, exitUsage},
+	// A single poll that says "failed" exits 4, as a wait does.
+	{[]string{"last-operation", "inst"}, exitFailed},
 	{[]string{"last-operation", "inst", "--binding", "b", "--wait"}, exitOK},
 	{[]string{"deprovision", "inst", "--service", "svc-1", "--plan", "plan-1"}, exitOK},
 	{[]string{"unbind", "inst", "b", "--service", "svc-1", "--plan", "plan-1"}, exitOK},
@@ -240,7 +243,7 @@ func TestHostileHugeDescriptionIsCut(t *testing.T) {
 	huge := strings.Repeat("x", 10<<20)
 	srv := newHostileBroker(t, hostileBroker{description: huge})
 	got := invocation{}.runAt(t, srv.URL, hostileUser, hostilePassword, "last-operation", "inst")
-	require.Equal(t, exitOK, got.code, got.stderr)
+	require.Equal(t, exitFailed, got.code, "a single poll that says failed exits 4")
 	assert.Less(t, len(got.stdout), 4096, "the table cuts the description")
 	assert.Contains(t, got.stdout, "… [cut: 10485760 bytes in all]")
 
