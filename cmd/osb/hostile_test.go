@@ -187,6 +187,7 @@ var hostileCommands = []struct {
 	{[]string{"bind", "inst", "b", "--service", "svc-1", "--plan", "plan-1"}, exitOK},
 	{[]string{"rotate", "inst", "b", "b2", "--service", "svc-1", "--plan", "plan-1"}, exitUsage},
 	{[]string{"get", "binding", "inst", "b"}, exitOK},
+	// A single poll that says "failed" exits 4, as a wait does.
 	{[]string{"last-operation", "inst"}, exitFailed},
 	{[]string{"last-operation", "inst", "--binding", "b", "--wait"}, exitOK},
 	{[]string{"deprovision", "inst", "--service", "svc-1", "--plan", "plan-1"}, exitOK},
