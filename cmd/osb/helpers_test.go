@@ -18,11 +18,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// failFast switches retries off, so that the failures a test provokes end at once. The rest of
-// the caller's configuration never reaches a test (TestMain runs testkit.Main).
+// failFast switches retries off, so that the failures a test provokes end at once, and gives
+// the test targets and a local record of its own. The rest of the caller's configuration never
+// reaches a test (TestMain runs testkit.Main).
 func failFast(t *testing.T) {
 	t.Helper()
 	t.Setenv("OPEN_SERVICE_BROKER_MAX_RETRIES", "0")
+	withHome(t)
 }
 
 // result is what one run of osb printed and returned.

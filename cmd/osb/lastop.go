@@ -129,19 +129,19 @@ func followLastOperation[R any](a *app, ctx context.Context, wait bool, target r
 	}
 	if err == nil && !wait {
 		err = failedPoll(target, answer)
+		o.tableOnFailure = err != nil
 	}
 	return o, response, err
 }
 
 // failedPoll is the error of a single poll that says the operation failed: osb exits 4 for it,
-// as it does when a wait ends so.
+// as it does when a wait ends so. The broker's description is in the answer printed with it.
 func failedPoll(target resumeTarget, answer any) error {
 	fields, _ := answer.(map[string]any)
 	if fields["state"] != openservicebrokerv1.InstanceLastOperationRespStateFailedConst {
 		return nil
 	}
-	description, _ := fields["description"].(string)
-	return &openservicebrokerv1.OperationFailedError{InstanceID: target.instanceID, BindingID: target.bindingID, Description: description}
+	return &openservicebrokerv1.OperationFailedError{InstanceID: target.instanceID, BindingID: target.bindingID}
 }
 
 // ended says a poll's answer is the end of the operation: succeeded or failed.

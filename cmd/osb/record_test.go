@@ -28,8 +28,8 @@ func listed(t *testing.T, args ...string) []entry {
 }
 
 func TestTheRecordListsWhatOsbCreatedAndHoldsNoCredential(t *testing.T) {
-	home := withHome(t)
 	srv := newBroker(t)
+	home := withHome(t)
 	got := osb(t, srv, "provision", "db-1", "--service", "brokertest-db", "--plan", "small")
 	require.Equal(t, exitOK, got.code, got.stderr)
 	got = osb(t, srv, "bind", "db-1", "app-1", "--show-secrets", "-o", "json")
