@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osbkit/osb-go-sdk/brokertest"
 	"github.com/osbkit/osb-go-sdk/engine"
 	osb "github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
@@ -204,7 +205,7 @@ func submit(t *testing.T, e *engine.Engine, n int) {
 	for w := range submitters {
 		wg.Go(func() {
 			for i := w; i < n; i += submitters {
-				if err := e.Submit(t.Context(), fmt.Sprintf("scale-%d", i), "scale", engine.Provision(provisionOptions(i))); err != nil {
+				if err := e.Submit(t.Context(), fmt.Sprintf("scale-%d", i), "scale", engine.Provision(provisionOptions(i, brokertest.DefaultAsyncPlanID))); err != nil {
 					errs <- err
 					return
 				}
