@@ -58,7 +58,7 @@ func (a *app) newCheckCommand() *cobra.Command {
 		Short: "Check the broker's conformance to OSB v2.17",
 		Long:  checkLong,
 		Example: `  osb check --url http://127.0.0.1:8080 --user u --password-stdin <<<"$PASSWORD"
-  osb check --plan small --report junit=osb-check.xml --strict
+  osb check --plan small --report junit=osb-check.xml --report html=osb-check.html --strict
   osb check --only 'provision.*' --skip provision.async.operation --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -70,7 +70,7 @@ func (a *app) newCheckCommand() *cobra.Command {
 	flags.StringVar(&f.params, "params", "", "JSON or YAML file of parameters per plan id or name")
 	flags.StringSliceVar(&f.only, "only", nil, "run only these checks: ids, globs or dotted prefixes (repeatable)")
 	flags.StringSliceVar(&f.skip, "skip", nil, "skip these checks: ids, globs or dotted prefixes (repeatable)")
-	flags.StringArrayVar(&f.reports, "report", nil, "also write the report: json=FILE or junit=FILE (repeatable)")
+	flags.StringArrayVar(&f.reports, "report", nil, "also write the report: json=FILE, junit=FILE or html=FILE (repeatable)")
 	flags.StringVar(&f.prefix, "prefix", "", "prefix of every id the run creates (default: osb-check-<random>)")
 	flags.BoolVar(&f.strict, "strict", false, "fail on SHOULD checks too")
 	flags.BoolVar(&f.list, "list", false, "list the checks (id, level, section) and exit")
@@ -143,10 +143,14 @@ func (a *app) writeCheckReports(report *conformance.Report, files map[string]str
 	}
 	for format, path := range files {
 		err := writeFile(path, func(w io.Writer) error {
-			if format == "json" {
+			switch format {
+			case "json":
 				return conformance.WriteJSON(w, report)
+			case "html":
+				return conformance.WriteHTML(w, report)
+			default:
+				return conformance.WriteJUnit(w, report, strict)
 			}
-			return conformance.WriteJUnit(w, report, strict)
 		})
 		if err != nil {
 			return fmt.Errorf("writing the %s report: %w", format, err)
@@ -203,13 +207,13 @@ func checkOutcome(report *conformance.Report, runErr error, strict bool) error {
 	return nil
 }
 
-// parseReportFlags reads --report json=FILE and junit=FILE.
+// parseReportFlags reads --report json=FILE, junit=FILE and html=FILE.
 func parseReportFlags(values []string) (map[string]string, error) {
 	files := map[string]string{}
 	for _, value := range values {
 		format, path, ok := strings.Cut(value, "=")
-		if !ok || path == "" || (format != "json" && format != "junit") {
-			return nil, fmt.Errorf("--report %q: want json=FILE or junit=FILE", value)
+		if !ok || path == "" || (format != "json" && format != "junit" && format != "html") {
+			return nil, fmt.Errorf("--report %q: want json=FILE, junit=FILE or html=FILE", value)
 		}
 		files[format] = path
 	}

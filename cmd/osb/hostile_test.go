@@ -30,10 +30,11 @@ const (
 var plantedSecrets = []string{"cred-pass-1Zx", "uri-pw-2Yw", "jdbc-pw-3Xv", "conn-pw-4Wu", "dsn-pw-5Vt", "json-pw-6Us", "bearer-7Tr", "dash-secret-8Sq", "param-pass-9Rp", "user-a1Qo"}
 
 // hostileBroker answers every OSB endpoint the CLI calls with hostileText in each string and
-// the planted secrets in credentials, parameters and the dashboard client. lastOperation is
-// the description last_operation reports; the operation fails.
+// the planted secrets in credentials, parameters and the dashboard client. state and
+// description are what the instance's last_operation reports: by default the operation
+// failed, with hostileText as its description.
 type hostileBroker struct {
-	description string
+	state, description string
 }
 
 func newHostileBroker(t *testing.T, b hostileBroker) *httptest.Server {
@@ -41,6 +42,9 @@ func newHostileBroker(t *testing.T, b hostileBroker) *httptest.Server {
 	failFast(t)
 	if b.description == "" {
 		b.description = hostileText
+	}
+	if b.state == "" {
+		b.state = "failed"
 	}
 	srv := httptest.NewServer(http.HandlerFunc(b.serve))
 	t.Cleanup(srv.Close)
@@ -62,7 +66,7 @@ func (b hostileBroker) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasSuffix(path, "/last_operation") && binding:
 		writeAnswer(w, http.StatusOK, map[string]any{"state": "succeeded", "description": hostileText})
 	case strings.HasSuffix(path, "/last_operation"):
-		writeAnswer(w, http.StatusOK, map[string]any{"state": "failed", "description": b.description})
+		writeAnswer(w, http.StatusOK, map[string]any{"state": b.state, "description": b.description})
 	case r.Method == http.MethodPut && binding:
 		writeAnswer(w, http.StatusCreated, map[string]any{"credentials": hostileCredentials()})
 	case r.Method == http.MethodGet && binding:
@@ -91,7 +95,7 @@ func hostileCatalog() map[string]any {
 	}}}
 	return map[string]any{"services": []any{map[string]any{
 		"id": "svc-1", "name": "db" + hostileText, "description": hostileText, "bindable": true,
-		"instances_retrievable": true, "bindings_retrievable": false, "tags": []any{hostileText},
+		"instances_retrievable": true, "bindings_retrievable": true, "tags": []any{hostileText},
 		"metadata":         map[string]any{"displayName": hostileText},
 		"dashboard_client": map[string]any{"id": "dash", "secret": plantedSecrets[7], "redirect_uri": "https://dash.example"},
 		"plans": []any{map[string]any{
@@ -182,12 +186,13 @@ var hostileCommands = []struct {
 	{[]string{"get", "instance", "inst"}, exitOK},
 	{[]string{"bind", "inst", "b", "--service", "svc-1", "--plan", "plan-1"}, exitOK},
 	{[]string{"rotate", "inst", "b", "b2", "--service", "svc-1", "--plan", "plan-1"}, exitUsage},
-	// The local record gives the binding's service and plan, whose catalog entry says its
-	// bindings are not retrievable: refused before sending.
-	{[]string{"get", "binding", "inst", "b"}, exitUsage},
+	{[]string{"get", "binding", "inst", "b"}, exitOK},
 	// A single poll that says "failed" exits 4, as a wait does.
 	{[]string{"last-operation", "inst"}, exitFailed},
 	{[]string{"last-operation", "inst", "--binding", "b", "--wait"}, exitOK},
+	// The local record keeps the catalog's names of what the commands above created.
+	{[]string{"instances"}, exitOK},
+	{[]string{"bindings"}, exitOK},
 	{[]string{"deprovision", "inst", "--service", "svc-1", "--plan", "plan-1"}, exitOK},
 	{[]string{"unbind", "inst", "b", "--service", "svc-1", "--plan", "plan-1"}, exitOK},
 }
@@ -196,14 +201,14 @@ func TestHostileBrokerCannotActOnTheTerminalNorLeakSecrets(t *testing.T) {
 	srv := newHostileBroker(t, hostileBroker{})
 	variants := map[string][]string{
 		"table": nil, "json": {"-o", "json"}, "yaml": {"-o", "yaml"}, "verbose": {"-v"},
-		"jq": {"--jq", ".answer, .answer.services[0].name, .answer.credentials, .error.message"},
+		// Every string of the output, raw.
+		"jq": {"--jq", "..|strings"},
 	}
 	for _, command := range hostileCommands {
 		for variant, flags := range variants {
 			name := strings.Join(command.args, " ") + " " + variant
 			got := invocation{}.runAt(t, srv.URL, hostileUser, hostilePassword, append(command.args, flags...)...)
 			assert.Equal(t, command.code, got.code, "%s: %s", name, got.stderr)
-			assert.NotEmpty(t, got.stdout+got.stderr, name)
 			assertHarmless(t, name, got)
 		}
 	}
@@ -241,14 +246,14 @@ func TestHostileFailedOperationCannotLookSucceeded(t *testing.T) {
 
 func TestHostileHugeDescriptionIsCut(t *testing.T) {
 	huge := strings.Repeat("x", 10<<20)
-	srv := newHostileBroker(t, hostileBroker{description: huge})
+	srv := newHostileBroker(t, hostileBroker{state: "in progress", description: huge})
 	got := invocation{}.runAt(t, srv.URL, hostileUser, hostilePassword, "last-operation", "inst")
-	require.Equal(t, exitFailed, got.code, "a single poll that says failed exits 4")
+	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.Less(t, len(got.stdout), 4096, "the table cuts the description")
 	assert.Contains(t, got.stdout, "… [cut: 10485760 bytes in all]")
 
-	got = invocation{terminal: true}.runAt(t, srv.URL, hostileUser, hostilePassword, "provision", "inst", "--service", "svc-1", "--plan", "plan-1", "--wait")
-	assert.Equal(t, exitFailed, got.code)
+	got = invocation{terminal: true}.runAt(t, srv.URL, hostileUser, hostilePassword, "provision", "inst", "--service", "svc-1", "--plan", "plan-1", "--wait", "--timeout", "1s")
+	assert.Equal(t, exitTimeout, got.code, got.stderr)
 	assert.Less(t, len(got.stderr), 16<<10, "the status line and the error do not redraw the description whole")
 }
 

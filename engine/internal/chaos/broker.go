@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
 )
@@ -20,6 +21,8 @@ func ServeBrokers(settings BrokerSettings, in io.Reader, out io.Writer) error {
 			brokertest.WithAsyncBindings(true),
 			brokertest.WithRandomFaults(spec.FaultRate, settings.Seed+int64(i)),
 			brokertest.WithRandomFaultRetryAfter(1),
+			brokertest.WithAsyncDuration(time.Duration(spec.AsyncDuration)),
+			brokertest.WithLastOperationRetryAfter(spec.RetryAfter),
 		}
 		if spec.FailBinds {
 			options = append(options, brokertest.WithFailingOperations(brokertest.OperationBind))

@@ -55,7 +55,7 @@ func (c *controller) reconcile(ctx context.Context) (bool, error) {
 
 // advance submits what lifecycle n needs next, or reports how it ended.
 func (c *controller) advance(ctx context.Context, n int) (outcome, error) {
-	provision, err := c.operation(ctx, fmt.Sprintf("%d/provision", n), engine.Provision(provisionOptions(n)), n)
+	provision, err := c.operation(ctx, fmt.Sprintf("%d/provision", n), engine.Provision(provisionOptions(n, planOf(n))), n)
 	if err != nil || provision == nil {
 		return pending, err
 	}
@@ -144,27 +144,36 @@ func (c *controller) summary(ctx context.Context) (Summary, error) {
 	return s, nil
 }
 
-func provisionOptions(n int) *osb.ReplaceServiceInstanceOptions {
+// planOf is lifecycle n's plan: every fourth is on the synchronous plan, whose bind answers
+// carry the credentials themselves; the others bind asynchronously and fetch them.
+func planOf(n int) string {
+	if n%4 == 3 {
+		return brokertest.DefaultSyncPlanID
+	}
+	return brokertest.DefaultAsyncPlanID
+}
+
+func provisionOptions(n int, plan string) *osb.ReplaceServiceInstanceOptions {
 	return &osb.ReplaceServiceInstanceOptions{InstanceID: core.StringPtr(instanceID(n)),
-		ServiceID: core.StringPtr(brokertest.DefaultServiceID), PlanID: core.StringPtr(brokertest.DefaultAsyncPlanID),
+		ServiceID: core.StringPtr(brokertest.DefaultServiceID), PlanID: core.StringPtr(plan),
 		OrganizationGUID: core.StringPtr("org"), SpaceGUID: core.StringPtr("space"), AcceptsIncomplete: core.BoolPtr(true),
 		Parameters: map[string]any{"size_gb": 1}}
 }
 
 func bindOptions(n int) *osb.ReplaceServiceBindingOptions {
 	return &osb.ReplaceServiceBindingOptions{InstanceID: core.StringPtr(instanceID(n)), BindingID: core.StringPtr(bindingID(n)),
-		ServiceID: core.StringPtr(brokertest.DefaultServiceID), PlanID: core.StringPtr(brokertest.DefaultAsyncPlanID),
+		ServiceID: core.StringPtr(brokertest.DefaultServiceID), PlanID: core.StringPtr(planOf(n)),
 		AcceptsIncomplete: core.BoolPtr(true), Parameters: map[string]any{"role": "writer"}}
 }
 
 func unbindOptions(n int) *osb.DeleteServiceBindingOptions {
 	return &osb.DeleteServiceBindingOptions{InstanceID: core.StringPtr(instanceID(n)), BindingID: core.StringPtr(bindingID(n)),
-		ServiceID: core.StringPtr(brokertest.DefaultServiceID), PlanID: core.StringPtr(brokertest.DefaultAsyncPlanID),
+		ServiceID: core.StringPtr(brokertest.DefaultServiceID), PlanID: core.StringPtr(planOf(n)),
 		AcceptsIncomplete: core.BoolPtr(true)}
 }
 
 func deprovisionOptions(n int) *osb.DeleteServiceInstanceOptions {
 	return &osb.DeleteServiceInstanceOptions{InstanceID: core.StringPtr(instanceID(n)),
-		ServiceID: core.StringPtr(brokertest.DefaultServiceID), PlanID: core.StringPtr(brokertest.DefaultAsyncPlanID),
+		ServiceID: core.StringPtr(brokertest.DefaultServiceID), PlanID: core.StringPtr(planOf(n)),
 		AcceptsIncomplete: core.BoolPtr(true)}
 }

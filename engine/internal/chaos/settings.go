@@ -25,6 +25,10 @@ type BrokerSettings struct {
 type BrokerSpec struct {
 	FaultRate float64 `json:"fault_rate"`
 	FailBinds bool    `json:"fail_binds"`
+	// AsyncDuration is how long asynchronous operations take at least (besides one poll);
+	// RetryAfter the seconds of the Retry-After header of last_operation answers.
+	AsyncDuration Duration `json:"async_duration,omitempty"`
+	RetryAfter    int      `json:"retry_after,omitempty"`
 }
 
 // Name names the broker.
