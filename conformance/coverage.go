@@ -5,7 +5,7 @@ package conformance
 // checks that test it or why none can. scripts/specclauses lists the sentences; coverage_test.go
 // proves that every check has a row and every MUST row a check or a reason.
 
-import "github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+import "github.com/osbkit/osb-go-sdk/openservicebrokerv1/cataloglint"
 
 // Clause is one sentence of the specification that binds the broker.
 type Clause struct {
@@ -13,7 +13,7 @@ type Clause struct {
 	// scripts/specclauses numbers them.
 	Key string `json:"key"`
 	// Level is the sentence's strongest keyword (a REQUIRED field of an answer is a MUST).
-	Level openservicebrokerv1.Level `json:"level"`
+	Level cataloglint.Level `json:"level"`
 	// Rule paraphrases the sentence.
 	Rule string `json:"rule"`
 	// Checks test the sentence.
