@@ -171,8 +171,8 @@ func TestEveryFailurePassesTheClientsValidation(t *testing.T) {
 	require.NoError(t, err)
 
 	_, _, err = c.ReplaceServiceBinding(c.NewReplaceServiceBindingOptions(binding, instance).SetServiceID(DefaultServiceID).
-		SetPlanID(DefaultAsyncPlanID).SetAppGuid(""))
-	failureJudge(t, "ReplaceServiceBinding with an empty app_guid", 400, osb.ErrBadRequest, err)
+		SetPlanID(DefaultAsyncPlanID).SetParameters(map[string]any{"role": "admin"}))
+	failureJudge(t, "ReplaceServiceBinding with parameters its schema refuses", 400, osb.ErrBadRequest, err)
 	_, _, err = c.GetServiceBinding(c.NewGetServiceBindingOptions(binding, instance))
 	failureJudge(t, "GetServiceBinding of nothing", 404, osb.ErrNotFound, err)
 	_, _, err = c.GetServiceBindingLastOperation(c.NewGetServiceBindingLastOperationOptions(binding, instance))
