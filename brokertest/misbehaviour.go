@@ -54,6 +54,13 @@ const (
 	// MisbehavePollMissingAnswers410 answers 410 Gone instead of 404 when the last operation of
 	// an instance or binding that does not exist is polled ("Polling Last Operation ...").
 	MisbehavePollMissingAnswers410 Misbehaviour = "poll-missing-answers-410"
+	// MisbehaveInstanceUsableOnEveryPoll adds "instance_usable": true to every answer of an
+	// instance's last_operation, a provision's included; the field belongs to the last operation
+	// of an update or a deprovision only ("Polling Last Operation for Service Instances", Body).
+	MisbehaveInstanceUsableOnEveryPoll Misbehaviour = "instance-usable-on-every-poll"
+	// MisbehaveMalformedAnswers422 answers 422 instead of 400 Bad Request to a create, update
+	// or delete that lacks its REQUIRED fields or query parameters (each endpoint's Response).
+	MisbehaveMalformedAnswers422 Misbehaviour = "malformed-answers-422"
 )
 
 var allMisbehaviours = []Misbehaviour{
@@ -72,6 +79,8 @@ var allMisbehaviours = []Misbehaviour{
 	MisbehaveEmptyErrorDescription,
 	MisbehaveFetchMissingAnswers410,
 	MisbehavePollMissingAnswers410,
+	MisbehaveInstanceUsableOnEveryPoll,
+	MisbehaveMalformedAnswers422,
 }
 
 // Misbehaviours returns every Misbehaviour, in the order of their declaration.

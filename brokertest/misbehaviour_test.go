@@ -106,6 +106,16 @@ var misbehaviourShown = map[Misbehaviour]func(t *testing.T, srv *Server, c *osbC
 	MisbehavePollMissingAnswers410: func(t *testing.T, _ *Server, c *osbClient) {
 		assert.Equal(t, http.StatusGone, c.do(http.MethodGet, instancePath("missing")+"/last_operation", nil).Status)
 	},
+	MisbehaveMalformedAnswers422: func(t *testing.T, _ *Server, c *osbClient) {
+		assert.Equal(t, http.StatusUnprocessableEntity, c.do(http.MethodPut, instancePath("i1"), map[string]any{}).Status)
+		assert.Equal(t, http.StatusUnprocessableEntity, c.do(http.MethodDelete, instancePath("i1"), nil).Status)
+	},
+	MisbehaveInstanceUsableOnEveryPoll: func(t *testing.T, _ *Server, c *osbClient) {
+		a := c.do(http.MethodPut, instancePath("i1")+acceptsIncomplete, provisionBody(DefaultAsyncPlanID, nil))
+		require.Equal(t, http.StatusAccepted, a.Status)
+		poll := c.do(http.MethodGet, instancePath("i1")+"/last_operation", nil)
+		assert.Equal(t, true, poll.JSON(t)["instance_usable"], "a provision's poll carries it")
+	},
 }
 
 func TestEachMisbehaviourShows(t *testing.T) {
@@ -124,7 +134,7 @@ func TestMisbehavioursAreDistinct(t *testing.T) {
 		assert.False(t, seen[m], "%s listed twice", m)
 		seen[m] = true
 	}
-	assert.Len(t, seen, 15)
+	assert.Len(t, seen, 17)
 }
 
 func TestWithMisbehaviourRejectsUnknownAndContradictoryOnes(t *testing.T) {

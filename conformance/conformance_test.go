@@ -72,21 +72,23 @@ func TestConformantBrokerGetsNoFailureAndNoWarning(t *testing.T) {
 // rule at a time: exactly the checks of that rule flag it (fail, warn or info by the rule's level).
 func TestEachMisbehaviourIsCaughtByItsChecks(t *testing.T) {
 	caughtBy := map[brokertest.Misbehaviour]map[conformance.CheckID]conformance.Outcome{
-		brokertest.MisbehaveCreateAnswers200:        {conformance.ProvisionSync201New: conformance.Fail, conformance.Bind201New: conformance.Fail},
-		brokertest.MisbehaveDeleteMissingAnswers200: {conformance.DeprovisionMissing410: conformance.Fail, conformance.UnbindMissing410: conformance.Fail},
-		brokertest.MisbehaveDeleteMissingAnswers404: {conformance.DeprovisionMissing410: conformance.Fail, conformance.UnbindMissing410: conformance.Fail},
-		brokertest.MisbehaveIgnoreAcceptsIncomplete: {conformance.ProvisionAsyncRequired422: conformance.Fail},
-		brokertest.MisbehaveStateSpelling:           {conformance.LastOperationStateValues: conformance.Fail},
-		brokertest.MisbehaveNoOperation:             {conformance.ProvisionAsyncOperation: conformance.Info},
-		brokertest.MisbehaveNoConcurrencyError:      {conformance.ConcurrencyBusyInstance: conformance.Info},
-		brokertest.MisbehaveNoCredentialsOnSyncBind: {conformance.BindCredentials: conformance.Fail},
-		brokertest.MisbehaveDuplicatePlanID:         {conformance.CatalogIDsUnique: conformance.Fail},
-		brokertest.MisbehaveNoIdentityEcho:          {conformance.HeadersRequestIdentityEchoed: conformance.Warn},
-		brokertest.MisbehaveEmptyDeleteBody:         {conformance.AnswersBodyShape: conformance.Fail},
-		brokertest.MisbehaveGoneAsText:              {conformance.AnswersContentTypeJSON: conformance.Warn},
-		brokertest.MisbehaveEmptyErrorDescription:   {conformance.ErrorsDescriptionString: conformance.Fail},
-		brokertest.MisbehaveFetchMissingAnswers410:  {conformance.InstanceGetMissing404: conformance.Fail, conformance.BindingGetMissing404: conformance.Fail},
-		brokertest.MisbehavePollMissingAnswers410:   {conformance.LastOperationMissing404: conformance.Fail},
+		brokertest.MisbehaveCreateAnswers200:          {conformance.ProvisionSync201New: conformance.Fail, conformance.Bind201New: conformance.Fail},
+		brokertest.MisbehaveDeleteMissingAnswers200:   {conformance.DeprovisionMissing410: conformance.Fail, conformance.UnbindMissing410: conformance.Fail},
+		brokertest.MisbehaveDeleteMissingAnswers404:   {conformance.DeprovisionMissing410: conformance.Fail, conformance.UnbindMissing410: conformance.Fail},
+		brokertest.MisbehaveIgnoreAcceptsIncomplete:   {conformance.ProvisionAsyncRequired422: conformance.Fail},
+		brokertest.MisbehaveStateSpelling:             {conformance.LastOperationStateValues: conformance.Fail},
+		brokertest.MisbehaveNoOperation:               {conformance.ProvisionAsyncOperation: conformance.Info},
+		brokertest.MisbehaveNoConcurrencyError:        {conformance.ConcurrencyBusyInstance: conformance.Info},
+		brokertest.MisbehaveNoCredentialsOnSyncBind:   {conformance.BindCredentials: conformance.Fail},
+		brokertest.MisbehaveDuplicatePlanID:           {conformance.CatalogIDsUnique: conformance.Fail},
+		brokertest.MisbehaveNoIdentityEcho:            {conformance.HeadersRequestIdentityEchoed: conformance.Warn},
+		brokertest.MisbehaveEmptyDeleteBody:           {conformance.AnswersBodyShape: conformance.Fail},
+		brokertest.MisbehaveGoneAsText:                {conformance.AnswersContentTypeJSON: conformance.Warn},
+		brokertest.MisbehaveEmptyErrorDescription:     {conformance.ErrorsDescriptionString: conformance.Fail},
+		brokertest.MisbehaveFetchMissingAnswers410:    {conformance.InstanceGetMissing404: conformance.Fail, conformance.BindingGetMissing404: conformance.Fail},
+		brokertest.MisbehavePollMissingAnswers410:     {conformance.LastOperationMissing404: conformance.Fail},
+		brokertest.MisbehaveInstanceUsableOnEveryPoll: {conformance.LastOperationOperationFields: conformance.Fail},
+		brokertest.MisbehaveMalformedAnswers422:       {conformance.RequestsMalformed400: conformance.Fail},
 	}
 	require.Len(t, caughtBy, len(brokertest.Misbehaviours()), "every misbehaviour has a row")
 	for _, misbehaviour := range brokertest.Misbehaviours() {
@@ -106,7 +108,7 @@ func TestEachMisbehaviourIsCaughtByItsChecks(t *testing.T) {
 // TestAsynchronousBindingsAndRotationAreChecked runs the binding checks that the default
 // broker skips: asynchronous bind with its last_operation, and rotation.
 func TestAsynchronousBindingsAndRotationAreChecked(t *testing.T) {
-	srv := brokertest.NewServer(brokertest.WithAsyncBindings(true),
+	srv := brokertest.NewServer(brokertest.WithAsyncBindings(true), brokertest.WithBindingLifetime(time.Hour),
 		brokertest.WithRotatableBindings(brokertest.DefaultSyncPlanID, brokertest.DefaultAsyncPlanID))
 	defer srv.Close()
 

@@ -37,6 +37,9 @@ var scenarios = []scenario{
 		checks: []CheckID{AuthMissingCredentials401, AuthWrongCredentials401},
 		requests: []string{"every endpoint (catalog, instance, binding, last_operation; fresh {prefix-...} ids) without Authorization",
 			"every endpoint with wrong basic credentials"}},
+	{name: "malformed requests", run: malformedScenario, checks: []CheckID{RequestsMalformed400},
+		requests: []string{"PUT and PATCH /v2/service_instances/{prefix-instance} and PUT .../service_bindings/{prefix-binding} with {} as body",
+			"DELETE /v2/service_instances/{prefix-instance} and .../service_bindings/{prefix-binding} without service_id and plan_id"}},
 	{name: "headers", run: headersScenario,
 		checks:   []CheckID{VersionUnsupported412, VersionMissingHeader},
 		requests: []string{"GET /v2/catalog with X-Broker-API-Version: 1.0", "GET /v2/catalog without X-Broker-API-Version"}},
@@ -145,6 +148,26 @@ func authenticationScenario(ctx context.Context, r *run, catalog *openservicebro
 			status, err := r.send(ctx, probe, attempt.authenticator)
 			r.expect(attempt.id, status == http.StatusUnauthorized, "%s answered %s", probe.endpoint, describeStatus(status, err))
 		}
+	}
+	return ""
+}
+
+// malformedScenario sends requests that lack their REQUIRED fields or query parameters: each
+// must be refused with 400 Bad Request. What a broken broker creates anyway is in the ledger.
+func malformedScenario(ctx context.Context, r *run, _ *openservicebrokerv1.BrokerCatalogResp, _ *planUnderTest) string {
+	authenticator := r.client.Service.Options.Authenticator
+	for _, probe := range r.endpointProbes("", "") {
+		switch probe.method {
+		case http.MethodPut, http.MethodPatch:
+			probe.body = map[string]any{}
+		case http.MethodDelete:
+			probe.query = nil
+		default:
+			continue // reads have no mandatory data
+		}
+		r.subject = probe.endpoint
+		status, err := r.send(ctx, probe, authenticator)
+		r.expect(RequestsMalformed400, status == http.StatusBadRequest, "%s lacking its REQUIRED fields answered %s", probe.endpoint, describeStatus(status, err))
 	}
 	return ""
 }

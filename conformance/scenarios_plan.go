@@ -19,7 +19,7 @@ import (
 var lifecycleChecks = []CheckID{
 	ErrorsErrorCode,
 	ProvisionAsyncRequired422, ProvisionSync201New, ProvisionAsync202ThenSucceeded, ProvisionAsyncOperation,
-	ProvisionAsync202RepeatSameOperation, LastOperationStateValues, LastOperationRetryAfter,
+	ProvisionAsync202RepeatSameOperation, LastOperationStateValues, LastOperationOperationFields, LastOperationRetryAfter,
 	LastOperationWithinMaximumPollingDuration, ProvisionDashboardURL, ProvisionMetadataShape,
 	ProvisionSync200IdenticalRepeat, Provision409ConflictingRepeat, InstanceGet, InstanceGetMissing404, UpdatePreviousValues,
 	UpdateMaintenanceInfoConflict422, UpdatePlanChange, Deprovision200Or202, DeprovisionMissing410, LastOperationMissing404,
@@ -372,7 +372,14 @@ func (r *run) updateInstance(ctx context.Context, instance *instanceUnderTest) {
 		r.skip(UpdateMaintenanceInfoConflict422, "the plan has no maintenance_info")
 		return
 	}
-	stale := r.updateOptions(instance).SetMaintenanceInfo(&openservicebrokerv1.MaintenanceInfo{Version: core.StringPtr("0.0.0-osb-check-stale")})
+	staleInfo := &openservicebrokerv1.MaintenanceInfo{Version: core.StringPtr("0.0.0-osb-check-stale")}
+	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, r.provisionOptions(p, r.newID("instance")).SetMaintenanceInfo(staleInfo).SetAcceptsIncomplete(true))
+	r.at("PUT /v2/service_instances/:instance_id", func() {
+		r.expect(UpdateMaintenanceInfoConflict422, statusOf(response, err) == http.StatusUnprocessableEntity,
+			"a provision with maintenance_info.version 0.0.0-osb-check-stale (the plan's is %s) answered %s", deref(info.Version), describe(response, err))
+		r.expectErrorCode(err, "MaintenanceInfoConflict")
+	})
+	stale := r.updateOptions(instance).SetMaintenanceInfo(staleInfo)
 	result, response, err := r.client.UpdateServiceInstanceWithContext(ctx, stale.SetAcceptsIncomplete(true))
 	status := statusOf(response, err)
 	r.expect(UpdateMaintenanceInfoConflict422, status == http.StatusUnprocessableEntity,
@@ -386,7 +393,11 @@ func (r *run) updateInstance(ctx context.Context, instance *instanceUnderTest) {
 // gradeUpdate sends an update and grades how it ends. verify, when set, looks at the instance
 // once the update is applied and returns what is wrong with it.
 func (r *run) gradeUpdate(ctx context.Context, instance *instanceUnderTest, id CheckID, options *openservicebrokerv1.UpdateServiceInstanceOptions, what string, verify func() string) {
-	_, response, err := r.client.UpdateServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+	_, response, err := r.client.UpdateServiceInstanceWithContext(ctx, options)
+	r.at("PATCH /v2/service_instances/:instance_id", func() { r.gradeWithoutAcceptsIncomplete(response, err) })
+	if errors.Is(err, openservicebrokerv1.ErrAsyncRequired) {
+		_, response, err = r.client.UpdateServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+	}
 	status := statusOf(response, err)
 	if refusal, ok := unsupportedUpdate(err); ok {
 		r.note(id, "the broker does not support %s (422), which it MAY: %s", what, refusal)
@@ -394,7 +405,12 @@ func (r *run) gradeUpdate(ctx context.Context, instance *instanceUnderTest, id C
 	}
 	switch {
 	case status == http.StatusAccepted:
-		seen := r.waitForInstance(ctx, instance, operationOf(r.recorder.last()), "update", false)
+		operation := operationOf(r.recorder.last())
+		r.repeatInProgress(func() (*core.DetailedResponse, error) {
+			_, response, err := r.client.UpdateServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+			return response, err
+		}, "PATCH /v2/service_instances/:instance_id", operation)
+		seen := r.waitForInstance(ctx, instance, operation, "update", false)
 		if seen.err != nil {
 			r.gradeWait(id, seen)
 			return
@@ -460,13 +476,22 @@ func (r *run) changePlan(ctx context.Context, instance *instanceUnderTest) {
 // deprovisionPhase deletes the instance, then one that does not exist.
 func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
-	options := r.client.NewDeleteServiceInstanceOptions(p.serviceID(), instance.planID, instance.id).SetAcceptsIncomplete(true)
+	options := r.client.NewDeleteServiceInstanceOptions(p.serviceID(), instance.planID, instance.id)
 	_, response, err := r.client.DeleteServiceInstanceWithContext(ctx, options)
+	r.at("DELETE /v2/service_instances/:instance_id", func() { r.gradeWithoutAcceptsIncomplete(response, err) })
+	if statusOf(response, err) == http.StatusUnprocessableEntity {
+		_, response, err = r.client.DeleteServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+	}
 	switch status := statusOf(response, err); {
 	case status == http.StatusOK:
 		r.pass(Deprovision200Or202, "200 OK")
 	case status == http.StatusAccepted:
-		seen := r.waitForInstance(ctx, instance, operationOf(r.recorder.last()), "deprovision", true)
+		operation := operationOf(r.recorder.last())
+		r.repeatInProgress(func() (*core.DetailedResponse, error) {
+			_, response, err := r.client.DeleteServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+			return response, err
+		}, "DELETE /v2/service_instances/:instance_id", operation)
+		seen := r.waitForInstance(ctx, instance, operation, "deprovision", true)
 		r.gradeWait(Deprovision200Or202, seen)
 	default:
 		r.violate(Deprovision200Or202, "deprovisioning an existing instance answered %s", describe(response, err))
@@ -477,6 +502,47 @@ func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest)
 	_, response, err = r.client.GetLastOperationWithContext(ctx, r.client.NewGetLastOperationOptions(r.newID("missing")).
 		SetServiceID(p.serviceID()).SetPlanID(p.planID()))
 	r.expect(LastOperationMissing404, statusOf(response, err) == http.StatusNotFound, "polling an instance that never existed answered %s", describe(response, err))
+}
+
+// repeatInProgress sends a request again while the operation it started is in progress: the
+// answer is 202 with the same operation, or what says the operation has just ended.
+func (r *run) repeatInProgress(send func() (*core.DetailedResponse, error), endpoint, operation string) {
+	response, err := send()
+	r.at(endpoint, func() {
+		switch status := statusOf(response, err); {
+		case status == http.StatusAccepted:
+			repeated := operationOf(r.recorder.last())
+			r.expect(ProvisionAsync202RepeatSameOperation, repeated == operation, "202 with operation %q (first answer: %q)", repeated, operation)
+		case status == http.StatusOK || status == http.StatusGone:
+			r.note(ProvisionAsync202RepeatSameOperation, "%d: the operation had already ended", status)
+		default:
+			r.violate(ProvisionAsync202RepeatSameOperation, "the same request while in progress answered %s", describe(response, err))
+		}
+	})
+}
+
+// gradeWithoutAcceptsIncomplete grades the answer to a request sent without
+// accepts_incomplete=true: served, or refused with 422 AsyncRequired, but never 202.
+func (r *run) gradeWithoutAcceptsIncomplete(response *core.DetailedResponse, err error) {
+	switch status := statusOf(response, err); status {
+	case http.StatusAccepted:
+		r.violate(ProvisionAsyncRequired422, "202 Accepted to a request without accepts_incomplete=true")
+	case http.StatusUnprocessableEntity:
+		_, code := errorCode(err)
+		r.pass(ProvisionAsyncRequired422, "422 %s", code)
+		r.expectErrorCode(err, "AsyncRequired")
+	default:
+		r.pass(ProvisionAsyncRequired422, "served without accepts_incomplete=true (%s)", describe(response, err))
+	}
+}
+
+// at grades, within grade, on the subject's endpoint: a check that runs on several endpoints
+// of one plan reports each.
+func (r *run) at(endpoint string, grade func()) {
+	subject := r.subject
+	r.subject = subject + " " + endpoint
+	defer func() { r.subject = subject }()
+	grade()
 }
 
 // concurrencyPhase deprovisions a second instance while its provisioning is in progress.

@@ -38,6 +38,9 @@ type Config struct {
 	Key []byte
 	// MaxPollingDuration bounds how long an asynchronous operation is polled (see RecordConfig).
 	MaxPollingDuration time.Duration
+	// MinDelay and MaxDelay bound the record's backoff between polls when the broker sends no
+	// Retry-After (StepOptions); the SDK's defaults when zero.
+	MinDelay, MaxDelay time.Duration
 	// Policy decides the orphan mitigation of failed and timed-out creates.
 	Policy osb.MitigationPolicy
 	// OnCredentials receives a bind's answer. It must store the credentials where the platform

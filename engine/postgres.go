@@ -91,10 +91,5 @@ func (d pgDatabase) query(ctx context.Context, q string, each func(scanner) erro
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(rows, each)
 }

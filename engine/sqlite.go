@@ -86,12 +86,7 @@ func (d sqlDatabase) query(ctx context.Context, q string, each func(scanner) err
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(rows, each)
 }
 
 func affected(result sql.Result, err error) (int64, error) {

@@ -49,6 +49,23 @@ type row struct {
 // scanner is what both drivers' rows offer.
 type scanner interface{ Scan(dest ...any) error }
 
+// resultRows are both drivers' query results.
+type resultRows interface {
+	scanner
+	Next() bool
+	Err() error
+}
+
+// eachRow calls each for every row of r.
+func eachRow(r resultRows, each func(scanner) error) error {
+	for r.Next() {
+		if err := each(r); err != nil {
+			return err
+		}
+	}
+	return r.Err()
+}
+
 func scanRow(s scanner) (row, error) {
 	var r row
 	var record string

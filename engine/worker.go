@@ -77,7 +77,7 @@ func (e *Engine) exchange(ctx context.Context, op Operation) (*osb.OperationReco
 	}
 	e.stats.noteStep(op.Record, e.cfg.Now())
 	next, err := client.Step(ctx, op.Record, &osb.StepOptions{Key: e.cfg.Key, Policy: e.cfg.Policy,
-		OnCredentials: e.handOver(op), Now: e.cfg.Now})
+		OnCredentials: e.handOver(op), MinDelay: e.cfg.MinDelay, MaxDelay: e.cfg.MaxDelay, Now: e.cfg.Now})
 	var parameterErr *osb.ParameterError
 	switch {
 	case errors.As(err, &parameterErr) && parameterErr.Parameter == "record":

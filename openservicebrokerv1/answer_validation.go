@@ -6,9 +6,11 @@ package openservicebrokerv1
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +36,8 @@ const (
 	FindingAnswerStringEmpty          = "answer.string.empty"                // reported
 	FindingAnswerBindingWhileAccepted = "answer.binding.accepted-with-data"  // reported
 	FindingAnswerRenewAfterExpiry     = "answer.binding.renew-before-expiry" // reported
+	FindingAnswerErrorCodeMisplaced   = "answer.error.code.misplaced"        // reported
+	FindingAnswerErrorFieldMisplaced  = "answer.error.field.misplaced"       // reported
 )
 
 // malformedFindings are the findings after which an answer cannot be used as the specification
@@ -126,6 +130,7 @@ const (
 	sectionDevice           = "Binding, Device Object"
 	sectionEndpoint         = "Binding, Endpoint Object"
 	sectionBindingMetadata  = "Binding, Binding Metadata Object"
+	sectionErrorCodes       = "Service Broker Errors, Error Codes"
 )
 
 // maxOperationLength is the length, in characters, an operation must not exceed (Provisioning,
@@ -333,4 +338,36 @@ func (v *answerValidator) nothingWhileAccepted(parts bindingParts) {
 		v.add(FindingAnswerBindingWhileAccepted, sectionBindResponse, "",
 			"a 202 Accepted carries "+strings.Join(present, ", ")+"; information regarding the binding MUST NOT be returned in it")
 	}
+}
+
+// ValidateErrorAnswer reports what in a broker's error answer breaks a rule of Service Broker
+// Errors: an OSB error code sent with another status than 422, or to an operation that does not
+// define it (ClassifyStatus's ErrorCodes), and instance_usable or update_repeatable in the error of
+// an operation they do not belong to ("MUST NOT be present for errors of other operations"). The
+// answer is a failure anyway: no finding is malformed. An error the client did not build from an
+// answer has no findings.
+func ValidateErrorAnswer(brokerErr *BrokerError) []Finding {
+	if brokerErr == nil || brokerErr.operationID == "" {
+		return nil
+	}
+	var v answerValidator
+	if _, known := sentinelByErrorCode[brokerErr.ErrorCode]; known {
+		defined := ClassifyStatus(brokerErr.operationID, http.StatusUnprocessableEntity).ErrorCodes
+		switch {
+		case brokerErr.StatusCode != http.StatusUnprocessableEntity:
+			v.add(FindingAnswerErrorCodeMisplaced, sectionErrorCodes, "/error",
+				fmt.Sprintf("%s is an error code of 422 Unprocessable Entity; the broker sent it with %d", brokerErr.ErrorCode, brokerErr.StatusCode))
+		case !slices.Contains(defined, brokerErr.ErrorCode):
+			v.add(FindingAnswerErrorCodeMisplaced, sectionErrorCodes, "/error", fmt.Sprintf("%s is not an error code of %s, whose 422 defines %s",
+				brokerErr.ErrorCode, brokerErr.Operation, strings.Join(defined, ", ")))
+		}
+	}
+	update, deprovision := brokerErr.operationID == "update_service_instance", brokerErr.operationID == "delete_service_instance"
+	if brokerErr.InstanceUsable != nil && !update && !deprovision {
+		v.add(FindingAnswerErrorFieldMisplaced, sectionBrokerErrors, "/instance_usable", "instance_usable MUST NOT be present for errors of operations other than an update or a deprovision")
+	}
+	if brokerErr.UpdateRepeatable != nil && !update {
+		v.add(FindingAnswerErrorFieldMisplaced, sectionBrokerErrors, "/update_repeatable", "update_repeatable MUST NOT be present for errors of operations other than an update")
+	}
+	return v.findings
 }

@@ -1,6 +1,7 @@
 package openservicebrokerv1
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -212,4 +213,64 @@ func TestWaitersPollThroughAMalformedState(t *testing.T) {
 
 	require.NoError(t, err, "polling went on through the invalid answers (Polling Last Operation, Response)")
 	assert.Equal(t, InstanceLastOperationRespStateSucceededConst, *result.State)
+}
+
+func TestErrorAnswersAreValidatedAsServiceBrokerErrorsSaysOverHTTP(t *testing.T) {
+	tests := []struct {
+		name      string
+		operation string
+		status    int
+		body      string
+		findings  []string
+	}{
+		{"AsyncRequired to a provision", "replace_service_instance", 422, `{"error": "AsyncRequired"}`, nil},
+		{"RequiresApp to a bind", "replace_service_binding", 422, `{"error": "RequiresApp"}`, nil},
+		{"ConcurrencyError to a poll", "get_last_operation", 422, `{"error": "ConcurrencyError"}`, nil},
+		{"a 422 without code to an update", "update_service_instance", 422, `{"description": "plan change not supported"}`, nil},
+		{"a code of the broker's own", "replace_service_instance", 422, `{"error": "QuotaExceeded"}`, nil},
+		{"RequiresApp to a provision", "replace_service_instance", 422, `{"error": "RequiresApp"}`, []string{FindingAnswerErrorCodeMisplaced}},
+		{"MaintenanceInfoConflict to a deprovision", "delete_service_instance", 422, `{"error": "MaintenanceInfoConflict"}`,
+			[]string{FindingAnswerErrorCodeMisplaced}},
+		{"AsyncRequired with 400", "delete_service_binding", 400, `{"error": "AsyncRequired"}`, []string{FindingAnswerErrorCodeMisplaced}},
+		{"instance_usable and update_repeatable of a failed update", "update_service_instance", 500,
+			`{"instance_usable": false, "update_repeatable": false}`, nil},
+		{"instance_usable of a failed deprovision", "delete_service_instance", 500, `{"instance_usable": true}`, nil},
+		{"update_repeatable of a failed deprovision", "delete_service_instance", 500, `{"update_repeatable": true}`,
+			[]string{FindingAnswerErrorFieldMisplaced}},
+		{"instance_usable and update_repeatable of a failed bind", "replace_service_binding", 409,
+			`{"instance_usable": true, "update_repeatable": true}`, []string{FindingAnswerErrorFieldMisplaced, FindingAnswerErrorFieldMisplaced}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := wireCalls[tt.operation](answerWith(t, tt.status, tt.body))
+
+			var brokerErr *BrokerError
+			require.ErrorAs(t, err, &brokerErr)
+			var ids []string
+			for _, finding := range ValidateErrorAnswer(brokerErr) {
+				ids = append(ids, finding.ID)
+				assert.False(t, IsMalformed(finding))
+			}
+			assert.Equal(t, tt.findings, ids)
+		})
+	}
+	assert.Empty(t, ValidateErrorAnswer(nil))
+	assert.Empty(t, ValidateErrorAnswer(&BrokerError{StatusCode: 400, ErrorCode: "AsyncRequired"}), "not built from an answer")
+}
+
+func ExampleValidateAnswer() {
+	mode := "w"
+	answer := &BindingPutResp{
+		Credentials:     map[string]any{"uri": "postgres://db.example.com/app"},
+		RouteServiceURL: core.StringPtr("route.example.com"),
+		VolumeMounts:    []VolumeMount{{Driver: core.StringPtr("nfs"), ContainerDir: core.StringPtr("/data"), Mode: &mode}},
+	}
+	for _, finding := range ValidateAnswer(answer, 201) {
+		fmt.Printf("%s (malformed: %t)\n", finding, IsMalformed(finding))
+	}
+	// Output:
+	// MUST answer.url.not-absolute at /route_service_url: route_service_url is not an absolute URL (scheme and host) (Binding, Body) (malformed: true)
+	// MUST answer.volume-mount.field.missing at /volume_mounts/0/device_type: device_type is REQUIRED and missing or empty (Binding, Volume Mount Object) (malformed: true)
+	// MUST answer.volume-mount.mode at /volume_mounts/0/mode: mode is "w"; it is "r" or "rw" (Binding, Volume Mount Object) (malformed: true)
+	// MUST answer.volume-mount.field.missing at /volume_mounts/0/device: device is REQUIRED and missing (Binding, Volume Mount Object) (malformed: true)
 }

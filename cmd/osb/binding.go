@@ -25,7 +25,7 @@ type bindFlags struct {
 }
 
 func (a *app) addBindFlags(cmd *cobra.Command, b *bindFlags) {
-	a.addChangeFlags(cmd, &b.changeFlags, true)
+	a.addChangeFlags(cmd, &b.changeFlags, false)
 	cmd.Flags().StringVar(&b.appGUID, "app-guid", "", "bind_resource.app_guid: the application to bind")
 	cmd.Flags().StringVar(&b.credentialsFile, "credentials-file", "", "write the binding's credentials, unmasked, as JSON to this file (mode 0600): a broker may hand them out only once")
 }
@@ -33,7 +33,7 @@ func (a *app) addBindFlags(cmd *cobra.Command, b *bindFlags) {
 func (a *app) newBindCommand() *cobra.Command {
 	var flags bindFlags
 	cmd := &cobra.Command{
-		Use:   "bind <instance-id> <binding-id> --service <service> --plan <plan>",
+		Use:   "bind <instance-id> <binding-id> [--service <service> --plan <plan>]",
 		Short: "Create a service binding; its credentials are printed masked unless --show-secrets",
 		Args:  cobra.ExactArgs(2),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
@@ -47,7 +47,7 @@ func (a *app) newBindCommand() *cobra.Command {
 func (a *app) newRotateCommand() *cobra.Command {
 	var flags bindFlags
 	cmd := &cobra.Command{
-		Use:   "rotate <instance-id> <binding-id> <new-binding-id> --service <service> --plan <plan>",
+		Use:   "rotate <instance-id> <binding-id> <new-binding-id> [--service <service> --plan <plan>]",
 		Short: "Rotate a binding: create a new binding whose predecessor is the old one",
 		Long: `Rotate a binding (Binding Rotation): create <new-binding-id> with predecessor_binding_id
 <binding-id>, on a plan whose catalog entry says binding_rotatable. The old binding stays until
@@ -66,7 +66,7 @@ func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID stri
 	if err := checkCredentialsFile(flags.credentialsFile); err != nil {
 		return nil, err
 	}
-	change, err := a.prepareChange(cmd, flags.changeFlags)
+	change, err := a.prepareChange(cmd, flags.changeFlags, instanceID, true)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID stri
 	}
 	setBody(options.SetContext, options.SetParameters, change.context, change.parameters)
 	request := asyncRequest[*openservicebrokerv1.ReplaceServiceBindingOptions, *openservicebrokerv1.BindingPutResp]{
-		label: "bind " + bindingID, target: resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o}, kind: demo.Creation, wait: flags.wait,
+		name: kindBind, target: resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o}, kind: demo.Creation, wait: flags.wait,
 		options: options, send: client.ReplaceServiceBindingWithContext, andWait: client.BindAndWait,
 		credentialsFile: flags.credentialsFile,
 	}
@@ -92,20 +92,23 @@ func (a *app) bind(cmd *cobra.Command, instanceID, bindingID, predecessorID stri
 
 func (a *app) newUnbindCommand() *cobra.Command {
 	var offer offeringFlags
-	var wait bool
+	var wait, yes bool
 	cmd := &cobra.Command{
-		Use:   "unbind <instance-id> <binding-id> --service <service> --plan <plan>",
+		Use:   "unbind <instance-id> <binding-id> [--service <service> --plan <plan>]",
 		Short: "Delete a service binding",
 		Args:  cobra.ExactArgs(2),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
 			instanceID, bindingID := args[0], args[1]
-			client, o, err := a.connect(cmd, offer)
+			client, o, err := a.connectFor(cmd, offer, instanceID, bindingID, true)
 			if err != nil {
+				return nil, err
+			}
+			if err := a.confirm(yes, fmt.Sprintf("Unbind %s from instance %s at %s?", bindingID, instanceID, a.broker)); err != nil {
 				return nil, err
 			}
 			options := client.NewDeleteServiceBindingOptions(bindingID, instanceID, o.planID, o.serviceID).SetAcceptsIncomplete(true)
 			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.DeleteServiceBindingOptions, *openservicebrokerv1.BindingDeleteResp]{
-				label: "unbind " + bindingID, target: resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o, deletion: true}, kind: demo.Deletion, wait: wait,
+				name: kindUnbind, target: resumeTarget{instanceID: instanceID, bindingID: bindingID, offering: o, deletion: true}, kind: demo.Deletion, wait: wait,
 				options: options,
 				send: func(ctx context.Context, options *openservicebrokerv1.DeleteServiceBindingOptions) (*openservicebrokerv1.BindingDeleteResp, *core.DetailedResponse, error) {
 					return unbindAnswer(client.DeleteServiceBindingWithContext(ctx, options))
@@ -116,8 +119,9 @@ func (a *app) newUnbindCommand() *cobra.Command {
 			})
 		}),
 	}
-	a.addOfferingFlags(cmd, &offer, true)
+	a.addOfferingFlags(cmd, &offer, false)
 	cmd.Flags().BoolVar(&wait, "wait", false, waitHelp)
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation in a terminal")
 	return cmd
 }
 

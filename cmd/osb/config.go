@@ -90,6 +90,10 @@ func (a *app) newClient() (*openservicebrokerv1.OpenServiceBrokerV1, error) {
 		return nil, usageError{c.explain(err)}
 	}
 	a.sayConfigurationFile(c)
+	a.broker = redactedURL(client.GetServiceURL())
+	if c.broker != nil && c.origin[common.PropertyURL] == c.broker.name {
+		a.targetName = c.broker.target
+	}
 	if a.flags.timeout > 0 {
 		httpClient := client.GetHTTPClient()
 		httpClient.Timeout = min(httpClient.Timeout, a.flags.timeout)
@@ -159,14 +163,15 @@ func (a *app) flagPassword(read bool) (password, origin string, err error) {
 	if !a.flags.passwordStdin && !a.interactive() {
 		return "", "", errors.New("--user needs the password: on stdin with --password-stdin, or at the prompt in a terminal (a password on the command line would be seen by other users and kept in the shell history)")
 	}
-	if !read {
-		return "", origin, nil
+	if !read || a.password != "" {
+		return a.password, origin, nil
 	}
 	if origin == "prompt" {
 		password, err = a.promptPassword(fmt.Sprintf("Password for %s: ", a.flags.user))
 	} else {
 		password, err = a.readPassword()
 	}
+	a.password = password
 	return password, origin, err
 }
 
@@ -190,6 +195,21 @@ func (a *app) promptPassword(prompt string) (string, error) {
 		return "", errors.New("no password given")
 	}
 	return password, nil
+}
+
+// confirm asks the person at the terminal to confirm a deletion, unless --yes or --dry-run or
+// nobody is at a terminal (scripts): anything but y or yes sends nothing.
+func (a *app) confirm(yes bool, question string) error {
+	if yes || a.flags.dryRun || !a.interactive() {
+		return nil
+	}
+	fmt.Fprintf(a.stderr, "%s [y/N] ", question)
+	answer, _ := bufio.NewReaderSize(a.stdin, 64).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "y", "yes":
+		return nil
+	}
+	return usageError{errors.New("not confirmed: nothing was sent (--yes confirms without asking)")}
 }
 
 // sayConfigurationFile says on stderr, once and only for a person (not under -o json or

@@ -69,8 +69,8 @@ func TestACredentialsFileInUseIsNamedOnStderrOnce(t *testing.T) {
 }
 
 func TestTargetsAddUseListAndShow(t *testing.T) {
-	home := withHome(t)
 	dev, prod := newBroker(t), newBroker(t)
+	home := withHome(t)
 	got := invocation{stdin: dev.Password + "\n"}.run(t, nil, "target", "add", "dev", "--url", dev.URL, "--user", dev.Username, "--password-stdin")
 	require.Equal(t, exitOK, got.code, got.stderr)
 	t.Setenv("PROD_PASSWORD", prod.Password)
@@ -140,8 +140,8 @@ func TestTargetFlagAndVariablesOverrideTheCurrentTarget(t *testing.T) {
 }
 
 func TestATargetFileOthersCanReadKeepsItsPasswordUnused(t *testing.T) {
-	home := withHome(t)
 	srv := newBroker(t)
+	home := withHome(t)
 	got := invocation{stdin: srv.Password + "\n"}.run(t, nil, "target", "add", "dev", "--url", srv.URL, "--user", srv.Username, "--password-stdin")
 	require.Equal(t, exitOK, got.code, got.stderr)
 	require.NoError(t, os.Chmod(filepath.Join(home, "config", "osb", "targets.yaml"), 0o644))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -16,6 +17,9 @@ const (
 	exitFailed     = 4
 	exitTimeout    = 5
 	exitOrphan     = 6
+	// exitInterrupted is the shells' convention for a run ended by SIGINT (128+2), for every
+	// command, osb check and osb demo included.
+	exitInterrupted = 130
 )
 
 // usageError is a mistake in the command line or the configuration, found before anything was
@@ -57,6 +61,8 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.Is(err, context.Canceled):
+		return exitInterrupted
 	case errors.As(err, &check):
 		return check.code
 	case errors.As(err, &mitigation) && !mitigation.Completed, errors.Is(err, errMayBeLeftBehind):

@@ -52,7 +52,7 @@ func (a *app) newFetchCommand(use, short string, ids int,
 		Short: short,
 		Args:  cobra.ExactArgs(ids),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
-			client, o, err := a.connect(cmd, offer)
+			client, o, err := a.connectFor(cmd, offer, args[0], bindingOf(args), false)
 			if err != nil {
 				return nil, err
 			}
@@ -65,6 +65,14 @@ func (a *app) newFetchCommand(use, short string, ids int,
 	}
 	a.addOfferingFlags(cmd, &offer, false)
 	return cmd
+}
+
+// bindingOf is the binding id of a get binding's arguments, "" for an instance.
+func bindingOf(ids []string) string {
+	if len(ids) > 1 {
+		return ids[1]
+	}
+	return ""
 }
 
 // catalogForNames is the catalog that names the services and plans of an answer: the one the

@@ -68,7 +68,7 @@ func TestProvisionResolvesNamesAndSendsWhatTheSpecRequires(t *testing.T) {
 	assert.Equal(t, syncPlan, instances[0].PlanID, "the plan's name was resolved to its id")
 	assert.Equal(t, "org-1", instances[0].OrganizationGUID)
 	assert.NotEmpty(t, instances[0].SpaceGUID, "a space GUID is generated when not given")
-	assert.Contains(t, got.stderr, "space_guid "+instances[0].SpaceGUID+" (generated")
+	assert.Contains(t, got.stderr, "space_guid "+instances[0].SpaceGUID+" (derived from the instance id")
 	assert.JSONEq(t, `{"size_gb":10,"tags":["a","b"],"note":"not json"}`, string(instances[0].Parameters))
 	var provision brokertest.RecordedRequest
 	for _, request := range srv.Requests() {
@@ -192,7 +192,7 @@ func TestExitCodes(t *testing.T) {
 		"timed out": {
 			broker: []brokertest.Option{brokertest.WithAsyncPolls(1000), brokertest.WithLastOperationRetryAfter(30)},
 			args:   []string{"provision", "inst", "--service", service, "--plan", asyncPlan, "--wait", "--timeout", "5s"}, want: exitTimeout,
-			stderr: "osb last-operation inst --service 3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30 --plan d7e29b45-0c3f-4a18-b6d2-9e5f1a7c3b84 --operation provision-",
+			stderr: "wait longer with: osb resume inst --url ",
 		},
 		"left behind while waiting": {
 			faults: []brokertest.Fault{{Method: http.MethodPut, Status: http.StatusInternalServerError}, {Method: http.MethodDelete, Status: http.StatusInternalServerError}},
@@ -269,9 +269,9 @@ func TestInterruptStopsWaitingDeletesNothingAndSaysHowToResume(t *testing.T) {
 	}()
 	got := invocation{ctx: ctx}.run(t, srv, "provision", "inst", "--service", service, "--plan", asyncPlan, "--wait")
 
-	assert.Equal(t, exitUnexpected, got.code)
+	assert.Equal(t, exitInterrupted, got.code)
 	assert.Contains(t, got.stderr, "stopped waiting, nothing was deleted")
-	assert.Contains(t, got.stderr, "resume with: osb last-operation inst --service 3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30 --plan d7e29b45-0c3f-4a18-b6d2-9e5f1a7c3b84 --operation provision-")
+	assert.Contains(t, got.stderr, "resume with: osb resume inst --url "+srv.URL+" --user "+srv.Username+"\n")
 	assert.Len(t, srv.Instances(), 1, "the instance is left to the broker")
 	for _, request := range srv.Requests() {
 		assert.NotEqual(t, http.MethodDelete, request.Method)

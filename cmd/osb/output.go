@@ -37,6 +37,9 @@ type outcome struct {
 
 	// table prints the outcome for a person.
 	table func(w io.Writer)
+	// tableOnFailure says the table is printed even with an error: the answer is the failure
+	// (a single poll that says "failed").
+	tableOnFailure bool
 }
 
 type lastOperation struct {
@@ -84,7 +87,7 @@ func (a *app) run(do operationFunc) func(*cobra.Command, []string) error {
 		case a.printedDryRun:
 			return nil
 		case a.flags.output == formatTable:
-			if err == nil && result != nil && result.table != nil {
+			if result != nil && result.table != nil && (err == nil || result.tableOnFailure) {
 				result.table(a.stdout)
 			}
 			return err
@@ -151,8 +154,9 @@ func writeYAML(w io.Writer, value any) error {
 	if err != nil {
 		return err
 	}
+	// The YAML parser refuses the DEL and C1 characters encoding/json writes as they are.
 	var document yaml.Node
-	if err := yaml.Unmarshal(encoded, &document); err != nil {
+	if err := yaml.Unmarshal(termtext.EscapeJSON(encoded), &document); err != nil {
 		return err
 	}
 	setStyle(&document)

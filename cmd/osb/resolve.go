@@ -160,6 +160,18 @@ func findOffering(catalog *openservicebrokerv1.Catalog, flags offeringFlags) (*o
 	return nil, usageError{fmt.Errorf("%s is ambiguous in the catalog (%s); give --service as well", describeOffering(flags), strings.Join(ids, ", "))}
 }
 
+// describe names the offering's service and plan, by name when the catalog gave them.
+func (o *offering) describe() string {
+	service, plan := o.serviceID, o.planID
+	if o.service != nil {
+		service = o.service.Name()
+	}
+	if o.plan != nil {
+		plan = o.plan.Name()
+	}
+	return fmt.Sprintf("service %s, plan %s", service, plan)
+}
+
 func notInCatalog(flags offeringFlags) error {
 	return usageError{fmt.Errorf("the catalog has no %s; `osb catalog` lists what it has", describeOffering(flags))}
 }

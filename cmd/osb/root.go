@@ -26,12 +26,22 @@ type app struct {
 	started bool
 	// printedDryRun says a request was printed instead of sent (--dry-run).
 	printedDryRun bool
+	// password is the password of --user, once read: commands that build several clients
+	// (osb resume) ask once.
+	password string
 	// query is the compiled --jq expression.
 	query *gojq.Code
 	// completing says the shell asked for completions: nothing may prompt or wait long.
 	completing bool
 	// saidConfigurationFile says the file of the broker's configuration was named on stderr.
 	saidConfigurationFile bool
+
+	// broker is the configured broker's URL without a password and targetName the named target
+	// it came from, if any: they file what the record holds.
+	broker, targetName string
+	// record is the local record, opened on first use; recordFailed says it is not usable.
+	record       *record
+	recordFailed bool
 }
 
 // globalFlags are the flags every command takes.
@@ -55,12 +65,13 @@ type globalFlags struct {
 
 const exitCodesHelp = `Exit codes:
   0  success
-  1  unexpected error (no answer from the broker, an unreadable answer, interrupted)
+  1  unexpected error (no answer from the broker, an unreadable answer)
   2  usage or configuration error: nothing was sent
   3  the broker rejected the request (4xx)
   4  the operation failed: last_operation said "failed", or 5xx after retries
   5  timed out waiting (--wait with --timeout)
-  6  a provision or bind may have left something behind and orphan mitigation did not complete`
+  6  a provision or bind may have left something behind and orphan mitigation did not complete
+130  interrupted (Ctrl-C): a wait stops, nothing is deleted; osb resume waits again`
 
 const rootLong = `osb talks to an Open Service Broker (OSB v2.17).
 
@@ -86,6 +97,7 @@ func (a *app) execute(ctx context.Context, args []string) int {
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	err := root.ExecuteContext(ctx)
+	a.record.close()
 	if err == nil {
 		return exitOK
 	}
@@ -94,6 +106,9 @@ func (a *app) execute(ctx context.Context, args []string) int {
 		err = usageError{err}
 	}
 	code := exitCode(err)
+	if ctx.Err() != nil {
+		code = exitInterrupted
+	}
 	a.printError(err)
 	return code
 }
@@ -126,6 +141,9 @@ func (a *app) newRootCommand() *cobra.Command {
 		a.newParamsCommand(),
 		a.newDemoCommand(),
 		a.newCheckCommand(),
+		a.newInstancesCommand(),
+		a.newBindingsCommand(),
+		a.newResumeCommand(),
 		a.newTargetCommand(),
 		a.newConfigCommand(),
 		a.newVersionCommand(),

@@ -61,17 +61,43 @@ func (a *app) endWait(display *progress, target resumeTarget, err error) error {
 		return err
 	case errors.Is(err, openservicebrokerv1.ErrWaitTimeout):
 		display.finish("timed out")
-		return withHint(err, "the broker goes on with the operation; wait longer with: "+target.resumeCommand())
+		return withHint(err, "the broker goes on with the operation; wait longer with: "+a.resumeCommand(target))
 	case errors.Is(err, context.Canceled):
 		display.finish("stopped waiting")
-		return withHint(fmt.Errorf("stopped waiting, nothing was deleted: %w", err), "the broker goes on with the operation; resume with: "+target.resumeCommand())
+		return withHint(fmt.Errorf("stopped waiting, nothing was deleted: %w", err), "the broker goes on with the operation; resume with: "+a.resumeCommand(target))
 	}
 	display.finish("ended")
 	return err
 }
 
-// resumeCommand is the osb command line that waits for the operation again.
-func (t resumeTarget) resumeCommand() string {
+// label names the operation kind on the target in the progress display.
+func (t resumeTarget) label(kind string) string {
+	if t.bindingID != "" {
+		return kind + " " + t.bindingID
+	}
+	return kind + " " + t.instanceID
+}
+
+// resumeCommand is the osb command line that waits for the operation again: osb resume when
+// the local record holds it, else the last-operation command that needs nothing else.
+func (a *app) resumeCommand(t resumeTarget) string {
+	if a.record == nil || a.recordFailed || a.flags.dryRun {
+		return t.lastOperationCommand()
+	}
+	parts := []string{"osb", "resume", shellWord(t.instanceID)}
+	if t.bindingID != "" {
+		parts = append(parts, "--binding", shellWord(t.bindingID))
+	}
+	for _, flag := range []struct{ name, value string }{{"--target", a.flags.target}, {"--url", redactedURL(a.flags.url)}, {"--user", a.flags.user}, {"--token-file", a.flags.tokenFile}} {
+		if flag.value != "" {
+			parts = append(parts, flag.name, shellWord(flag.value))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// lastOperationCommand is the osb last-operation command line that waits for the operation.
+func (t resumeTarget) lastOperationCommand() string {
 	parts := []string{"osb", "last-operation", shellWord(t.instanceID)}
 	if t.bindingID != "" {
 		parts = append(parts, "--binding", shellWord(t.bindingID))
@@ -128,8 +154,8 @@ func shellWord(s string) string {
 // asyncRequest is one request that the broker may carry out asynchronously (202 Accepted),
 // with O its options' type and R its answer's type.
 type asyncRequest[O, R any] struct {
-	// label names the operation in the progress display.
-	label   string
+	// name is the kind of operation (kindProvision, ...), which also names it in the progress display.
+	name    string
 	target  resumeTarget
 	kind    demo.RequestKind
 	wait    bool
@@ -148,8 +174,9 @@ func perform[O, R any](a *app, ctx context.Context, request asyncRequest[O, R]) 
 	var result R
 	var response *core.DetailedResponse
 	var err error
+	tracked := a.track(request.target, request.name)
 	if a.waiting(request.wait) {
-		waitOptions, display := a.startWait(request.label)
+		waitOptions, display := a.startWait(request.target.label(request.name))
 		result, response, err = request.andWait(ctx, request.options, waitOptions)
 		request.target.operation = operationIn(result)
 		err = a.endWait(display, request.target, err)
@@ -160,6 +187,7 @@ func perform[O, R any](a *app, ctx context.Context, request asyncRequest[O, R]) 
 			err = leftBehind(request.target, err)
 		}
 	}
+	tracked.end(response, a.waiting(request.wait), request.target.operation, err)
 	if response == nil {
 		return nil, err
 	}

@@ -94,6 +94,14 @@ func TestRunSaysABindWithoutCredentialsHasNone(t *testing.T) {
 	assert.NotContains(t, out.String(), "credentials (masked):")
 }
 
+func TestPollsShowGoneAndNoEscapes(t *testing.T) {
+	var out bytes.Buffer
+	l := &lifecycle{steps: &stepLog{out: &out}}
+	l.reportPoll(openservicebrokerv1.PollEvent{Attempt: 2, Elapsed: time.Second})
+	l.reportPoll(openservicebrokerv1.PollEvent{Attempt: 3, State: "in progress\x1b[2J", Description: "\u202eevil\r"})
+	assert.Equal(t, "      poll 2: gone (410) after 1s\n      poll 3: in progress\\u001b[2J after 0s (\\u202eevil\\u000d)\n", out.String())
+}
+
 func TestRunSkipsWhatTheBrokerDoesNotOffer(t *testing.T) {
 	for _, status := range []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
