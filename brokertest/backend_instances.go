@@ -75,6 +75,14 @@ func (b *backend) Update(_ context.Context, id string, details domain.UpdateDeta
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	inst := b.lookup(id)
+	if inst != nil && !inst.ready {
+		// The provision still runs: the update cannot be processed due to it (Blocking Operations).
+		if op := inst.ops.inFlight(); op != nil {
+			if err := b.concurrent(op, b.instanceFinisher(inst)); err != nil {
+				return domain.UpdateServiceSpec{}, err
+			}
+		}
+	}
 	if inst == nil || !inst.ready {
 		return domain.UpdateServiceSpec{}, notFound("instance does not exist or its provisioning has not succeeded")
 	}
