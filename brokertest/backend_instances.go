@@ -60,6 +60,9 @@ func (b *backend) Provision(_ context.Context, id string, details domain.Provisi
 func (b *backend) provision(inst *instance, async bool) domain.ProvisionedServiceSpec {
 	op := b.start(&inst.ops, OperationProvision, inst.attrs, async)
 	spec := domain.ProvisionedServiceSpec{IsAsync: async, DashboardURL: dashboardURL(inst.id)}
+	if b.misbehave[MisbehaveDashboardURLLate] {
+		spec.DashboardURL = "" // the repeats and GET still carry it
+	}
 	if async {
 		spec.OperationData = b.operationID(op)
 	} else {
