@@ -81,6 +81,7 @@ const (
 	LastOperationMissing404                   CheckID = "last_operation.missing-404"
 	LastOperationOperationFields              CheckID = "last_operation.operation-fields"
 	RequestsMalformed400                      CheckID = "requests.malformed-400"
+	ProvisionDashboardURLFirst                CheckID = "provision.dashboard-url-first"
 )
 
 // Check is one rule of OSB v2.17 that the checker verifies.
@@ -129,11 +130,11 @@ var allChecks = []Check{
 	{HeadersRequestIdentityEchoed, "Headers, Request Identity", should, "the answer carries the request's X-Broker-API-Request-Identity"},
 	{RequestsVendorExtensionsIgnored, "Vendor Extension Fields", must, "unknown fields in a request are ignored, not refused"},
 	{IDsLongCRN, "URL Properties", may, "a 118-character IBM CRN with ':' and '/' works as instance id"},
-	{ProvisionAsyncRequired422, "Synchronous and Asynchronous Operations, Asynchronous Operations", must, "without accepts_incomplete=true a provision, update or deprovision is served synchronously or refused with 422 AsyncRequired, never answered 202"},
+	{ProvisionAsyncRequired422, "Synchronous and Asynchronous Operations, Asynchronous Operations", must, "without accepts_incomplete=true a provision, update, unbind or deprovision is served synchronously or refused with 422 AsyncRequired, never answered 202"},
 	{ProvisionSync201New, "Provisioning, Response", must, "a new instance provisioned synchronously gets 201 Created"},
 	{ProvisionAsync202ThenSucceeded, "Synchronous and Asynchronous Operations, Asynchronous Operations", must, "an asynchronous provision gets 202 Accepted and its last_operation ends succeeded"},
 	{ProvisionAsyncOperation, "Provisioning, Body", may, "a 202 answer carries an operation for polling"},
-	{ProvisionAsync202RepeatSameOperation, "Provisioning, Response", must, "an identical provision, update or deprovision while in progress gets 202 with the same operation"},
+	{ProvisionAsync202RepeatSameOperation, "Provisioning, Response", must, "an identical provision, update, bind, unbind or deprovision while in progress gets 202 with the same operation"},
 	{ProvisionSync200IdenticalRepeat, "Provisioning, Response", should, "an identical provision of an existing instance gets 200 OK (201 is accepted)"},
 	{Provision409ConflictingRepeat, "Provisioning, Response", must, "a provision of an existing id with other attributes gets 409 Conflict"},
 	{ProvisionDashboardURL, "Provisioning, Body", should, "dashboard_url, when sent, is an absolute http(s) URL"},
@@ -167,6 +168,7 @@ var allChecks = []Check{
 	{InstanceGetMissing404, "Fetching a Service Instance, Response", must, "with instances_retrievable, fetching an instance that does not exist gets 404 Not Found"},
 	{BindingGetMissing404, "Fetching a Service Binding, Response", must, "with bindings_retrievable, fetching a binding that does not exist gets 404 Not Found"},
 	{LastOperationMissing404, "Polling Last Operation for Service Instances, Response", must, "polling the last operation of an instance or binding that does not exist gets 404 Not Found"},
+	{ProvisionDashboardURLFirst, "Provisioning, Body", must, "a dashboard_url comes with the first answer to the provision, not only with later ones"},
 	{RequestsMalformed400, "Provisioning, Updating, Binding, Unbinding, Deprovisioning: Response", must, "a request missing its REQUIRED fields or query parameters gets 400 Bad Request"},
 	{LastOperationOperationFields, "Polling Last Operation for Service Instances, Body", must, "instance_usable comes only with the last operation of an update or deprovision, update_repeatable only with an update's"},
 }

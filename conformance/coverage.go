@@ -5,7 +5,7 @@ package conformance
 // checks that test it or why none can. scripts/specclauses lists the sentences; coverage_test.go
 // proves that every check has a row and every MUST row a check or a reason.
 
-import "github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+import "github.com/osbkit/osb-go-sdk/openservicebrokerv1/cataloglint"
 
 // Clause is one sentence of the specification that binds the broker.
 type Clause struct {
@@ -13,7 +13,7 @@ type Clause struct {
 	// scripts/specclauses numbers them.
 	Key string `json:"key"`
 	// Level is the sentence's strongest keyword (a REQUIRED field of an answer is a MUST).
-	Level openservicebrokerv1.Level `json:"level"`
+	Level cataloglint.Level `json:"level"`
 	// Rule paraphrases the sentence.
 	Rule string `json:"rule"`
 	// Checks test the sentence.
@@ -189,7 +189,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-3:13", Level: must, Rule: "that 422 carries MaintenanceInfoConflict", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-3:14", Level: may, Rule: "the MaintenanceInfoConflict error may carry a description", Untestable: untestableFree},
 	{Key: "spec.md#body-4:1", Level: must, Rule: "a dashboard_url identifies the instance", Untestable: untestableSemantic},
-	{Key: "spec.md#body-4:2", Level: must, Rule: "a dashboard_url comes with the first answer to the provision", Gap: gapDashboardFirst},
+	{Key: "spec.md#body-4:2", Level: must, Rule: "a dashboard_url comes with the first answer to the provision", Checks: []CheckID{ProvisionDashboardURLFirst}},
 	{Key: "spec.md#body-4:3", Level: must, Rule: "dashboard_url is a string or null", Checks: []CheckID{ProvisionDashboardURL, AnswersBodyShape}},
 	{Key: "spec.md#body-4:4", Level: may, Rule: "an asynchronous provision may answer with an operation", Checks: []CheckID{ProvisionAsyncOperation}},
 	{Key: "spec.md#body-4:6", Level: must, Rule: "the operation has at most 10,000 characters", Checks: []CheckID{AnswersBodyShape}},
@@ -199,7 +199,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-4:2", Level: must, Rule: "GET of an instance being updated gets 422", Gap: gapGetWhileUpdating},
 	{Key: "spec.md#response-4:3", Level: must, Rule: "that 422 carries ConcurrencyError", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#body-5:1", Level: must, Rule: "a fetched dashboard_url identifies the instance", Untestable: untestableSemantic},
-	{Key: "spec.md#body-5:2", Level: must, Rule: "a dashboard_url comes with the first answer to the provision", Gap: gapDashboardFirst},
+	{Key: "spec.md#body-5:2", Level: must, Rule: "a dashboard_url comes with the first answer to the provision", Checks: []CheckID{ProvisionDashboardURLFirst}},
 	{Key: "spec.md#body-5:3", Level: may, Rule: "a fetched instance may carry maintenance_info", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#body-5:6", Level: may, Rule: "a fetched instance may carry metadata, an object", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#body-5:7", Level: may, Rule: "a fetched instance may leave out parameters", Checks: []CheckID{InstanceGet}},
@@ -250,9 +250,9 @@ var coverage = []Clause{
 	{Key: "spec.md#response-6:1", Level: should, Rule: "an identical bind of an existing binding gets 200", Checks: []CheckID{Bind200IdenticalRepeat}},
 	{Key: "spec.md#response-6:2", Level: must, Rule: "a bind that created the binding gets 201", Checks: []CheckID{Bind201New}},
 	{Key: "spec.md#response-6:3", Level: must, Rule: "a bind in progress gets 202", Checks: []CheckID{BindAsync202ThenSucceeded}},
-	{Key: "spec.md#response-6:4", Level: must, Rule: "a repeated bind in progress carries the first answer's operation", Gap: gapBindRepeat},
+	{Key: "spec.md#response-6:4", Level: must, Rule: "a repeated bind in progress carries the first answer's operation", Checks: []CheckID{ProvisionAsync202RepeatSameOperation}},
 	{Key: "spec.md#response-6:5", Level: must, Rule: "a 202 to a bind carries no credentials", Checks: []CheckID{AnswersBodyShape}},
-	{Key: "spec.md#response-6:6", Level: must, Rule: "a repeated bind gets 202, not 200, until the binding is ready", Gap: gapBindRepeat},
+	{Key: "spec.md#response-6:6", Level: must, Rule: "a repeated bind gets 202, not 200, until the binding is ready", Checks: []CheckID{ProvisionAsync202RepeatSameOperation}},
 	{Key: "spec.md#response-6:7", Level: must, Rule: "a malformed bind gets 400", Checks: []CheckID{RequestsMalformed400}},
 	{Key: "spec.md#response-6:8", Level: may, Rule: "a bind with invalid data may get 400", Untestable: untestableFree},
 	{Key: "spec.md#response-6:9", Level: must, Rule: "a bind of an existing id with other parameters gets 409", Checks: []CheckID{Bind409ConflictingRepeat}},
@@ -301,15 +301,15 @@ var coverage = []Clause{
 	{Key: "spec.md#body-11:10", Level: may, Rule: "a fetched binding may leave out parameters", Untestable: untestableFree},
 	{Key: "spec.md#unbinding:1", Level: must, Rule: "an unbind removes the binding", Checks: []CheckID{Unbind200Or202}},
 	{Key: "spec.md#unbinding:2", Level: must, Rule: "an unbind accepted while the bind runs stops the bind and removes what it made", Untestable: untestableStimulus},
-	{Key: "spec.md#parameters-8:3", Level: must, Rule: "an unbind the broker can only do asynchronously, without accepts_incomplete=true, gets 422 AsyncRequired", Gap: gapUnbindAsyncRequired},
+	{Key: "spec.md#parameters-8:3", Level: must, Rule: "an unbind the broker can only do asynchronously, without accepts_incomplete=true, gets 422 AsyncRequired", Checks: []CheckID{ProvisionAsyncRequired422}},
 	{Key: "spec.md#response-9:1", Level: must, Rule: "an unbind that removed the binding gets 200", Checks: []CheckID{Unbind200Or202}},
 	{Key: "spec.md#response-9:2", Level: must, Rule: "an unbind in progress gets 202", Checks: []CheckID{Unbind200Or202}},
-	{Key: "spec.md#response-9:3", Level: must, Rule: "a repeated unbind in progress carries the first answer's operation", Gap: gapUnbindRepeat},
-	{Key: "spec.md#response-9:4", Level: must, Rule: "a repeated unbind gets 202, not 200, until it ends", Gap: gapUnbindRepeat},
+	{Key: "spec.md#response-9:3", Level: must, Rule: "a repeated unbind in progress carries the first answer's operation", Checks: []CheckID{ProvisionAsync202RepeatSameOperation}},
+	{Key: "spec.md#response-9:4", Level: must, Rule: "a repeated unbind gets 202, not 200, until it ends", Checks: []CheckID{ProvisionAsync202RepeatSameOperation}},
 	{Key: "spec.md#response-9:5", Level: must, Rule: "a malformed unbind gets 400", Checks: []CheckID{RequestsMalformed400}},
 	{Key: "spec.md#response-9:6", Level: may, Rule: "an unbind with invalid data may get 400", Untestable: untestableFree},
 	{Key: "spec.md#response-9:7", Level: must, Rule: "unbinding a binding that does not exist gets 410", Checks: []CheckID{UnbindMissing410}},
-	{Key: "spec.md#response-9:8", Level: must, Rule: "an unbind the broker can only do asynchronously, without accepts_incomplete=true, gets 422", Gap: gapUnbindAsyncRequired},
+	{Key: "spec.md#response-9:8", Level: must, Rule: "an unbind the broker can only do asynchronously, without accepts_incomplete=true, gets 422", Checks: []CheckID{ProvisionAsyncRequired422}},
 	{Key: "spec.md#response-9:9", Level: must, Rule: "that 422 carries AsyncRequired", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-9:10", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
 	{Key: "spec.md#response-9:11", Level: must, Rule: "an unbind of a binding another operation is working on gets 422", Gap: gapUnbindBusy},

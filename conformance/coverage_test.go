@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1/cataloglint"
 )
 
 // TestCoverageMatrixAccountsForEveryCheckAndEveryMust: every check tests at least one sentence
@@ -22,7 +22,7 @@ func TestCoverageMatrixAccountsForEveryCheckAndEveryMust(t *testing.T) {
 		assert.False(t, keys[clause.Key], "%s has one row", clause.Key)
 		keys[clause.Key] = true
 		assert.NotEmpty(t, clause.Rule, clause.Key)
-		assert.Contains(t, []openservicebrokerv1.Level{must, should, may}, clause.Level, clause.Key)
+		assert.Contains(t, []cataloglint.Level{must, should, may}, clause.Level, clause.Key)
 		reasons := 0
 		for _, reason := range []string{clause.Untestable, clause.Gap} {
 			if reason != "" {

@@ -90,7 +90,7 @@ var catalogChecks = []CheckID{
 	CatalogMaximumPollingDuration, CatalogRequiresKnown, CatalogBindingSchemaBindable, CatalogOtherRules,
 }
 
-// catalogScenario grades the catalog the run already read by the findings of LintCatalog: a
+// catalogScenario grades the catalog the run already read by the findings of cataloglint.Lint: a
 // check gets the outcome of the strongest rule among its findings.
 func catalogScenario(_ context.Context, r *run, catalog *openservicebrokerv1.BrokerCatalogResp, _ *planUnderTest) string {
 	findings := map[CheckID][]cataloglint.Finding{}

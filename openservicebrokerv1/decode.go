@@ -35,7 +35,7 @@ func decode(op *sdkruntime.Operation, identity string, request *http.Request, an
 	response := &core.DetailedResponse{StatusCode: answer.StatusCode, Headers: answer.Header}
 	correlationHeader, correlationID := brokerCorrelation(answer.Header, correlationHeaders)
 	if _, echoed := answer.Header[canonicalRequestIdentity]; !echoed {
-		answer.Header[canonicalRequestIdentity] = []string{identity}
+		answer.Header[canonicalRequestIdentity] = request.Header[canonicalRequestIdentity] // the identity sent
 	}
 	// The broker may quote the request, Authorization header included: what this client keeps of
 	// a body beyond the decoded result (RawResult, error text, the debug log) is scrubbed of the
@@ -77,7 +77,6 @@ func decodeSuccess(op *sdkruntime.Operation, identity string, answer *http.Respo
 		// An empty body reads as "{}": the caller gets a result with nothing set, never nil.
 		body = []byte("{}")
 	}
-	invalid := &InvalidAnswerError{Operation: op.Name, StatusCode: answer.StatusCode, RequestIdentity: identity}
 	target := reflect.ValueOf(result).Elem()
 	if err := unmarshalResult(body, target); err != nil {
 		target.SetZero() // never a partly filled result
@@ -85,21 +84,22 @@ func decodeSuccess(op *sdkruntime.Operation, identity string, answer *http.Respo
 		if answer.StatusCode < 200 || answer.StatusCode > 299 {
 			return nil // a non-2xx success (410 Gone on a deletion) needs no body
 		}
+		invalid := &InvalidAnswerError{Operation: op.Name, StatusCode: answer.StatusCode, RequestIdentity: identity}
 		invalid.cause = boundedError{err}
 		invalid.Findings = []Finding{{ID: FindingAnswerUndecodable, Section: ClassifyStatus(op.ID, answer.StatusCode).Section,
 			Level: LevelMust, Message: scrubText(invalid.cause.Error(), secrets)}}
 		return invalid
 	}
 	response.Result = target.Interface()
-	invalid.Findings = ValidateAnswer(response.Result, answer.StatusCode)
-	if !slices.ContainsFunc(invalid.Findings, IsMalformed) {
+	findings := ValidateAnswer(response.Result, answer.StatusCode)
+	if !slices.ContainsFunc(findings, IsMalformed) {
 		return nil
 	}
 	response.RawResult = scrub(raw, secrets)
-	for i := range invalid.Findings {
-		invalid.Findings[i].Message = scrubText(invalid.Findings[i].Message, secrets)
+	for i := range findings {
+		findings[i].Message = scrubText(findings[i].Message, secrets)
 	}
-	return invalid
+	return &InvalidAnswerError{Operation: op.Name, StatusCode: answer.StatusCode, RequestIdentity: identity, Findings: findings}
 }
 
 // unmarshalerType is the type of the models that decode themselves.

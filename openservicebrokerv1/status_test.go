@@ -8,8 +8,6 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // wireCall sends one request of an operation and returns what the client method returned.
@@ -58,13 +56,6 @@ var wireCalls = map[string]wireCall{
 	"get_service_binding_last_operation": func(c *OpenServiceBrokerV1) (any, *core.DetailedResponse, error) {
 		return c.GetServiceBindingLastOperation(c.NewGetServiceBindingLastOperationOptions("binding-1", "instance-1"))
 	},
-}
-
-// generatedOperations are the operations the generator writes.
-var generatedOperations = []*sdkruntime.Operation{
-	&listCatalogOperation, &replaceServiceInstanceOperation, &updateServiceInstanceOperation, &deleteServiceInstanceOperation,
-	&getServiceInstanceOperation, &getLastOperationOperation, &getServiceInstanceStateOperation, &replaceServiceInstanceStateOperation,
-	&replaceServiceBindingOperation, &deleteServiceBindingOperation, &getServiceBindingOperation, &getServiceBindingLastOperationOperation,
 }
 
 // statusExpectation is what the specification says of some statuses to one operation, written

@@ -1,8 +1,11 @@
 package openservicebrokerv1_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,7 +125,27 @@ func sendAt(t *testing.T, srv *brokertest.Server, version, operation, refused st
 	if len(requests) == 0 {
 		return nil, err
 	}
+	assert.Empty(t, requests[0].NewerThanAPIVersion, "the broker finds nothing newer than the version the client announces")
 	return &requests[0], err
+}
+
+// replayAt sends a recorded request again, unchanged but for the X-Broker-API-Version it
+// announces, and returns the broker's status and what it recorded of it.
+func replayAt(t *testing.T, srv *brokertest.Server, recorded *brokertest.RecordedRequest, version string) (int, string, brokertest.RecordedRequest) {
+	t.Helper()
+	request, err := http.NewRequest(recorded.Method, srv.URL+recorded.Path+"?"+recorded.RawQuery, bytes.NewReader(recorded.Body))
+	require.NoError(t, err)
+	request.Header = recorded.Header.Clone()
+	request.Header.Set(osb.HeaderAPIVersion, version)
+	srv.ResetRequests()
+	answer, err := http.DefaultClient.Do(request)
+	require.NoError(t, err)
+	defer answer.Body.Close()
+	body, err := io.ReadAll(answer.Body)
+	require.NoError(t, err)
+	received := srv.Requests()
+	require.Len(t, received, 1)
+	return answer.StatusCode, string(body), received[0]
 }
 
 // carries reports whether the received request has the rule's element.
@@ -210,6 +233,44 @@ func TestAPIVersionRules_EachElementIsSentFromItsVersionOnAndNotBefore(t *testin
 			})
 		}
 	}
+}
+
+func TestAPIVersionRules_AStrictBrokerRefusesOrRecordsWhatIsNewerThanTheAnnouncedVersion(t *testing.T) {
+	srv := brokertest.NewServer()
+	t.Cleanup(srv.Close)
+	for _, rule := range osb.APIVersionRules() {
+		for _, operation := range operationsOf(rule) {
+			name := fmt.Sprintf("%s %s %s since %s on %s", rule.Kind, rule.Name, rule.Operation, rule.Since, operation)
+			t.Run(name, func(t *testing.T) {
+				atSince, _ := sendAt(t, srv, rule.Since, operation, refusedName(rule))
+				require.NotNil(t, atSince)
+
+				status, body, received := replayAt(t, srv, atSince, versionBefore(t, rule.Since))
+
+				assert.Contains(t, received.NewerThanAPIVersion, rule, "the broker records the element as newer than the announced version")
+				if rule.Refused {
+					assert.Equal(t, http.StatusPreconditionFailed, status, "a strict broker refuses it: %s", body)
+					assert.Contains(t, body, rule.Source, "the refusal cites the source")
+					assert.Contains(t, body, "was introduced in "+rule.Since)
+					return
+				}
+				assert.NotEqual(t, http.StatusPreconditionFailed, status, "a broker of the older version ignores it (Vendor Extension Fields): %s", body)
+			})
+		}
+	}
+}
+
+func TestAPIVersionRules_ALenientBrokerOnlyRecordsWhatIsNewer(t *testing.T) {
+	srv := brokertest.NewServer(brokertest.WithLenient())
+	t.Cleanup(srv.Close)
+	atSince, _ := sendAt(t, srv, "2.14", "get_service_instance", "")
+	require.NotNil(t, atSince)
+
+	status, body, received := replayAt(t, srv, atSince, "2.13")
+
+	assert.NotEqual(t, http.StatusPreconditionFailed, status, body)
+	require.Len(t, received.NewerThanAPIVersion, 1)
+	assert.Equal(t, osb.ElementEndpoint, received.NewerThanAPIVersion[0].Kind)
 }
 
 // newerRules lists the rules newer than version that apply to operation.

@@ -90,6 +90,7 @@ func (a *app) newClient() (*openservicebrokerv1.OpenServiceBrokerV1, error) {
 		return nil, usageError{c.explain(err)}
 	}
 	a.sayConfigurationFile(c)
+	a.watchRefusals(client)
 	a.broker = redactedURL(client.GetServiceURL())
 	if c.broker != nil && c.origin[common.PropertyURL] == c.broker.name {
 		a.targetName = c.broker.target
@@ -215,7 +216,7 @@ func (a *app) confirm(yes bool, question string) error {
 // sayConfigurationFile says on stderr, once and only for a person (not under -o json or
 // yaml), which file the broker and its credentials were read from.
 func (a *app) sayConfigurationFile(c *configuration) {
-	if a.saidConfigurationFile || c.broker == nil || c.broker.file == "" || c.origin[common.PropertyURL] != c.broker.name || a.flags.output != formatTable {
+	if a.saidConfigurationFile || a.completing || c.broker == nil || c.broker.file == "" || c.origin[common.PropertyURL] != c.broker.name || a.flags.output != formatTable {
 		return
 	}
 	a.saidConfigurationFile = true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"syscall"
 
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
@@ -117,13 +118,13 @@ func hintFor(err error) string {
 	if errors.As(err, &hinted) {
 		return hinted.hint
 	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return "nothing listens at the broker's address: is the broker running, and is the URL right? (osb target shows the URL and where it comes from)"
+	}
 	for _, h := range statusHints {
 		if errors.Is(err, h.err) {
 			return h.hint
 		}
-	}
-	if exitCode(err) == exitUsage {
-		return "see osb --help"
 	}
 	return ""
 }

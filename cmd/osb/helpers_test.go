@@ -93,7 +93,7 @@ var (
 	urlPattern      = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
 	usernamePattern = regexp.MustCompile(`user-[a-z0-9]{8}`)
 	dbPattern       = regexp.MustCompile(`/db[0-9]+`)
-	lastActive      = regexp.MustCompile(`("?last_active"?[:=] ?)[0-9]+`)
+	lastActive      = regexp.MustCompile(`("?last_active"?[:=] ?)([0-9]+|[0-9TZ:-]{20})`)
 )
 
 func normalize(s string) string {

@@ -190,6 +190,9 @@ var hostileCommands = []struct {
 	// A single poll that says "failed" exits 4, as a wait does.
 	{[]string{"last-operation", "inst"}, exitFailed},
 	{[]string{"last-operation", "inst", "--binding", "b", "--wait"}, exitOK},
+	// The local record keeps the catalog's names of what the commands above created.
+	{[]string{"instances"}, exitOK},
+	{[]string{"bindings"}, exitOK},
 	{[]string{"deprovision", "inst", "--service", "svc-1", "--plan", "plan-1"}, exitOK},
 	{[]string{"unbind", "inst", "b", "--service", "svc-1", "--plan", "plan-1"}, exitOK},
 }
@@ -198,14 +201,14 @@ func TestHostileBrokerCannotActOnTheTerminalNorLeakSecrets(t *testing.T) {
 	srv := newHostileBroker(t, hostileBroker{})
 	variants := map[string][]string{
 		"table": nil, "json": {"-o", "json"}, "yaml": {"-o", "yaml"}, "verbose": {"-v"},
-		"jq": {"--jq", ".answer, .answer.services[0].name, .answer.credentials, .error.message"},
+		// Every string of the output, raw.
+		"jq": {"--jq", "..|strings"},
 	}
 	for _, command := range hostileCommands {
 		for variant, flags := range variants {
 			name := strings.Join(command.args, " ") + " " + variant
 			got := invocation{}.runAt(t, srv.URL, hostileUser, hostilePassword, append(command.args, flags...)...)
 			assert.Equal(t, command.code, got.code, "%s: %s", name, got.stderr)
-			assert.NotEmpty(t, got.stdout+got.stderr, name)
 			assertHarmless(t, name, got)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -175,7 +176,7 @@ func TestExitCodes(t *testing.T) {
 		},
 		"missing required flag": {args: []string{"provision", "inst", "--service", service}, want: exitUsage, stderr: `"plan" not set`},
 		"unknown output format": {args: []string{"catalog", "-o", "xml"}, want: exitUsage, stderr: "want table, json or yaml"},
-		"plan not in catalog":   {args: []string{"provision", "inst", "--service", service, "--plan", "huge"}, want: exitUsage, stderr: "osb catalog"},
+		"plan not in catalog":   {args: []string{"provision", "inst", "--service", service, "--plan", "huge"}, want: exitUsage, stderr: "it offers brokertest-db (plans small, large)"},
 		"bad parameter":         {args: []string{"provision", "inst", "--service", service, "--plan", syncPlan, "--param", "novalue"}, want: exitUsage, stderr: "want key=value"},
 		"rejected": {
 			faults: []brokertest.Fault{{Method: http.MethodPut, Status: http.StatusBadRequest, Body: `{"description":"no such region"}`}},
@@ -221,11 +222,14 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+// errorLine is the line of an error: the command, then what went wrong.
+var errorLine = regexp.MustCompile(`^osb[a-z -]*: `)
+
 // assertErrorLines checks that an error is one line, with at most one hint after it.
 func assertErrorLines(t *testing.T, stderr string) {
 	t.Helper()
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
-	errorAt := slices.IndexFunc(lines, func(line string) bool { return strings.HasPrefix(line, "osb: ") })
+	errorAt := slices.IndexFunc(lines, errorLine.MatchString)
 	require.GreaterOrEqual(t, errorAt, 0, "no error line in:\n%s", stderr)
 	after := lines[errorAt+1:]
 	assert.LessOrEqual(t, len(after), 1, "more than a hint after the error:\n%s", stderr)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -64,12 +65,14 @@ func printEntries(w io.Writer, entries []entry, bindings bool) {
 	}
 	fmt.Fprintln(table, header)
 	for _, e := range entries {
-		ids := e.InstanceID
+		// The names come from the broker's catalog: printf shows them through termtext.
+		cells := []any{e.InstanceID}
 		if bindings {
-			ids += "\t" + e.BindingID
+			cells = append(cells, e.BindingID)
 		}
-		fmt.Fprintf(table, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ids, orID(e.ServiceName, e.ServiceID), orID(e.PlanName, e.PlanID),
+		cells = append(cells, orID(e.ServiceName, e.ServiceID), orID(e.PlanName, e.PlanID),
 			e.Kind, e.State, e.where(), e.Updated.Local().Format(time.DateTime))
+		printf(table, strings.Repeat("%s\t", len(cells)-1)+"%s\n", cells...)
 	}
 	table.Flush()
 }
@@ -125,7 +128,7 @@ command sent without --wait. With an instance id (and --binding), only that one'
 func (a *app) resume(cmd *cobra.Command, entries []entry) (*outcome, error) {
 	if len(entries) == 0 {
 		return &outcome{Answer: []any{}, table: func(w io.Writer) {
-			fmt.Fprintf(w, "nothing to resume at %s\n", a.broker)
+			printf(w, "nothing to resume at %s\n", a.broker)
 		}}, nil
 	}
 	var answers []any

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"regexp"
 	"time"
 
 	"github.com/itchyny/gojq"
@@ -31,6 +32,13 @@ type app struct {
 	password string
 	// query is the compiled --jq expression.
 	query *gojq.Code
+	// commandPath names the command that ran ("osb provision"), in its errors.
+	commandPath string
+	// lastRetryAfter is the Retry-After of the broker's latest answer, to explain a wait that
+	// ended before its maximum.
+	lastRetryAfter time.Duration
+	// cancelCommand ends the running command's context (see stopCommand).
+	cancelCommand context.CancelCauseFunc
 	// completing says the shell asked for completions: nothing may prompt or wait long.
 	completing bool
 	// saidConfigurationFile says the file of the broker's configuration was named on stderr.
@@ -91,12 +99,13 @@ bidi and other format characters are shown as escapes (\u001b, \u202e) and long 
 
 // execute runs the command line args and returns the exit code.
 func (a *app) execute(ctx context.Context, args []string) int {
-	root := a.newRootCommand()
+	root := a.commandTree()
 	root.SetArgs(args)
-	root.SetIn(a.stdin)
-	root.SetOut(a.stdout)
-	root.SetErr(a.stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	a.commandPath = "osb"
+	if cmd != nil {
+		a.commandPath = cmd.CommandPath()
+	}
 	a.record.close()
 	if err == nil {
 		return exitOK
@@ -121,6 +130,7 @@ func (a *app) newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.SetContext(a.commandContext(cmd.Context()))
 			return a.checkGlobalFlags()
 		},
 	}
@@ -148,6 +158,18 @@ func (a *app) newRootCommand() *cobra.Command {
 		a.newConfigCommand(),
 		a.newVersionCommand(),
 	)
+	return root
+}
+
+// commandTree is the whole command tree on the app's streams, with every command's examples.
+func (a *app) commandTree() *cobra.Command {
+	root := a.newRootCommand()
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	// cobra's completion commands take the output stream when they are built.
+	withCompletionHelp(root)
+	addExamples(root)
 	return root
 }
 
@@ -182,8 +204,15 @@ func fixedCompletion(values ...string) cobra.CompletionFunc {
 // printError writes err in one or two lines on stderr: what went wrong (with the request
 // identity the SDK's errors carry) and, when there is one, what to do.
 func (a *app) printError(err error) {
-	printf(a.stderr, "osb: %s\n", err)
-	if hint := hintFor(err); hint != "" {
+	printf(a.stderr, "%s: %s\n", a.commandPath, sdkMethods.ReplaceAllString(err.Error(), "$1"))
+	hint := hintFor(err)
+	if hint == "" && exitCode(err) == exitUsage {
+		hint = "see " + a.commandPath + " --help"
+	}
+	if hint != "" {
 		printf(a.stderr, "hint: %s\n", hint)
 	}
 }
+
+// sdkMethods are the SDK's method names that start its errors: osb names its command instead.
+var sdkMethods = regexp.MustCompile(`(^|: )(?:ListCatalog|(?:Replace|Update|Delete|Get)Service(?:Instance|Binding)(?:State|LastOperation)?|GetLastOperation|(?:Provision|Bind|Update|Deprovision|Unbind|RotateBinding)AndWait|WaitFor(?:Binding)?LastOperation): `)

@@ -61,13 +61,26 @@ func (a *app) endWait(display *progress, target resumeTarget, err error) error {
 		return err
 	case errors.Is(err, openservicebrokerv1.ErrWaitTimeout):
 		display.finish("timed out")
-		return withHint(err, "the broker goes on with the operation; wait longer with: "+a.resumeCommand(target))
+		return withHint(err, a.whyTimedOut()+"the broker goes on with the operation; wait longer with: "+a.resumeCommand(target))
 	case errors.Is(err, context.Canceled):
 		display.finish("stopped waiting")
 		return withHint(fmt.Errorf("stopped waiting, nothing was deleted: %w", err), "the broker goes on with the operation; resume with: "+a.resumeCommand(target))
 	}
 	display.finish("ended")
 	return err
+}
+
+// whyTimedOut explains a wait that ended before its maximum: the next poll, at the time the
+// broker's Retry-After asks for or at the next step of the backoff, would have come after it.
+func (a *app) whyTimedOut() string {
+	limit := "the maximum wait"
+	if a.flags.timeout > 0 {
+		limit = "--timeout " + a.flags.timeout.String()
+	}
+	if a.lastRetryAfter > 0 {
+		return fmt.Sprintf("the broker asked for the next poll in %s (Retry-After), after %s; ", a.lastRetryAfter, limit)
+	}
+	return fmt.Sprintf("the next poll would have come after %s; ", limit)
 }
 
 // label names the operation kind on the target in the progress display.

@@ -22,7 +22,7 @@ var (
 		{"MAY", `\b(MAY|OPTIONAL)\b`},
 	}
 	sentenceEnd  = regexp.MustCompile(`[.!?]\s+`)
-	requiredCell = regexp.MustCompile("^\\|\\s*([a-z_.\\[\\]]+)\\*\\s*\\|")
+	requiredCell = regexp.MustCompile(`^\|\s*([a-z_.\[\]]+)\*\s*\|`)
 	nonAnchor    = regexp.MustCompile(`[^a-z0-9 -]`)
 )
 
