@@ -1,6 +1,7 @@
 package brokertest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -119,4 +120,63 @@ func pollBinding(judge *answerJudge, c *osb.OpenServiceBrokerV1, instance, bindi
 		}
 	}
 	judge.t.Fatalf("the operation %s did not end", *operation)
+}
+
+// failureJudge checks that each failure of the broker is one the specification defines for the
+// operation (never ErrUndefinedStatus) and that its body passes osb.ValidateErrorAnswer.
+func failureJudge(t *testing.T, operation string, wantStatus int, wantCode error, err error) {
+	t.Helper()
+	var brokerErr *osb.BrokerError
+	require.ErrorAs(t, err, &brokerErr, operation)
+	assert.Equal(t, wantStatus, brokerErr.StatusCode, "%s: %v", operation, err)
+	assert.NotErrorIs(t, err, osb.ErrUndefinedStatus, operation)
+	if wantCode != nil {
+		assert.ErrorIs(t, err, wantCode, operation)
+	}
+	assert.Empty(t, osb.ValidateErrorAnswer(brokerErr), "%s: the broker's error breaks a rule of Service Broker Errors", operation)
+}
+
+// The broker fails as strictly as the client judges: every failure it answers is defined for its
+// operation, with the error code the specification names and no field of another operation.
+func TestEveryFailurePassesTheClientsValidation(t *testing.T) {
+	server := NewServer(WithAsyncPolls(2), WithLastOperationRetryAfter(-1))
+	t.Cleanup(server.Close)
+	c := server.Client()
+	c.DisableRetries()
+	const instance, binding = "instance-failures", "binding-failures"
+	provision := func(plan string) *osb.ReplaceServiceInstanceOptions {
+		return c.NewReplaceServiceInstanceOptions(instance).SetServiceID(DefaultServiceID).SetPlanID(plan).
+			SetOrganizationGUID("org-failures").SetSpaceGUID("space-failures")
+	}
+
+	_, _, err := c.ReplaceServiceInstance(provision(DefaultAsyncPlanID))
+	failureJudge(t, "ReplaceServiceInstance without accepts_incomplete", 422, osb.ErrAsyncRequired, err)
+	_, _, err = c.ReplaceServiceInstance(provision(DefaultSyncPlanID).SetMaintenanceInfo(&osb.MaintenanceInfo{Version: core.StringPtr("0.0.1")}))
+	failureJudge(t, "ReplaceServiceInstance with another maintenance_info", 422, osb.ErrMaintenanceInfoConflict, err)
+	_, _, err = c.GetServiceInstance(c.NewGetServiceInstanceOptions(instance))
+	failureJudge(t, "GetServiceInstance of nothing", 404, osb.ErrNotFound, err)
+	_, _, err = c.GetLastOperation(c.NewGetLastOperationOptions(instance))
+	failureJudge(t, "GetLastOperation of nothing", 404, osb.ErrNotFound, err)
+	_, _, err = c.GetServiceInstanceState(c.NewGetServiceInstanceStateOptions(instance))
+	failureJudge(t, "GetServiceInstanceState of nothing", 404, osb.ErrNotFound, err)
+
+	_, _, err = c.ReplaceServiceInstance(provision(DefaultAsyncPlanID).SetAcceptsIncomplete(true))
+	require.NoError(t, err)
+	_, _, err = c.UpdateServiceInstance(c.NewUpdateServiceInstanceOptions(instance).SetServiceID(DefaultServiceID).SetAcceptsIncomplete(true))
+	failureJudge(t, "UpdateServiceInstance while provisioning", 422, osb.ErrConcurrencyError, err)
+	_, _, err = c.ReplaceServiceInstance(provision(DefaultSyncPlanID).SetAcceptsIncomplete(true))
+	failureJudge(t, "ReplaceServiceInstance of another plan", 409, osb.ErrConflict, err)
+	_, _, err = c.WaitForLastOperation(context.Background(), &osb.WaitForLastOperationOptions{InstanceID: core.StringPtr(instance),
+		WaitOptions: osb.WaitOptions{MinDelay: time.Millisecond, MaxDelay: time.Millisecond}})
+	require.NoError(t, err)
+
+	_, _, err = c.ReplaceServiceBinding(c.NewReplaceServiceBindingOptions(binding, instance).SetServiceID(DefaultServiceID).
+		SetPlanID(DefaultAsyncPlanID).SetParameters(map[string]any{"role": "admin"}))
+	failureJudge(t, "ReplaceServiceBinding with parameters its schema refuses", 400, osb.ErrBadRequest, err)
+	_, _, err = c.GetServiceBinding(c.NewGetServiceBindingOptions(binding, instance))
+	failureJudge(t, "GetServiceBinding of nothing", 404, osb.ErrNotFound, err)
+	_, _, err = c.GetServiceBindingLastOperation(c.NewGetServiceBindingLastOperationOptions(binding, instance))
+	failureJudge(t, "GetServiceBindingLastOperation of nothing", 404, osb.ErrNotFound, err)
+	_, _, err = c.DeleteServiceInstance(c.NewDeleteServiceInstanceOptions(DefaultServiceID, DefaultAsyncPlanID, instance))
+	failureJudge(t, "DeleteServiceInstance without accepts_incomplete", 422, osb.ErrAsyncRequired, err)
 }

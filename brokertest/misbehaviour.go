@@ -61,6 +61,10 @@ const (
 	// MisbehaveMalformedAnswers422 answers 422 instead of 400 Bad Request to a create, update
 	// or delete that lacks its REQUIRED fields or query parameters (each endpoint's Response).
 	MisbehaveMalformedAnswers422 Misbehaviour = "malformed-answers-422"
+	// MisbehaveDashboardURLLate leaves dashboard_url out of the first answer to a provision and
+	// sends it with later answers (a repeated provision, GET), although a broker that returns one
+	// MUST return it with the first ("Provisioning", Body).
+	MisbehaveDashboardURLLate Misbehaviour = "dashboard-url-late"
 )
 
 var allMisbehaviours = []Misbehaviour{
@@ -81,6 +85,7 @@ var allMisbehaviours = []Misbehaviour{
 	MisbehavePollMissingAnswers410,
 	MisbehaveInstanceUsableOnEveryPoll,
 	MisbehaveMalformedAnswers422,
+	MisbehaveDashboardURLLate,
 }
 
 // Misbehaviours returns every Misbehaviour, in the order of their declaration.

@@ -110,6 +110,13 @@ var misbehaviourShown = map[Misbehaviour]func(t *testing.T, srv *Server, c *osbC
 		assert.Equal(t, http.StatusUnprocessableEntity, c.do(http.MethodPut, instancePath("i1"), map[string]any{}).Status)
 		assert.Equal(t, http.StatusUnprocessableEntity, c.do(http.MethodDelete, instancePath("i1"), nil).Status)
 	},
+	MisbehaveDashboardURLLate: func(t *testing.T, _ *Server, c *osbClient) {
+		first := c.do(http.MethodPut, instancePath("i1"), provisionBody(DefaultSyncPlanID, nil))
+		require.Equal(t, http.StatusCreated, first.Status)
+		assert.NotContains(t, first.JSON(t), "dashboard_url")
+		repeat := c.do(http.MethodPut, instancePath("i1"), provisionBody(DefaultSyncPlanID, nil))
+		assert.NotEmpty(t, repeat.JSON(t)["dashboard_url"], "a later answer carries it")
+	},
 	MisbehaveInstanceUsableOnEveryPoll: func(t *testing.T, _ *Server, c *osbClient) {
 		a := c.do(http.MethodPut, instancePath("i1")+acceptsIncomplete, provisionBody(DefaultAsyncPlanID, nil))
 		require.Equal(t, http.StatusAccepted, a.Status)
@@ -134,7 +141,7 @@ func TestMisbehavioursAreDistinct(t *testing.T) {
 		assert.False(t, seen[m], "%s listed twice", m)
 		seen[m] = true
 	}
-	assert.Len(t, seen, 17)
+	assert.Len(t, seen, 18)
 }
 
 func TestWithMisbehaviourRejectsUnknownAndContradictoryOnes(t *testing.T) {

@@ -81,6 +81,7 @@ const (
 	LastOperationMissing404                   CheckID = "last_operation.missing-404"
 	LastOperationOperationFields              CheckID = "last_operation.operation-fields"
 	RequestsMalformed400                      CheckID = "requests.malformed-400"
+	ProvisionDashboardURLFirst                CheckID = "provision.dashboard-url-first"
 )
 
 // Check is one rule of OSB v2.17 that the checker verifies.
@@ -167,6 +168,7 @@ var allChecks = []Check{
 	{InstanceGetMissing404, "Fetching a Service Instance, Response", must, "with instances_retrievable, fetching an instance that does not exist gets 404 Not Found"},
 	{BindingGetMissing404, "Fetching a Service Binding, Response", must, "with bindings_retrievable, fetching a binding that does not exist gets 404 Not Found"},
 	{LastOperationMissing404, "Polling Last Operation for Service Instances, Response", must, "polling the last operation of an instance or binding that does not exist gets 404 Not Found"},
+	{ProvisionDashboardURLFirst, "Provisioning, Body", must, "a dashboard_url comes with the first answer to the provision, not only with later ones"},
 	{RequestsMalformed400, "Provisioning, Updating, Binding, Unbinding, Deprovisioning: Response", must, "a request missing its REQUIRED fields or query parameters gets 400 Bad Request"},
 	{LastOperationOperationFields, "Polling Last Operation for Service Instances, Body", must, "instance_usable comes only with the last operation of an update or deprovision, update_repeatable only with an update's"},
 }

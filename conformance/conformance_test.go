@@ -89,6 +89,7 @@ func TestEachMisbehaviourIsCaughtByItsChecks(t *testing.T) {
 		brokertest.MisbehavePollMissingAnswers410:     {conformance.LastOperationMissing404: conformance.Fail},
 		brokertest.MisbehaveInstanceUsableOnEveryPoll: {conformance.LastOperationOperationFields: conformance.Fail},
 		brokertest.MisbehaveMalformedAnswers422:       {conformance.RequestsMalformed400: conformance.Fail},
+		brokertest.MisbehaveDashboardURLLate:          {conformance.ProvisionDashboardURLFirst: conformance.Fail},
 	}
 	require.Len(t, caughtBy, len(brokertest.Misbehaviours()), "every misbehaviour has a row")
 	for _, misbehaviour := range brokertest.Misbehaviours() {

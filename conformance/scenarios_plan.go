@@ -21,7 +21,7 @@ var lifecycleChecks = []CheckID{
 	ProvisionAsyncRequired422, ProvisionSync201New, ProvisionAsync202ThenSucceeded, ProvisionAsyncOperation,
 	ProvisionAsync202RepeatSameOperation, LastOperationStateValues, LastOperationOperationFields, LastOperationRetryAfter,
 	LastOperationWithinMaximumPollingDuration, ProvisionDashboardURL, ProvisionMetadataShape,
-	ProvisionSync200IdenticalRepeat, Provision409ConflictingRepeat, InstanceGet, InstanceGetMissing404, UpdatePreviousValues,
+	ProvisionSync200IdenticalRepeat, Provision409ConflictingRepeat, ProvisionDashboardURLFirst, InstanceGet, InstanceGetMissing404, UpdatePreviousValues,
 	UpdateMaintenanceInfoConflict422, UpdatePlanChange, Deprovision200Or202, DeprovisionMissing410, LastOperationMissing404,
 	ConcurrencyBusyInstance,
 }
@@ -52,6 +52,10 @@ type instanceUnderTest struct {
 	id     string
 	plan   *planUnderTest
 	planID string // the instance's current plan
+	// firstDashboard is the dashboard_url of the first answer to the provision; read says the
+	// answer was read.
+	firstDashboard string
+	read           bool
 }
 
 func newInstance(p *planUnderTest, id string) *instanceUnderTest {
@@ -140,6 +144,9 @@ func (r *run) provisionPhase(ctx context.Context, instance *instanceUnderTest) s
 		return failedBefore(ProvisionSync201New, "the provision answered "+describe(response, err))
 	}
 	r.gradeProvisionBody(provisionAnswer, result, err)
+	if err == nil && result != nil {
+		instance.firstDashboard, instance.read = deref(result.DashboardURL), true
+	}
 	return ""
 }
 
@@ -278,8 +285,9 @@ const conflictParameter = "osb_check_conflict"
 // space) and other parameters.
 func (r *run) repeatProvision(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
-	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true))
+	repeat, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true))
 	r.gradeIdenticalRepeat(ProvisionSync200IdenticalRepeat, "provision of an existing instance", response, err)
+	r.gradeDashboardFirst(instance, repeat, err)
 
 	conflicting := r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true).SetParameters(withConflict(p.parameters.Provision))
 	what := "another plan and other parameters"
@@ -292,6 +300,21 @@ func (r *run) repeatProvision(ctx context.Context, instance *instanceUnderTest) 
 	}
 	_, response, err = r.client.ReplaceServiceInstanceWithContext(ctx, conflicting)
 	r.gradeConflict(Provision409ConflictingRepeat, what, response, err)
+}
+
+// gradeDashboardFirst compares the dashboard_url of a later answer with the first answer's:
+// a broker that returns one returns it with the first answer to the provision.
+func (r *run) gradeDashboardFirst(instance *instanceUnderTest, later *openservicebrokerv1.InstancePutResp, err error) {
+	switch {
+	case !instance.read:
+		r.skip(ProvisionDashboardURLFirst, "%s", bodyShapeReason)
+	case err != nil || later == nil:
+		r.skip(ProvisionDashboardURLFirst, "the repeated provision was not served: %s reports it", ProvisionSync200IdenticalRepeat)
+	case instance.firstDashboard == "" && deref(later.DashboardURL) != "":
+		r.violate(ProvisionDashboardURLFirst, "the first answer carried no dashboard_url, a later one %q", deref(later.DashboardURL))
+	default:
+		r.pass(ProvisionDashboardURLFirst, "dashboard_url %q in the first answer, %q in a later one", instance.firstDashboard, deref(later.DashboardURL))
+	}
 }
 
 func withConflict(parameters map[string]any) map[string]any {

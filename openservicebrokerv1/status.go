@@ -1,7 +1,7 @@
 package openservicebrokerv1
 
 // The one table of what each HTTP status means as the answer to each operation. decode, the
-// waiters, NeedsOrphanMitigation and the checker all read it.
+// waiters and NeedsOrphanMitigation read it; ValidateErrorAnswer reads its 422 error codes.
 
 import (
 	"errors"
