@@ -64,6 +64,8 @@ type OpenServiceBrokerV1API interface {
 	ProvisionAndWait(ctx context.Context, options *ReplaceServiceInstanceOptions, wait *WaitOptions) (*InstancePutResp, *core.DetailedResponse, error)
 	UnbindAndWait(ctx context.Context, options *DeleteServiceBindingOptions, wait *WaitOptions) (*core.DetailedResponse, error)
 	UpdateAndWait(ctx context.Context, options *UpdateServiceInstanceOptions, wait *WaitOptions) (*InstancePatchResp, *core.DetailedResponse, error)
+	AwaitLastOperation(ctx context.Context, options *GetLastOperationOptions, wait *WaitOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error)
+	AwaitServiceBindingLastOperation(ctx context.Context, options *GetServiceBindingLastOperationOptions, wait *WaitOptions) (*BindingLastOperationResp, *core.DetailedResponse, error)
 	WaitForBindingLastOperation(ctx context.Context, options *WaitForBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error)
 	WaitForLastOperation(ctx context.Context, options *WaitForLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error)
 	RotateBindingAndWait(ctx context.Context, options *ReplaceServiceBindingOptions, wait *WaitOptions) (*BindingPutResp, *core.DetailedResponse, error)

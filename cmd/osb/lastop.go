@@ -42,10 +42,9 @@ func (a *app) newLastOperationCommand() *cobra.Command {
 						return client.GetServiceBindingLastOperationWithContext(ctx, options)
 					},
 					func(ctx context.Context, wait *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.BindingLastOperationResp, *core.DetailedResponse, error) {
-						options := client.NewWaitForBindingLastOperationOptions(flags.bindingID, args[0]).SetDeletion(flags.deletion)
+						options := client.NewGetServiceBindingLastOperationOptions(flags.bindingID, args[0])
 						setPollQuery(options.SetServiceID, options.SetPlanID, options.SetOperation, o, flags.operation)
-						options.WaitOptions = *wait
-						return client.WaitForBindingLastOperation(ctx, options)
+						return client.AwaitServiceBindingLastOperation(ctx, options, wait.SetDeletion(flags.deletion))
 					})
 			}
 			return followLastOperation(a, cmd.Context(), flags.wait, "instance "+args[0], target,
@@ -55,10 +54,9 @@ func (a *app) newLastOperationCommand() *cobra.Command {
 					return client.GetLastOperationWithContext(ctx, options)
 				},
 				func(ctx context.Context, wait *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.InstanceLastOperationResp, *core.DetailedResponse, error) {
-					options := client.NewWaitForLastOperationOptions(args[0]).SetDeletion(flags.deletion)
+					options := client.NewGetLastOperationOptions(args[0])
 					setPollQuery(options.SetServiceID, options.SetPlanID, options.SetOperation, o, flags.operation)
-					options.WaitOptions = *wait
-					return client.WaitForLastOperation(ctx, options)
+					return client.AwaitLastOperation(ctx, options, wait.SetDeletion(flags.deletion))
 				})
 		}),
 	}
