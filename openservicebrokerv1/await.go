@@ -25,6 +25,7 @@ type driver struct {
 	lastKnown   reportedState
 	lastFailure error
 	polls       int
+	deletions   int // the failed deletions of orphan mitigation
 	start       time.Time
 	// last is the latest poll: what the waiters return.
 	last exchange
@@ -93,7 +94,7 @@ func (d *driver) observe(before, after OperationRecord, seen exchange) (bool, er
 		}
 		return d.polled(before, after, seen)
 	default:
-		return d.mitigated(after, seen)
+		return d.mitigated(before, after, seen)
 	}
 }
 
@@ -184,17 +185,28 @@ func (d *driver) fetched(after OperationRecord, seen exchange) (bool, error) {
 		d.plan.name, describeResource(d.plan.target.instanceID, d.plan.target.bindingID), seen.err)
 }
 
-// mitigated follows orphan mitigation to its end.
-func (d *driver) mitigated(after OperationRecord, seen exchange) (bool, error) {
+// orphanMitigationAttempts bounds the deletions a blocking helper sends to clean up after a
+// create; each deletion request is retried by the transport on the client's retry budget, and
+// all of them share one deadline, the wait's maximum. A stored record keeps trying until its own
+// mitigation deadline instead.
+const orphanMitigationAttempts = 3
+
+// mitigated follows orphan mitigation to its end, or to its last attempt.
+func (d *driver) mitigated(before, after OperationRecord, seen exchange) (bool, error) {
 	if seen.err != nil {
 		d.mitigationErr = seen.err
 	} else if state, _ := seen.state.text(); state == InstanceLastOperationRespStateFailedConst {
 		d.mitigationErr = d.plan.failed(seen.state, seen.response)
 	}
-	switch after.Phase {
-	case PhaseRemoved:
+	deletionFailed := after.Phase == PhaseNeedsMitigation && !after.InFlight &&
+		(before.Phase == PhaseMitigating || (before.Phase == PhaseNeedsMitigation && !before.InFlight))
+	if deletionFailed || (after.InFlight && !before.InFlight) {
+		d.deletions++
+	}
+	switch {
+	case after.Phase == PhaseRemoved:
 		return true, d.mitigation(true)
-	case PhaseFailed:
+	case after.Phase == PhaseFailed, d.deletions >= orphanMitigationAttempts:
 		return true, d.mitigation(false)
 	}
 	return false, nil

@@ -23,8 +23,8 @@ import (
 // 2xx other than 200/201/202, a 201 or 202 the client cannot read), and when an asynchronous
 // provision ends "failed" (the Orphan Mitigation table of the specification: "200 with state
 // failed" for Provisioning), it runs the specification's orphan mitigation: it deprovisions the
-// instance (accepts_incomplete=true, waiting until 200 or 410, trying again after transient
-// failures and ConcurrencyError until the maximum wait) and returns an *OrphanMitigationError
+// instance (accepts_incomplete=true, waiting until 200 or 410, trying again a few times after
+// transient failures, after ConcurrencyError once the operation in flight ended) and returns an *OrphanMitigationError
 // that says whether the mitigation completed and unwraps to the original failure (an
 // *OperationFailedError for a failed provision). A provision whose maximum wait passed is left
 // as it is (ErrWaitTimeout): poll it again later. Mitigation runs under ctx: when ctx is done,
