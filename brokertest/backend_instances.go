@@ -60,6 +60,9 @@ func (b *backend) Provision(_ context.Context, id string, details domain.Provisi
 func (b *backend) provision(inst *instance, async bool) domain.ProvisionedServiceSpec {
 	op := b.start(&inst.ops, OperationProvision, inst.attrs, async)
 	spec := domain.ProvisionedServiceSpec{IsAsync: async, DashboardURL: dashboardURL(inst.id)}
+	if b.misbehave[MisbehaveDashboardURLLate] {
+		spec.DashboardURL = "" // the repeats and GET still carry it
+	}
 	if async {
 		spec.OperationData = b.operationID(op)
 	} else {
@@ -75,6 +78,14 @@ func (b *backend) Update(_ context.Context, id string, details domain.UpdateDeta
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	inst := b.lookup(id)
+	if inst != nil && !inst.ready {
+		// The provision still runs: the update cannot be processed due to it (Blocking Operations).
+		if op := inst.ops.inFlight(); op != nil {
+			if err := b.concurrent(op, b.instanceFinisher(inst)); err != nil {
+				return domain.UpdateServiceSpec{}, err
+			}
+		}
+	}
 	if inst == nil || !inst.ready {
 		return domain.UpdateServiceSpec{}, notFound("instance does not exist or its provisioning has not succeeded")
 	}

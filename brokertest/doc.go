@@ -25,7 +25,12 @@
 //   - 400 for a deprovision or unbind without the service_id and plan_id query parameters
 //     ("Deprovisioning", "Unbinding": Parameters);
 //   - 400 for a request without X-Broker-API-Version, the answer "API Version Header" names for
-//     it (brokerapi answers 412), and 412 for a version that is not 2.x in the form MAJOR.MINOR.
+//     it (brokerapi answers 412), and 412 for a version that is not 2.x in the form MAJOR.MINOR;
+//   - 412 for a request that asks for what its X-Broker-API-Version does not have yet: an
+//     endpoint, maintenance_info or predecessor_binding_id newer than that version (the Refused
+//     rows of the SDK's version table, openservicebrokerv1.APIVersionRules), naming the version
+//     that introduced it. Other newer elements (context properties, headers, hints) are served,
+//     since a broker of the announced version ignores what it does not know.
 //
 // Null parameters or context count as absent; unknown fields are ignored ("Vendor Extension
 // Fields"). WithLenient leaves these checks to brokerapi, for platforms that need its leniency.
@@ -61,7 +66,8 @@
 //
 // For tests of what a platform does when things go wrong, a Server injects faults (a status and
 // body, a delay, or a dropped connection before or after the broker acted), optionally at random;
-// records every request; and shows the instances and bindings it holds, so a test can prove that
+// records every request (with the elements it carries that are newer than the version it
+// announces, RecordedRequest.NewerThanAPIVersion); and shows the instances and bindings it holds, so a test can prove that
 // nothing was orphaned. WithMisbehaviour makes it break one rule of the specification the way
 // real brokers do (see Misbehaviours), so that conformance checks can be shown to catch each.
 //

@@ -39,6 +39,32 @@ const (
 	// MisbehaveNoIdentityEcho leaves X-Broker-API-Request-Identity out of the answers; by
 	// default the Server echoes it, as "Request Identity" says a broker SHOULD.
 	MisbehaveNoIdentityEcho Misbehaviour = "no-identity-echo"
+	// MisbehaveEmptyDeleteBody answers a deprovision or unbind that completed (200) with an
+	// empty body instead of {} ("Deprovisioning", "Unbinding": Body).
+	MisbehaveEmptyDeleteBody Misbehaviour = "empty-delete-body"
+	// MisbehaveGoneAsText sends 410 Gone answers with Content-Type text/plain although their
+	// body is JSON ("Content Type").
+	MisbehaveGoneAsText Misbehaviour = "gone-as-text"
+	// MisbehaveEmptyErrorDescription answers 404 with {"description": ""}; a description, when
+	// present, is a non-empty string ("Service Broker Errors").
+	MisbehaveEmptyErrorDescription Misbehaviour = "empty-error-description"
+	// MisbehaveFetchMissingAnswers410 answers 410 Gone instead of 404 when an instance or
+	// binding that does not exist is fetched ("Fetching a Service Instance", "... Binding").
+	MisbehaveFetchMissingAnswers410 Misbehaviour = "fetch-missing-answers-410"
+	// MisbehavePollMissingAnswers410 answers 410 Gone instead of 404 when the last operation of
+	// an instance or binding that does not exist is polled ("Polling Last Operation ...").
+	MisbehavePollMissingAnswers410 Misbehaviour = "poll-missing-answers-410"
+	// MisbehaveInstanceUsableOnEveryPoll adds "instance_usable": true to every answer of an
+	// instance's last_operation, a provision's included; the field belongs to the last operation
+	// of an update or a deprovision only ("Polling Last Operation for Service Instances", Body).
+	MisbehaveInstanceUsableOnEveryPoll Misbehaviour = "instance-usable-on-every-poll"
+	// MisbehaveMalformedAnswers422 answers 422 instead of 400 Bad Request to a create, update
+	// or delete that lacks its REQUIRED fields or query parameters (each endpoint's Response).
+	MisbehaveMalformedAnswers422 Misbehaviour = "malformed-answers-422"
+	// MisbehaveDashboardURLLate leaves dashboard_url out of the first answer to a provision and
+	// sends it with later answers (a repeated provision, GET), although a broker that returns one
+	// MUST return it with the first ("Provisioning", Body).
+	MisbehaveDashboardURLLate Misbehaviour = "dashboard-url-late"
 )
 
 var allMisbehaviours = []Misbehaviour{
@@ -52,6 +78,14 @@ var allMisbehaviours = []Misbehaviour{
 	MisbehaveNoCredentialsOnSyncBind,
 	MisbehaveDuplicatePlanID,
 	MisbehaveNoIdentityEcho,
+	MisbehaveEmptyDeleteBody,
+	MisbehaveGoneAsText,
+	MisbehaveEmptyErrorDescription,
+	MisbehaveFetchMissingAnswers410,
+	MisbehavePollMissingAnswers410,
+	MisbehaveInstanceUsableOnEveryPoll,
+	MisbehaveMalformedAnswers422,
+	MisbehaveDashboardURLLate,
 }
 
 // Misbehaviours returns every Misbehaviour, in the order of their declaration.

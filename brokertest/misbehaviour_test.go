@@ -80,6 +80,49 @@ var misbehaviourShown = map[Misbehaviour]func(t *testing.T, srv *Server, c *osbC
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Empty(t, resp.Header.Values(requestIdentityHeader))
 	},
+	MisbehaveEmptyDeleteBody: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionSync("i1")
+		deleted := c.do(http.MethodDelete, instancePath("i1")+"?"+planQuery(DefaultSyncPlanID), nil)
+		assert.Equal(t, http.StatusOK, deleted.Status)
+		assert.Empty(t, deleted.Body)
+	},
+	MisbehaveGoneAsText: func(t *testing.T, _ *Server, c *osbClient) {
+		gone := c.do(http.MethodDelete, instancePath("missing")+"?"+planQuery(DefaultSyncPlanID), nil)
+		assert.Equal(t, http.StatusGone, gone.Status)
+		assert.Equal(t, "text/plain; charset=utf-8", gone.Header.Get("Content-Type"))
+		assert.JSONEq(t, `{}`, string(gone.Body))
+	},
+	MisbehaveEmptyErrorDescription: func(t *testing.T, _ *Server, c *osbClient) {
+		missing := c.do(http.MethodGet, instancePath("missing"), nil)
+		assert.Equal(t, http.StatusNotFound, missing.Status)
+		assert.JSONEq(t, `{"description":""}`, string(missing.Body))
+	},
+	MisbehaveFetchMissingAnswers410: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionSync("i1")
+		assert.Equal(t, http.StatusGone, c.do(http.MethodGet, instancePath("missing"), nil).Status)
+		assert.Equal(t, http.StatusGone, c.do(http.MethodGet, bindingPath("i1", "missing"), nil).Status)
+		assert.Equal(t, http.StatusOK, c.do(http.MethodGet, instancePath("i1"), nil).Status, "an instance that exists is served")
+	},
+	MisbehavePollMissingAnswers410: func(t *testing.T, _ *Server, c *osbClient) {
+		assert.Equal(t, http.StatusGone, c.do(http.MethodGet, instancePath("missing")+"/last_operation", nil).Status)
+	},
+	MisbehaveMalformedAnswers422: func(t *testing.T, _ *Server, c *osbClient) {
+		assert.Equal(t, http.StatusUnprocessableEntity, c.do(http.MethodPut, instancePath("i1"), map[string]any{}).Status)
+		assert.Equal(t, http.StatusUnprocessableEntity, c.do(http.MethodDelete, instancePath("i1"), nil).Status)
+	},
+	MisbehaveDashboardURLLate: func(t *testing.T, _ *Server, c *osbClient) {
+		first := c.do(http.MethodPut, instancePath("i1"), provisionBody(DefaultSyncPlanID, nil))
+		require.Equal(t, http.StatusCreated, first.Status)
+		assert.NotContains(t, first.JSON(t), "dashboard_url")
+		repeat := c.do(http.MethodPut, instancePath("i1"), provisionBody(DefaultSyncPlanID, nil))
+		assert.NotEmpty(t, repeat.JSON(t)["dashboard_url"], "a later answer carries it")
+	},
+	MisbehaveInstanceUsableOnEveryPoll: func(t *testing.T, _ *Server, c *osbClient) {
+		a := c.do(http.MethodPut, instancePath("i1")+acceptsIncomplete, provisionBody(DefaultAsyncPlanID, nil))
+		require.Equal(t, http.StatusAccepted, a.Status)
+		poll := c.do(http.MethodGet, instancePath("i1")+"/last_operation", nil)
+		assert.Equal(t, true, poll.JSON(t)["instance_usable"], "a provision's poll carries it")
+	},
 }
 
 func TestEachMisbehaviourShows(t *testing.T) {
@@ -98,7 +141,7 @@ func TestMisbehavioursAreDistinct(t *testing.T) {
 		assert.False(t, seen[m], "%s listed twice", m)
 		seen[m] = true
 	}
-	assert.Len(t, seen, 10)
+	assert.Len(t, seen, 18)
 }
 
 func TestWithMisbehaviourRejectsUnknownAndContradictoryOnes(t *testing.T) {

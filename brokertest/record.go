@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"slices"
 	"sync"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
 // RecordedRequest is one request the server received, as returned by Server.Requests.
@@ -25,6 +27,11 @@ type RecordedRequest struct {
 	// Fault describes the fault injected into this request ("" when there was none),
 	// e.g. "status 503", "drop-before", "drop-after", "delay 50ms".
 	Fault string
+	// NewerThanAPIVersion are the rows of the SDK's version table the request breaks: elements
+	// it carries that its X-Broker-API-Version does not have yet (openservicebrokerv1.
+	// NewerThanAPIVersion). A platform that keeps to the version it announces sends none; a
+	// strict broker refuses a request that breaks a Refused row with 412.
+	NewerThanAPIVersion []openservicebrokerv1.APIVersionRule
 }
 
 // Query returns the parsed query parameters.
@@ -74,6 +81,8 @@ func (rec *recorder) wrap(next http.Handler) http.Handler {
 			RawQuery: r.URL.RawQuery,
 			Header:   r.Header.Clone(),
 			Body:     body,
+
+			NewerThanAPIVersion: openservicebrokerv1.NewerThanAPIVersion(r, body),
 		}
 		recorded := false
 		record := func() {

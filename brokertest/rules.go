@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
 // requestBody is the part of a PUT or PATCH body that the broker library does not check as a
@@ -93,6 +95,10 @@ func requestRules(strict bool) func(http.Handler) http.Handler {
 				writeOSBError(w, status, problem)
 				return
 			}
+			if problem := newerThanAnnounced(r); problem != "" {
+				writeOSBError(w, http.StatusPreconditionFailed, problem)
+				return
+			}
 			mux.ServeHTTP(w, r)
 		})
 	}
@@ -114,6 +120,38 @@ func checkAPIVersion(version string) (int, string) {
 			"this broker implements 2.17 and serves any 2.x version (MAJOR.MINOR) %s", abbreviate(version), section)
 	}
 	return 0, ""
+}
+
+// newerThanAnnounced returns why a request asks for what its X-Broker-API-Version does not
+// have yet, or "" to serve it. Only the version table's Refused rows count (an endpoint, a
+// maintenance_info check, a rotation): without them the request would ask something else. An
+// element a broker of the announced version would not know and ignore (a context property, a
+// header) is served, as "Vendor Extension Fields" requires, and only recorded.
+func newerThanAnnounced(r *http.Request) string {
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return "" // withRequestBody answers a body that could not be read
+	}
+	var newer []string
+	for _, rule := range openservicebrokerv1.NewerThanAPIVersion(r, body) {
+		if rule.Refused {
+			newer = append(newer, fmt.Sprintf("%s was introduced in %s (%s)", describeElement(r, rule), rule.Since, rule.Source))
+		}
+	}
+	if len(newer) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("X-Broker-API-Version %s does not have what the request asks for: %s; send the version that introduced it "+
+		`(OSB v2.17 "API Version Header")`, abbreviate(r.Header.Get("X-Broker-API-Version")), strings.Join(newer, "; "))
+}
+
+// describeElement names a row's element as the request carries it.
+func describeElement(r *http.Request, rule openservicebrokerv1.APIVersionRule) string {
+	if rule.Kind == openservicebrokerv1.ElementEndpoint {
+		return "the endpoint " + r.Method + " " + r.URL.Path
+	}
+	return fmt.Sprintf("the %s %s", rule.Kind, rule.Name)
 }
 
 // withRequestBody decodes the body into the request context and, when strict, checks it

@@ -79,7 +79,8 @@ func (s *Server) handler(cfg config) http.Handler {
 	mux.Handle("/", retryAfterOnLastOperation(osb, cfg.lastOpRetryAfter))
 	mux.Handle("/bluemix_v1/service_instances/{instance_id}", s.backend.bluemixRoutes())
 	authenticated := basicAuth(cfg.username, cfg.password, mux)
-	return s.recorder.wrap(requestIdentity(s.faults.wrap(authenticated), !cfg.misbehaviours[MisbehaveNoIdentityEcho]))
+	answers := rewriteAnswers(authenticated, cfg.misbehaviours)
+	return s.recorder.wrap(requestIdentity(s.faults.wrap(answers), !cfg.misbehaviours[MisbehaveNoIdentityEcho]))
 }
 
 // Close stops the server, ending injected delays at once. It is safe to call more than once.

@@ -2,22 +2,16 @@ package conformance
 
 import (
 	"bytes"
-	_ "embed"
 	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/osbkit/osb-go-sdk/internal/termtext"
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
-
-// answersSchema describes the body of every successful answer, per endpoint.
-//
-//go:embed answers.schema.json
-var answersSchema []byte
 
 // endpointOf names the endpoint of a request as the specification writes it, e.g.
 // "PUT /v2/service_instances/:instance_id"; "" for a path outside the specification.
@@ -39,76 +33,49 @@ func endpointOf(method string, u *url.URL) string {
 	return method + " " + path
 }
 
-// compiledAnswers compiles the schema of each endpoint once, when the first answer is judged.
-var compiledAnswers = sync.OnceValues(func() (map[string]*jsonschema.Schema, error) {
-	document, err := jsonschema.UnmarshalJSON(bytes.NewReader(answersSchema))
-	if err != nil {
-		return nil, err
-	}
-	compiler := jsonschema.NewCompiler()
-	if err := compiler.AddResource("answers.schema.json", document); err != nil {
-		return nil, err
-	}
-	endpoints, _ := document.(map[string]any)["endpoints"].(map[string]any)
-	schemas := make(map[string]*jsonschema.Schema, len(endpoints))
-	for endpoint := range endpoints {
-		schema, err := compiler.Compile("answers.schema.json#/endpoints/" + strings.ReplaceAll(strings.ReplaceAll(endpoint, "~", "~0"), "/", "~1"))
-		if err != nil {
-			return nil, fmt.Errorf("the answer schema of %s: %w", endpoint, err)
-		}
-		schemas[endpoint] = schema
-	}
-	return schemas, nil
-})
+// answerModels are the SDK's models of the successful answers, per endpoint.
+var answerModels = map[string]func() any{
+	"GET /v2/catalog":                                                        func() any { return new(openservicebrokerv1.BrokerCatalogResp) },
+	"PUT /v2/service_instances/:instance_id":                                 func() any { return new(openservicebrokerv1.InstancePutResp) },
+	"PATCH /v2/service_instances/:instance_id":                               func() any { return new(openservicebrokerv1.InstancePatchResp) },
+	"DELETE /v2/service_instances/:instance_id":                              func() any { return new(openservicebrokerv1.InstanceDeleteResp) },
+	"GET /v2/service_instances/:instance_id":                                 func() any { return new(openservicebrokerv1.InstanceGetResp) },
+	instancePolls:                                                            func() any { return new(openservicebrokerv1.InstanceLastOperationResp) },
+	"PUT /v2/service_instances/:instance_id/service_bindings/:binding_id":    func() any { return new(openservicebrokerv1.BindingPutResp) },
+	"GET /v2/service_instances/:instance_id/service_bindings/:binding_id":    func() any { return new(openservicebrokerv1.BindingGetResp) },
+	"DELETE /v2/service_instances/:instance_id/service_bindings/:binding_id": func() any { return new(openservicebrokerv1.BindingDeleteResp) },
+	bindingPolls: func() any { return new(openservicebrokerv1.BindingLastOperationResp) },
+}
 
-// bodyShapeProblem says what is wrong with the body of a successful answer of the endpoint:
-// not JSON, not an object, a REQUIRED field missing, a field of another type. "" when nothing is.
-func bodyShapeProblem(endpoint string, raw []byte) string {
-	schemas, err := compiledAnswers()
-	if err != nil {
-		panic("conformance: " + err.Error()) // the embedded schema is part of the program
-	}
-	schema := schemas[endpoint]
-	if schema == nil {
+// ownedElsewhere are the findings of ValidateAnswer that a check of their own reports.
+var ownedElsewhere = map[string]bool{
+	openservicebrokerv1.FindingAnswerStateInvalid: true, // last_operation.state-values
+}
+
+// bodyShapeProblem says what is wrong with the body of a successful answer of the endpoint: not
+// a JSON object, a field of another type than its model's, or a rule of
+// openservicebrokerv1.ValidateAnswer broken (a REQUIRED field missing among them). "" when
+// nothing is.
+func bodyShapeProblem(endpoint string, status int, raw []byte) string {
+	model := answerModels[endpoint]
+	if model == nil || len(raw) > maxEvidenceBody {
 		return ""
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return "the body is empty; the specification expects a JSON object"
 	}
-	if len(raw) > maxEvidenceBody {
-		return ""
+	result := model()
+	if err := json.Unmarshal(raw, result); err != nil {
+		return "the body does not decode as the specification describes it: " + termtext.Clean(err.Error())
 	}
-	value, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		return "the body is not JSON"
-	}
-	if err := schema.Validate(value); err != nil {
-		var invalid *jsonschema.ValidationError
-		if ok := asValidation(err, &invalid); ok {
-			return strings.Join(leafMessages(invalid), "; ")
+	var problems []string
+	for _, finding := range openservicebrokerv1.ValidateAnswer(result, status) {
+		if ownedElsewhere[finding.ID] {
+			continue
 		}
-		return err.Error()
+		problems = append(problems, fmt.Sprintf("%s: %s (%s)", finding.Path, finding.Message, finding.Section))
 	}
-	return ""
-}
-
-func asValidation(err error, target **jsonschema.ValidationError) bool {
-	invalid, ok := err.(*jsonschema.ValidationError)
-	*target = invalid
-	return ok
-}
-
-// leafMessages lists the innermost causes of a validation error, with where they are.
-func leafMessages(err *jsonschema.ValidationError) []string {
-	if len(err.Causes) == 0 {
-		location := "/" + strings.Join(err.InstanceLocation, "/")
-		return []string{fmt.Sprintf("at %s: %s", location, err.ErrorKind.LocalizedString(nil))}
-	}
-	var messages []string
-	for _, cause := range err.Causes {
-		messages = append(messages, leafMessages(cause)...)
-	}
-	return messages
+	return strings.Join(problems, "; ")
 }
 
 // errorBodyProblem says what is wrong with the body of an error answer: error and description,
@@ -145,7 +112,7 @@ func judgeAnswer(exchange *Exchange, request *http.Request, status int, header h
 	}
 	switch {
 	case isSuccess(status):
-		exchange.shapeProblem = bodyShapeProblem(exchange.endpoint, raw)
+		exchange.shapeProblem = bodyShapeProblem(exchange.endpoint, status, raw)
 	case status >= 400:
 		exchange.errorProblem = errorBodyProblem(request.Method, raw)
 	}

@@ -5,14 +5,14 @@ import (
 	"path"
 	"strings"
 
-	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1/cataloglint"
 )
 
 // The levels, short for the check table.
 const (
-	must   = openservicebrokerv1.LevelMust
-	should = openservicebrokerv1.LevelShould
-	may    = openservicebrokerv1.LevelMay
+	must   = cataloglint.LevelMust
+	should = cataloglint.LevelShould
+	may    = cataloglint.LevelMay
 )
 
 // CheckID names a check. The constants below are every check the checker knows, so that a
@@ -79,6 +79,9 @@ const (
 	InstanceGetMissing404                     CheckID = "instance.get-missing-404"
 	BindingGetMissing404                      CheckID = "binding.get-missing-404"
 	LastOperationMissing404                   CheckID = "last_operation.missing-404"
+	LastOperationOperationFields              CheckID = "last_operation.operation-fields"
+	RequestsMalformed400                      CheckID = "requests.malformed-400"
+	ProvisionDashboardURLFirst                CheckID = "provision.dashboard-url-first"
 )
 
 // Check is one rule of OSB v2.17 that the checker verifies.
@@ -88,7 +91,7 @@ type Check struct {
 	// Section names the part of the specification the rule comes from.
 	Section string `json:"section"`
 	// Level is the rule's requirement level (RFC 2119 as the specification uses it).
-	Level openservicebrokerv1.Level `json:"level"`
+	Level cataloglint.Level `json:"level"`
 	// Rule says in one sentence what a conformant broker does.
 	Rule string `json:"rule"`
 }
@@ -96,9 +99,9 @@ type Check struct {
 // violation is the outcome a broker gets for breaking the check's rule.
 func (c Check) violation() Outcome {
 	switch c.Level {
-	case openservicebrokerv1.LevelMust:
+	case cataloglint.LevelMust:
 		return Fail
-	case openservicebrokerv1.LevelShould:
+	case cataloglint.LevelShould:
 		return Warn
 	default:
 		return Info
@@ -127,11 +130,11 @@ var allChecks = []Check{
 	{HeadersRequestIdentityEchoed, "Headers, Request Identity", should, "the answer carries the request's X-Broker-API-Request-Identity"},
 	{RequestsVendorExtensionsIgnored, "Vendor Extension Fields", must, "unknown fields in a request are ignored, not refused"},
 	{IDsLongCRN, "URL Properties", may, "a 118-character IBM CRN with ':' and '/' works as instance id"},
-	{ProvisionAsyncRequired422, "Synchronous and Asynchronous Operations, Asynchronous Operations", must, "without accepts_incomplete=true a plan is provisioned synchronously or refused with 422 AsyncRequired, never answered 202"},
+	{ProvisionAsyncRequired422, "Synchronous and Asynchronous Operations, Asynchronous Operations", must, "without accepts_incomplete=true a provision, update, unbind or deprovision is served synchronously or refused with 422 AsyncRequired, never answered 202"},
 	{ProvisionSync201New, "Provisioning, Response", must, "a new instance provisioned synchronously gets 201 Created"},
 	{ProvisionAsync202ThenSucceeded, "Synchronous and Asynchronous Operations, Asynchronous Operations", must, "an asynchronous provision gets 202 Accepted and its last_operation ends succeeded"},
 	{ProvisionAsyncOperation, "Provisioning, Body", may, "a 202 answer carries an operation for polling"},
-	{ProvisionAsync202RepeatSameOperation, "Provisioning, Response", must, "an identical provision while in progress gets 202 with the same operation"},
+	{ProvisionAsync202RepeatSameOperation, "Provisioning, Response", must, "an identical provision, update, bind, unbind or deprovision while in progress gets 202 with the same operation"},
 	{ProvisionSync200IdenticalRepeat, "Provisioning, Response", should, "an identical provision of an existing instance gets 200 OK (201 is accepted)"},
 	{Provision409ConflictingRepeat, "Provisioning, Response", must, "a provision of an existing id with other attributes gets 409 Conflict"},
 	{ProvisionDashboardURL, "Provisioning, Body", should, "dashboard_url, when sent, is an absolute http(s) URL"},
@@ -141,13 +144,13 @@ var allChecks = []Check{
 	{LastOperationWithinMaximumPollingDuration, "Polling Interval and Duration", must, "an operation ends within the plan's maximum_polling_duration"},
 	{InstanceGet, "Fetching a Service Instance", must, "with instances_retrievable, GET returns the service, plan and parameters provisioned"},
 	{UpdatePreviousValues, "Updating a Service Instance, Previous Values Object", must, "an update carrying previous_values is applied (200, or 202 then succeeded)"},
-	{UpdateMaintenanceInfoConflict422, "Updating a Service Instance, Response", must, "an update with a stale maintenance_info.version gets 422 MaintenanceInfoConflict"},
+	{UpdateMaintenanceInfoConflict422, "Updating a Service Instance, Response", must, "a provision or update with a stale maintenance_info.version gets 422 MaintenanceInfoConflict"},
 	{UpdatePlanChange, "Updating a Service Instance", must, "with plan_updateable, a plan change is applied"},
 	{BindRequiresApp422, "Binding, Response", must, "a bind without app_guid is served or refused with 422 RequiresApp"},
 	{Bind201New, "Binding, Response", must, "a new binding created synchronously gets 201 Created"},
 	{BindAsync202ThenSucceeded, "Polling Last Operation for Service Bindings", must, "an asynchronous bind gets 202 and its binding last_operation ends succeeded"},
 	{BindCredentials, "Binding, Body", must, "a binding of a credentials offering carries credentials"},
-	{BindShape, "Binding, Body", must, "endpoints, volume_mounts and the other binding fields have the shape and the requires the specification defines"},
+	{BindShape, "Binding, Body", must, "syslog_drain_url, route_service_url and volume_mounts come only from an offering that declares the matching requires"},
 	{Bind200IdenticalRepeat, "Binding, Response", should, "an identical bind of an existing binding gets 200 OK (201 is accepted)"},
 	{Bind409ConflictingRepeat, "Binding, Response", must, "a bind of an existing id with other attributes gets 409 Conflict"},
 	{BindingGet, "Fetching a Service Binding", must, "with bindings_retrievable, GET returns the binding's credentials"},
@@ -159,12 +162,15 @@ var allChecks = []Check{
 	{Deprovision200Or202, "Deprovisioning, Response", must, "deprovisioning an existing instance gets 200, or 202 then succeeded or 410"},
 	{DeprovisionMissing410, "Deprovisioning, Response", must, "deprovisioning an instance that does not exist gets 410 Gone"},
 	{BrokerAnswersWithin60s, "Synchronous and Asynchronous Operations", should, "every answer arrives within a platform's 60 s request timeout"},
-	{AnswersBodyShape, "Service Broker Errors; each endpoint's Response, Body", must, "every answer's body is a JSON object with the REQUIRED fields of its endpoint, of the types the specification gives"},
+	{AnswersBodyShape, "Service Broker Errors; each endpoint's Response, Body", must, "every successful answer's body is a JSON object of its endpoint's fields and types, with its REQUIRED fields, obeying the rules openservicebrokerv1.ValidateAnswer applies"},
 	{AnswersContentTypeJSON, "Content Type", should, "every answer with a body says Content-Type: application/json"},
 	{ErrorsDescriptionString, "Service Broker Errors", must, "an error answer is a JSON object whose error and description, when present, are non-empty strings"},
 	{InstanceGetMissing404, "Fetching a Service Instance, Response", must, "with instances_retrievable, fetching an instance that does not exist gets 404 Not Found"},
 	{BindingGetMissing404, "Fetching a Service Binding, Response", must, "with bindings_retrievable, fetching a binding that does not exist gets 404 Not Found"},
-	{LastOperationMissing404, "Polling Last Operation for Service Instances, Response", must, "polling the last operation of an instance that does not exist gets 404 Not Found"},
+	{LastOperationMissing404, "Polling Last Operation for Service Instances, Response", must, "polling the last operation of an instance or binding that does not exist gets 404 Not Found"},
+	{ProvisionDashboardURLFirst, "Provisioning, Body", must, "a dashboard_url comes with the first answer to the provision, not only with later ones"},
+	{RequestsMalformed400, "Provisioning, Updating, Binding, Unbinding, Deprovisioning: Response", must, "a request missing its REQUIRED fields or query parameters gets 400 Bad Request"},
+	{LastOperationOperationFields, "Polling Last Operation for Service Instances, Body", must, "instance_usable comes only with the last operation of an update or deprovision, update_repeatable only with an update's"},
 }
 
 var checkByID = func() map[CheckID]Check {

@@ -206,7 +206,7 @@ func (l *ledger) pending(instanceID string) []entry {
 func (r *run) sweep() {
 	ctx, cancel := context.WithTimeout(context.Background(), sweepTimeout)
 	defer cancel()
-	r.removeAll(ctx, "")
+	r.removeAll(ctx, "", false)
 	for _, e := range r.ledger.pending("") {
 		resource := e.Resource
 		if resource.Problem == "" {
@@ -224,11 +224,21 @@ func (r *run) sweep() {
 func (r *run) removeNow(instanceID string) {
 	ctx, cancel := context.WithTimeout(context.Background(), sweepTimeout)
 	defer cancel()
-	r.removeAll(ctx, instanceID)
+	r.removeAll(ctx, instanceID, false)
 }
 
-func (r *run) removeAll(ctx context.Context, instanceID string) {
+// removeBindings deletes the bindings of an instance the ledger holds.
+func (r *run) removeBindings(instanceID string) {
+	ctx, cancel := context.WithTimeout(context.Background(), sweepTimeout)
+	defer cancel()
+	r.removeAll(ctx, instanceID, true)
+}
+
+func (r *run) removeAll(ctx context.Context, instanceID string, bindingsOnly bool) {
 	for _, e := range r.ledger.pending(instanceID) {
+		if bindingsOnly && e.BindingID == "" {
+			continue
+		}
 		if !r.ledger.holds(e.Resource) {
 			continue // gone with its instance
 		}

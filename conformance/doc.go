@@ -2,7 +2,7 @@
 // specifies: it is the engine of `osb check` and of the SDK's integration suite.
 //
 // Run reads the broker's catalog and runs scenarios derived from it: the catalog's lint
-// (openservicebrokerv1.LintCatalog), authentication, the version and identity headers, and for
+// (cataloglint.Lint), authentication, the version and identity headers, and for
 // every plan the life of an instance and its bindings, asynchronous operations polled with the
 // SDK's waiters (Retry-After and the plan's maximum_polling_duration honoured). Each Check has a
 // stable id, the specification section it comes from and the specification's level: a broken

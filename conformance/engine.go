@@ -189,19 +189,6 @@ func (r *run) finish() *Report {
 	return r.report
 }
 
-// clientWith returns a client of the same broker and transport that authenticates with
-// authenticator, for the authentication checks.
-func (r *run) clientWith(authenticator core.Authenticator) (*openservicebrokerv1.OpenServiceBrokerV1, error) {
-	client, err := openservicebrokerv1.NewOpenServiceBrokerV1(&openservicebrokerv1.OpenServiceBrokerV1Options{
-		URL: r.client.GetServiceURL(), Authenticator: authenticator})
-	if err != nil {
-		return nil, err
-	}
-	client.DisableRetries()
-	client.SetHTTPClient(r.http)
-	return client, nil
-}
-
 // fetchCatalog reads the catalog, telling an unreachable broker and refused credentials apart.
 func (r *run) fetchCatalog(ctx context.Context) (catalog *openservicebrokerv1.BrokerCatalogResp, err error) {
 	r.begin("broker")

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -91,6 +92,7 @@ func (r *run) gradePolls() {
 		}
 		r.subject = subject + " " + endpoint
 		r.gradeStates(waits)
+		r.gradeOperationFields(waits)
 		r.gradeRetryAfter(waits)
 		r.gradeDurations(waits)
 	}
@@ -116,6 +118,29 @@ func (r *run) gradeStates(waits []polling) {
 		}
 	}
 	r.grade(LastOperationStateValues, Pass, lastExchange(waits), "%d poll(s) over %d wait(s), every state well spelt", polls, len(waits))
+}
+
+// gradeOperationFields checks that instance_usable comes only with the last operation of an
+// update or a deprovision, and update_repeatable only with an update's.
+func (r *run) gradeOperationFields(waits []polling) {
+	for _, seen := range waits {
+		update := strings.HasPrefix(seen.what, "update")
+		usable := update || strings.HasPrefix(seen.what, "deprovision")
+		for i := range seen.exchanges {
+			var body map[string]json.RawMessage
+			if json.Unmarshal([]byte(seen.exchanges[i].ResponseBody), &body) != nil {
+				continue
+			}
+			_, hasUsable := body["instance_usable"]
+			_, hasRepeatable := body["update_repeatable"]
+			if (hasUsable && !usable) || (hasRepeatable && !update) {
+				r.grade(LastOperationOperationFields, checkByID[LastOperationOperationFields].violation(), &seen.exchanges[i],
+					"the last operation of a %s carries instance_usable or update_repeatable", seen.what)
+				return
+			}
+		}
+	}
+	r.grade(LastOperationOperationFields, Pass, lastExchange(waits), "every last operation carries only the fields of its kind")
 }
 
 func (r *run) gradeRetryAfter(waits []polling) {

@@ -143,25 +143,14 @@ func readBounded(body io.ReadCloser) []byte {
 	return raw
 }
 
-// secretHeaders never appear in evidence with their values.
-var secretHeaders = map[string]bool{"Authorization": true, "Cookie": true, "Set-Cookie": true, "Proxy-Authorization": true, "X-Auth-Token": true}
-
+// maskedHeaders are headers for evidence, masked as secret.MaskHeader masks them.
 func maskedHeaders(header http.Header) map[string]string {
 	if len(header) == 0 {
 		return nil
 	}
-	names := make([]string, 0, len(header))
-	for name := range header {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	kept := make(map[string]string, len(names))
-	for _, name := range names {
-		value := strings.Join(header.Values(name), ", ")
-		if secretHeaders[http.CanonicalHeaderKey(name)] {
-			value = secret.Masked
-		}
-		kept[name] = value
+	kept := make(map[string]string, len(header))
+	for name, values := range secret.MaskHeader(header) {
+		kept[name] = strings.Join(values, ", ")
 	}
 	return kept
 }

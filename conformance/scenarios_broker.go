@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1/cataloglint"
 )
 
 // scenario is a sequence of requests that decides a group of checks.
@@ -36,6 +37,9 @@ var scenarios = []scenario{
 		checks: []CheckID{AuthMissingCredentials401, AuthWrongCredentials401},
 		requests: []string{"every endpoint (catalog, instance, binding, last_operation; fresh {prefix-...} ids) without Authorization",
 			"every endpoint with wrong basic credentials"}},
+	{name: "malformed requests", run: malformedScenario, checks: []CheckID{RequestsMalformed400},
+		requests: []string{"PUT and PATCH /v2/service_instances/{prefix-instance} and PUT .../service_bindings/{prefix-binding} with {} as body",
+			"DELETE /v2/service_instances/{prefix-instance} and .../service_bindings/{prefix-binding} without service_id and plan_id"}},
 	{name: "headers", run: headersScenario,
 		checks:   []CheckID{VersionUnsupported412, VersionMissingHeader},
 		requests: []string{"GET /v2/catalog with X-Broker-API-Version: 1.0", "GET /v2/catalog without X-Broker-API-Version"}},
@@ -49,34 +53,34 @@ var scenarios = []scenario{
 		requests: []string{"none: every answer of the run is judged, per endpoint (body, error body, Content-Type, request identity, time)"}},
 }
 
-// catalogRules groups the findings of openservicebrokerv1.LintCatalog into checks.
+// catalogRules groups the findings of cataloglint.Lint into checks.
 var catalogRules = map[string]CheckID{
-	openservicebrokerv1.FindingServiceIDMissing:           CatalogRequiredFields,
-	openservicebrokerv1.FindingServiceNameMissing:         CatalogRequiredFields,
-	openservicebrokerv1.FindingServiceDescriptionMissing:  CatalogRequiredFields,
-	openservicebrokerv1.FindingServiceBindableMissing:     CatalogRequiredFields,
-	openservicebrokerv1.FindingServicePlansMissing:        CatalogRequiredFields,
-	openservicebrokerv1.FindingPlanIDMissing:              CatalogRequiredFields,
-	openservicebrokerv1.FindingPlanNameMissing:            CatalogRequiredFields,
-	openservicebrokerv1.FindingPlanDescriptionMissing:     CatalogRequiredFields,
-	openservicebrokerv1.FindingMaintenanceVersionMissing:  CatalogRequiredFields,
-	openservicebrokerv1.FindingServiceIDDuplicate:         CatalogIDsUnique,
-	openservicebrokerv1.FindingPlanIDDuplicate:            CatalogIDsUnique,
-	openservicebrokerv1.FindingServiceNameDuplicate:       CatalogNamesUnique,
-	openservicebrokerv1.FindingPlanNameDuplicate:          CatalogNamesUnique,
-	openservicebrokerv1.FindingMaintenanceVersionSemver:   CatalogMaintenanceInfoSemver,
-	openservicebrokerv1.FindingSchemaDollarSchema:         CatalogSchemasValid,
-	openservicebrokerv1.FindingSchemaExternalRef:          CatalogSchemasValid,
-	openservicebrokerv1.FindingSchemaSize:                 CatalogSchemasValid,
-	openservicebrokerv1.FindingSchemaInvalid:              CatalogSchemasValid,
-	openservicebrokerv1.FindingServiceNameCLIFriendly:     CatalogNamesCLIFriendly,
-	openservicebrokerv1.FindingPlanNameCLIFriendly:        CatalogNamesCLIFriendly,
-	openservicebrokerv1.FindingServiceIDGUID:              CatalogIDsGUID,
-	openservicebrokerv1.FindingPlanIDGUID:                 CatalogIDsGUID,
-	openservicebrokerv1.FindingStringLength:               CatalogStringLength,
-	openservicebrokerv1.FindingMaximumPollingDuration:     CatalogMaximumPollingDuration,
-	openservicebrokerv1.FindingServiceRequiresUnsupported: CatalogRequiresKnown,
-	openservicebrokerv1.FindingBindingSchemaNotBindable:   CatalogBindingSchemaBindable,
+	cataloglint.FindingServiceIDMissing:           CatalogRequiredFields,
+	cataloglint.FindingServiceNameMissing:         CatalogRequiredFields,
+	cataloglint.FindingServiceDescriptionMissing:  CatalogRequiredFields,
+	cataloglint.FindingServiceBindableMissing:     CatalogRequiredFields,
+	cataloglint.FindingServicePlansMissing:        CatalogRequiredFields,
+	cataloglint.FindingPlanIDMissing:              CatalogRequiredFields,
+	cataloglint.FindingPlanNameMissing:            CatalogRequiredFields,
+	cataloglint.FindingPlanDescriptionMissing:     CatalogRequiredFields,
+	cataloglint.FindingMaintenanceVersionMissing:  CatalogRequiredFields,
+	cataloglint.FindingServiceIDDuplicate:         CatalogIDsUnique,
+	cataloglint.FindingPlanIDDuplicate:            CatalogIDsUnique,
+	cataloglint.FindingServiceNameDuplicate:       CatalogNamesUnique,
+	cataloglint.FindingPlanNameDuplicate:          CatalogNamesUnique,
+	cataloglint.FindingMaintenanceVersionSemver:   CatalogMaintenanceInfoSemver,
+	cataloglint.FindingSchemaDollarSchema:         CatalogSchemasValid,
+	cataloglint.FindingSchemaExternalRef:          CatalogSchemasValid,
+	cataloglint.FindingSchemaSize:                 CatalogSchemasValid,
+	cataloglint.FindingSchemaInvalid:              CatalogSchemasValid,
+	cataloglint.FindingServiceNameCLIFriendly:     CatalogNamesCLIFriendly,
+	cataloglint.FindingPlanNameCLIFriendly:        CatalogNamesCLIFriendly,
+	cataloglint.FindingServiceIDGUID:              CatalogIDsGUID,
+	cataloglint.FindingPlanIDGUID:                 CatalogIDsGUID,
+	cataloglint.FindingStringLength:               CatalogStringLength,
+	cataloglint.FindingMaximumPollingDuration:     CatalogMaximumPollingDuration,
+	cataloglint.FindingServiceRequiresUnsupported: CatalogRequiresKnown,
+	cataloglint.FindingBindingSchemaNotBindable:   CatalogBindingSchemaBindable,
 }
 
 // catalogChecks are the checks of the catalog scenario, in report order.
@@ -86,11 +90,11 @@ var catalogChecks = []CheckID{
 	CatalogMaximumPollingDuration, CatalogRequiresKnown, CatalogBindingSchemaBindable, CatalogOtherRules,
 }
 
-// catalogScenario grades the catalog the run already read by the findings of LintCatalog: a
+// catalogScenario grades the catalog the run already read by the findings of cataloglint.Lint: a
 // check gets the outcome of the strongest rule among its findings.
 func catalogScenario(_ context.Context, r *run, catalog *openservicebrokerv1.BrokerCatalogResp, _ *planUnderTest) string {
-	findings := map[CheckID][]openservicebrokerv1.Finding{}
-	for _, finding := range openservicebrokerv1.LintCatalog(catalog) {
+	findings := map[CheckID][]cataloglint.Finding{}
+	for _, finding := range cataloglint.Lint(catalog) {
 		id, known := catalogRules[finding.ID]
 		if !known {
 			id = CatalogOtherRules
@@ -144,6 +148,26 @@ func authenticationScenario(ctx context.Context, r *run, catalog *openservicebro
 			status, err := r.send(ctx, probe, attempt.authenticator)
 			r.expect(attempt.id, status == http.StatusUnauthorized, "%s answered %s", probe.endpoint, describeStatus(status, err))
 		}
+	}
+	return ""
+}
+
+// malformedScenario sends requests that lack their REQUIRED fields or query parameters: each
+// must be refused with 400 Bad Request. What a broken broker creates anyway is in the ledger.
+func malformedScenario(ctx context.Context, r *run, _ *openservicebrokerv1.BrokerCatalogResp, _ *planUnderTest) string {
+	authenticator := r.client.Service.Options.Authenticator
+	for _, probe := range r.endpointProbes("", "") {
+		switch probe.method {
+		case http.MethodPut, http.MethodPatch:
+			probe.body = map[string]any{}
+		case http.MethodDelete:
+			probe.query = nil
+		default:
+			continue // reads have no mandatory data
+		}
+		r.subject = probe.endpoint
+		status, err := r.send(ctx, probe, authenticator)
+		r.expect(RequestsMalformed400, status == http.StatusBadRequest, "%s lacking its REQUIRED fields answered %s", probe.endpoint, describeStatus(status, err))
 	}
 	return ""
 }

@@ -19,9 +19,9 @@ import (
 var lifecycleChecks = []CheckID{
 	ErrorsErrorCode,
 	ProvisionAsyncRequired422, ProvisionSync201New, ProvisionAsync202ThenSucceeded, ProvisionAsyncOperation,
-	ProvisionAsync202RepeatSameOperation, LastOperationStateValues, LastOperationRetryAfter,
+	ProvisionAsync202RepeatSameOperation, LastOperationStateValues, LastOperationOperationFields, LastOperationRetryAfter,
 	LastOperationWithinMaximumPollingDuration, ProvisionDashboardURL, ProvisionMetadataShape,
-	ProvisionSync200IdenticalRepeat, Provision409ConflictingRepeat, InstanceGet, InstanceGetMissing404, UpdatePreviousValues,
+	ProvisionSync200IdenticalRepeat, Provision409ConflictingRepeat, ProvisionDashboardURLFirst, InstanceGet, InstanceGetMissing404, UpdatePreviousValues,
 	UpdateMaintenanceInfoConflict422, UpdatePlanChange, Deprovision200Or202, DeprovisionMissing410, LastOperationMissing404,
 	ConcurrencyBusyInstance,
 }
@@ -52,6 +52,10 @@ type instanceUnderTest struct {
 	id     string
 	plan   *planUnderTest
 	planID string // the instance's current plan
+	// firstDashboard is the dashboard_url of the first answer to the provision; read says the
+	// answer was read.
+	firstDashboard string
+	read           bool
 }
 
 func newInstance(p *planUnderTest, id string) *instanceUnderTest {
@@ -140,6 +144,9 @@ func (r *run) provisionPhase(ctx context.Context, instance *instanceUnderTest) s
 		return failedBefore(ProvisionSync201New, "the provision answered "+describe(response, err))
 	}
 	r.gradeProvisionBody(provisionAnswer, result, err)
+	if err == nil && result != nil {
+		instance.firstDashboard, instance.read = deref(result.DashboardURL), true
+	}
 	return ""
 }
 
@@ -278,8 +285,9 @@ const conflictParameter = "osb_check_conflict"
 // space) and other parameters.
 func (r *run) repeatProvision(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
-	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true))
+	repeat, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true))
 	r.gradeIdenticalRepeat(ProvisionSync200IdenticalRepeat, "provision of an existing instance", response, err)
+	r.gradeDashboardFirst(instance, repeat, err)
 
 	conflicting := r.provisionOptions(p, instance.id).SetAcceptsIncomplete(true).SetParameters(withConflict(p.parameters.Provision))
 	what := "another plan and other parameters"
@@ -292,6 +300,21 @@ func (r *run) repeatProvision(ctx context.Context, instance *instanceUnderTest) 
 	}
 	_, response, err = r.client.ReplaceServiceInstanceWithContext(ctx, conflicting)
 	r.gradeConflict(Provision409ConflictingRepeat, what, response, err)
+}
+
+// gradeDashboardFirst compares the dashboard_url of a later answer with the first answer's:
+// a broker that returns one returns it with the first answer to the provision.
+func (r *run) gradeDashboardFirst(instance *instanceUnderTest, later *openservicebrokerv1.InstancePutResp, err error) {
+	switch {
+	case !instance.read:
+		r.skip(ProvisionDashboardURLFirst, "%s", bodyShapeReason)
+	case err != nil || later == nil:
+		r.skip(ProvisionDashboardURLFirst, "the repeated provision was not served: %s reports it", ProvisionSync200IdenticalRepeat)
+	case instance.firstDashboard == "" && deref(later.DashboardURL) != "":
+		r.violate(ProvisionDashboardURLFirst, "the first answer carried no dashboard_url, a later one %q", deref(later.DashboardURL))
+	default:
+		r.pass(ProvisionDashboardURLFirst, "dashboard_url %q in the first answer, %q in a later one", instance.firstDashboard, deref(later.DashboardURL))
+	}
 }
 
 func withConflict(parameters map[string]any) map[string]any {
@@ -372,7 +395,14 @@ func (r *run) updateInstance(ctx context.Context, instance *instanceUnderTest) {
 		r.skip(UpdateMaintenanceInfoConflict422, "the plan has no maintenance_info")
 		return
 	}
-	stale := r.updateOptions(instance).SetMaintenanceInfo(&openservicebrokerv1.MaintenanceInfo{Version: core.StringPtr("0.0.0-osb-check-stale")})
+	staleInfo := &openservicebrokerv1.MaintenanceInfo{Version: core.StringPtr("0.0.0-osb-check-stale")}
+	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, r.provisionOptions(p, r.newID("instance")).SetMaintenanceInfo(staleInfo).SetAcceptsIncomplete(true))
+	r.at("PUT /v2/service_instances/:instance_id", func() {
+		r.expect(UpdateMaintenanceInfoConflict422, statusOf(response, err) == http.StatusUnprocessableEntity,
+			"a provision with maintenance_info.version 0.0.0-osb-check-stale (the plan's is %s) answered %s", deref(info.Version), describe(response, err))
+		r.expectErrorCode(err, "MaintenanceInfoConflict")
+	})
+	stale := r.updateOptions(instance).SetMaintenanceInfo(staleInfo)
 	result, response, err := r.client.UpdateServiceInstanceWithContext(ctx, stale.SetAcceptsIncomplete(true))
 	status := statusOf(response, err)
 	r.expect(UpdateMaintenanceInfoConflict422, status == http.StatusUnprocessableEntity,
@@ -386,7 +416,11 @@ func (r *run) updateInstance(ctx context.Context, instance *instanceUnderTest) {
 // gradeUpdate sends an update and grades how it ends. verify, when set, looks at the instance
 // once the update is applied and returns what is wrong with it.
 func (r *run) gradeUpdate(ctx context.Context, instance *instanceUnderTest, id CheckID, options *openservicebrokerv1.UpdateServiceInstanceOptions, what string, verify func() string) {
-	_, response, err := r.client.UpdateServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+	_, response, err := r.client.UpdateServiceInstanceWithContext(ctx, options)
+	r.at("PATCH /v2/service_instances/:instance_id", func() { r.gradeWithoutAcceptsIncomplete(response, err) })
+	if errors.Is(err, openservicebrokerv1.ErrAsyncRequired) {
+		_, response, err = r.client.UpdateServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+	}
 	status := statusOf(response, err)
 	if refusal, ok := unsupportedUpdate(err); ok {
 		r.note(id, "the broker does not support %s (422), which it MAY: %s", what, refusal)
@@ -394,7 +428,12 @@ func (r *run) gradeUpdate(ctx context.Context, instance *instanceUnderTest, id C
 	}
 	switch {
 	case status == http.StatusAccepted:
-		seen := r.waitForInstance(ctx, instance, operationOf(r.recorder.last()), "update", false)
+		operation := operationOf(r.recorder.last())
+		r.repeatInProgress(func() (*core.DetailedResponse, error) {
+			_, response, err := r.client.UpdateServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+			return response, err
+		}, "PATCH /v2/service_instances/:instance_id", operation)
+		seen := r.waitForInstance(ctx, instance, operation, "update", false)
 		if seen.err != nil {
 			r.gradeWait(id, seen)
 			return
@@ -460,13 +499,22 @@ func (r *run) changePlan(ctx context.Context, instance *instanceUnderTest) {
 // deprovisionPhase deletes the instance, then one that does not exist.
 func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest) {
 	p := instance.plan
-	options := r.client.NewDeleteServiceInstanceOptions(p.serviceID(), instance.planID, instance.id).SetAcceptsIncomplete(true)
+	options := r.client.NewDeleteServiceInstanceOptions(p.serviceID(), instance.planID, instance.id)
 	_, response, err := r.client.DeleteServiceInstanceWithContext(ctx, options)
+	r.at("DELETE /v2/service_instances/:instance_id", func() { r.gradeWithoutAcceptsIncomplete(response, err) })
+	if statusOf(response, err) == http.StatusUnprocessableEntity {
+		_, response, err = r.client.DeleteServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+	}
 	switch status := statusOf(response, err); {
 	case status == http.StatusOK:
 		r.pass(Deprovision200Or202, "200 OK")
 	case status == http.StatusAccepted:
-		seen := r.waitForInstance(ctx, instance, operationOf(r.recorder.last()), "deprovision", true)
+		operation := operationOf(r.recorder.last())
+		r.repeatInProgress(func() (*core.DetailedResponse, error) {
+			_, response, err := r.client.DeleteServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+			return response, err
+		}, "DELETE /v2/service_instances/:instance_id", operation)
+		seen := r.waitForInstance(ctx, instance, operation, "deprovision", true)
 		r.gradeWait(Deprovision200Or202, seen)
 	default:
 		r.violate(Deprovision200Or202, "deprovisioning an existing instance answered %s", describe(response, err))
@@ -477,6 +525,47 @@ func (r *run) deprovisionPhase(ctx context.Context, instance *instanceUnderTest)
 	_, response, err = r.client.GetLastOperationWithContext(ctx, r.client.NewGetLastOperationOptions(r.newID("missing")).
 		SetServiceID(p.serviceID()).SetPlanID(p.planID()))
 	r.expect(LastOperationMissing404, statusOf(response, err) == http.StatusNotFound, "polling an instance that never existed answered %s", describe(response, err))
+}
+
+// repeatInProgress sends a request again while the operation it started is in progress: the
+// answer is 202 with the same operation, or what says the operation has just ended.
+func (r *run) repeatInProgress(send func() (*core.DetailedResponse, error), endpoint, operation string) {
+	response, err := send()
+	r.at(endpoint, func() {
+		switch status := statusOf(response, err); {
+		case status == http.StatusAccepted:
+			repeated := operationOf(r.recorder.last())
+			r.expect(ProvisionAsync202RepeatSameOperation, repeated == operation, "202 with operation %q (first answer: %q)", repeated, operation)
+		case status == http.StatusOK || status == http.StatusGone:
+			r.note(ProvisionAsync202RepeatSameOperation, "%d: the operation had already ended", status)
+		default:
+			r.violate(ProvisionAsync202RepeatSameOperation, "the same request while in progress answered %s", describe(response, err))
+		}
+	})
+}
+
+// gradeWithoutAcceptsIncomplete grades the answer to a request sent without
+// accepts_incomplete=true: served, or refused with 422 AsyncRequired, but never 202.
+func (r *run) gradeWithoutAcceptsIncomplete(response *core.DetailedResponse, err error) {
+	switch status := statusOf(response, err); status {
+	case http.StatusAccepted:
+		r.violate(ProvisionAsyncRequired422, "202 Accepted to a request without accepts_incomplete=true")
+	case http.StatusUnprocessableEntity:
+		_, code := errorCode(err)
+		r.pass(ProvisionAsyncRequired422, "422 %s", code)
+		r.expectErrorCode(err, "AsyncRequired")
+	default:
+		r.pass(ProvisionAsyncRequired422, "served without accepts_incomplete=true (%s)", describe(response, err))
+	}
+}
+
+// at grades, within grade, on the subject's endpoint: a check that runs on several endpoints
+// of one plan reports each.
+func (r *run) at(endpoint string, grade func()) {
+	subject := r.subject
+	r.subject = subject + " " + endpoint
+	defer func() { r.subject = subject }()
+	grade()
 }
 
 // concurrencyPhase deprovisions a second instance while its provisioning is in progress.
@@ -513,22 +602,32 @@ func identifiersScenario(ctx context.Context, r *run, _ *openservicebrokerv1.Bro
 	extended := newInstance(p, r.newID("instance"))
 	options := r.provisionOptions(p, extended.id)
 	options.Context.SetProperty("osb_check_vendor_extension", map[string]any{"ignored": true})
-	err := r.provisionAndWait(ctx, extended, options)
-	r.expect(RequestsVendorExtensionsIgnored, err == nil, "a provision whose context carries osb_check_vendor_extension: %s", orText(errText(err), "served"))
+	r.gradeServed(ctx, RequestsVendorExtensionsIgnored, extended, options, "a provision whose context carries osb_check_vendor_extension")
 	r.removeNow(extended.id)
 
 	crn := longCRN(r.options.Prefix)
 	long := newInstance(p, crn)
-	err = r.provisionAndWait(ctx, long, r.provisionOptions(p, crn))
-	r.expect(IDsLongCRN, err == nil, "instance id %q (%d characters): %s", crn, len(crn), orText(errText(err), "served"))
+	r.gradeServed(ctx, IDsLongCRN, long, r.provisionOptions(p, crn), fmt.Sprintf("instance id %q (%d characters)", crn, len(crn)))
 	r.removeNow(long.id)
 	return ""
 }
 
-func (r *run) provisionAndWait(ctx context.Context, instance *instanceUnderTest, options *openservicebrokerv1.ReplaceServiceInstanceOptions) error {
-	wait := r.waitOptions(instance.plan, nil)
-	_, _, err := r.client.ProvisionAndWait(ctx, options, &wait)
-	return err
+// gradeServed provisions, waits when the broker answers 202, and grades the check by how the
+// provisioning ends: served, refused, failed, or cut short by a limit the specification does
+// not set (inconclusive).
+func (r *run) gradeServed(ctx context.Context, id CheckID, instance *instanceUnderTest, options *openservicebrokerv1.ReplaceServiceInstanceOptions, what string) {
+	_, response, err := r.client.ReplaceServiceInstanceWithContext(ctx, options.SetAcceptsIncomplete(true))
+	switch status := statusOf(response, err); {
+	case status == http.StatusAccepted:
+		seen := r.waitForInstance(ctx, instance, operationOf(r.recorder.last()), "provision", false)
+		if why, ok := r.inconclusive(seen); ok {
+			r.grade(id, Inconclusive, lastExchange([]polling{seen}), "%s: %s", what, why)
+			return
+		}
+		r.expect(id, seen.err == nil, "%s: %s", what, orText(errText(seen.err), "served"))
+	default:
+		r.expect(id, isSuccess(status), "%s: answered %s", what, describe(response, err))
+	}
 }
 
 func errText(err error) string {

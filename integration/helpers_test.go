@@ -68,13 +68,16 @@ func provisioned(t *testing.T, planID string, parameters map[string]any) instanc
 // deprovisionAtCleanup removes the instance when the test ends, whatever the test left running:
 // an operation in progress is waited for first. An instance that is already gone is fine.
 func deprovisionAtCleanup(t *testing.T, ref instanceRef) {
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), maxWait)
-		defer cancel()
-		if err := deprovisionWhenIdle(ctx, ref); err != nil {
-			t.Errorf("cleanup: deprovisioning %s: %v", ref.id, err)
-		}
-	})
+	t.Cleanup(func() { deprovisionNow(t, ref) })
+}
+
+// deprovisionNow removes the instance as deprovisionAtCleanup does, at once.
+func deprovisionNow(t *testing.T, ref instanceRef) {
+	ctx, cancel := context.WithTimeout(context.Background(), maxWait)
+	defer cancel()
+	if err := deprovisionWhenIdle(ctx, ref); err != nil {
+		t.Errorf("cleanup: deprovisioning %s: %v", ref.id, err)
+	}
 }
 
 // deprovisionWhenIdle deprovisions the instance; when the broker refuses, whatever its error

@@ -124,9 +124,12 @@ func (d *driver) sentRequest(before, after OperationRecord, seen exchange) (bool
 func (d *driver) polled(before, after OperationRecord, seen exchange) (bool, error) {
 	d.polls++
 	d.last = seen
-	_, failure := judgeState(seen.state)
-	if seen.err != nil {
-		failure = seen.err
+	failure := seen.err
+	if failure == nil {
+		_, failure = judgeState(seen.state)
+	}
+	if after.Phase == PhaseSucceeded || after.CredentialsPending {
+		failure = nil // 410 to a deletion's poll is its success
 	}
 	d.plan.report(d.polls, d.start, seen.state, failure)
 	if seen.state.state != nil {
@@ -193,6 +196,10 @@ const orphanMitigationAttempts = 3
 
 // mitigated follows orphan mitigation to its end, or to its last attempt.
 func (d *driver) mitigated(before, after OperationRecord, seen exchange) (bool, error) {
+	if before.Phase == PhaseMitigating || before.InFlight {
+		d.polls++
+		d.plan.report(d.polls, d.start, seen.state, seen.err)
+	}
 	if seen.err != nil {
 		d.mitigationErr = seen.err
 	} else if state, _ := seen.state.text(); state == InstanceLastOperationRespStateFailedConst {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/osbkit/osb-go-sdk/openservicebrokerv1/cataloglint"
 )
 
 // Catalog is a broker's catalog indexed for the rules the specification attaches to it: lookups
@@ -38,9 +40,10 @@ type CatalogPlan struct {
 }
 
 // CatalogError reports a catalog that NewCatalog cannot index: each finding is a required field
-// that is missing or an id or name that is not unique, with its place in the catalog.
+// that is missing or an id or name that is not unique, with its place in the catalog
+// (cataloglint.Unusable).
 type CatalogError struct {
-	Findings []Finding
+	Findings []cataloglint.Finding
 }
 
 func (e *CatalogError) Error() string {
@@ -58,16 +61,16 @@ func (e *CatalogError) Error() string {
 }
 
 // NewCatalog indexes a catalog. It fails with a *CatalogError listing every problem that makes
-// the catalog unusable (the MUST findings of LintCatalog marked as such: a missing id, name,
-// description, bindable or plans, a duplicate service or plan id, a duplicate service name, a
-// duplicate plan name within a service). Other findings do not stop it; see LintCatalog.
+// the catalog unusable (cataloglint.Unusable: a missing id, name, description, bindable or
+// plans, a duplicate service or plan id, a duplicate service name, a duplicate plan name within
+// a service). Other findings do not stop it; see cataloglint.Lint.
 // The catalog keeps resp: do not change it afterwards.
 func NewCatalog(resp *BrokerCatalogResp) (*Catalog, error) {
 	if resp == nil {
-		return nil, &CatalogError{Findings: []Finding{{ID: FindingCatalogMissing, Section: sectionCatalogBody, Level: LevelMust,
+		return nil, &CatalogError{Findings: []cataloglint.Finding{{ID: cataloglint.FindingCatalogMissing, Section: sectionCatalogBody, Level: cataloglint.LevelMust,
 			Message: "there is no catalog (nil); pass the result of ListCatalog"}}}
 	}
-	if blocking := structureFindings(resp); len(blocking) > 0 {
+	if blocking := cataloglint.Unusable(lintView(resp)); len(blocking) > 0 {
 		return nil, &CatalogError{Findings: blocking}
 	}
 	catalog := &Catalog{response: resp, serviceByID: map[string]*CatalogService{}, serviceByName: map[string]*CatalogService{}}

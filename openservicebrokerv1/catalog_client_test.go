@@ -223,7 +223,7 @@ func TestClient_BindAndWaitUnbindsAnAnswerTheCatalogDoesNotAllow(t *testing.T) {
 			writeAnswer(w, http.StatusOK, `{}`)
 			return
 		}
-		writeAnswer(w, http.StatusCreated, `{"credentials": {"uri": "db://"}, "volume_mounts": [{"driver": "nfs"}]}`)
+		writeAnswer(w, http.StatusCreated, `{"credentials": {"uri": "db://"}, "volume_mounts": [{"driver": "nfs", "container_dir": "/data", "mode": "rw", "device_type": "shared", "device": {"volume_id": "vol-1"}}]}`)
 	}))
 	client.SetCatalog(newRulesCatalog(t))
 	bind := client.NewReplaceServiceBindingOptions("binding-1", "instance-1").SetServiceID("db-id").SetPlanID("db-small-id")

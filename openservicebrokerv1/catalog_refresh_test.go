@@ -80,7 +80,8 @@ func TestRefreshCatalog_SendsTheValidatorsAndKeepsTheCatalogOn304(t *testing.T) 
 	assert.False(t, changed)
 	assert.Same(t, first, again)
 
-	broker.change(cleanCatalog, `"v2"`, "")
+	broker.change(`{"services": [{"id": "2b4c7a4e-27a4-4b1e-9f65-2e5d0c7c7d11", "name": "postgres", "description": "PostgreSQL", "bindable": true,
+	  "plans": [{"id": "7d3c1f0e-5a4b-4c3d-9e8f-1a2b3c4d5e6f", "name": "small", "description": "Small"}]}]}`, `"v2"`, "")
 	fresh, changed, err := client.RefreshCatalog(ctx, first)
 	require.NoError(t, err)
 	assert.True(t, changed)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 
 	"github.com/IBM/go-sdk-core/v5/core"
 
@@ -23,16 +24,18 @@ const maxPresizedBody = DefaultMaxResponseBytes
 const maxErrorBody = 1 << 20
 
 // decode reads the answer to request. A success of the operation (ClassifyStatus) is decoded
-// into result (an empty body gives an empty result; one that does not decode gives a nil result,
-// the body kept in RawResult, and an error); any other answer becomes a *BrokerError, one that
-// matches ErrUndefinedStatus when the specification does not define the status for the operation. withheld tells that
+// into result (an empty body gives an empty result) and validated (ValidateAnswer); a body that
+// does not decode gives a nil result, the body kept in RawResult, and an *InvalidAnswerError, and
+// one with a malformed finding gives the result together with an *InvalidAnswerError. Any other
+// answer becomes a *BrokerError, one that matches ErrUndefinedStatus when the specification does
+// not define the status for the operation. withheld tells that
 // the retry budget refused a retry the answer called for.
 func decode(op *sdkruntime.Operation, identity string, request *http.Request, answer *http.Response, withheld bool, result any) (*core.DetailedResponse, error) {
 	defer answer.Body.Close()
 	response := &core.DetailedResponse{StatusCode: answer.StatusCode, Headers: answer.Header}
 	correlationHeader, correlationID := brokerCorrelation(answer.Header, correlationHeaders)
 	if _, echoed := answer.Header[canonicalRequestIdentity]; !echoed {
-		answer.Header[canonicalRequestIdentity] = []string{identity}
+		answer.Header[canonicalRequestIdentity] = request.Header[canonicalRequestIdentity] // the identity sent
 	}
 	// The broker may quote the request, Authorization header included: what this client keeps of
 	// a body beyond the decoded result (RawResult, error text, the debug log) is scrubbed of the
@@ -56,12 +59,20 @@ func decode(op *sdkruntime.Operation, identity string, request *http.Request, an
 	if result == nil {
 		return response, nil
 	}
-	body, err := readBody(answer.Body, answer.ContentLength)
-	logResponse(answer, body, secrets)
+	return response, decodeSuccess(op, identity, answer, response, secrets, result)
+}
+
+// decodeSuccess reads the body of a success into result and validates it (ValidateAnswer). A
+// body that does not decode leaves result nil; the body of an answer that does not decode or is
+// malformed is kept in RawResult, scrubbed of secrets.
+func decodeSuccess(op *sdkruntime.Operation, identity string, answer *http.Response, response *core.DetailedResponse, secrets []string, result any) error {
+	raw, err := readBody(answer.Body, answer.ContentLength)
+	logResponse(answer, raw, secrets)
 	if err != nil {
-		return response, fmt.Errorf("%s: broker answered %d but its body could not be read (request identity %s): %w",
+		return fmt.Errorf("%s: broker answered %d but its body could not be read (request identity %s): %w",
 			op.Name, answer.StatusCode, identity, err)
 	}
+	body := raw
 	if len(bytes.TrimSpace(body)) == 0 {
 		// An empty body reads as "{}": the caller gets a result with nothing set, never nil.
 		body = []byte("{}")
@@ -69,15 +80,26 @@ func decode(op *sdkruntime.Operation, identity string, request *http.Request, an
 	target := reflect.ValueOf(result).Elem()
 	if err := unmarshalResult(body, target); err != nil {
 		target.SetZero() // never a partly filled result
-		response.RawResult = scrub(body, secrets)
-		if answer.StatusCode >= 200 && answer.StatusCode <= 299 {
-			return response, fmt.Errorf("%s: broker answered %d with a body that is not the expected JSON (request identity %s): %w",
-				op.Name, answer.StatusCode, identity, boundedError{err})
+		response.RawResult = scrub(raw, secrets)
+		if answer.StatusCode < 200 || answer.StatusCode > 299 {
+			return nil // a non-2xx success (410 Gone on a deletion) needs no body
 		}
-		return response, nil // a non-2xx success (410 Gone on a deletion) needs no body
+		invalid := &InvalidAnswerError{Operation: op.Name, StatusCode: answer.StatusCode, RequestIdentity: identity}
+		invalid.cause = boundedError{err}
+		invalid.Findings = []Finding{{ID: FindingAnswerUndecodable, Section: ClassifyStatus(op.ID, answer.StatusCode).Section,
+			Level: LevelMust, Message: scrubText(invalid.cause.Error(), secrets)}}
+		return invalid
 	}
 	response.Result = target.Interface()
-	return response, nil
+	findings := ValidateAnswer(response.Result, answer.StatusCode)
+	if !slices.ContainsFunc(findings, IsMalformed) {
+		return nil
+	}
+	response.RawResult = scrub(raw, secrets)
+	for i := range findings {
+		findings[i].Message = scrubText(findings[i].Message, secrets)
+	}
+	return &InvalidAnswerError{Operation: op.Name, StatusCode: answer.StatusCode, RequestIdentity: identity, Findings: findings}
 }
 
 // unmarshalerType is the type of the models that decode themselves.

@@ -141,6 +141,8 @@ type BrokerError struct {
 	// (ErrUndefinedStatus); undefinedIn is the section whose Response table leaves it out.
 	undefined   bool
 	undefinedIn string
+	// operationID is the operationId of the operation answered, for ValidateErrorAnswer.
+	operationID string
 }
 
 // Error says which operation failed, the status, and what the broker said.
@@ -238,7 +240,7 @@ func IsRetryLater(err error) bool {
 // body, decoded once into ErrorResp when it is a JSON object; fields the broker sent with the
 // wrong type are left empty. The body has been scrubbed of the client's credentials.
 func newBrokerError(op *sdkruntime.Operation, identity string, response *core.DetailedResponse, body []byte) *BrokerError {
-	brokerErr := &BrokerError{Operation: op.Name, RequestIdentity: identity, StatusCode: response.StatusCode}
+	brokerErr := &BrokerError{Operation: op.Name, RequestIdentity: identity, StatusCode: response.StatusCode, operationID: op.ID}
 	if isRedirect(response.StatusCode) {
 		brokerErr.redirectHost = redirectHost(response.Headers)
 	}

@@ -52,32 +52,6 @@ func ExampleNewCatalog() {
 	// shared: bindable false, plan_updateable false, binding_rotatable false, instances_retrievable true, maximum polling 0s
 }
 
-func ExampleLintCatalog() {
-	var resp openservicebrokerv1.BrokerCatalogResp
-	err := json.Unmarshal([]byte(`{"services": [{"id": "mysql", "name": "MySQL Server", "description": "MySQL", "bindable": true,
-	  "plans": [{"id": "3b1f0c2e-4d5a-4e6f-8a9b-0c1d2e3f4a5b", "name": "small", "description": "Small",
-	    "maintenance_info": {"version": "v8.0"},
-	    "schemas": {"service_instance": {"create": {"parameters": {"type": "object",
-	      "properties": {"tls": {"$ref": "https://schemas.example.com/tls.json"}}}}}}}]}]}`), &resp)
-	if err != nil {
-		panic(err)
-	}
-	for _, finding := range openservicebrokerv1.LintCatalog(&resp) {
-		fmt.Printf("%s %s %s\n  (%s)\n", finding.Level, finding.ID, finding.Path, finding.Section)
-	}
-	// Output:
-	// SHOULD catalog.service.name.cli-friendly /services/0/name
-	//   (Catalog Management, Body)
-	// SHOULD catalog.service.id.guid /services/0/id
-	//   (Catalog Management, Service Offering Object)
-	// MUST catalog.plan.maintenance-info.version.semver /services/0/plans/0/maintenance_info/version
-	//   (Catalog Management, Maintenance Info Object)
-	// MUST catalog.schema.dollar-schema /services/0/plans/0/schemas/service_instance/create/parameters
-	//   (Catalog Management, Input Parameters Schema Object)
-	// MUST catalog.schema.external-ref /services/0/plans/0/schemas/service_instance/create/parameters
-	//   (Catalog Management, Input Parameters Schema Object)
-}
-
 func ExampleCatalog_CheckRequest() {
 	catalog, err := openservicebrokerv1.NewCatalog(decodeExampleCatalog())
 	if err != nil {

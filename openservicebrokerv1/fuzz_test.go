@@ -10,11 +10,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -213,8 +213,11 @@ func decodeAnswer[T any](t *testing.T, body []byte) (*T, error) {
 	answer := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
 	response, err := decode(&listCatalogOperation, "rid-1", request, answer, false, &result)
 	if err != nil {
-		require.True(t, bytes.Equal(body, response.RawResult), "the response does not keep a body that did not decode")
-		require.Nil(t, result, "a body that did not decode gives a partly filled result")
+		require.ErrorIs(t, err, ErrMalformedAnswer)
+		require.True(t, bytes.Equal(body, response.RawResult), "the response does not keep a body that did not decode or is malformed")
+		if errors.Unwrap(err) != nil {
+			require.Nil(t, result, "a body that did not decode gives a partly filled result")
+		}
 	}
 	return result, err
 }
@@ -227,16 +230,17 @@ func checkDecoding[T any](t *testing.T, body []byte) (first, second *T) {
 	first, err := decodeAnswer[T](t, body)
 	if err != nil {
 		require.NotEmpty(t, err.Error(), "a decoding error without text")
-		return nil, nil
 	}
 	if first == nil {
 		return nil, nil
 	}
+	malformed := err != nil
 	require.True(t, json.Valid(body) || len(bytes.TrimSpace(body)) == 0, "a body that is not JSON decoded without an error")
 	encoded, err := json.Marshal(first)
 	require.NoError(t, err, "a decoded %T does not encode", first)
 	second, err = decodeAnswer[T](t, encoded)
-	require.NoError(t, err, "the encoding of a decoded %T does not decode: %s", first, encoded)
+	require.NotNil(t, second, "the encoding of a decoded %T does not decode: %s: %v", first, encoded, err)
+	require.Equal(t, malformed, err != nil, "a %T is malformed once and not after encoding: %v", first, err)
 	reencoded, err := json.Marshal(second)
 	require.NoError(t, err)
 	require.Equal(t, string(encoded), string(reencoded), "the encoding of a %T is not stable", first)
@@ -515,7 +519,7 @@ func FuzzBrokerAnswer(f *testing.F) {
 func checkAnswerOutcome(t *testing.T, op *sdkruntime.Operation, status int, response *core.DetailedResponse, err error) {
 	require.NotNil(t, response, "%s returned no response for an answer", op.Name)
 	require.Equal(t, status, response.StatusCode)
-	success := status < 300 || slices.Contains(op.SuccessStatuses, status)
+	success := ClassifyStatus(op.ID, status).Class == StatusSuccess
 	if err == nil {
 		require.True(t, success, "%s accepted the status %d", op.Name, status)
 		return

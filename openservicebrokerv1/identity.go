@@ -1,6 +1,7 @@
 package openservicebrokerv1
 
 import (
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -120,7 +121,12 @@ func validatePlatform(platform string) error {
 	return nil
 }
 
-// newRequestIdentity returns a fresh random UUID for X-Broker-API-Request-Identity.
+// newRequestIdentity returns a fresh random (version 4) UUID for X-Broker-API-Request-Identity.
+// Every request makes one, so it is built in place: one allocation, the string.
 func newRequestIdentity() string {
-	return uuid.NewString()
+	var id uuid.UUID
+	_, _ = rand.Read(id[:])   // crypto/rand.Read never fails
+	id[6] = id[6]&0x0f | 0x40 // version 4
+	id[8] = id[8]&0x3f | 0x80 // the variant of RFC 9562
+	return id.String()
 }

@@ -159,7 +159,7 @@ func (_options *DeleteServiceBindingOptions) request() (*sdkruntime.Request, err
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&deleteServiceBindingOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.InstanceID, *_options.BindingID}
+	request.SetPathValues(*_options.InstanceID, *_options.BindingID)
 	if _options.RequestIdentity != nil {
 		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
 	}

@@ -134,7 +134,7 @@ func (_options *GetServiceBindingOptions) request() (*sdkruntime.Request, error)
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&getServiceBindingOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.InstanceID, *_options.BindingID}
+	request.SetPathValues(*_options.InstanceID, *_options.BindingID)
 	if _options.RequestIdentity != nil {
 		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
 	}

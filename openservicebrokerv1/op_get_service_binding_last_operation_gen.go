@@ -145,7 +145,7 @@ func (_options *GetServiceBindingLastOperationOptions) request() (*sdkruntime.Re
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&getServiceBindingLastOperationOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.InstanceID, *_options.BindingID}
+	request.SetPathValues(*_options.InstanceID, *_options.BindingID)
 	if _options.RequestIdentity != nil {
 		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
 	}

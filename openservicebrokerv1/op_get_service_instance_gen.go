@@ -120,7 +120,7 @@ func (_options *GetServiceInstanceOptions) request() (*sdkruntime.Request, error
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&getServiceInstanceOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.InstanceID}
+	request.SetPathValues(*_options.InstanceID)
 	if _options.RequestIdentity != nil {
 		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
 	}

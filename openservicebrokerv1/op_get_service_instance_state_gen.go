@@ -99,7 +99,7 @@ func (_options *GetServiceInstanceStateOptions) request() (*sdkruntime.Request, 
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&getServiceInstanceStateOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.InstanceID}
+	request.SetPathValues(*_options.InstanceID)
 	if _options.RequestIdentity != nil {
 		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
 	}

@@ -202,7 +202,7 @@ func (_options *ReplaceServiceBindingOptions) request() (*sdkruntime.Request, er
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&replaceServiceBindingOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.InstanceID, *_options.BindingID}
+	request.SetPathValues(*_options.InstanceID, *_options.BindingID)
 	if _options.RequestIdentity != nil {
 		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
 	}

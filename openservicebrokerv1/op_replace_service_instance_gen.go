@@ -202,7 +202,7 @@ func (_options *ReplaceServiceInstanceOptions) request() (*sdkruntime.Request, e
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&replaceServiceInstanceOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.InstanceID}
+	request.SetPathValues(*_options.InstanceID)
 	if _options.RequestIdentity != nil {
 		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
 	}

@@ -147,7 +147,7 @@ func (_options *ReplaceServiceInstanceStateOptions) request() (*sdkruntime.Reque
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&replaceServiceInstanceStateOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.InstanceID}
+	request.SetPathValues(*_options.InstanceID)
 	if _options.RequestIdentity != nil {
 		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
 	}

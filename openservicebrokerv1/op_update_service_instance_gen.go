@@ -174,7 +174,7 @@ func (_options *UpdateServiceInstanceOptions) request() (*sdkruntime.Request, er
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&updateServiceInstanceOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.InstanceID}
+	request.SetPathValues(*_options.InstanceID)
 	if _options.RequestIdentity != nil {
 		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
 	}

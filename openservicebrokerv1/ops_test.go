@@ -35,7 +35,9 @@ type mockOperation struct {
 	takesOriginatingIdentity bool
 	required                 []string // required parameters, as the API names them
 	statuses                 []int    // the 2xx statuses the API defines for the operation
-	result                   any      // the type of the decoded result, as a nil pointer
+	// minimal is the smallest body of a valid success answer; empty means {}.
+	minimal string
+	result  any // the type of the decoded result, as a nil pointer
 	// options returns options with every required parameter set and nothing else.
 	options func(c *OpenServiceBrokerV1) any
 	call    func(ctx context.Context, c *OpenServiceBrokerV1, options any) (result any, response *core.DetailedResponse, err error)
@@ -62,6 +64,14 @@ func mockCallDeleteServiceBinding(ctx context.Context, c *OpenServiceBrokerV1, o
 var mockInstanceSegments = []string{"v2", "service_instances", mockInstanceID}
 
 var mockBindingSegments = []string{"v2", "service_instances", mockInstanceID, "service_bindings", mockBindingID}
+
+// minimalAnswer is the smallest body of a valid success answer to the operation.
+func (op mockOperation) minimalAnswer() string {
+	if op.minimal == "" {
+		return `{}`
+	}
+	return op.minimal
+}
 
 // mockOperations lists all twelve operations of the API.
 var mockOperations = []mockOperation{
@@ -107,7 +117,7 @@ var mockOperations = []mockOperation{
 		call:    mockCallOf((*OpenServiceBrokerV1).GetServiceInstanceWithContext),
 	},
 	{
-		name: "GetLastOperation", method: http.MethodGet, path: mockInstancePath + "/last_operation",
+		name: "GetLastOperation", minimal: `{"state":"succeeded"}`, method: http.MethodGet, path: mockInstancePath + "/last_operation",
 		segments:                 append(mockInstanceSegments[:3:3], "last_operation"),
 		takesOriginatingIdentity: true, required: []string{"instance_id"},
 		statuses: []int{200}, result: (*InstanceLastOperationResp)(nil),
@@ -161,7 +171,7 @@ var mockOperations = []mockOperation{
 		call: mockCallOf((*OpenServiceBrokerV1).GetServiceBindingWithContext),
 	},
 	{
-		name: "GetServiceBindingLastOperation", method: http.MethodGet, path: mockBindingPath + "/last_operation",
+		name: "GetServiceBindingLastOperation", minimal: `{"state":"succeeded"}`, method: http.MethodGet, path: mockBindingPath + "/last_operation",
 		segments:                 append(mockBindingSegments[:5:5], "last_operation"),
 		takesOriginatingIdentity: true, required: []string{"instance_id", "binding_id"},
 		statuses: []int{200}, result: (*BindingLastOperationResp)(nil),
@@ -188,7 +198,7 @@ func TestOperations_SendMethodEscapedPathAndQuery(t *testing.T) {
 	for _, op := range mockOperations {
 		t.Run(op.name, func(t *testing.T) {
 			client, broker := newMockClient(t)
-			broker.reply(op.statuses[0], `{}`)
+			broker.reply(op.statuses[0], op.minimalAnswer())
 
 			_, _, err := op.call(context.Background(), client, op.options(client))
 
@@ -214,7 +224,7 @@ func TestOperations_EscapeTheCRNSlashOnce(t *testing.T) {
 	for _, op := range mockOperations[1:] {
 		t.Run(op.name, func(t *testing.T) {
 			client, broker := newMockClient(t)
-			broker.reply(op.statuses[0], `{}`)
+			broker.reply(op.statuses[0], op.minimalAnswer())
 
 			_, _, err := op.call(context.Background(), client, op.options(client))
 
@@ -231,7 +241,7 @@ func TestOperations_SendTheOSBAndSDKHeaders(t *testing.T) {
 	for _, op := range mockOperations {
 		t.Run(op.name, func(t *testing.T) {
 			client, broker := newMockClient(t)
-			broker.reply(op.statuses[0], `{}`)
+			broker.reply(op.statuses[0], op.minimalAnswer())
 
 			_, _, err := op.call(context.Background(), client, op.options(client))
 
@@ -258,7 +268,7 @@ func TestOperations_SendAFreshRequestIdentityEachTime(t *testing.T) {
 	for _, op := range mockOperations {
 		t.Run(op.name, func(t *testing.T) {
 			client, broker := newMockClient(t)
-			broker.reply(op.statuses[0], `{}`)
+			broker.reply(op.statuses[0], op.minimalAnswer())
 			options := op.options(client)
 
 			_, _, err := op.call(context.Background(), client, options)
@@ -278,7 +288,7 @@ func TestOperations_SendTheCallersIdentities(t *testing.T) {
 	for _, op := range mockOperations {
 		t.Run(op.name, func(t *testing.T) {
 			client, broker := newMockClient(t)
-			broker.reply(op.statuses[0], `{}`)
+			broker.reply(op.statuses[0], op.minimalAnswer())
 			options := op.options(client)
 			mockSetOption(t, options, HeaderRequestIdentity, core.StringPtr("trace-7f0d2b93"))
 			if op.takesOriginatingIdentity {
@@ -303,7 +313,7 @@ func TestOperations_SendTheClientsDefaultOriginatingIdentity(t *testing.T) {
 	for _, op := range mockOperations {
 		t.Run(op.name, func(t *testing.T) {
 			client, broker := newMockClient(t)
-			broker.reply(op.statuses[0], `{}`)
+			broker.reply(op.statuses[0], op.minimalAnswer())
 			require.NoError(t, client.SetDefaultOriginatingIdentity(mockIBMCloudIdentity))
 
 			_, _, err := op.call(context.Background(), client, op.options(client))
@@ -397,7 +407,7 @@ func TestOperations_DoNotSendWithAContextAlreadyCancelled(t *testing.T) {
 	for _, op := range mockOperations {
 		t.Run(op.name, func(t *testing.T) {
 			client, broker := newMockClient(t)
-			broker.reply(op.statuses[0], `{}`)
+			broker.reply(op.statuses[0], op.minimalAnswer())
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 
@@ -416,7 +426,7 @@ func TestOperations_ReturnTheStatusAndTypedResult(t *testing.T) {
 		for _, status := range op.statuses {
 			t.Run(fmt.Sprintf("%s/%d", op.name, status), func(t *testing.T) {
 				client, broker := newMockClient(t)
-				broker.reply(status, `{}`)
+				broker.reply(status, op.minimalAnswer())
 
 				result, response, err := op.call(context.Background(), client, op.options(client))
 
@@ -638,7 +648,11 @@ func TestOperations_AcceptAnEmptyAnswer(t *testing.T) {
 
 			result, response, err := op.call(context.Background(), client, op.options(client))
 
-			require.NoError(t, err)
+			if op.minimal == "" {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, ErrMalformedAnswer, "a poll without state")
+			}
 			assert.Equal(t, op.statuses[0], response.StatusCode)
 			require.NotNil(t, result)
 			assert.True(t, reflect.ValueOf(result).Elem().IsZero(), "no field is set: %+v", result)

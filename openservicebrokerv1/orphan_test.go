@@ -156,27 +156,35 @@ func TestRequestNotSentKeepsTheMessageAndTheCause(t *testing.T) {
 }
 
 func ExampleNeedsOrphanMitigation() {
-	failed := errors.New("ProvisionServiceInstance failed")
+	failed := errors.New("the request failed")
+	noAnswer := &url.Error{Op: "Put", URL: "http://broker/v2/service_instances/1", Err: io.EOF}
 	outcomes := []struct {
+		kind     OperationKind
 		what     string
 		response *core.DetailedResponse
 		err      error
 	}{
-		{"created", &core.DetailedResponse{StatusCode: 201}, nil},
-		{"accepted, poll the last operation", &core.DetailedResponse{StatusCode: 202}, nil},
-		{"created, body not decodable", &core.DetailedResponse{StatusCode: 201}, failed},
-		{"rejected with 422", &core.DetailedResponse{StatusCode: 422}, failed},
-		{"broker error 500", &core.DetailedResponse{StatusCode: 500}, failed},
-		{"no answer", nil, &url.Error{Op: "Put", URL: "http://broker/v2/service_instances/1", Err: io.EOF}},
+		{OperationProvision, "created", &core.DetailedResponse{StatusCode: 201}, nil},
+		{OperationProvision, "accepted, poll the last operation", &core.DetailedResponse{StatusCode: 202}, nil},
+		{OperationProvision, "created, body malformed", &core.DetailedResponse{StatusCode: 201}, failed},
+		{OperationProvision, "rejected with 422", &core.DetailedResponse{StatusCode: 422}, failed},
+		{OperationProvision, "broker error 500", &core.DetailedResponse{StatusCode: 500}, failed},
+		{OperationProvision, "no answer", nil, noAnswer},
+		{OperationUpdate, "broker error 500", &core.DetailedResponse{StatusCode: 500}, failed},
+		{OperationDeprovision, "204, undefined", &core.DetailedResponse{StatusCode: 204}, failed},
+		{OperationDeprovision, "no answer", nil, noAnswer},
 	}
 	for _, outcome := range outcomes {
-		fmt.Printf("%s: %t\n", outcome.what, NeedsOrphanMitigation(OperationProvision, outcome.response, outcome.err))
+		fmt.Printf("%s, %s: %t\n", outcome.kind, outcome.what, NeedsOrphanMitigation(outcome.kind, outcome.response, outcome.err))
 	}
 	// Output:
-	// created: false
-	// accepted, poll the last operation: false
-	// created, body not decodable: true
-	// rejected with 422: false
-	// broker error 500: true
-	// no answer: true
+	// provision, created: false
+	// provision, accepted, poll the last operation: false
+	// provision, created, body malformed: true
+	// provision, rejected with 422: false
+	// provision, broker error 500: true
+	// provision, no answer: true
+	// update, broker error 500: false
+	// deprovision, 204, undefined: true
+	// deprovision, no answer: false
 }

@@ -108,7 +108,7 @@ var ErrSchemaUnusable = errors.New("the catalog's parameters schema cannot be us
 // JSON Schema, names a version (draft) the platform does not know, or refers to other documents.
 // This is the broker's fault. The client's own checks (CheckRequest, and the client's requests
 // once it holds the catalog) then send the parameters unvalidated rather than refuse a request
-// that the broker may accept; ValidateParameters returns the error, and LintCatalog reports it
+// that the broker may accept; ValidateParameters returns the error, and cataloglint.Lint reports it
 // as a finding.
 type SchemaError struct {
 	ServiceID, PlanID, PlanName string

@@ -216,9 +216,9 @@ func TestRetryBudgetEarnsOnlyWhenTheBrokerAnswered(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			budget := &retryBudget{}
-			transport := &retryTransport{next: tt.outcome, policy: retryPolicy{maxRetries: 1}, budget: budget}
+			stack := &transportStack{base: tt.outcome, policy: retryPolicy{maxRetries: 1}, budget: budget}
 
-			resp, err := transport.RoundTrip(newGet(t, "http://127.0.0.1/v2/catalog"))
+			resp, _, err := stack.retry(newGet(t, "http://127.0.0.1/v2/catalog"))
 			discard(resp)
 
 			assert.Equal(t, tt.outcome.err, err)
@@ -333,10 +333,10 @@ func TestRetryWaitIsNotCutAtTheAttemptDeadline(t *testing.T) {
 		attempts = append(attempts, time.Now())
 		return busy.RoundTrip(request)
 	})
-	attempt := &attemptTransport{next: recording, timeout: 20 * time.Millisecond, maxBytes: 1 << 10}
-	transport := &retryTransport{next: attempt, policy: retryPolicy{maxRetries: 1, minWait: time.Millisecond, maxWait: 10 * time.Second}}
+	stack := &transportStack{base: recording, timeout: 20 * time.Millisecond, maxBytes: 1 << 10,
+		policy: retryPolicy{maxRetries: 1, minWait: time.Millisecond, maxWait: 10 * time.Second}}
 
-	resp, err := transport.RoundTrip(newGet(t, "http://127.0.0.1/v2/catalog"))
+	resp, _, err := stack.retry(newGet(t, "http://127.0.0.1/v2/catalog"))
 	discard(resp)
 
 	require.NoError(t, err)

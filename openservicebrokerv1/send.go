@@ -60,12 +60,12 @@ func (openServiceBroker *OpenServiceBrokerV1) send(ctx context.Context, request 
 		return nil, fmt.Errorf("%s: cannot authenticate the request: %w", op.Name, problem)
 	}
 	logRequest(httpRequest)
-	call := openServiceBroker.stack(ctx)
-	httpResponse, err := call.RoundTrip(httpRequest)
+	stack := openServiceBroker.stack(ctx)
+	httpResponse, withheld, err := stack.roundTrip(httpRequest)
 	if err != nil {
-		return nil, noAnswer(op.Name, identity, call.retry.withheld, err)
+		return nil, noAnswer(op.Name, identity, withheld, err)
 	}
-	response, err := decode(op, identity, httpRequest, httpResponse, call.retry.withheld, result)
+	response, err := decode(op, identity, httpRequest, httpResponse, withheld, result)
 	if err == nil {
 		err = openServiceBroker.checkAnswerAgainstCatalog(request, response, result)
 	}

@@ -1,7 +1,7 @@
 package openservicebrokerv1
 
 // The one table of what each HTTP status means as the answer to each operation. decode, the
-// waiters, NeedsOrphanMitigation and the checker all read it.
+// waiters and NeedsOrphanMitigation read it; ValidateErrorAnswer reads its 422 error codes.
 
 import (
 	"errors"
@@ -42,6 +42,10 @@ func (c StatusClass) String() string {
 type StatusRule struct {
 	Class   StatusClass
 	Section string
+	// ErrorCodes are, for 422 Unprocessable Entity, the OSB error codes the operation defines
+	// ("AsyncRequired", ...): ConcurrencyError for every operation (Blocking Operations), and those
+	// its Response section names.
+	ErrorCodes []string
 }
 
 // ErrUndefinedStatus matches the *BrokerError of an answer whose status the specification does
@@ -50,9 +54,10 @@ var ErrUndefinedStatus = errors.New("broker answered a status the specification 
 
 // operationStatuses lists the statuses one operation's Response section defines.
 type operationStatuses struct {
-	section   string // the section whose Response table lists them
-	successes []int
-	failures  []int
+	section    string // the section whose Response table lists them
+	successes  []int
+	failures   []int
+	errorCodes []string // the error codes of its 422 besides ConcurrencyError
 }
 
 // statusTable is OSB v2.17's Response tables, by operationId. 410 Gone to a poll is listed as a
@@ -63,14 +68,16 @@ var statusTable = map[string]operationStatuses{
 		// 304 answers a conditional request (If-None-Match, If-Modified-Since; RFC 9110) that RefreshCatalog sends.
 		successes: []int{http.StatusOK, http.StatusNotModified}},
 	"replace_service_instance": {section: "Provisioning, Response",
-		successes: []int{http.StatusOK, http.StatusCreated, http.StatusAccepted},
-		failures:  []int{http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity}},
+		successes:  []int{http.StatusOK, http.StatusCreated, http.StatusAccepted},
+		failures:   []int{http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity},
+		errorCodes: []string{errorCodeAsyncRequired, errorCodeMaintenanceInfoConflict}},
 	"update_service_instance": {section: "Updating a Service Instance, Response",
-		successes: []int{http.StatusOK, http.StatusAccepted},
-		failures:  []int{http.StatusBadRequest, http.StatusUnprocessableEntity}},
+		successes:  []int{http.StatusOK, http.StatusAccepted},
+		failures:   []int{http.StatusBadRequest, http.StatusUnprocessableEntity},
+		errorCodes: []string{errorCodeAsyncRequired, errorCodeMaintenanceInfoConflict}},
 	"delete_service_instance": {section: "Deprovisioning, Response",
 		successes: []int{http.StatusOK, http.StatusAccepted, http.StatusGone},
-		failures:  []int{http.StatusBadRequest, http.StatusUnprocessableEntity}},
+		failures:  []int{http.StatusBadRequest, http.StatusUnprocessableEntity}, errorCodes: []string{errorCodeAsyncRequired}},
 	"get_service_instance": {section: "Fetching a Service Instance, Response",
 		successes: []int{http.StatusOK},
 		failures:  []int{http.StatusNotFound, http.StatusUnprocessableEntity}},
@@ -78,11 +85,12 @@ var statusTable = map[string]operationStatuses{
 		successes: []int{http.StatusOK},
 		failures:  []int{http.StatusBadRequest, http.StatusNotFound, http.StatusGone}},
 	"replace_service_binding": {section: "Binding, Response",
-		successes: []int{http.StatusOK, http.StatusCreated, http.StatusAccepted},
-		failures:  []int{http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity}},
+		successes:  []int{http.StatusOK, http.StatusCreated, http.StatusAccepted},
+		failures:   []int{http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity},
+		errorCodes: []string{errorCodeRequiresApp, errorCodeAsyncRequired}},
 	"delete_service_binding": {section: "Unbinding, Response",
 		successes: []int{http.StatusOK, http.StatusAccepted, http.StatusGone},
-		failures:  []int{http.StatusBadRequest, http.StatusUnprocessableEntity}},
+		failures:  []int{http.StatusBadRequest, http.StatusUnprocessableEntity}, errorCodes: []string{errorCodeAsyncRequired}},
 	"get_service_binding": {section: "Fetching a Service Binding, Response",
 		successes: []int{http.StatusOK},
 		failures:  []int{http.StatusNotFound}},
@@ -103,6 +111,7 @@ const (
 	sectionAuthentication = "Platform to Service Broker Authentication"
 	sectionAPIVersion     = "API Version Header"
 	sectionBrokerErrors   = "Service Broker Errors"
+	sectionBlocking       = "Blocking Operations"
 )
 
 // ClassifyStatus returns what status means as the answer to the operation with the given
@@ -115,6 +124,12 @@ func ClassifyStatus(operationID string, status int) StatusRule {
 		return StatusRule{Class: StatusUndefined}
 	case slices.Contains(defined.successes, status):
 		return StatusRule{Class: StatusSuccess, Section: defined.section}
+	case status == http.StatusUnprocessableEntity:
+		section := defined.section
+		if !slices.Contains(defined.failures, status) {
+			section = sectionBlocking
+		}
+		return StatusRule{Class: StatusFailure, Section: section, ErrorCodes: append([]string{errorCodeConcurrencyError}, defined.errorCodes...)}
 	case slices.Contains(defined.failures, status):
 		return StatusRule{Class: StatusFailure, Section: defined.section}
 	case status == http.StatusUnauthorized:

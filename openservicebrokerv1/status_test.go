@@ -8,8 +8,6 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // wireCall sends one request of an operation and returns what the client method returned.
@@ -58,13 +56,6 @@ var wireCalls = map[string]wireCall{
 	"get_service_binding_last_operation": func(c *OpenServiceBrokerV1) (any, *core.DetailedResponse, error) {
 		return c.GetServiceBindingLastOperation(c.NewGetServiceBindingLastOperationOptions("binding-1", "instance-1"))
 	},
-}
-
-// generatedOperations are the operations the generator writes.
-var generatedOperations = []*sdkruntime.Operation{
-	&listCatalogOperation, &replaceServiceInstanceOperation, &updateServiceInstanceOperation, &deleteServiceInstanceOperation,
-	&getServiceInstanceOperation, &getLastOperationOperation, &getServiceInstanceStateOperation, &replaceServiceInstanceStateOperation,
-	&replaceServiceBindingOperation, &deleteServiceBindingOperation, &getServiceBindingOperation, &getServiceBindingLastOperationOperation,
 }
 
 // statusExpectation is what the specification says of some statuses to one operation, written
@@ -184,16 +175,29 @@ func TestClassifyStatusNamesTheSectionThatDecides(t *testing.T) {
 		status    int
 		want      StatusRule
 	}{
-		{"replace_service_instance", 201, StatusRule{StatusSuccess, "Provisioning, Response"}},
-		{"replace_service_instance", 409, StatusRule{StatusFailure, "Provisioning, Response"}},
-		{"replace_service_instance", 204, StatusRule{StatusUndefined, "Provisioning, Response"}},
-		{"delete_service_binding", 410, StatusRule{StatusSuccess, "Unbinding, Response"}},
-		{"get_last_operation", 410, StatusRule{StatusFailure, "Polling Last Operation for Service Instances, Response"}},
-		{"list_catalog", 304, StatusRule{StatusSuccess, "Catalog Management, Response"}},
-		{"get_service_binding", 401, StatusRule{StatusFailure, sectionAuthentication}},
-		{"update_service_instance", 412, StatusRule{StatusFailure, sectionAPIVersion}},
-		{"update_service_instance", 503, StatusRule{StatusFailure, sectionBrokerErrors}},
-		{"no_such_operation", 200, StatusRule{StatusUndefined, ""}},
+		{"replace_service_instance", 201, StatusRule{Class: StatusSuccess, Section: "Provisioning, Response"}},
+		{"replace_service_instance", 409, StatusRule{Class: StatusFailure, Section: "Provisioning, Response"}},
+		{"replace_service_instance", 204, StatusRule{Class: StatusUndefined, Section: "Provisioning, Response"}},
+		{"delete_service_binding", 410, StatusRule{Class: StatusSuccess, Section: "Unbinding, Response"}},
+		{"get_last_operation", 410, StatusRule{Class: StatusFailure, Section: "Polling Last Operation for Service Instances, Response"}},
+		{"list_catalog", 304, StatusRule{Class: StatusSuccess, Section: "Catalog Management, Response"}},
+		{"get_service_binding", 401, StatusRule{Class: StatusFailure, Section: sectionAuthentication}},
+		{"update_service_instance", 412, StatusRule{Class: StatusFailure, Section: sectionAPIVersion}},
+		{"update_service_instance", 503, StatusRule{Class: StatusFailure, Section: sectionBrokerErrors}},
+		{"no_such_operation", 200, StatusRule{Class: StatusUndefined, Section: ""}},
+		{"replace_service_instance", 422, StatusRule{Class: StatusFailure, Section: "Provisioning, Response",
+			ErrorCodes: []string{"ConcurrencyError", "AsyncRequired", "MaintenanceInfoConflict"}}},
+		{"update_service_instance", 422, StatusRule{Class: StatusFailure, Section: "Updating a Service Instance, Response",
+			ErrorCodes: []string{"ConcurrencyError", "AsyncRequired", "MaintenanceInfoConflict"}}},
+		{"delete_service_instance", 422, StatusRule{Class: StatusFailure, Section: "Deprovisioning, Response",
+			ErrorCodes: []string{"ConcurrencyError", "AsyncRequired"}}},
+		{"replace_service_binding", 422, StatusRule{Class: StatusFailure, Section: "Binding, Response",
+			ErrorCodes: []string{"ConcurrencyError", "RequiresApp", "AsyncRequired"}}},
+		{"delete_service_binding", 422, StatusRule{Class: StatusFailure, Section: "Unbinding, Response",
+			ErrorCodes: []string{"ConcurrencyError", "AsyncRequired"}}},
+		{"get_service_instance", 422, StatusRule{Class: StatusFailure, Section: "Fetching a Service Instance, Response",
+			ErrorCodes: []string{"ConcurrencyError"}}},
+		{"get_last_operation", 422, StatusRule{Class: StatusFailure, Section: sectionBlocking, ErrorCodes: []string{"ConcurrencyError"}}},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, ClassifyStatus(tt.operation, tt.status), "%s %d", tt.operation, tt.status)

@@ -15,78 +15,93 @@ import (
 	"time"
 )
 
-// callTransport is the stack of one call, allocated once per call: the redirect policy over
-// the retries over the bounds of each attempt (the client's timeout, the size limit) over the
-// base transport.
-type callTransport struct {
-	redirect redirectTransport
-	retry    retryTransport
-	attempt  attemptTransport
+// transportStack is the stack under every call: the redirect policy over the retries over the
+// bounds of each attempt (the client's timeout, the size limit) over the base transport. It is
+// a plain value of the client's settings, its layers methods that hand each other the request
+// directly: a call allocates nothing for it, and what a call learns on the way (that the budget
+// withheld a retry) comes back as a result rather than living in the stack.
+type transportStack struct {
+	base     http.RoundTripper
+	timeout  time.Duration
+	maxBytes int64
+	policy   retryPolicy
+	budget   *retryBudget
 }
 
-// RoundTrip sends req through the stack. Its errors are *url.Error, as http.Client gives them.
-func (call *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := call.redirect.RoundTrip(req)
-	if err != nil {
-		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.Redacted(), Err: err}
-	}
-	return resp, nil
-}
-
-// stack builds the transport stack of one call from the client's current settings.
-func (openServiceBroker *OpenServiceBrokerV1) stack(ctx context.Context) *callTransport {
+// stack is the transport stack of the client's current settings; retries are off for a
+// context marked withoutRetries.
+func (openServiceBroker *OpenServiceBrokerV1) stack(ctx context.Context) transportStack {
 	user := openServiceBroker.GetHTTPClient()
-	base := user.Transport
-	if base == nil {
-		base = http.DefaultTransport
+	stack := transportStack{base: user.Transport, timeout: user.Timeout, maxBytes: openServiceBroker.maxResponseBytes,
+		policy: openServiceBroker.retries, budget: openServiceBroker.budget}
+	if stack.base == nil {
+		stack.base = http.DefaultTransport
 	}
-	call := &callTransport{}
-	call.attempt = attemptTransport{next: base, timeout: user.Timeout, maxBytes: openServiceBroker.maxResponseBytes}
-	call.retry = retryTransport{next: &call.attempt, policy: openServiceBroker.retries, budget: openServiceBroker.budget}
 	if !retriesAllowed(ctx) {
-		call.retry.policy.maxRetries = 0
+		stack.policy.maxRetries = 0
 	}
-	call.redirect = redirectTransport{next: &call.retry}
-	return call
+	return stack
 }
 
-// retryTransport sends an attempt again after a transient failure (see checkRetry), waiting
-// as retryBackoff says, while the policy allows, the budget pays and the context lasts.
-type retryTransport struct {
-	next   http.RoundTripper
-	policy retryPolicy
-	budget *retryBudget
-	// withheld tells that a retry was due but the budget could not pay for it.
-	withheld bool
+// roundTrip sends req through the stack. withheld tells that a retry was due but the budget
+// could not pay for it. Its errors are *url.Error, as http.Client gives them.
+func (s *transportStack) roundTrip(req *http.Request) (resp *http.Response, withheld bool, err error) {
+	resp, withheld, err = s.followRedirects(req)
+	if err != nil {
+		return nil, withheld, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.Redacted(), Err: err}
+	}
+	return resp, withheld, nil
 }
 
-// RoundTrip sends req, and again after transient failures; the last outcome is returned as it came.
-func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+// followRedirects sends req with retries and follows the redirects the policy allows.
+func (s *transportStack) followRedirects(req *http.Request) (resp *http.Response, withheld bool, err error) {
+	for hops := 0; ; hops++ {
+		resp, withheld, err = s.retry(req)
+		if err != nil {
+			return nil, withheld, err
+		}
+		target := allowedRedirect(req, resp)
+		if target == nil {
+			return resp, withheld, nil
+		}
+		discard(resp)
+		if hops == maxRedirects {
+			return nil, withheld, fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		next := req.Clone(req.Context())
+		next.URL, next.Host = target, ""
+		req = next
+	}
+}
+
+// retry sends an attempt again after a transient failure (see checkRetry), waiting as
+// retryBackoff says, while the policy allows, the budget pays and the context lasts. The last
+// outcome is returned as it came.
+func (s *transportStack) retry(req *http.Request) (resp *http.Response, withheld bool, err error) {
 	attempt := req
 	for retry := 0; ; retry++ {
-		resp, err := t.next.RoundTrip(attempt)
+		resp, err := s.attempt(attempt)
 		if again, _ := checkRetry(req.Context(), resp, err); !again {
-			if err == nil && t.budget != nil && req.Context().Err() == nil {
-				t.budget.earn() // the broker answered
+			if err == nil && s.budget != nil && req.Context().Err() == nil {
+				s.budget.earn() // the broker answered
 			}
-			return resp, err
+			return resp, false, err
 		}
-		if retry >= t.policy.maxRetries || !replayable(req) {
-			return resp, err
+		if retry >= s.policy.maxRetries || !replayable(req) {
+			return resp, false, err
 		}
-		if t.budget != nil && !t.budget.spend() {
-			t.withheld = true
-			return resp, err
+		if s.budget != nil && !s.budget.spend() {
+			return resp, true, err
 		}
 		// The wait ends at the call's deadline at the latest, and the call with it; resp.Request
 		// carries the attempt's deadline, which bounds the attempt only.
-		wait := retryBackoff(req.Context(), t.policy.minWait, t.policy.maxWait, retry, resp)
+		wait := retryBackoff(req.Context(), s.policy.minWait, s.policy.maxWait, retry, resp)
 		discard(resp)
 		if err := sleep(req.Context(), wait); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if attempt, err = replay(req); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 }
@@ -175,30 +190,23 @@ func (e *ResponseTooLargeError) Is(target error) bool {
 	return target == ErrResponseTooLarge
 }
 
-// attemptTransport bounds one attempt: its duration, from sending until its body is closed,
-// to timeout (the client's http.Client Timeout, OPEN_SERVICE_BROKER_TIMEOUT), and its body to
-// maxBytes. net/http has decompressed the body already when it asked for gzip itself, so the
+// attempt sends one attempt and bounds it: its duration, from sending until its body is closed,
+// to the client's timeout (its http.Client Timeout, OPEN_SERVICE_BROKER_TIMEOUT), and its body
+// to maxBytes. net/http has decompressed the body already when it asked for gzip itself, so the
 // bytes counted are those decoded.
-type attemptTransport struct {
-	next     http.RoundTripper
-	timeout  time.Duration
-	maxBytes int64
-}
-
-// RoundTrip sends req under the attempt's deadline and wraps the answer's body in the limit.
-func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (s *transportStack) attempt(req *http.Request) (*http.Response, error) {
 	cancel := context.CancelFunc(func() {})
-	if t.timeout > 0 {
+	if s.timeout > 0 {
 		var ctx context.Context
-		ctx, cancel = context.WithTimeout(req.Context(), t.timeout)
+		ctx, cancel = context.WithTimeout(req.Context(), s.timeout)
 		req = req.WithContext(ctx)
 	}
-	resp, err := t.next.RoundTrip(req)
+	resp, err := s.base.RoundTrip(req)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	resp.Body = &limitedBody{body: resp.Body, remaining: t.maxBytes, limit: t.maxBytes, declared: resp.ContentLength, cancel: cancel}
+	resp.Body = &limitedBody{body: resp.Body, remaining: s.maxBytes, limit: s.maxBytes, declared: resp.ContentLength, cancel: cancel}
 	return resp, nil
 }
 
@@ -236,35 +244,11 @@ func (b *limitedBody) Close() error {
 // maxRedirects bounds the redirects followed for one call.
 const maxRedirects = 10
 
-// redirectTransport follows a redirect only for GET and HEAD and only to the same scheme and
-// host: a broker must not move a request that carries the platform's credentials or changes
-// state (PUT, PATCH, DELETE, with parameters) elsewhere. A redirect it does not follow reaches
-// the caller as the 3xx answer it is, where it becomes a *BrokerError matching
+// The redirect policy (roundTrip): a redirect is followed only for GET and HEAD and only to the
+// same scheme and host: a broker must not move a request that carries the platform's
+// credentials or changes state (PUT, PATCH, DELETE, with parameters) elsewhere. A redirect not
+// followed reaches the caller as the 3xx answer it is, where it becomes a *BrokerError matching
 // ErrRedirectNotFollowed.
-type redirectTransport struct {
-	next http.RoundTripper
-}
-
-// RoundTrip sends req and follows the redirects the policy allows.
-func (t *redirectTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	for hops := 0; ; hops++ {
-		resp, err := t.next.RoundTrip(req)
-		if err != nil {
-			return nil, err
-		}
-		target := allowedRedirect(req, resp)
-		if target == nil {
-			return resp, nil
-		}
-		discard(resp)
-		if hops == maxRedirects {
-			return nil, fmt.Errorf("stopped after %d redirects", maxRedirects)
-		}
-		next := req.Clone(req.Context())
-		next.URL, next.Host = target, ""
-		req = next
-	}
-}
 
 // allowedRedirect is where resp redirects req to, when the policy follows it; else nil.
 func allowedRedirect(req *http.Request, resp *http.Response) *url.URL {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"slices"
 	"strconv"
@@ -168,11 +169,7 @@ func fitAPIVersion(request *sdkruntime.Request) error {
 		return nil
 	}
 	body := gatedBody{value: request.Body}
-	for i := range compiledRules {
-		rule := &compiledRules[i]
-		if (rule.Operation != "" && rule.Operation != request.Op.ID) || !version.before(rule.since) {
-			continue
-		}
+	for rule := range rulesNewerThan(request.Op.ID, version) {
 		present, err := rule.apply(request, &body)
 		if err != nil {
 			return err
@@ -182,6 +179,69 @@ func fitAPIVersion(request *sdkruntime.Request) error {
 		}
 	}
 	return body.store(request)
+}
+
+// rulesNewerThan yields the rows of the table that apply to the operation and that version
+// does not have yet.
+func rulesNewerThan(operationID string, version apiVersion) iter.Seq[*compiledRule] {
+	return func(yield func(*compiledRule) bool) {
+		for i := range compiledRules {
+			rule := &compiledRules[i]
+			if (rule.Operation == "" || rule.Operation == operationID) && version.before(rule.since) && !yield(rule) {
+				return
+			}
+		}
+	}
+}
+
+// NewerThanAPIVersion is the version table seen from the broker: it returns the rows that a
+// received request breaks, the elements it carries (its endpoint, a header, a query parameter, a
+// body field) that the X-Broker-API-Version it announces does not have yet. body is the request's
+// body as read. A request for no operation of the specification, or whose version is missing
+// or not major.minor, breaks none. A client of this package sends no such request.
+func NewerThanAPIVersion(request *http.Request, body []byte) []APIVersionRule {
+	version, ok := parseAPIVersion(request.Header.Get(canonicalAPIVersion))
+	if !ok || !version.before(newestRule) {
+		return nil
+	}
+	var fields map[string]any
+	_ = json.Unmarshal(body, &fields) // a body that is not a JSON object carries no field
+	var broken []APIVersionRule
+	for rule := range rulesNewerThan(routes.operationID(request), version) {
+		if rule.carriedBy(request, fields) {
+			broken = append(broken, rule.APIVersionRule)
+		}
+	}
+	return broken
+}
+
+// carriedBy reports whether a received request has the rule's element; the rule applies to its
+// operation.
+func (rule *compiledRule) carriedBy(request *http.Request, fields map[string]any) bool {
+	switch rule.Kind {
+	case ElementHeader:
+		return len(request.Header.Values(rule.Name)) > 0
+	case ElementQuery:
+		return request.URL.Query().Has(rule.Name)
+	case ElementBody:
+		_, found := fieldParent(fields, rule.pointer)
+		return found
+	}
+	return true // the endpoint itself
+}
+
+// fieldParent returns the object that holds the field at pointer, and whether it is there.
+func fieldParent(fields map[string]any, pointer []string) (map[string]any, bool) {
+	parent := fields
+	for _, key := range pointer[:len(pointer)-1] {
+		child, ok := parent[key].(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		parent = child
+	}
+	_, found := parent[pointer[len(pointer)-1]]
+	return parent, found
 }
 
 // apply finds the rule's element in the request and, unless the rule refuses it, removes it.
@@ -235,23 +295,12 @@ func (b *gatedBody) remove(op *sdkruntime.Operation, pointer []string, drop bool
 			return false, err
 		}
 	}
-	parent := b.decoded
-	for _, key := range pointer[:len(pointer)-1] {
-		child, ok := parent[key].(map[string]any)
-		if !ok {
-			return false, nil
-		}
-		parent = child
-	}
-	last := pointer[len(pointer)-1]
-	if _, present := parent[last]; !present {
-		return false, nil
-	}
-	if drop {
-		delete(parent, last)
+	parent, present := fieldParent(b.decoded, pointer)
+	if present && drop {
+		delete(parent, pointer[len(pointer)-1])
 		b.changed = true
 	}
-	return true, nil
+	return present, nil
 }
 
 func (b *gatedBody) decode(op *sdkruntime.Operation) error {

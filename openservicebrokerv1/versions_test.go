@@ -1,8 +1,11 @@
 package openservicebrokerv1_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,7 +125,27 @@ func sendAt(t *testing.T, srv *brokertest.Server, version, operation, refused st
 	if len(requests) == 0 {
 		return nil, err
 	}
+	assert.Empty(t, requests[0].NewerThanAPIVersion, "the broker finds nothing newer than the version the client announces")
 	return &requests[0], err
+}
+
+// replayAt sends a recorded request again, unchanged but for the X-Broker-API-Version it
+// announces, and returns the broker's status and what it recorded of it.
+func replayAt(t *testing.T, srv *brokertest.Server, recorded *brokertest.RecordedRequest, version string) (int, string, brokertest.RecordedRequest) {
+	t.Helper()
+	request, err := http.NewRequest(recorded.Method, srv.URL+recorded.Path+"?"+recorded.RawQuery, bytes.NewReader(recorded.Body))
+	require.NoError(t, err)
+	request.Header = recorded.Header.Clone()
+	request.Header.Set(osb.HeaderAPIVersion, version)
+	srv.ResetRequests()
+	answer, err := http.DefaultClient.Do(request)
+	require.NoError(t, err)
+	defer answer.Body.Close()
+	body, err := io.ReadAll(answer.Body)
+	require.NoError(t, err)
+	received := srv.Requests()
+	require.Len(t, received, 1)
+	return answer.StatusCode, string(body), received[0]
 }
 
 // carries reports whether the received request has the rule's element.
@@ -155,15 +178,17 @@ func carries(t *testing.T, received *brokertest.RecordedRequest, rule osb.APIVer
 	return true
 }
 
-// operationsOf are the operations a rule is tested on: its own, or every operation whose full
-// request carries the element.
+// operationsOf are the operations a rule is tested on: its own, or those whose full request
+// carries an element the table names for every operation.
 func operationsOf(rule osb.APIVersionRule) []string {
 	if rule.Operation != "" {
 		return []string{rule.Operation}
 	}
 	var operations []string
 	for operation := range fullRequests {
-		operations = append(operations, operation)
+		if mayCarry(operation, rule) {
+			operations = append(operations, operation)
+		}
 	}
 	return operations
 }
@@ -187,17 +212,14 @@ func TestAPIVersionRules_EachElementIsSentFromItsVersionOnAndNotBefore(t *testin
 	srv := brokertest.NewServer()
 	t.Cleanup(srv.Close)
 	for _, rule := range osb.APIVersionRules() {
-		tested := 0
-		for _, operation := range operationsOf(rule) {
+		operations := operationsOf(rule)
+		require.NotEmpty(t, operations, "rule %+v is tested on at least one operation", rule)
+		for _, operation := range operations {
 			name := fmt.Sprintf("%s %s %s since %s on %s", rule.Kind, rule.Name, rule.Operation, rule.Since, operation)
 			t.Run(name, func(t *testing.T) {
 				require.Contains(t, fullRequests, operation, "every operation of the table has a full request")
 				atSince, _ := sendAt(t, srv, rule.Since, operation, refusedName(rule))
-				if !carries(t, atSince, rule) {
-					require.Empty(t, rule.Operation, "the full request of %s carries the element", operation)
-					return // an element of every operation that this one does not have
-				}
-				tested++
+				require.True(t, carries(t, atSince, rule), "a %s client sends it", rule.Since)
 				before := versionBefore(t, rule.Since)
 				received, err := sendAt(t, srv, before, operation, refusedName(rule))
 				if rule.Refused {
@@ -210,8 +232,45 @@ func TestAPIVersionRules_EachElementIsSentFromItsVersionOnAndNotBefore(t *testin
 				assert.False(t, carries(t, received, rule), "a %s client leaves it out", before)
 			})
 		}
-		assert.Positive(t, tested, "rule %+v is tested on at least one operation", rule)
 	}
+}
+
+func TestAPIVersionRules_AStrictBrokerRefusesOrRecordsWhatIsNewerThanTheAnnouncedVersion(t *testing.T) {
+	srv := brokertest.NewServer()
+	t.Cleanup(srv.Close)
+	for _, rule := range osb.APIVersionRules() {
+		for _, operation := range operationsOf(rule) {
+			name := fmt.Sprintf("%s %s %s since %s on %s", rule.Kind, rule.Name, rule.Operation, rule.Since, operation)
+			t.Run(name, func(t *testing.T) {
+				atSince, _ := sendAt(t, srv, rule.Since, operation, refusedName(rule))
+				require.NotNil(t, atSince)
+
+				status, body, received := replayAt(t, srv, atSince, versionBefore(t, rule.Since))
+
+				assert.Contains(t, received.NewerThanAPIVersion, rule, "the broker records the element as newer than the announced version")
+				if rule.Refused {
+					assert.Equal(t, http.StatusPreconditionFailed, status, "a strict broker refuses it: %s", body)
+					assert.Contains(t, body, rule.Source, "the refusal cites the source")
+					assert.Contains(t, body, "was introduced in "+rule.Since)
+					return
+				}
+				assert.NotEqual(t, http.StatusPreconditionFailed, status, "a broker of the older version ignores it (Vendor Extension Fields): %s", body)
+			})
+		}
+	}
+}
+
+func TestAPIVersionRules_ALenientBrokerOnlyRecordsWhatIsNewer(t *testing.T) {
+	srv := brokertest.NewServer(brokertest.WithLenient())
+	t.Cleanup(srv.Close)
+	atSince, _ := sendAt(t, srv, "2.14", "get_service_instance", "")
+	require.NotNil(t, atSince)
+
+	status, body, received := replayAt(t, srv, atSince, "2.13")
+
+	assert.NotEqual(t, http.StatusPreconditionFailed, status, body)
+	require.Len(t, received.NewerThanAPIVersion, 1)
+	assert.Equal(t, osb.ElementEndpoint, received.NewerThanAPIVersion[0].Kind)
 }
 
 // newerRules lists the rules newer than version that apply to operation.
@@ -267,7 +326,7 @@ func TestAPIVersion_A217ClientSendsEverything(t *testing.T) {
 				if rule.Refused && rule.Kind == osb.ElementBody && rule.Name != refused {
 					continue
 				}
-				if rule.Operation == operation || (rule.Operation == "" && mayCarry(operation, rule)) {
+				if rule.Operation == operation || mayCarry(operation, rule) {
 					assert.True(t, carries(t, received, rule), "%s: %s %s", operation, rule.Kind, rule.Name)
 				}
 			}
@@ -278,9 +337,11 @@ func TestAPIVersion_A217ClientSendsEverything(t *testing.T) {
 // mayCarry says which operations carry the elements that the table names for every operation.
 func mayCarry(operation string, rule osb.APIVersionRule) bool {
 	switch {
+	case rule.Operation != "":
+		return false
 	case rule.Kind == osb.ElementHeader:
 		return operation == "replace_service_instance"
-	case rule.Name == "/maintenance_info":
+	case rule.Name == "/maintenance_info", rule.Name == "/context": // a bind's context has its own row
 		return operation == "replace_service_instance" || operation == "update_service_instance"
 	case strings.HasPrefix(rule.Name, "/context"):
 		return operation == "replace_service_instance" || operation == "update_service_instance" || operation == "replace_service_binding"

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/osbkit/osb-go-sdk/internal/secret"
+	"github.com/osbkit/osb-go-sdk/internal/termtext"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -93,7 +94,7 @@ func printCatalog(w io.Writer, catalog *openservicebrokerv1.Catalog) {
 	fmt.Fprintln(table, "SERVICE\tSERVICE ID\tPLAN\tPLAN ID\tBINDABLE\tUPDATEABLE\tRETRIEVABLE\tMAX POLLING")
 	for _, service := range catalog.Services() {
 		for _, plan := range service.Plans() {
-			fmt.Fprintf(table, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", service.Name(), service.ID(), plan.Name(), plan.ID(),
+			printf(table, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", service.Name(), service.ID(), plan.Name(), plan.ID(),
 				yesNo(plan.Bindable()), yesNo(plan.PlanUpdateable()), retrievability(plan), maxPolling(plan))
 		}
 	}
@@ -182,7 +183,7 @@ func printPlan(w io.Writer, catalogPlan *openservicebrokerv1.CatalogPlan) {
 		rows = append(rows, [2]string{"maintenance_info", core.StringNilMapper(info.Version)})
 	}
 	for _, row := range rows {
-		fmt.Fprintf(table, "%s:\t%s\n", row[0], row[1])
+		printf(table, "%s:\t%s\n", row[0], row[1])
 	}
 	table.Flush()
 	if plan.Schemas == nil {
@@ -200,13 +201,18 @@ func printPlan(w io.Writer, catalogPlan *openservicebrokerv1.CatalogPlan) {
 		if schema.parameters == nil || len(schema.parameters.Parameters) == 0 || string(schema.parameters.Parameters) == "null" {
 			continue
 		}
-		var pretty bytes.Buffer
-		if json.Indent(&pretty, schema.parameters.Parameters, "  ", "  ") != nil {
-			pretty.Reset()
-			pretty.Write(schema.parameters.Parameters)
-		}
-		fmt.Fprintf(w, "schema %s:\n  %s\n", schema.name, pretty.String())
+		fmt.Fprintf(w, "schema %s:\n  %s\n", schema.name, prettySchema(schema.parameters.Parameters))
 	}
+}
+
+// prettySchema indents a parameter schema for reading, its strings' control, format and bidi
+// characters escaped; a schema that is not JSON is shown on one line through termtext.Clean.
+func prettySchema(schema json.RawMessage) string {
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, schema, "  ", "  ") != nil {
+		return termtext.Clean(string(schema))
+	}
+	return string(termtext.EscapeJSON(pretty.Bytes()))
 }
 
 // namedSchema is one of a plan's parameter schemas with its place in the catalog.

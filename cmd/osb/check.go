@@ -37,11 +37,11 @@ or YAML file mapping plan ids or names ("*" for all) to {provision, update, bind
 
 Exit codes:
   0  no MUST check failed (with --strict: no SHOULD check either)
-  1  interrupted (Ctrl-C): the run is incomplete, what it created is removed
   2  usage error: nothing was sent
   7  a MUST check failed (with --strict: or a SHOULD check)
   8  the broker is not reachable or rejected the credentials
-  9  the final sweep left resources on the broker (listed with their ids)`
+  9  the final sweep left resources on the broker (listed with their ids)
+130  interrupted (Ctrl-C): the run is incomplete, what it created is removed`
 
 // checkFlags are the flags of osb check.
 type checkFlags struct {
@@ -58,7 +58,7 @@ func (a *app) newCheckCommand() *cobra.Command {
 		Short: "Check the broker's conformance to OSB v2.17",
 		Long:  checkLong,
 		Example: `  osb check --url http://127.0.0.1:8080 --user u --password-stdin <<<"$PASSWORD"
-  osb check --plan small --report junit=osb-check.xml --strict
+  osb check --plan small --report junit=osb-check.xml --report html=osb-check.html --strict
   osb check --only 'provision.*' --skip provision.async.operation --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -70,7 +70,7 @@ func (a *app) newCheckCommand() *cobra.Command {
 	flags.StringVar(&f.params, "params", "", "JSON or YAML file of parameters per plan id or name")
 	flags.StringSliceVar(&f.only, "only", nil, "run only these checks: ids, globs or dotted prefixes (repeatable)")
 	flags.StringSliceVar(&f.skip, "skip", nil, "skip these checks: ids, globs or dotted prefixes (repeatable)")
-	flags.StringArrayVar(&f.reports, "report", nil, "also write the report: json=FILE or junit=FILE (repeatable)")
+	flags.StringArrayVar(&f.reports, "report", nil, "also write the report: json=FILE, junit=FILE or html=FILE (repeatable)")
 	flags.StringVar(&f.prefix, "prefix", "", "prefix of every id the run creates (default: osb-check-<random>)")
 	flags.BoolVar(&f.strict, "strict", false, "fail on SHOULD checks too")
 	flags.BoolVar(&f.list, "list", false, "list the checks (id, level, section) and exit")
@@ -143,10 +143,14 @@ func (a *app) writeCheckReports(report *conformance.Report, files map[string]str
 	}
 	for format, path := range files {
 		err := writeFile(path, func(w io.Writer) error {
-			if format == "json" {
+			switch format {
+			case "json":
 				return conformance.WriteJSON(w, report)
+			case "html":
+				return conformance.WriteHTML(w, report)
+			default:
+				return conformance.WriteJUnit(w, report, strict)
 			}
-			return conformance.WriteJUnit(w, report, strict)
 		})
 		if err != nil {
 			return fmt.Errorf("writing the %s report: %w", format, err)
@@ -185,7 +189,7 @@ func checkOutcome(report *conformance.Report, runErr error, strict bool) error {
 	case len(report.Leftovers) > 0:
 		return &checkError{fmt.Errorf("the run left %d resource(s) on the broker (listed above); remove them by hand", len(report.Leftovers)), exitLeftovers}
 	case errors.Is(runErr, context.Canceled):
-		return &checkError{runErr, exitUnexpected}
+		return &checkError{runErr, exitInterrupted}
 	case errors.Is(runErr, conformance.ErrBrokerUnreachable), errors.Is(runErr, conformance.ErrCredentialsRejected):
 		return &checkError{runErr, exitBrokerUnavailable}
 	case !report.Conformant(strict):
@@ -203,13 +207,13 @@ func checkOutcome(report *conformance.Report, runErr error, strict bool) error {
 	return nil
 }
 
-// parseReportFlags reads --report json=FILE and junit=FILE.
+// parseReportFlags reads --report json=FILE, junit=FILE and html=FILE.
 func parseReportFlags(values []string) (map[string]string, error) {
 	files := map[string]string{}
 	for _, value := range values {
 		format, path, ok := strings.Cut(value, "=")
-		if !ok || path == "" || (format != "json" && format != "junit") {
-			return nil, fmt.Errorf("--report %q: want json=FILE or junit=FILE", value)
+		if !ok || path == "" || (format != "json" && format != "junit" && format != "html") {
+			return nil, fmt.Errorf("--report %q: want json=FILE, junit=FILE or html=FILE", value)
 		}
 		files[format] = path
 	}

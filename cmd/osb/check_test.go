@@ -66,11 +66,15 @@ func TestCheckReportsAMustFailureWithEvidence(t *testing.T) {
 	srv := brokertest.NewServer(brokertest.WithMisbehaviour(brokertest.MisbehaveStateSpelling))
 	defer srv.Close()
 	dir := t.TempDir()
-	junitPath, jsonPath := filepath.Join(dir, "check.xml"), filepath.Join(dir, "check.json")
+	junitPath, jsonPath, htmlPath := filepath.Join(dir, "check.xml"), filepath.Join(dir, "check.json"), filepath.Join(dir, "check.html")
 
-	code, stdout, _ := runCheck(t, srv, "--report", "junit="+junitPath, "--report", "json="+jsonPath)
+	code, stdout, _ := runCheck(t, srv, "--report", "junit="+junitPath, "--report", "json="+jsonPath, "--report", "html="+htmlPath)
 	assert.Equal(t, exitNotConformant, code)
 	assert.Contains(t, stdout, "FAIL last_operation.state-values")
+	page, err := os.ReadFile(htmlPath)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(page), "<!DOCTYPE html>"), "--report html writes the page")
+	assert.NotContains(t, string(page), srv.Password)
 
 	junit, err := os.ReadFile(junitPath)
 	require.NoError(t, err)
@@ -194,7 +198,7 @@ func TestCheckExitsNotConformantWhenTheCatalogCannotBeRead(t *testing.T) {
 	assert.Contains(t, stdout.String(), "FAIL catalog.fetch")
 }
 
-func TestCheckInterruptedExitsOne(t *testing.T) {
+func TestCheckInterruptedExits130(t *testing.T) {
 	srv := brokertest.NewServer()
 	defer srv.Close()
 	clearBrokerEnvironment(t)
@@ -203,5 +207,5 @@ func TestCheckInterruptedExitsOne(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	a := &app{stdin: strings.NewReader(srv.Password + "\n"), stdout: &stdout, stderr: &stderr}
 	code := a.execute(ctx, []string{"check", "--url", srv.URL, "--user", srv.Username, "--password-stdin"})
-	assert.Equal(t, exitUnexpected, code, stderr.String())
+	assert.Equal(t, exitInterrupted, code, stderr.String())
 }

@@ -25,10 +25,10 @@ var platforms = []string{openservicebrokerv1.PlatformCloudFoundry, openservicebr
 
 // checkGlobalFlags validates the flags every command shares, before anything is sent.
 func (a *app) checkGlobalFlags() error {
-	f := a.flags
-	if !slices.Contains([]string{formatTable, formatJSON, formatYAML}, f.output) {
-		return usageError{fmt.Errorf("-o %q: want table, json or yaml", f.output)}
+	if err := a.checkOutput(); err != nil {
+		return err
 	}
+	f := a.flags
 	if f.passwordStdin && f.user == "" {
 		return usageError{errors.New("--password-stdin needs --user")}
 	}
@@ -45,6 +45,29 @@ func (a *app) checkGlobalFlags() error {
 		return usageError{fmt.Errorf("--timeout %s: want a positive duration", f.timeout)}
 	}
 	return nil
+}
+
+// checkOutput reads -o, whatever its case (json, JSON, yml), and compiles --jq, which selects
+// from the JSON output.
+func (a *app) checkOutput() error {
+	output := strings.ToLower(a.flags.output)
+	if output == "yml" {
+		output = formatYAML
+	}
+	if !slices.Contains([]string{formatTable, formatJSON, formatYAML}, output) {
+		return usageError{fmt.Errorf("-o %q: want table, json or yaml", a.flags.output)}
+	}
+	a.flags.output = output
+	if a.flags.jq == "" {
+		return nil
+	}
+	if output == formatYAML {
+		return usageError{errors.New("--jq selects from the JSON output; leave -o yaml out")}
+	}
+	a.flags.output = formatJSON
+	var err error
+	a.query, err = compileQuery(a.flags.jq)
+	return err
 }
 
 // newClient builds the client from osb's configuration sources (see sources.go), the flags on
@@ -67,6 +90,11 @@ func (a *app) newClient() (*openservicebrokerv1.OpenServiceBrokerV1, error) {
 		return nil, usageError{c.explain(err)}
 	}
 	a.sayConfigurationFile(c)
+	a.watchRefusals(client)
+	a.broker = redactedURL(client.GetServiceURL())
+	if c.broker != nil && c.origin[common.PropertyURL] == c.broker.name {
+		a.targetName = c.broker.target
+	}
 	if a.flags.timeout > 0 {
 		httpClient := client.GetHTTPClient()
 		httpClient.Timeout = min(httpClient.Timeout, a.flags.timeout)
@@ -77,6 +105,9 @@ func (a *app) newClient() (*openservicebrokerv1.OpenServiceBrokerV1, error) {
 		if err := client.SetDefaultOriginatingIdentity(identity); err != nil {
 			return nil, usageError{fmt.Errorf("--originating-identity: %w", err)}
 		}
+	}
+	if a.flags.verbose {
+		a.traceHTTP(client.GetHTTPClient())
 	}
 	if a.flags.dryRun {
 		a.captureInsteadOfSending(client, c.curlAuth)
@@ -133,14 +164,15 @@ func (a *app) flagPassword(read bool) (password, origin string, err error) {
 	if !a.flags.passwordStdin && !a.interactive() {
 		return "", "", errors.New("--user needs the password: on stdin with --password-stdin, or at the prompt in a terminal (a password on the command line would be seen by other users and kept in the shell history)")
 	}
-	if !read {
-		return "", origin, nil
+	if !read || a.password != "" {
+		return a.password, origin, nil
 	}
 	if origin == "prompt" {
 		password, err = a.promptPassword(fmt.Sprintf("Password for %s: ", a.flags.user))
 	} else {
 		password, err = a.readPassword()
 	}
+	a.password = password
 	return password, origin, err
 }
 
@@ -166,10 +198,25 @@ func (a *app) promptPassword(prompt string) (string, error) {
 	return password, nil
 }
 
+// confirm asks the person at the terminal to confirm a deletion, unless --yes or --dry-run or
+// nobody is at a terminal (scripts): anything but y or yes sends nothing.
+func (a *app) confirm(yes bool, question string) error {
+	if yes || a.flags.dryRun || !a.interactive() {
+		return nil
+	}
+	fmt.Fprintf(a.stderr, "%s [y/N] ", question)
+	answer, _ := bufio.NewReaderSize(a.stdin, 64).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "y", "yes":
+		return nil
+	}
+	return usageError{errors.New("not confirmed: nothing was sent (--yes confirms without asking)")}
+}
+
 // sayConfigurationFile says on stderr, once and only for a person (not under -o json or
 // yaml), which file the broker and its credentials were read from.
 func (a *app) sayConfigurationFile(c *configuration) {
-	if a.saidConfigurationFile || c.broker == nil || c.broker.file == "" || c.origin[common.PropertyURL] != c.broker.name || a.flags.output != formatTable {
+	if a.saidConfigurationFile || a.completing || c.broker == nil || c.broker.file == "" || c.origin[common.PropertyURL] != c.broker.name || a.flags.output != formatTable {
 		return
 	}
 	a.saidConfigurationFile = true

@@ -69,8 +69,8 @@ func TestACredentialsFileInUseIsNamedOnStderrOnce(t *testing.T) {
 }
 
 func TestTargetsAddUseListAndShow(t *testing.T) {
-	home := withHome(t)
 	dev, prod := newBroker(t), newBroker(t)
+	home := withHome(t)
 	got := invocation{stdin: dev.Password + "\n"}.run(t, nil, "target", "add", "dev", "--url", dev.URL, "--user", dev.Username, "--password-stdin")
 	require.Equal(t, exitOK, got.code, got.stderr)
 	t.Setenv("PROD_PASSWORD", prod.Password)
@@ -111,6 +111,7 @@ func TestTargetsAddUseListAndShow(t *testing.T) {
 	assert.Equal(t, prod.URL, view.URL)
 	assert.Equal(t, "basic", view.AuthType)
 	assert.Contains(t, view.Settings, setting{Variable: "OPEN_SERVICE_BROKER_USERNAME", Value: prod.Username, Source: `target "prod"`})
+	assert.Contains(t, view.Settings, setting{Variable: "OPEN_SERVICE_BROKER_AUTH_TYPE", Value: "basic", Source: `target "prod"`})
 	for _, output := range []string{got.stdout, got.stderr, invocation{}.run(t, nil, "target").stdout} {
 		assert.NotContains(t, output, prod.Password)
 		assert.NotContains(t, output, dev.Password)
@@ -140,8 +141,8 @@ func TestTargetFlagAndVariablesOverrideTheCurrentTarget(t *testing.T) {
 }
 
 func TestATargetFileOthersCanReadKeepsItsPasswordUnused(t *testing.T) {
-	home := withHome(t)
 	srv := newBroker(t)
+	home := withHome(t)
 	got := invocation{stdin: srv.Password + "\n"}.run(t, nil, "target", "add", "dev", "--url", srv.URL, "--user", srv.Username, "--password-stdin")
 	require.Equal(t, exitOK, got.code, got.stderr)
 	require.NoError(t, os.Chmod(filepath.Join(home, "config", "osb", "targets.yaml"), 0o644))
@@ -174,4 +175,13 @@ func TestAPasswordIsAskedForWithEchoOffInATerminal(t *testing.T) {
 	got = invocation{interactive: true, password: srv.Password}.run(t, nil, "--url", srv.URL, "--user", srv.Username, "--password-stdin", "catalog")
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.Contains(t, got.stderr, "Password for ", "--password-stdin on a terminal asks with echo off")
+}
+
+func TestOnlySecretSettingsAreMasked(t *testing.T) {
+	for property, secret := range map[string]bool{
+		"PASSWORD": true, "BEARER_TOKEN": true, "APIKEY": true, "CLIENT_SECRET": true,
+		"AUTH_TYPE": false, "USERNAME": false, "BEARER_TOKEN_FILE": false, "URL": false,
+	} {
+		assert.Equal(t, secret, isSecretProperty(property), property)
+	}
 }

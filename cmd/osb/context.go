@@ -69,17 +69,19 @@ func (c contextFlags) build(platform string) (*openservicebrokerv1.Context, erro
 
 // provisionContext is the context of a provision, which places the instance: the client fills
 // the organization_guid and space_guid that Provisioning, Body requires from a cloudfoundry or
-// kubernetes context. Without flags it is the cloudfoundry profile with generated GUIDs, said on
-// stderr. Other platforms' profiles have no equivalents, so for them --org-guid and --space-guid
-// are returned to be sent as the fields themselves, not in the context.
-func (a *app) provisionContext(c contextFlags) (context *openservicebrokerv1.Context, organizationGUID, spaceGUID string, err error) {
+// kubernetes context. Without flags it is the cloudfoundry profile with GUIDs derived from the
+// instance id, said on stderr: the same provision repeated is the identical request, which the
+// broker answers 200 (Provisioning, Response). Other platforms' profiles have no equivalents,
+// so for them --org-guid and --space-guid are returned to be sent as the fields themselves.
+func (a *app) provisionContext(instanceID string, c contextFlags) (context *openservicebrokerv1.Context, organizationGUID, spaceGUID string, err error) {
 	platform := a.flags.platform
 	switch platform {
 	case "", openservicebrokerv1.PlatformCloudFoundry:
 		platform = openservicebrokerv1.PlatformCloudFoundry
 		if c.organizationGUID == "" || c.spaceGUID == "" {
-			c.organizationGUID, c.spaceGUID = orGenerated(c.organizationGUID), orGenerated(c.spaceGUID)
-			a.hint("context: platform cloudfoundry, organization_guid %s, space_guid %s (generated; set --org-guid and --space-guid to choose)", c.organizationGUID, c.spaceGUID)
+			c.organizationGUID = orDerived(c.organizationGUID, "organization_guid", instanceID)
+			c.spaceGUID = orDerived(c.spaceGUID, "space_guid", instanceID)
+			a.hint("context: platform cloudfoundry, organization_guid %s, space_guid %s (derived from the instance id; set --org-guid and --space-guid to choose)", c.organizationGUID, c.spaceGUID)
 		}
 	case openservicebrokerv1.PlatformKubernetes:
 	default:
@@ -90,15 +92,19 @@ func (a *app) provisionContext(c contextFlags) (context *openservicebrokerv1.Con
 	return context, organizationGUID, spaceGUID, err
 }
 
-// orGenerated is value, or a new GUID when it is empty.
-func orGenerated(value string) string {
+// derivedGUIDs is the namespace of the GUIDs osb derives (a name-based UUID of its own).
+var derivedGUIDs = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://github.com/osbkit/osb-go-sdk/cmd/osb#derived-guid"))
+
+// orDerived is value, or when it is empty the GUID of field derived from the instance id: the
+// same every time, so that repeating a provision repeats its request.
+func orDerived(value, field, instanceID string) string {
 	if value == "" {
-		return uuid.NewString()
+		return uuid.NewSHA1(derivedGUIDs, []byte(field+"\x00"+instanceID)).String()
 	}
 	return value
 }
 
 // hint writes a line for the person at the terminal on stderr.
 func (a *app) hint(format string, args ...any) {
-	fmt.Fprintf(a.stderr, format+"\n", args...)
+	printf(a.stderr, format+"\n", args...)
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/osbkit/osb-go-sdk/internal/secret"
+	"github.com/osbkit/osb-go-sdk/internal/termtext"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -102,7 +103,27 @@ func (a *app) maskBody(body []byte) []byte {
 	return encoded
 }
 
-// shellQuote quotes s for a POSIX shell.
+// shellQuote quotes s for a POSIX shell. Text holding a control, format or bidi character is
+// written in ANSI-C quotes ($'...', bash, zsh, ksh and POSIX.1-2024 sh) with those characters
+// as \xHH escapes of their bytes: the line stays safe to print and means the same when pasted.
 func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	if !termtext.NeedsEscape(s) {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	var b strings.Builder
+	b.WriteString("$'")
+	for _, r := range s {
+		switch {
+		case r == '\\' || r == '\'':
+			b.WriteString(`\` + string(r))
+		case termtext.Unsafe(r):
+			for _, octet := range []byte(string(r)) {
+				fmt.Fprintf(&b, `\x%02x`, octet)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteString("'")
+	return b.String()
 }

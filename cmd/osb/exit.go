@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"syscall"
 
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
@@ -16,6 +18,9 @@ const (
 	exitFailed     = 4
 	exitTimeout    = 5
 	exitOrphan     = 6
+	// exitInterrupted is the shells' convention for a run ended by SIGINT (128+2), for every
+	// command, osb check and osb demo included.
+	exitInterrupted = 130
 )
 
 // usageError is a mistake in the command line or the configuration, found before anything was
@@ -57,6 +62,8 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.Is(err, context.Canceled):
+		return exitInterrupted
 	case errors.As(err, &check):
 		return check.code
 	case errors.As(err, &mitigation) && !mitigation.Completed, errors.Is(err, errMayBeLeftBehind):
@@ -111,13 +118,13 @@ func hintFor(err error) string {
 	if errors.As(err, &hinted) {
 		return hinted.hint
 	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return "nothing listens at the broker's address: is the broker running, and is the URL right? (osb target shows the URL and where it comes from)"
+	}
 	for _, h := range statusHints {
 		if errors.Is(err, h.err) {
 			return h.hint
 		}
-	}
-	if exitCode(err) == exitUsage {
-		return "see osb --help"
 	}
 	return ""
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -53,7 +52,7 @@ func (a *app) newFetchCommand(use, short string, ids int,
 		Short: short,
 		Args:  cobra.ExactArgs(ids),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
-			client, o, err := a.connect(cmd, offer)
+			client, o, err := a.connectFor(cmd, offer, args[0], bindingOf(args), false)
 			if err != nil {
 				return nil, err
 			}
@@ -61,15 +60,57 @@ func (a *app) newFetchCommand(use, short string, ids int,
 			if err != nil {
 				return nil, err
 			}
-			return a.fieldsOutcome(response, result)
+			return a.fieldsOutcome(response, result, a.catalogForNames(cmd.Context(), client))
 		}),
 	}
 	a.addOfferingFlags(cmd, &offer, false)
 	return cmd
 }
 
-// fieldsOutcome prints an answer as one top-level field a line, credentials one key a line.
-func (a *app) fieldsOutcome(response *core.DetailedResponse, result any) (*outcome, error) {
+// bindingOf is the binding id of a get binding's arguments, "" for an instance.
+func bindingOf(ids []string) string {
+	if len(ids) > 1 {
+		return ids[1]
+	}
+	return ""
+}
+
+// catalogForNames is the catalog that names the services and plans of an answer: the one the
+// offering was resolved in, else read now. Without one (a broker whose catalog cannot be read)
+// ids are shown alone.
+func (a *app) catalogForNames(ctx context.Context, client *openservicebrokerv1.OpenServiceBrokerV1) *openservicebrokerv1.Catalog {
+	if catalog := client.Catalog(); catalog != nil || a.flags.output != formatTable {
+		return catalog
+	}
+	catalog, _ := a.readCatalog(ctx, client)
+	return catalog
+}
+
+// nameOf adds to a service_id or plan_id the name the catalog gives it.
+func nameOf(catalog *openservicebrokerv1.Catalog, fields map[string]any, key string) string {
+	value := plainValue(fields[key])
+	if catalog == nil {
+		return value
+	}
+	serviceID, _ := fields["service_id"].(string)
+	service, ok := catalog.Service(serviceID)
+	if !ok {
+		return value
+	}
+	switch key {
+	case "service_id":
+		return value + " (" + service.Name() + ")"
+	case "plan_id":
+		if plan, ok := service.Plan(value); ok {
+			return value + " (" + plan.Name() + ")"
+		}
+	}
+	return value
+}
+
+// fieldsOutcome prints an answer as one top-level field a line, credentials one key a line,
+// service and plan ids with their names in the catalog.
+func (a *app) fieldsOutcome(response *core.DetailedResponse, result any, catalog *openservicebrokerv1.Catalog) (*outcome, error) {
 	answer, err := answerOf(result, a.flags.showSecrets)
 	if err != nil {
 		return nil, err
@@ -81,9 +122,11 @@ func (a *app) fieldsOutcome(response *core.DetailedResponse, result any) (*outco
 			if key == "credentials" {
 				continue
 			}
-			fmt.Fprintf(w, "%s: %s\n", key, plainValue(fields[key]))
+			printf(w, "%s: %s\n", key, nameOf(catalog, fields, key))
 		}
-		printCredentials(w, fields["credentials"], a.flags.showSecrets)
+		if credentials, ok := fields["credentials"]; ok {
+			printCredentials(w, credentials, a.flags.showSecrets)
+		}
 	}
 	return o, nil
 }

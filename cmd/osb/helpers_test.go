@@ -18,11 +18,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// failFast switches retries off, so that the failures a test provokes end at once. The rest of
-// the caller's configuration never reaches a test (TestMain runs testkit.Main).
+// failFast switches retries off, so that the failures a test provokes end at once, and gives
+// the test targets and a local record of its own. The rest of the caller's configuration never
+// reaches a test (TestMain runs testkit.Main).
 func failFast(t *testing.T) {
 	t.Helper()
 	t.Setenv("OPEN_SERVICE_BROKER_MAX_RETRIES", "0")
+	withHome(t)
 }
 
 // result is what one run of osb printed and returned.
@@ -50,10 +52,20 @@ func osb(t *testing.T, srv *brokertest.Server, args ...string) result {
 
 func (inv invocation) run(t *testing.T, srv *brokertest.Server, args ...string) result {
 	t.Helper()
-	stdin := inv.stdin
 	if srv != nil {
-		args = append([]string{"--url", srv.URL, "--user", srv.Username, "--password-stdin"}, args...)
-		stdin = srv.Password + "\n" + stdin
+		return inv.runAt(t, srv.URL, srv.Username, srv.Password, args...)
+	}
+	return inv.runAt(t, "", "", "", args...)
+}
+
+// runAt runs the command tree against the broker at url with basic-auth credentials, the
+// password on stdin; with an empty url the caller's args say everything.
+func (inv invocation) runAt(t *testing.T, url, username, password string, args ...string) result {
+	t.Helper()
+	stdin := inv.stdin
+	if url != "" {
+		args = append([]string{"--url", url, "--user", username, "--password-stdin"}, args...)
+		stdin = password + "\n" + stdin
 	}
 	ctx := inv.ctx
 	if ctx == nil {
@@ -81,7 +93,7 @@ var (
 	urlPattern      = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
 	usernamePattern = regexp.MustCompile(`user-[a-z0-9]{8}`)
 	dbPattern       = regexp.MustCompile(`/db[0-9]+`)
-	lastActive      = regexp.MustCompile(`("?last_active"?[:=] ?)[0-9]+`)
+	lastActive      = regexp.MustCompile(`("?last_active"?[:=] ?)([0-9]+|[0-9TZ:-]{20})`)
 )
 
 func normalize(s string) string {

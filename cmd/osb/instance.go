@@ -41,8 +41,9 @@ type changeRequest struct {
 }
 
 // prepareChange reads the parameters and the context of the --platform profile that the flags
-// give, then connects: the caller's input is checked before the broker is asked anything.
-func (a *app) prepareChange(cmd *cobra.Command, flags changeFlags) (*changeRequest, error) {
+// give, then connects: the caller's input is checked before the broker is asked anything. The
+// offering of instanceID is filled in as connectFor does.
+func (a *app) prepareChange(cmd *cobra.Command, flags changeFlags, instanceID string, need bool) (*changeRequest, error) {
 	parameters, err := a.parameters(flags.params)
 	if err != nil {
 		return nil, err
@@ -51,7 +52,7 @@ func (a *app) prepareChange(cmd *cobra.Command, flags changeFlags) (*changeReque
 	if err != nil {
 		return nil, err
 	}
-	client, o, err := a.connect(cmd, flags.offer)
+	client, o, err := a.connectFor(cmd, flags.offer, instanceID, "", need)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +85,7 @@ space_guid, which the specification requires: from the cloudfoundry context's --
 			if err != nil {
 				return nil, err
 			}
-			requestContext, organizationGUID, spaceGUID, err := a.provisionContext(flags.contextFlags)
+			requestContext, organizationGUID, spaceGUID, err := a.provisionContext(instanceID, flags.contextFlags)
 			if err != nil {
 				return nil, err
 			}
@@ -101,7 +102,7 @@ space_guid, which the specification requires: from the cloudfoundry context's --
 			}
 			setBody(options.SetContext, options.SetParameters, requestContext, parameters)
 			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.ReplaceServiceInstanceOptions, *openservicebrokerv1.InstancePutResp]{
-				label: "provision " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o}, kind: demo.Creation, wait: flags.wait,
+				name: kindProvision, target: resumeTarget{instanceID: instanceID, offering: o}, kind: demo.Creation, wait: flags.wait,
 				options: options, send: client.ReplaceServiceInstanceWithContext, andWait: client.ProvisionAndWait,
 			})
 		}),
@@ -114,16 +115,20 @@ func (a *app) newUpdateCommand() *cobra.Command {
 	var flags changeFlags
 	var previousPlan string
 	cmd := &cobra.Command{
-		Use:   "update <instance-id> --service <service> [--plan <plan>]",
+		Use:   "update <instance-id> [--service <service>] [--plan <plan>]",
 		Short: "Update a service instance: its plan, parameters or context",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
 			instanceID := args[0]
-			change, err := a.prepareChange(cmd, flags)
+			change, err := a.prepareChange(cmd, flags, instanceID, false)
 			if err != nil {
 				return nil, err
 			}
 			client, o := change.client, change.offering
+			if flags.offer.plan == "" {
+				// The recorded plan is the current one: an update sends a plan only to change it.
+				o.planID, o.plan = "", nil
+			}
 			options := client.NewUpdateServiceInstanceOptions(instanceID).SetServiceID(o.serviceID).SetAcceptsIncomplete(true)
 			if o.planID != "" {
 				options.SetPlanID(o.planID)
@@ -133,39 +138,42 @@ func (a *app) newUpdateCommand() *cobra.Command {
 			}
 			setBody(options.SetContext, options.SetParameters, change.context, change.parameters)
 			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.UpdateServiceInstanceOptions, *openservicebrokerv1.InstancePatchResp]{
-				label: "update " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o}, kind: demo.Update, wait: flags.wait,
+				name: kindUpdate, target: resumeTarget{instanceID: instanceID, offering: o}, kind: demo.Update, wait: flags.wait,
 				options: options, send: client.UpdateServiceInstanceWithContext, andWait: client.UpdateAndWait,
 			})
 		}),
 	}
 	a.addChangeFlags(cmd, &flags, false)
-	_ = cmd.MarkFlagRequired("service")
 	cmd.Flags().StringVar(&previousPlan, "previous-plan", "", "previous_values.plan_id: the plan id before the update")
 	return cmd
 }
 
 func (a *app) newDeprovisionCommand() *cobra.Command {
 	var offer offeringFlags
-	var wait bool
+	var wait, yes bool
 	cmd := &cobra.Command{
-		Use:   "deprovision <instance-id> --service <service> --plan <plan>",
+		Use:   "deprovision <instance-id> [--service <service> --plan <plan>]",
 		Short: "Deprovision a service instance",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
 			instanceID := args[0]
-			client, o, err := a.connect(cmd, offer)
+			client, o, err := a.connectFor(cmd, offer, instanceID, "", true)
 			if err != nil {
+				return nil, err
+			}
+			if err := a.confirm(yes, fmt.Sprintf("Deprovision instance %s (%s) at %s?", instanceID, o.describe(), a.broker)); err != nil {
 				return nil, err
 			}
 			options := client.NewDeleteServiceInstanceOptions(o.serviceID, o.planID, instanceID).SetAcceptsIncomplete(true)
 			return perform(a, cmd.Context(), asyncRequest[*openservicebrokerv1.DeleteServiceInstanceOptions, *openservicebrokerv1.InstanceDeleteResp]{
-				label: "deprovision " + instanceID, target: resumeTarget{instanceID: instanceID, offering: o, deletion: true}, kind: demo.Deletion, wait: wait,
+				name: kindDeprovision, target: resumeTarget{instanceID: instanceID, offering: o, deletion: true}, kind: demo.Deletion, wait: wait,
 				options: options, send: client.DeleteServiceInstanceWithContext, andWait: client.DeprovisionAndWait,
 			})
 		}),
 	}
-	a.addOfferingFlags(cmd, &offer, true)
+	a.addOfferingFlags(cmd, &offer, false)
 	cmd.Flags().BoolVar(&wait, "wait", false, waitHelp)
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation in a terminal")
 	return cmd
 }
 
@@ -186,18 +194,18 @@ func (a *app) instanceOutcome(response *core.DetailedResponse, result any, targe
 		return o, failure
 	}
 	if asynchronous && !waited {
-		a.hint("the broker works on it asynchronously; follow it with: %s", target.resumeCommand())
+		a.hint("the broker works on it asynchronously; follow it with: %s", target.lastOperationCommand())
 	}
 	o.table = func(w io.Writer) {
 		status := demo.DescribeStatus(response.StatusCode, kind)
 		if asynchronous && !waited {
 			status = fmt.Sprintf("%d %s: in progress", response.StatusCode, http.StatusText(response.StatusCode))
 		}
-		fmt.Fprintf(w, "%s %s\n", target.describe(), status)
+		printf(w, "%s %s\n", target.describe(), status)
 		if m, ok := answer.(map[string]any); ok {
 			for _, key := range []string{"dashboard_url", "operation", "description"} {
 				if value, ok := m[key]; ok {
-					fmt.Fprintf(w, "%s: %v\n", key, value)
+					printf(w, "%s: %s\n", key, plainValue(value))
 				}
 			}
 		}

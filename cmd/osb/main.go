@@ -32,6 +32,9 @@ func main() {
 			return string(password), err
 		},
 	}
+	if a.terminal {
+		a.columns, _, _ = term.GetSize(int(os.Stderr.Fd()))
+	}
 	code := a.execute(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/osbkit/osb-go-sdk/internal/secret"
+	"github.com/osbkit/osb-go-sdk/internal/termtext"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -36,6 +37,9 @@ type outcome struct {
 
 	// table prints the outcome for a person.
 	table func(w io.Writer)
+	// tableOnFailure says the table is printed even with an error: the answer is the failure
+	// (a single poll that says "failed").
+	tableOnFailure bool
 }
 
 type lastOperation struct {
@@ -83,7 +87,7 @@ func (a *app) run(do operationFunc) func(*cobra.Command, []string) error {
 		case a.printedDryRun:
 			return nil
 		case a.flags.output == formatTable:
-			if err == nil && result != nil && result.table != nil {
+			if result != nil && result.table != nil && (err == nil || result.tableOnFailure) {
 				result.table(a.stdout)
 			}
 			return err
@@ -118,41 +122,66 @@ func withError(o *outcome, err error) *outcome {
 	return o
 }
 
-// print writes the outcome as -o json or yaml.
+// print writes the outcome as -o json or yaml, or what --jq extracts from it.
 func (a *app) print(o *outcome) error {
-	if a.flags.output == formatYAML {
+	switch {
+	case a.flags.jq != "":
+		return a.printQuery(o)
+	case a.flags.output == formatYAML:
 		return writeYAML(a.stdout, o)
 	}
-	encoder := json.NewEncoder(a.stdout)
-	encoder.SetIndent("", "  ")
-	return encoder.Encode(o)
+	return writeJSON(a.stdout, o, "  ")
+}
+
+// writeJSON writes value as JSON, every format and bidi character of its strings escaped
+// (\u202e): the document means the same and cannot act on a terminal.
+func writeJSON(w io.Writer, value any, indent string) error {
+	var encoded bytes.Buffer
+	encoder := json.NewEncoder(&encoded)
+	encoder.SetIndent("", indent)
+	if err := encoder.Encode(value); err != nil {
+		return err
+	}
+	_, err := w.Write(termtext.EscapeJSON(encoded.Bytes()))
+	return err
 }
 
 // writeYAML writes value as YAML with the fields in the order its JSON has them: it goes
-// through JSON, so json tags and encoders apply to both formats alike.
+// through JSON, so json tags and encoders apply to both formats alike. A string holding a
+// character that could act on a terminal is double-quoted and the character escaped.
 func writeYAML(w io.Writer, value any) error {
 	encoded, err := json.Marshal(value)
 	if err != nil {
 		return err
 	}
+	// The YAML parser refuses the DEL and C1 characters encoding/json writes as they are.
 	var document yaml.Node
-	if err := yaml.Unmarshal(encoded, &document); err != nil {
+	if err := yaml.Unmarshal(termtext.EscapeJSON(encoded), &document); err != nil {
 		return err
 	}
-	clearStyle(&document)
-	encoder := yaml.NewEncoder(w)
+	setStyle(&document)
+	var out bytes.Buffer
+	encoder := yaml.NewEncoder(&out)
 	encoder.SetIndent(2)
 	if err := encoder.Encode(&document); err != nil {
 		return err
 	}
-	return encoder.Close()
+	if err := encoder.Close(); err != nil {
+		return err
+	}
+	_, err = w.Write(termtext.EscapeYAML(out.Bytes()))
+	return err
 }
 
-// clearStyle drops the JSON flow style of a decoded document, so it encodes as block YAML.
-func clearStyle(node *yaml.Node) {
+// setStyle drops the JSON flow style of a decoded document, so it encodes as block YAML, and
+// double-quotes the scalars that need escapes, the only YAML style that has them.
+func setStyle(node *yaml.Node) {
 	node.Style = 0
+	if node.Kind == yaml.ScalarNode && termtext.NeedsEscape(node.Value) {
+		node.Style = yaml.DoubleQuotedStyle
+	}
 	for _, child := range node.Content {
-		clearStyle(child)
+		setStyle(child)
 	}
 }
 
@@ -180,6 +209,17 @@ func answerOf(value any, showSecrets bool) (any, error) {
 // newTable returns a tabwriter for aligned columns; flush it when done.
 func newTable(w io.Writer) *tabwriter.Writer {
 	return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+}
+
+// printf is how every table, hint and error reaches a terminal: format is the command's own
+// text, and each argument, which may come from the broker, is shown through termtext.Clean
+// (escapes visible, one line, long text cut). Formats use %s only.
+func printf(w io.Writer, format string, args ...any) {
+	cleaned := make([]any, len(args))
+	for i, arg := range args {
+		cleaned[i] = termtext.Clean(fmt.Sprint(arg))
+	}
+	fmt.Fprintf(w, format, cleaned...)
 }
 
 // plainValue prints a string as it is and anything else as compact JSON.

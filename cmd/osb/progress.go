@@ -21,8 +21,11 @@ const spinnerInterval = 100 * time.Millisecond
 type progress struct {
 	w        io.Writer
 	terminal bool
-	label    string
-	start    time.Time
+	// columns is the terminal's width: the status line is cut to fit it, so that it never
+	// wraps and is redrawn in place, however long the broker's description.
+	columns int
+	label   string
+	start   time.Time
 
 	mu sync.Mutex
 	// polled says a poll was answered: a synchronous answer shows no progress at all.
@@ -33,8 +36,14 @@ type progress struct {
 	stopped            sync.WaitGroup
 }
 
-func newProgress(w io.Writer, terminal bool, label string) *progress {
-	return &progress{w: w, terminal: terminal, label: label, start: time.Now(), done: make(chan struct{})}
+// defaultColumns is the width of a terminal that does not say its own.
+const defaultColumns = 80
+
+func newProgress(w io.Writer, terminal bool, columns int, label string) *progress {
+	if columns <= 0 {
+		columns = defaultColumns
+	}
+	return &progress{w: w, terminal: terminal, columns: columns, label: label, start: time.Now(), done: make(chan struct{})}
 }
 
 func (p *progress) spin() {
@@ -60,7 +69,8 @@ func (p *progress) drawStatusLine() {
 	if p.description != "" {
 		line += ": " + p.description
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K%s", line)
+	// One column is left free: a line filling the last column wraps on some terminals.
+	fmt.Fprintf(p.w, "\r\x1b[K%s", termtext.Fit(line, p.columns-1))
 }
 
 // onPoll takes one poll's answer; it is the waiter's OnPoll.
@@ -69,8 +79,12 @@ func (p *progress) onPoll(event openservicebrokerv1.PollEvent) {
 	defer p.mu.Unlock()
 	// The broker's words reach a terminal or a log: no escape sequence of theirs does.
 	state, description := termtext.Clean(event.State), termtext.Clean(event.Description)
-	if event.Err != nil {
+	switch {
+	case event.Err != nil:
 		state, description = "no valid answer, polling on", termtext.Clean(event.Err.Error())
+	case state == "":
+		// The only valid answer without a state: 410 Gone, which ends a deletion.
+		state = "gone (410)"
 	}
 	if p.polled && state == p.state && description == p.description {
 		return
@@ -85,11 +99,11 @@ func (p *progress) onPoll(event openservicebrokerv1.PollEvent) {
 		return
 	}
 	p.polled = true
-	line := fmt.Sprintf("%s: %s after %s", p.label, state, event.Elapsed.Round(100*time.Millisecond))
 	if description != "" {
-		line += " (" + description + ")"
+		printf(p.w, "%s: %s after %s (%s)\n", p.label, state, event.Elapsed.Round(100*time.Millisecond), description)
+		return
 	}
-	fmt.Fprintln(p.w, line)
+	printf(p.w, "%s: %s after %s\n", p.label, state, event.Elapsed.Round(100*time.Millisecond))
 }
 
 // finish ends the display with a last line saying how the wait ended, if anything was polled
@@ -105,5 +119,5 @@ func (p *progress) finish(outcome string) {
 	if p.terminal {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
-	fmt.Fprintf(p.w, "%s: %s after %s\n", p.label, outcome, time.Since(p.start).Round(100*time.Millisecond))
+	printf(p.w, "%s: %s after %s\n", p.label, outcome, time.Since(p.start).Round(100*time.Millisecond))
 }

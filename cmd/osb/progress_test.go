@@ -2,9 +2,11 @@ package main
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -24,7 +26,7 @@ var pollEvents = []openservicebrokerv1.PollEvent{
 
 func TestProgressForLogsIsOneLinePerChange(t *testing.T) {
 	var out testkit.SyncBuffer
-	display := newProgress(&out, false, "provision inst")
+	display := newProgress(&out, false, 0, "provision inst")
 	for _, event := range pollEvents {
 		display.onPoll(event)
 	}
@@ -40,7 +42,7 @@ provision inst: succeeded after 4s
 
 func TestProgressOnATerminalIsOneUpdatingLine(t *testing.T) {
 	var out testkit.SyncBuffer
-	display := newProgress(&out, true, "provision inst")
+	display := newProgress(&out, true, 0, "provision inst")
 	display.onPoll(pollEvents[0])
 	time.Sleep(3 * spinnerInterval)
 	display.onPoll(pollEvents[3])
@@ -58,7 +60,7 @@ func TestProgressOnATerminalIsOneUpdatingLine(t *testing.T) {
 func TestProgressShowsNothingWithoutPolls(t *testing.T) {
 	for _, terminal := range []bool{false, true} {
 		var out testkit.SyncBuffer
-		newProgress(&out, terminal, "provision inst").finish("succeeded")
+		newProgress(&out, terminal, 0, "provision inst").finish("succeeded")
 		assert.Empty(t, out.String(), "a synchronous answer has no progress (terminal %t)", terminal)
 	}
 }
@@ -81,7 +83,7 @@ func TestProgressPrintsNoEscapeTheBrokerSent(t *testing.T) {
 	for want, event := range events {
 		for _, terminal := range []bool{false, true} {
 			var out testkit.SyncBuffer
-			display := newProgress(&out, terminal, "provision inst")
+			display := newProgress(&out, terminal, 200, "provision inst")
 			display.onPoll(event)
 			require.Eventually(t, func() bool { return strings.Contains(out.String(), want) }, time.Second, time.Millisecond,
 				"terminal %v: %q", terminal, out.String())
@@ -91,4 +93,45 @@ func TestProgressPrintsNoEscapeTheBrokerSent(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestProgressStatusLineFitsTheTerminal(t *testing.T) {
+	var out testkit.SyncBuffer
+	display := newProgress(&out, true, 40, "provision inst")
+	display.onPoll(openservicebrokerv1.PollEvent{State: "in progress", Description: strings.Repeat("x", 10<<20)})
+	time.Sleep(3 * spinnerInterval)
+	display.finish("succeeded")
+
+	lines := strings.Split(out.String(), "\r\x1b[K")
+	require.Greater(t, len(lines), 2, "the status line was drawn: %q", out.String())
+	for _, line := range lines[1 : len(lines)-1] {
+		assert.LessOrEqual(t, utf8.RuneCountInString(line), 39, "a status line fits in the terminal, one column left: %q", line)
+		assert.True(t, strings.HasSuffix(line, "…"), "a cut is marked: %q", line)
+	}
+	assert.Less(t, len(out.String()), 4096, "a huge description is not redrawn whole")
+}
+
+func TestProgressAfter410SaysGone(t *testing.T) {
+	var out testkit.SyncBuffer
+	display := newProgress(&out, false, 0, "unbind b")
+	display.onPoll(openservicebrokerv1.PollEvent{State: "in progress", Attempt: 1})
+	display.onPoll(openservicebrokerv1.PollEvent{Attempt: 2, Elapsed: time.Second})
+	display.finish("succeeded")
+	assert.Equal(t, "unbind b: in progress after 0s\nunbind b: gone (410) after 1s\nunbind b: succeeded after 0s\n", out.String())
+}
+
+func TestUnbindWaitAfter410PrintsNoEmptyState(t *testing.T) {
+	srv := newBroker(t, brokertest.WithAsyncBindings(true), brokertest.WithAsyncPolls(1), brokertest.WithLastOperationRetryAfter(0))
+	for _, args := range [][]string{
+		{"provision", "inst", "--service", service, "--plan", asyncPlan, "--wait"},
+		{"bind", "inst", "b", "--service", service, "--plan", asyncPlan, "--wait"},
+	} {
+		got := osb(t, srv, args...)
+		require.Equal(t, exitOK, got.code, got.stderr)
+	}
+	require.NoError(t, srv.InjectFault(brokertest.Fault{Method: http.MethodGet, PathPattern: "/v2/service_instances/inst/service_bindings/b/last_operation", Status: http.StatusGone, Body: "{}"}))
+	got := osb(t, srv, "unbind", "inst", "b", "--service", service, "--plan", asyncPlan, "--wait")
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.Contains(t, got.stderr, "unbind b: gone (410) after", got.stdout)
+	assert.NotRegexp(t, `: +after`, got.stderr, "no empty state")
 }

@@ -42,14 +42,18 @@ func (a *app) addOfferingFlags(cmd *cobra.Command, o *offeringFlags, required bo
 	}))
 }
 
-// completeFromCatalog completes a flag with names read from the broker's catalog.
+// completeFromCatalog completes a flag with names read from the broker's catalog, in one
+// attempt of at most completionTimeout: the shell waits for it.
 func (a *app) completeFromCatalog(names func(*openservicebrokerv1.Catalog) []string) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		a.completing = true
 		client, err := a.newClient()
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		catalog, err := a.readCatalog(cmd.Context(), client)
+		ctx, cancel := boundForCompletion(cmd.Context(), client)
+		defer cancel()
+		catalog, err := a.readCatalog(ctx, client)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
@@ -126,7 +130,7 @@ func findOffering(catalog *openservicebrokerv1.Catalog, flags offeringFlags) (*o
 			service, ok = catalog.ServiceByName(flags.service)
 		}
 		if !ok {
-			return nil, notInCatalog(flags)
+			return nil, notInCatalog(catalog, flags)
 		}
 		services = []*openservicebrokerv1.CatalogService{service}
 	}
@@ -148,7 +152,7 @@ func findOffering(catalog *openservicebrokerv1.Catalog, flags offeringFlags) (*o
 	}
 	switch len(found) {
 	case 0:
-		return nil, notInCatalog(flags)
+		return nil, notInCatalog(catalog, flags)
 	case 1:
 		plan := found[0]
 		return &offering{serviceID: plan.Service().ID(), planID: plan.ID(), service: plan.Service(), plan: plan}, nil
@@ -160,9 +164,40 @@ func findOffering(catalog *openservicebrokerv1.Catalog, flags offeringFlags) (*o
 	return nil, usageError{fmt.Errorf("%s is ambiguous in the catalog (%s); give --service as well", describeOffering(flags), strings.Join(ids, ", "))}
 }
 
-func notInCatalog(flags offeringFlags) error {
-	return usageError{fmt.Errorf("the catalog has no %s; `osb catalog` lists what it has", describeOffering(flags))}
+// describe names the offering's service and plan, by name when the catalog gave them.
+func (o *offering) describe() string {
+	service, plan := o.serviceID, o.planID
+	if o.service != nil {
+		service = o.service.Name()
+	}
+	if o.plan != nil {
+		plan = o.plan.Name()
+	}
+	return fmt.Sprintf("service %s, plan %s", service, plan)
 }
+
+// notInCatalog says what the catalog lacks and what it has instead.
+func notInCatalog(catalog *openservicebrokerv1.Catalog, flags offeringFlags) error {
+	var offered []string
+	services := catalog.Services()
+	if len(services) > maxListedServices {
+		services = services[:maxListedServices]
+	}
+	for _, service := range services {
+		var plans []string
+		for _, plan := range service.Plans() {
+			plans = append(plans, plan.Name())
+		}
+		offered = append(offered, fmt.Sprintf("%s (plans %s)", service.Name(), strings.Join(plans, ", ")))
+	}
+	if more := len(catalog.Services()) - len(services); more > 0 {
+		offered = append(offered, fmt.Sprintf("%d more (osb catalog lists them)", more))
+	}
+	return usageError{fmt.Errorf("the catalog has no %s; it offers %s", describeOffering(flags), strings.Join(offered, "; "))}
+}
+
+// maxListedServices bounds the services an error lists.
+const maxListedServices = 10
 
 func describeOffering(flags offeringFlags) string {
 	switch {

@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
+	"regexp"
 	"time"
 
+	"github.com/itchyny/gojq"
 	"github.com/spf13/cobra"
 )
 
@@ -13,9 +14,11 @@ import (
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	// terminal says stderr is a terminal, so progress is one line updated in place;
-	// stdinTerminal says stdin is one, so a password is asked for with echo off.
+	// terminal says stderr is a terminal, so progress is one line updated in place, cut to
+	// its columns (0 when unknown); stdinTerminal says stdin is one, so a password is asked
+	// for with echo off.
 	terminal, stdinTerminal bool
+	columns                 int
 	// readSecret reads a line from the terminal with echo off.
 	readSecret func() (string, error)
 
@@ -24,15 +27,36 @@ type app struct {
 	started bool
 	// printedDryRun says a request was printed instead of sent (--dry-run).
 	printedDryRun bool
+	// password is the password of --user, once read: commands that build several clients
+	// (osb resume) ask once.
+	password string
+	// query is the compiled --jq expression.
+	query *gojq.Code
+	// commandPath names the command that ran ("osb provision"), in its errors.
+	commandPath string
+	// lastRetryAfter is the Retry-After of the broker's latest answer, to explain a wait that
+	// ended before its maximum.
+	lastRetryAfter time.Duration
+	// cancelCommand ends the running command's context (see stopCommand).
+	cancelCommand context.CancelCauseFunc
 	// completing says the shell asked for completions: nothing may prompt or wait long.
 	completing bool
 	// saidConfigurationFile says the file of the broker's configuration was named on stderr.
 	saidConfigurationFile bool
+
+	// broker is the configured broker's URL without a password and targetName the named target
+	// it came from, if any: they file what the record holds.
+	broker, targetName string
+	// record is the local record, opened on first use; recordFailed says it is not usable.
+	record       *record
+	recordFailed bool
 }
 
 // globalFlags are the flags every command takes.
 type globalFlags struct {
 	output              string
+	jq                  string
+	verbose             bool
 	target              string
 	url                 string
 	user                string
@@ -49,12 +73,13 @@ type globalFlags struct {
 
 const exitCodesHelp = `Exit codes:
   0  success
-  1  unexpected error (no answer from the broker, an unreadable answer, interrupted)
+  1  unexpected error (no answer from the broker, an unreadable answer)
   2  usage or configuration error: nothing was sent
   3  the broker rejected the request (4xx)
   4  the operation failed: last_operation said "failed", or 5xx after retries
   5  timed out waiting (--wait with --timeout)
-  6  a provision or bind may have left something behind and orphan mitigation did not complete`
+  6  a provision or bind may have left something behind and orphan mitigation did not complete
+130  interrupted (Ctrl-C): a wait stops, nothing is deleted; osb resume waits again`
 
 const rootLong = `osb talks to an Open Service Broker (OSB v2.17).
 
@@ -65,19 +90,23 @@ then the named target (--target, else osb target use), then the credentials file
 The broker and its credentials come whole from one source. osb target shows what is in effect.
 
 Services and plans are given by id or by name. Machine output (-o json|yaml) goes to stdout and
-carries the HTTP status, the request identity and the broker's answer; progress and hints go to
-stderr. Secrets in answers are masked unless --show-secrets.
+carries the HTTP status, the request identity and the broker's answer; --jq selects from it;
+progress and hints go to stderr. Every credential value and other secrets in answers are masked
+unless --show-secrets. The broker's text never reaches the terminal as it is: control, escape,
+bidi and other format characters are shown as escapes (\u001b, \u202e) and long text is cut.
 
 ` + exitCodesHelp
 
 // execute runs the command line args and returns the exit code.
 func (a *app) execute(ctx context.Context, args []string) int {
-	root := a.newRootCommand()
+	root := a.commandTree()
 	root.SetArgs(args)
-	root.SetIn(a.stdin)
-	root.SetOut(a.stdout)
-	root.SetErr(a.stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	a.commandPath = "osb"
+	if cmd != nil {
+		a.commandPath = cmd.CommandPath()
+	}
+	a.record.close()
 	if err == nil {
 		return exitOK
 	}
@@ -86,6 +115,9 @@ func (a *app) execute(ctx context.Context, args []string) int {
 		err = usageError{err}
 	}
 	code := exitCode(err)
+	if ctx.Err() != nil {
+		code = exitInterrupted
+	}
 	a.printError(err)
 	return code
 }
@@ -98,6 +130,7 @@ func (a *app) newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.SetContext(a.commandContext(cmd.Context()))
 			return a.checkGlobalFlags()
 		},
 	}
@@ -118,6 +151,9 @@ func (a *app) newRootCommand() *cobra.Command {
 		a.newParamsCommand(),
 		a.newDemoCommand(),
 		a.newCheckCommand(),
+		a.newInstancesCommand(),
+		a.newBindingsCommand(),
+		a.newResumeCommand(),
 		a.newTargetCommand(),
 		a.newConfigCommand(),
 		a.newVersionCommand(),
@@ -125,9 +161,23 @@ func (a *app) newRootCommand() *cobra.Command {
 	return root
 }
 
+// commandTree is the whole command tree on the app's streams, with every command's examples.
+func (a *app) commandTree() *cobra.Command {
+	root := a.newRootCommand()
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	// cobra's completion commands take the output stream when they are built.
+	withCompletionHelp(root)
+	addExamples(root)
+	return root
+}
+
 func (a *app) addGlobalFlags(root *cobra.Command) {
 	f := root.PersistentFlags()
-	f.StringVarP(&a.flags.output, "output", "o", formatTable, "output format: table, json or yaml")
+	f.StringVarP(&a.flags.output, "output", "o", formatTable, "output format: table, json or yaml (yml), in any case")
+	f.StringVar(&a.flags.jq, "jq", "", "print what this jq expression selects from the JSON output (strings as they are, other values as JSON)")
+	f.BoolVarP(&a.flags.verbose, "verbose", "v", false, "trace each HTTP request and answer on stderr, secrets masked")
 	f.StringVar(&a.flags.target, "target", "", "named target to use instead of the current one (osb target list)")
 	f.StringVar(&a.flags.url, "url", "", "broker URL (default: OPEN_SERVICE_BROKER_URL, else the current target)")
 	f.StringVar(&a.flags.user, "user", "", "basic-auth user; the password is asked for in a terminal, or read from stdin with --password-stdin")
@@ -154,8 +204,15 @@ func fixedCompletion(values ...string) cobra.CompletionFunc {
 // printError writes err in one or two lines on stderr: what went wrong (with the request
 // identity the SDK's errors carry) and, when there is one, what to do.
 func (a *app) printError(err error) {
-	fmt.Fprintf(a.stderr, "osb: %v\n", err)
-	if hint := hintFor(err); hint != "" {
-		fmt.Fprintf(a.stderr, "hint: %s\n", hint)
+	printf(a.stderr, "%s: %s\n", a.commandPath, sdkMethods.ReplaceAllString(err.Error(), "$1"))
+	hint := hintFor(err)
+	if hint == "" && exitCode(err) == exitUsage {
+		hint = "see " + a.commandPath + " --help"
+	}
+	if hint != "" {
+		printf(a.stderr, "hint: %s\n", hint)
 	}
 }
+
+// sdkMethods are the SDK's method names that start its errors: osb names its command instead.
+var sdkMethods = regexp.MustCompile(`(^|: )(?:ListCatalog|(?:Replace|Update|Delete|Get)Service(?:Instance|Binding)(?:State|LastOperation)?|GetLastOperation|(?:Provision|Bind|Update|Deprovision|Unbind|RotateBinding)AndWait|WaitFor(?:Binding)?LastOperation): `)

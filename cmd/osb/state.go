@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/spf13/cobra"
@@ -60,6 +63,9 @@ func (a *app) newStateSetCommand() *cobra.Command {
 		Short: "Enable or disable an instance",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
+			if !slices.Contains(reasonCodes, reasonCode) {
+				return nil, usageError{fmt.Errorf("--reason-code %q is none of IBM Cloud's reason codes: %s", reasonCode, strings.Join(reasonCodes, ", "))}
+			}
 			client, err := a.newClient()
 			if err != nil {
 				return nil, err
@@ -96,7 +102,8 @@ func (a *app) stateOutcome(instanceID string, response *core.DetailedResponse, r
 	o.table = func(w io.Writer) {
 		fmt.Fprintf(w, "instance %s: enabled=%t active=%t", instanceID, isTrue(result.Enabled), isTrue(result.Active))
 		if result.LastActive != nil {
-			fmt.Fprintf(w, " last_active=%d", *result.LastActive)
+			// IBM Cloud's last_active is milliseconds since the epoch.
+			fmt.Fprintf(w, " last_active=%s", time.UnixMilli(*result.LastActive).UTC().Format(time.RFC3339))
 		}
 		fmt.Fprintln(w)
 	}

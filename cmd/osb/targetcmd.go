@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/spf13/cobra"
@@ -279,26 +280,30 @@ func (a *app) showConfiguration() (*outcome, error) {
 			c.set(property, value, "default")
 		}
 	}
-	masked, _ := secret.Mask(stringMap(c.props)).(map[string]any)
 	for _, property := range slices.Sorted(maps.Keys(c.props)) {
-		value := fmt.Sprint(masked[property])
-		if property == common.PropertyURL {
-			value = view.URL
-		}
-		if c.props[property] == "" {
+		value := c.props[property]
+		switch {
+		case value == "":
 			value = "(read when used)"
+		case property == common.PropertyURL:
+			value = view.URL
+		case isSecretProperty(property):
+			value = secret.Masked
 		}
 		view.Settings = append(view.Settings, setting{Variable: variable(property), Value: value, Source: c.origin[property]})
 	}
 	return &outcome{Answer: view, table: func(w io.Writer) { printEffectiveTarget(w, view) }}, nil
 }
 
-func stringMap(props map[string]string) map[string]any {
-	m := make(map[string]any, len(props))
-	for k, v := range props {
-		m[k] = v
+// isSecretProperty says a configuration property holds a credential (a password, a token, an
+// API key, a client secret), never shown.
+func isSecretProperty(property string) bool {
+	for _, part := range []string{"PASSWORD", "SECRET", "APIKEY", "API_KEY"} {
+		if strings.Contains(property, part) {
+			return true
+		}
 	}
-	return m
+	return strings.HasSuffix(property, "TOKEN")
 }
 
 func printEffectiveTarget(w io.Writer, view effectiveTarget) {

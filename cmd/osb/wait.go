@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
 	"github.com/IBM/go-sdk-core/v5/core"
@@ -22,7 +23,7 @@ func (a *app) waiting(wait bool) bool {
 // startWait prepares the wait for one operation: --timeout and a progress display on stderr.
 // The client, holding the catalog, bounds the wait by the plan's maximum_polling_duration.
 func (a *app) startWait(label string) (*openservicebrokerv1.WaitOptions, *progress) {
-	display := newProgress(a.stderr, a.terminal, label)
+	display := newProgress(a.stderr, a.terminal, a.columns, label)
 	options := openservicebrokerv1.NewWaitOptions().SetOnPoll(display.onPoll)
 	if a.flags.timeout > 0 {
 		options.SetMaxWait(a.flags.timeout)
@@ -60,17 +61,56 @@ func (a *app) endWait(display *progress, target resumeTarget, err error) error {
 		return err
 	case errors.Is(err, openservicebrokerv1.ErrWaitTimeout):
 		display.finish("timed out")
-		return withHint(err, "the broker goes on with the operation; wait longer with: "+target.resumeCommand())
+		return withHint(err, a.whyTimedOut()+"the broker goes on with the operation; wait longer with: "+a.resumeCommand(target))
 	case errors.Is(err, context.Canceled):
 		display.finish("stopped waiting")
-		return withHint(fmt.Errorf("stopped waiting, nothing was deleted: %w", err), "the broker goes on with the operation; resume with: "+target.resumeCommand())
+		return withHint(fmt.Errorf("stopped waiting, nothing was deleted: %w", err), "the broker goes on with the operation; resume with: "+a.resumeCommand(target))
 	}
 	display.finish("ended")
 	return err
 }
 
-// resumeCommand is the osb command line that waits for the operation again.
-func (t resumeTarget) resumeCommand() string {
+// whyTimedOut explains a wait that ended before its maximum: the next poll, at the time the
+// broker's Retry-After asks for or at the next step of the backoff, would have come after it.
+func (a *app) whyTimedOut() string {
+	limit := "the maximum wait"
+	if a.flags.timeout > 0 {
+		limit = "--timeout " + a.flags.timeout.String()
+	}
+	if a.lastRetryAfter > 0 {
+		return fmt.Sprintf("the broker asked for the next poll in %s (Retry-After), after %s; ", a.lastRetryAfter, limit)
+	}
+	return fmt.Sprintf("the next poll would have come after %s; ", limit)
+}
+
+// label names the operation kind on the target in the progress display.
+func (t resumeTarget) label(kind string) string {
+	if t.bindingID != "" {
+		return kind + " " + t.bindingID
+	}
+	return kind + " " + t.instanceID
+}
+
+// resumeCommand is the osb command line that waits for the operation again: osb resume when
+// the local record holds it, else the last-operation command that needs nothing else.
+func (a *app) resumeCommand(t resumeTarget) string {
+	if a.record == nil || a.recordFailed || a.flags.dryRun {
+		return t.lastOperationCommand()
+	}
+	parts := []string{"osb", "resume", shellWord(t.instanceID)}
+	if t.bindingID != "" {
+		parts = append(parts, "--binding", shellWord(t.bindingID))
+	}
+	for _, flag := range []struct{ name, value string }{{"--target", a.flags.target}, {"--url", redactedURL(a.flags.url)}, {"--user", a.flags.user}, {"--token-file", a.flags.tokenFile}} {
+		if flag.value != "" {
+			parts = append(parts, flag.name, shellWord(flag.value))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// lastOperationCommand is the osb last-operation command line that waits for the operation.
+func (t resumeTarget) lastOperationCommand() string {
 	parts := []string{"osb", "last-operation", shellWord(t.instanceID)}
 	if t.bindingID != "" {
 		parts = append(parts, "--binding", shellWord(t.bindingID))
@@ -127,8 +167,8 @@ func shellWord(s string) string {
 // asyncRequest is one request that the broker may carry out asynchronously (202 Accepted),
 // with O its options' type and R its answer's type.
 type asyncRequest[O, R any] struct {
-	// label names the operation in the progress display.
-	label   string
+	// name is the kind of operation (kindProvision, ...), which also names it in the progress display.
+	name    string
 	target  resumeTarget
 	kind    demo.RequestKind
 	wait    bool
@@ -137,6 +177,8 @@ type asyncRequest[O, R any] struct {
 	// for its end (an *AndWait helper).
 	send    func(context.Context, O) (R, *core.DetailedResponse, error)
 	andWait func(context.Context, O, *openservicebrokerv1.WaitOptions) (R, *core.DetailedResponse, error)
+	// credentialsFile is where a bind writes the credentials it got (--credentials-file).
+	credentialsFile string
 }
 
 // perform sends an asynchronous request, waiting for it under --wait, and returns its outcome.
@@ -145,8 +187,9 @@ func perform[O, R any](a *app, ctx context.Context, request asyncRequest[O, R]) 
 	var result R
 	var response *core.DetailedResponse
 	var err error
+	tracked := a.track(request.target, request.name)
 	if a.waiting(request.wait) {
-		waitOptions, display := a.startWait(request.label)
+		waitOptions, display := a.startWait(request.target.label(request.name))
 		result, response, err = request.andWait(ctx, request.options, waitOptions)
 		request.target.operation = operationIn(result)
 		err = a.endWait(display, request.target, err)
@@ -157,12 +200,18 @@ func perform[O, R any](a *app, ctx context.Context, request asyncRequest[O, R]) 
 			err = leftBehind(request.target, err)
 		}
 	}
+	tracked.end(response, a.waiting(request.wait), request.target.operation, err)
 	if response == nil {
 		return nil, err
 	}
 	o, outcomeErr := a.instanceOutcome(response, result, request.target, request.kind, request.wait, err)
-	if o == nil || outcomeErr != nil || request.target.bindingID == "" {
+	// A bind prints its credentials once it has ended; an unbind has none.
+	ended := response.StatusCode != http.StatusAccepted || a.waiting(request.wait)
+	if o == nil || outcomeErr != nil || request.target.bindingID == "" || request.kind != demo.Creation || !ended {
 		return o, outcomeErr
+	}
+	if err := a.keepCredentials(result, request.target.offering, request.credentialsFile); err != nil {
+		return o, err
 	}
 	instanceTable := o.table
 	o.table = func(w io.Writer) {

@@ -4,16 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/pivotal-cf/brokerapi/v12/domain"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,8 +51,77 @@ func TestRunWalksTheLifecycleOnTheEmbeddedBroker(t *testing.T) {
 	assertInOrder(t, out.String(), stepHeaders...)
 	assertInOrder(t, out.String(), "using service 3b5c7e1a-9d24-4f6b-8c0e-5a7d2f1b9e30 (brokertest-db), plan d7e29b45-0c3f-4a18-b6d2-9e5f1a7c3b84",
 		"[2/10] provision", "poll 1: in progress", "poll 3: succeeded", "202 Accepted",
-		"[7/10] bind", "password: ****", "uri: postgres://****@localhost:5432/",
+		"[7/10] bind", "credentials: host, password, port, uri, username (values not shown)",
 		"[10/10] deprovision", "poll 3: succeeded", "total")
+}
+
+// externalBroker is a brokertest server the quickstart reaches as the broker of the environment.
+func externalBroker(t *testing.T, options ...brokertest.Option) (*brokertest.Server, config) {
+	srv := brokertest.NewServer(options...)
+	t.Cleanup(srv.Close)
+	return srv, useExternalBroker(t, srv.URL, srv.Username, srv.Password)
+}
+
+func TestRunSkipsTheStateStepsOfABrokerWithoutThem(t *testing.T) {
+	for _, status := range []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			srv, cfg := externalBroker(t)
+			require.NoError(t, srv.InjectFault(brokertest.Fault{PathPattern: "/bluemix_v1/service_instances/*", Status: status, Body: `{}`}))
+			var out bytes.Buffer
+			require.NoError(t, run(context.Background(), &out, cfg))
+			skip := fmt.Sprintf("skipped: the broker does not serve IBM Cloud's state endpoints (%d %s)", status, http.StatusText(status))
+			assertInOrder(t, out.String(), "[5/10] disable (IBM state)", skip, "[6/10] enable (IBM state)", skip, "[7/10] bind", "summary")
+		})
+	}
+}
+
+func TestRunSkipsWhatTheCatalogDoesNotOffer(t *testing.T) {
+	catalog := brokertest.DefaultCatalog()
+	catalog[0].Bindable, catalog[0].InstancesRetrievable = false, false
+	for i := range catalog[0].Plans {
+		catalog[0].Plans[i].Bindable = domain.BindableValue(false)
+	}
+	srv, cfg := externalBroker(t, brokertest.WithCatalog(catalog))
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), &out, cfg))
+	assertInOrder(t, out.String(), "plan a1f04c2e-6b8d-4e3a-9f57-2c1d8e6b4a09 (small)",
+		"[3/10] get instance", "skipped: the service does not offer GET of instances",
+		"[7/10] bind", "skipped: the plan is not bindable", "[8/10] get binding", "skipped: the plan is not bindable",
+		"[9/10] unbind", "skipped: the plan is not bindable", "summary: all 10 steps succeeded")
+	assert.Empty(t, srv.Bindings())
+	assert.Empty(t, srv.Instances())
+}
+
+// Ctrl-C (a cancelled context) while the broker works on the provision, the update or the bind:
+// the clean-up waits for that operation, then removes the binding and the instance.
+func TestRunCleansUpAfterCtrlC(t *testing.T) {
+	isBindingPut := func(r brokertest.RecordedRequest) bool {
+		return r.Method == http.MethodPut && strings.Contains(r.Path, "/service_bindings/")
+	}
+	for name, sent := range map[string]func(brokertest.RecordedRequest) bool{
+		"provision": func(r brokertest.RecordedRequest) bool { return r.Method == http.MethodPut && !isBindingPut(r) },
+		"update":    func(r brokertest.RecordedRequest) bool { return r.Method == http.MethodPatch },
+		"bind":      isBindingPut,
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv, cfg := externalBroker(t, brokertest.WithAsyncPolls(20), brokertest.WithLastOperationRetryAfter(0), brokertest.WithAsyncBindings(true))
+			cfg.planID, cfg.minPollDelay = brokertest.DefaultAsyncPlanID, time.Millisecond
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			go func() {
+				for !slices.ContainsFunc(srv.Requests(), sent) {
+					time.Sleep(2 * time.Millisecond)
+				}
+				cancel()
+			}()
+			var out bytes.Buffer
+			require.ErrorIs(t, run(ctx, &out, cfg), context.Canceled)
+			assertInOrder(t, out.String(), "cleaning up instance", "is in progress; waiting for it to end", "succeeded")
+			assert.NotContains(t, out.String(), "could not", "the clean-up removed everything")
+			assert.Empty(t, srv.Bindings())
+			assert.Empty(t, srv.Instances())
+		})
+	}
 }
 
 // recordingProxy forwards to a broker and keeps the body of every answer, so that a test knows

@@ -83,6 +83,25 @@ func TestRunSendsTheFieldsTheSpecRequires(t *testing.T) {
 	assert.Equal(t, 1, provisions)
 }
 
+func TestRunSaysABindWithoutCredentialsHasNone(t *testing.T) {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+	require.NoError(t, srv.InjectFault(brokertest.Fault{Method: http.MethodPut, PathPattern: "/v2/service_instances/*/service_bindings/*", Status: http.StatusCreated, Body: `{"credentials":null}`}))
+	var out bytes.Buffer
+	// The later steps fail: the broker kept no binding. Only the bind's lines matter here.
+	_, _ = Run(context.Background(), &out, "demo", externalTarget(srv))
+	assertInOrder(t, out.String(), "[7/10] bind", "201 Created", "credentials: none", "[8/10]")
+	assert.NotContains(t, out.String(), "credentials (masked):")
+}
+
+func TestPollsShowGoneAndNoEscapes(t *testing.T) {
+	var out bytes.Buffer
+	l := &lifecycle{steps: &stepLog{out: &out}}
+	l.reportPoll(openservicebrokerv1.PollEvent{Attempt: 2, Elapsed: time.Second})
+	l.reportPoll(openservicebrokerv1.PollEvent{Attempt: 3, State: "in progress\x1b[2J", Description: "\u202eevil\r"})
+	assert.Equal(t, "      poll 2: gone (410) after 1s\n      poll 3: in progress\\u001b[2J after 0s (\\u202eevil\\u000d)\n", out.String())
+}
+
 func TestRunSkipsWhatTheBrokerDoesNotOffer(t *testing.T) {
 	for _, status := range []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented} {
 		t.Run(http.StatusText(status), func(t *testing.T) {

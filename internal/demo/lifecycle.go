@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/osbkit/osb-go-sdk/internal/secret"
+	"github.com/osbkit/osb-go-sdk/internal/termtext"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -260,12 +261,17 @@ func (l *lifecycle) bind(ctx context.Context) error {
 	}
 	l.credentials = binding.Credentials
 	l.steps.detail("%s", DescribeStatus(response.StatusCode, Creation))
-	l.steps.detail("credentials (masked):")
 	l.printCredentials(secret.MaskCredentials(binding.Credentials))
 	return nil
 }
 
+// printCredentials lists masked credentials one key a line, or says there are none.
 func (l *lifecycle) printCredentials(credentials map[string]any) {
+	if len(credentials) == 0 {
+		l.steps.detail("credentials: none")
+		return
+	}
+	l.steps.detail("credentials (masked):")
 	for _, key := range slices.Sorted(maps.Keys(credentials)) {
 		value := credentials[key]
 		if s, ok := value.(string); ok {
@@ -346,11 +352,11 @@ func (l *lifecycle) cleanUp() {
 	fmt.Fprintf(l.out, "\ncleaning up instance %s\n", l.instanceID)
 	if l.bound {
 		if err := l.removeOnceIdle(ctx, "binding", l.unbind, l.waitForBinding); err != nil {
-			fmt.Fprintf(l.out, "      could not unbind: %v\n", err)
+			fmt.Fprintf(l.out, "      could not unbind: %s\n", termtext.Clean(err.Error()))
 		}
 	}
 	if err := l.removeOnceIdle(ctx, "instance", l.deprovision, l.waitForInstance); err != nil {
-		fmt.Fprintf(l.out, "      could not deprovision: %v; delete the instance yourself\n", err)
+		fmt.Fprintf(l.out, "      could not deprovision: %s; delete the instance yourself\n", termtext.Clean(err.Error()))
 	}
 }
 
@@ -404,7 +410,12 @@ func (l *lifecycle) reportPoll(event openservicebrokerv1.PollEvent) {
 		l.steps.detail("poll %d: no valid answer after %s, polling on: %v", event.Attempt, formatDuration(event.Elapsed), event.Err)
 		return
 	}
-	line := fmt.Sprintf("poll %d: %s after %s", event.Attempt, event.State, formatDuration(event.Elapsed))
+	state := event.State
+	if state == "" {
+		// The only valid answer without a state: 410 Gone, which ends a deletion.
+		state = "gone (410)"
+	}
+	line := fmt.Sprintf("poll %d: %s after %s", event.Attempt, state, formatDuration(event.Elapsed))
 	if event.Description != "" {
 		line += " (" + event.Description + ")"
 	}
@@ -496,9 +507,10 @@ func (s *stepLog) run(ctx context.Context, name string, do func(context.Context)
 	return nil
 }
 
-// detail prints one line of the current step and keeps it for the report.
+// detail prints one line of the current step and keeps it for the report. The line may hold
+// the broker's text: it is shown through termtext.Clean.
 func (s *stepLog) detail(format string, args ...any) {
-	line := fmt.Sprintf(format, args...)
+	line := termtext.Clean(fmt.Sprintf(format, args...))
 	fmt.Fprintf(s.out, "      %s\n", line)
 	if len(s.steps) > 0 {
 		current := &s.steps[len(s.steps)-1]

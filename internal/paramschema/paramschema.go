@@ -13,8 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/osbkit/osb-go-sdk/internal/termtext"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
@@ -34,9 +34,6 @@ var ErrTooLarge = errors.New("the schema is larger than the 64 kB the specificat
 
 // base is the URL a schema is compiled at; it is never fetched, and errors never show it.
 const base = "https://catalog.invalid/parameters.json"
-
-// maxQuoted bounds each piece of the schema's own text quoted in a message.
-const maxQuoted = 256
 
 // Schema is a compiled parameters schema, safe for concurrent use.
 type Schema struct {
@@ -170,7 +167,7 @@ func violations(root *jsonschema.ValidationError) []Violation {
 func violationMessage(errorKind jsonschema.ErrorKind) string {
 	switch k := errorKind.(type) {
 	case *kind.Pattern:
-		return fmt.Sprintf("does not match the pattern %s", quote(k.Want))
+		return fmt.Sprintf("does not match the pattern %s", termtext.Quote(k.Want))
 	case *kind.Format:
 		return fmt.Sprintf("is not a valid %s", k.Want)
 	}
@@ -192,17 +189,5 @@ func redacted(location string) string {
 	if parsed, err := url.Parse(location); err == nil {
 		location = parsed.Redacted()
 	}
-	return quote(location)
-}
-
-// quote quotes the schema's own text (a broker's) for a message: bounded, escapes spelled out.
-func quote(text string) string {
-	if len(text) > maxQuoted {
-		cut := maxQuoted
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-		text = text[:cut] + "..."
-	}
-	return strconv.Quote(text)
+	return termtext.Quote(location)
 }

@@ -3,6 +3,8 @@ package paramschema
 import (
 	"net/url"
 	"strings"
+
+	"github.com/osbkit/osb-go-sdk/internal/termtext"
 )
 
 // ExternalRefs lists, quoted, the $ref values of a decoded schema document that point outside
@@ -33,7 +35,7 @@ func ExternalRefs(doc any) []string {
 	for _, ref := range refs {
 		resolved, err := documentBase.Parse(ref)
 		if err != nil || !internal[withoutFragment(resolved)] {
-			external = append(external, quote(ref))
+			external = append(external, termtext.Quote(ref))
 		}
 	}
 	return external

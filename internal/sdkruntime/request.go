@@ -72,6 +72,15 @@ type Request struct {
 	Body any
 	// Options points to the caller's Options struct, for checks written by hand.
 	Options any
+
+	// pathArray holds the path values of most operations, so that setting them costs no
+	// allocation of its own.
+	pathArray [2]string
+}
+
+// SetPathValues sets PathValues, in template order.
+func (r *Request) SetPathValues(values ...string) {
+	r.PathValues = append(r.pathArray[:0], values...)
 }
 
 // headersAdded is how many headers a send function adds at most to the operation's header

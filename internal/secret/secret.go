@@ -25,25 +25,17 @@ func MaskCredentials(credentials map[string]any) map[string]any {
 	return maskAll(credentials).(map[string]any)
 }
 
-// maskAll masks every scalar of a decoded JSON value, keeping maps and lists.
+// maskAll masks every scalar of a decoded JSON value but null, keeping maps and lists.
 func maskAll(value any) any {
-	switch v := value.(type) {
-	case nil:
-		return nil
-	case map[string]any:
-		copied := make(map[string]any, len(v))
-		for key, inner := range v {
-			copied[key] = maskAll(inner)
+	return walk("", value, func(_ string, value any) (any, bool) {
+		switch value.(type) {
+		case map[string]any, []any:
+			return nil, false
+		case nil:
+			return nil, true
 		}
-		return copied
-	case []any:
-		copied := make([]any, len(v))
-		for i, inner := range v {
-			copied[i] = maskAll(inner)
-		}
-		return copied
-	}
-	return Masked
+		return Masked, true
+	})
 }
 
 // Mask returns a copy of a decoded JSON value (maps, lists, strings, numbers: an answer, the
@@ -51,32 +43,46 @@ func maskAll(value any) any {
 // MaskCredentials masks it, the value of every key that names a secret, and the secrets inside
 // strings that MaskText finds, also in JSON held in a string.
 func Mask(value any) any {
-	return maskValue("", value)
+	return walk("", value, func(key string, value any) (any, bool) {
+		if strings.EqualFold(key, "credentials") {
+			return maskAll(value), true
+		}
+		if _, container := value.(map[string]any); container {
+			return nil, false
+		}
+		if _, container := value.([]any); container {
+			return nil, false
+		}
+		if IsSecretKey(key) {
+			return Masked, true
+		}
+		if s, ok := value.(string); ok {
+			return maskString(s), true
+		}
+		return value, true
+	})
 }
 
-func maskValue(key string, value any) any {
-	if strings.EqualFold(key, "credentials") {
-		return maskAll(value)
+// walk copies a decoded JSON value, handing each value with the key it is under (a list's
+// items are under the list's key) to visit, which returns its replacement, or false to have
+// a map or list copied and walked.
+func walk(key string, value any, visit func(key string, value any) (any, bool)) any {
+	if replaced, done := visit(key, value); done {
+		return replaced
 	}
 	switch v := value.(type) {
 	case map[string]any:
 		copied := make(map[string]any, len(v))
 		for k, inner := range v {
-			copied[k] = maskValue(k, inner)
+			copied[k] = walk(k, inner, visit)
 		}
 		return copied
 	case []any:
 		copied := make([]any, len(v))
 		for i, inner := range v {
-			copied[i] = maskValue(key, inner)
+			copied[i] = walk(key, inner, visit)
 		}
 		return copied
-	}
-	if IsSecretKey(key) {
-		return Masked
-	}
-	if s, ok := value.(string); ok {
-		return maskString(s)
 	}
 	return value
 }

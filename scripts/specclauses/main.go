@@ -21,8 +21,8 @@ var (
 		{"SHOULD", `\b(SHOULD|SHOULD NOT|RECOMMENDED)\b`},
 		{"MAY", `\b(MAY|OPTIONAL)\b`},
 	}
-	sentenceEnd  = regexp.MustCompile(`([.!?])\s+`)
-	requiredCell = regexp.MustCompile("^\\|\\s*([a-z_.\\[\\]]+)\\*\\s*\\|")
+	sentenceEnd  = regexp.MustCompile(`[.!?]\s+`)
+	requiredCell = regexp.MustCompile(`^\|\s*([a-z_.\[\]]+)\*\s*\|`)
 	nonAnchor    = regexp.MustCompile(`[^a-z0-9 -]`)
 )
 
@@ -35,35 +35,63 @@ func main() {
 	scanner := bufio.NewScanner(os.Stdin)
 	scanner.Buffer(make([]byte, 1<<20), 1<<20)
 	anchor, inResponse, inCode := "", false, false
-	ordinal := map[string]int{}
+	anchors, ordinal := map[string]int{}, map[string]int{}
+	var paragraph []string
+	emit := func(level, text string) {
+		ordinal[anchor]++
+		fmt.Printf("%s%s\t%d\t%s\t%s\n", document, anchor, ordinal[anchor], level, text)
+	}
+	flush := func() {
+		for _, sentence := range sentences(strings.Join(paragraph, " ")) {
+			if level := strongest(sentence); level != "" {
+				emit(level, sentence)
+			}
+		}
+		paragraph = nil
+	}
 	for scanner.Scan() {
 		line := scanner.Text()
-		if strings.HasPrefix(line, "```") {
+		switch {
+		case strings.HasPrefix(line, "```"):
+			flush()
 			inCode = !inCode
-			continue
-		}
-		if inCode {
-			continue
-		}
-		if m := heading.FindStringSubmatch(line); m != nil {
-			anchor = "#" + strings.ReplaceAll(nonAnchor.ReplaceAllString(strings.ToLower(m[2]), ""), " ", "-")
+		case inCode:
+		case heading.MatchString(line):
+			flush()
+			m := heading.FindStringSubmatch(line)
+			anchor = githubAnchor(m[2], anchors)
 			if len(m[1]) <= 3 {
 				inResponse = strings.EqualFold(m[2], "Response")
 			}
-			continue
-		}
-		if m := requiredCell.FindStringSubmatch(line); m != nil && inResponse {
-			ordinal[anchor]++
-			fmt.Printf("%s%s\t%d\tREQUIRED\tthe answer carries %s\n", document, anchor, ordinal[anchor], m[1])
-			continue
-		}
-		for _, sentence := range sentences(line) {
-			if level := strongest(sentence); level != "" {
-				ordinal[anchor]++
-				fmt.Printf("%s%s\t%d\t%s\t%s\n", document, anchor, ordinal[anchor], level, sentence)
+		case strings.HasPrefix(strings.TrimSpace(line), "|"):
+			flush()
+			if m := requiredCell.FindStringSubmatch(line); m != nil && inResponse {
+				emit("REQUIRED", "the answer carries "+m[1])
 			}
+			for _, sentence := range sentences(line) {
+				if level := strongest(sentence); level != "" {
+					emit(level, sentence)
+				}
+			}
+		case strings.TrimSpace(line) == "":
+			flush()
+		default:
+			paragraph = append(paragraph, strings.TrimSpace(line))
 		}
 	}
+	flush()
+}
+
+// githubAnchor is the anchor GitHub gives a heading: lower case, punctuation dropped, spaces
+// as hyphens, and -1, -2... on the repeats of a heading.
+func githubAnchor(title string, seen map[string]int) string {
+	base := strings.ReplaceAll(nonAnchor.ReplaceAllString(strings.ToLower(title), ""), " ", "-")
+	anchor := base
+	if n := seen[base]; n > 0 {
+		anchor = fmt.Sprintf("%s-%d", base, n)
+	}
+	seen[base]++
+	return "#" + anchor
 }
 
 func sentences(line string) []string {

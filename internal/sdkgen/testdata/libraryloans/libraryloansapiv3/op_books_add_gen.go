@@ -150,7 +150,7 @@ func (_options *BooksAddOptions) request() (*sdkruntime.Request, error) {
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&booksAddOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.BranchID}
+	request.SetPathValues(*_options.BranchID)
 	if _options.XLibraryAPIVersion != nil {
 		request.Header["X-Library-Api-Version"] = []string{*_options.XLibraryAPIVersion}
 	}

@@ -142,7 +142,7 @@ func (_options *BooksListOptions) request() (*sdkruntime.Request, error) {
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&booksListOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.BranchID}
+	request.SetPathValues(*_options.BranchID)
 	if _options.XLibraryAPIVersion != nil {
 		request.Header["X-Library-Api-Version"] = []string{*_options.XLibraryAPIVersion}
 	}

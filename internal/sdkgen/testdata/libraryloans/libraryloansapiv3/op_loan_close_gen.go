@@ -116,7 +116,7 @@ func (_options *LoanCloseOptions) request() (*sdkruntime.Request, error) {
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&loanCloseOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.BranchID, *_options.LoanID}
+	request.SetPathValues(*_options.BranchID, *_options.LoanID)
 	if _options.XLibraryAPIVersion != nil {
 		request.Header["X-Library-Api-Version"] = []string{*_options.XLibraryAPIVersion}
 	}

@@ -97,7 +97,7 @@ func (_options *LoanGetOptions) request() (*sdkruntime.Request, error) {
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&loanGetOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.BranchID, *_options.LoanID}
+	request.SetPathValues(*_options.BranchID, *_options.LoanID)
 	if _options.XLibraryAPIVersion != nil {
 		request.Header["X-Library-Api-Version"] = []string{*_options.XLibraryAPIVersion}
 	}

@@ -82,6 +82,6 @@ func (_options *LoanReceiptGetOptions) request() (*sdkruntime.Request, error) {
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&loanReceiptGetOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.BranchID, *_options.LoanID}
+	request.SetPathValues(*_options.BranchID, *_options.LoanID)
 	return request, nil
 }

@@ -71,6 +71,6 @@ func (_options *MemberHistoryGetOptions) request() (*sdkruntime.Request, error) 
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&memberHistoryGetOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.MemberID}
+	request.SetPathValues(*_options.MemberID)
 	return request, nil
 }

@@ -90,7 +90,7 @@ func (_options *DeletePetOptions) request() (*sdkruntime.Request, error) {
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&deletePetOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.PetID}
+	request.SetPathValues(*_options.PetID)
 	if _options.Reason != nil {
 		request.AddQuery("reason", *_options.Reason)
 	}

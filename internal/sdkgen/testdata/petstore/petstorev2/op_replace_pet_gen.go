@@ -137,7 +137,7 @@ func (_options *ReplacePetOptions) request() (*sdkruntime.Request, error) {
 		return nil, err
 	}
 	request := sdkruntime.NewRequest(&replacePetOperation, _options, _options.Headers)
-	request.PathValues = []string{*_options.PetID}
+	request.SetPathValues(*_options.PetID)
 	if _options.DryRun != nil {
 		request.AddQuery("dry_run", strconv.FormatBool(*_options.DryRun))
 	}
