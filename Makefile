@@ -13,7 +13,7 @@ BENCH_OUT ?= /tmp/osb-go-sdk-bench.txt
 FIGURE_FLAGS ?= -count=1 -timeout 15m -v -run '^Test(Scale|Outage)Figures$$'
 FIGURES_OUT ?= /tmp/osb-go-sdk-figures.txt
 # The engine's scale figures: 100,000 provisions in flight on each store (see BENCHMARKS.md, E1).
-ENGINE_SCALE_FLAGS ?= -scale.operations=100000 -scale.retry-after=60 -scale.duration=300s
+ENGINE_SCALE_FLAGS ?= -scale.operations=100000 -scale.retry-after=60 -scale.duration=600s
 
 .PHONY: generate check-generated check-tidy check-tree sdk-graph download build lint test test-int soak chaos bench tidy
 
@@ -84,15 +84,16 @@ test-int:
 soak:
 	GOWORK=off $(GO) test -count=1 -v -timeout 60m -run '^TestSoak' ./internal/soak -soak.lifecycles=1000 -soak.figures
 
-## chaos: the engine's crash soak at full size: 300 lifecycles per store (SQLite, PostgreSQL),
-## the platform process killed 15 times; one summary line per store (several minutes)
+## chaos: the engine's crash soak at full size: 1,000 lifecycles per store (SQLite, PostgreSQL),
+## the platform process killed 30 times; one summary line per store (a few minutes)
 chaos:
 	cd engine && GOWORK=off $(GO) test -count=1 -v -timeout 60m -run '^TestChaosSoak$$' ./internal/chaos \
-		-chaos.lifecycles=300 -chaos.kills=15 -chaos.timeout=30m
+		-chaos.lifecycles=1000 -chaos.kills=30 -chaos.timeout=30m
 
 ## bench: this SDK against IBM's SDK and plain net/http, then the scale and outage figures at
 ## full size (about 2 minutes more), then the engine's scale figures on SQLite and PostgreSQL
-## (100,000 operations in flight; half an hour); regenerates BENCHMARKS.md
+## (100,000 operations in flight for 10 minutes on each, and 10,000 blocking waiters; about an
+## hour); regenerates BENCHMARKS.md
 bench:
 	cd benchmarks && GOWORK=off $(GO) test $(BENCH_FLAGS) . | tee $(BENCH_OUT)
 	rm -f $(FIGURES_OUT)

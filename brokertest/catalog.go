@@ -197,3 +197,19 @@ func (p catalogPlan) maintenanceInfo() *domain.MaintenanceInfo {
 	info := *p.plan.MaintenanceInfo
 	return &info
 }
+
+// otherPlan returns the id of the service's first plan other than planID; planID when the
+// service has no other.
+func (idx catalogIndex) otherPlan(serviceID, planID string) string {
+	for _, s := range idx.services {
+		if s.ID != serviceID {
+			continue
+		}
+		for _, p := range s.Plans {
+			if p.ID != planID {
+				return p.ID
+			}
+		}
+	}
+	return planID
+}

@@ -65,6 +65,20 @@ const (
 	// sends it with later answers (a repeated provision, GET), although a broker that returns one
 	// MUST return it with the first ("Provisioning", Body).
 	MisbehaveDashboardURLLate Misbehaviour = "dashboard-url-late"
+	// MisbehaveFetchDuringUpdateAnswers200 serves GET of an instance whose update is in progress
+	// instead of 422 ConcurrencyError ("Fetching a Service Instance", Response).
+	MisbehaveFetchDuringUpdateAnswers200 Misbehaviour = "fetch-during-update-answers-200"
+	// MisbehaveUpdateWithoutPlanChangesPlan moves an instance updated without plan_id to another
+	// plan of its service, although its plan MUST then stay as it was ("Updating a Service
+	// Instance", Body).
+	MisbehaveUpdateWithoutPlanChangesPlan Misbehaviour = "update-without-plan-changes-plan"
+	// MisbehaveBindIgnoresAcceptsIncomplete lets binds and rotations on plans that bind
+	// asynchronously only (WithAsyncBindings) answer 202 without accepts_incomplete=true,
+	// instead of 422 AsyncRequired ("Binding", Parameters).
+	MisbehaveBindIgnoresAcceptsIncomplete Misbehaviour = "bind-ignores-accepts-incomplete"
+	// MisbehaveBusyUnbindAnswers410 answers 410 Gone to an unbind of a binding whose bind is in
+	// progress, instead of 422 ConcurrencyError ("Unbinding", Response).
+	MisbehaveBusyUnbindAnswers410 Misbehaviour = "busy-unbind-answers-410"
 )
 
 var allMisbehaviours = []Misbehaviour{
@@ -86,6 +100,10 @@ var allMisbehaviours = []Misbehaviour{
 	MisbehaveInstanceUsableOnEveryPoll,
 	MisbehaveMalformedAnswers422,
 	MisbehaveDashboardURLLate,
+	MisbehaveFetchDuringUpdateAnswers200,
+	MisbehaveUpdateWithoutPlanChangesPlan,
+	MisbehaveBindIgnoresAcceptsIncomplete,
+	MisbehaveBusyUnbindAnswers410,
 }
 
 // Misbehaviours returns every Misbehaviour, in the order of their declaration.

@@ -117,6 +117,30 @@ var misbehaviourShown = map[Misbehaviour]func(t *testing.T, srv *Server, c *osbC
 		repeat := c.do(http.MethodPut, instancePath("i1"), provisionBody(DefaultSyncPlanID, nil))
 		assert.NotEmpty(t, repeat.JSON(t)["dashboard_url"], "a later answer carries it")
 	},
+	MisbehaveFetchDuringUpdateAnswers200: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionSync("i1")
+		update := map[string]any{"service_id": DefaultServiceID, "plan_id": DefaultAsyncPlanID}
+		require.Equal(t, http.StatusAccepted, c.do(http.MethodPatch, instancePath("i1")+acceptsIncomplete, update).Status)
+		fetched := c.do(http.MethodGet, instancePath("i1"), nil)
+		assert.Equal(t, http.StatusOK, fetched.Status, "GET during the update: body %s", fetched.Body)
+	},
+	MisbehaveUpdateWithoutPlanChangesPlan: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionSync("i1")
+		update := map[string]any{"service_id": DefaultServiceID, "parameters": map[string]any{"size_gb": 20}}
+		require.Equal(t, http.StatusOK, c.do(http.MethodPatch, instancePath("i1"), update).Status)
+		assert.Equal(t, DefaultAsyncPlanID, c.do(http.MethodGet, instancePath("i1"), nil).JSON(t)["plan_id"])
+	},
+	MisbehaveBindIgnoresAcceptsIncomplete: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionAsync("i1")
+		bind := c.do(http.MethodPut, bindingPath("i1", "b1"), bindBody(nil))
+		assert.Equal(t, http.StatusAccepted, bind.Status, "body: %s", bind.Body)
+	},
+	MisbehaveBusyUnbindAnswers410: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionAsync("i1")
+		require.Equal(t, http.StatusAccepted, c.do(http.MethodPut, bindingPath("i1", "b1")+acceptsIncomplete, bindBody(nil)).Status)
+		unbind := c.do(http.MethodDelete, bindingPath("i1", "b1")+acceptsIncomplete+"&"+planQuery(DefaultAsyncPlanID), nil)
+		assert.Equal(t, http.StatusGone, unbind.Status, "an unbind while binding: body %s", unbind.Body)
+	},
 	MisbehaveInstanceUsableOnEveryPoll: func(t *testing.T, _ *Server, c *osbClient) {
 		a := c.do(http.MethodPut, instancePath("i1")+acceptsIncomplete, provisionBody(DefaultAsyncPlanID, nil))
 		require.Equal(t, http.StatusAccepted, a.Status)
@@ -125,11 +149,20 @@ var misbehaviourShown = map[Misbehaviour]func(t *testing.T, srv *Server, c *osbC
 	},
 }
 
+// misbehaviourNeeds are the options without which a misbehaviour cannot show: the update
+// without plan_id is synchronous on a broker without asynchronous plans, and only asynchronous
+// bindings have a bind in progress or need accepts_incomplete.
+var misbehaviourNeeds = map[Misbehaviour][]Option{
+	MisbehaveUpdateWithoutPlanChangesPlan: {WithAsyncPlans()},
+	MisbehaveBindIgnoresAcceptsIncomplete: {WithAsyncBindings(true)},
+	MisbehaveBusyUnbindAnswers410:         {WithAsyncBindings(true)},
+}
+
 func TestEachMisbehaviourShows(t *testing.T) {
 	require.Len(t, misbehaviourShown, len(Misbehaviours()), "a test per misbehaviour")
 	for _, m := range Misbehaviours() {
 		t.Run(string(m), func(t *testing.T) {
-			srv, c := newTestServer(t, WithMisbehaviour(m), WithAsyncPolls(5))
+			srv, c := newTestServer(t, append([]Option{WithMisbehaviour(m), WithAsyncPolls(5)}, misbehaviourNeeds[m]...)...)
 			misbehaviourShown[m](t, srv, c)
 		})
 	}
@@ -141,7 +174,7 @@ func TestMisbehavioursAreDistinct(t *testing.T) {
 		assert.False(t, seen[m], "%s listed twice", m)
 		seen[m] = true
 	}
-	assert.Len(t, seen, 18)
+	assert.Len(t, seen, 22)
 }
 
 func TestWithMisbehaviourRejectsUnknownAndContradictoryOnes(t *testing.T) {

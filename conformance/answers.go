@@ -78,28 +78,17 @@ func bodyShapeProblem(endpoint string, status int, raw []byte) string {
 	return strings.Join(problems, "; ")
 }
 
-// errorBodyProblem says what is wrong with the body of an error answer: error and description,
-// when present, are non-empty strings; instance_usable belongs to failed updates and
-// deprovisions, update_repeatable to failed updates.
-func errorBodyProblem(method string, raw []byte) string {
-	var body map[string]json.RawMessage
-	if json.Unmarshal(raw, &body) != nil {
-		return "" // the specification asks no body of an error answer
-	}
+// errorBodyProblem says what is wrong with the body of an error answer to request, by the SDK's
+// rules (openservicebrokerv1.ValidateErrorBody): error and description, when present, are
+// non-empty strings; instance_usable belongs to failed updates and deprovisions, update_repeatable
+// to failed updates. Error codes are judged by the checks of the scenarios that provoke them.
+func errorBodyProblem(request *http.Request, status int, raw []byte) string {
 	var problems []string
-	for _, field := range []string{"error", "description"} {
-		if value, present := body[field]; present {
-			var text string
-			if json.Unmarshal(value, &text) != nil || text == "" {
-				problems = append(problems, field+" is not a non-empty string")
-			}
+	for _, finding := range openservicebrokerv1.ValidateErrorBody(request, status, raw) {
+		if finding.ID == openservicebrokerv1.FindingAnswerErrorCodeMisplaced {
+			continue
 		}
-	}
-	if _, present := body["instance_usable"]; present && method != http.MethodPatch && method != http.MethodDelete {
-		problems = append(problems, "instance_usable is present in the error of an operation that is neither an update nor a deprovision")
-	}
-	if _, present := body["update_repeatable"]; present && method != http.MethodPatch {
-		problems = append(problems, "update_repeatable is present in the error of an operation that is not an update")
+		problems = append(problems, strings.TrimPrefix(finding.Path+": ", ": ")+termtext.Clean(finding.Message))
 	}
 	return strings.Join(problems, "; ")
 }
@@ -114,7 +103,7 @@ func judgeAnswer(exchange *Exchange, request *http.Request, status int, header h
 	case isSuccess(status):
 		exchange.shapeProblem = bodyShapeProblem(exchange.endpoint, status, raw)
 	case status >= 400:
-		exchange.errorProblem = errorBodyProblem(request.Method, raw)
+		exchange.errorProblem = errorBodyProblem(request, status, raw)
 	}
 	if len(bytes.TrimSpace(raw)) > 0 {
 		mediaType, _, err := mime.ParseMediaType(header.Get("Content-Type"))

@@ -82,6 +82,10 @@ const (
 	LastOperationOperationFields              CheckID = "last_operation.operation-fields"
 	RequestsMalformed400                      CheckID = "requests.malformed-400"
 	ProvisionDashboardURLFirst                CheckID = "provision.dashboard-url-first"
+	InstanceGetWhileUpdating422               CheckID = "instance.get-while-updating-422"
+	UpdateKeepsPlan                           CheckID = "update.keeps-plan"
+	BindAsyncRequired422                      CheckID = "bind.async-required-422"
+	UnbindBusy422                             CheckID = "unbind.busy-422"
 )
 
 // Check is one rule of OSB v2.17 that the checker verifies.
@@ -171,6 +175,10 @@ var allChecks = []Check{
 	{ProvisionDashboardURLFirst, "Provisioning, Body", must, "a dashboard_url comes with the first answer to the provision, not only with later ones"},
 	{RequestsMalformed400, "Provisioning, Updating, Binding, Unbinding, Deprovisioning: Response", must, "a request missing its REQUIRED fields or query parameters gets 400 Bad Request"},
 	{LastOperationOperationFields, "Polling Last Operation for Service Instances, Body", must, "instance_usable comes only with the last operation of an update or deprovision, update_repeatable only with an update's"},
+	{InstanceGetWhileUpdating422, "Fetching a Service Instance, Response", must, "with instances_retrievable, fetching an instance whose update is in progress gets 422 ConcurrencyError"},
+	{UpdateKeepsPlan, "Updating a Service Instance, Body", must, "an update without plan_id leaves the instance's plan as it was"},
+	{BindAsyncRequired422, "Binding, Parameters; Binding Rotation", must, "a bind or rotation sent without accepts_incomplete=true to a plan that binds asynchronously is served synchronously or refused with 422 AsyncRequired, never answered 202"},
+	{UnbindBusy422, "Unbinding, Response; Blocking Operations", must, "an unbind of a binding whose bind is in progress is refused with 422 ConcurrencyError (or accepted)"},
 }
 
 var checkByID = func() map[CheckID]Check {

@@ -52,14 +52,10 @@ const (
 	untestableService       = "depends on what kind of service is behind the broker (log drain, route service, volume service, network layout)"
 	gapContentType          = "not checked yet: needs a request body the broker cannot process, whose refusal a broker may word as 400 or 422"
 	gapDashboardFirst       = "not checked yet: needs the dashboard_url of the first answer compared with later answers of the same instance"
-	gapGetWhileUpdating     = "not checked yet: needs an asynchronous update in progress on a plan with instances_retrievable"
-	gapUpdateKeepsPlan      = "not checked yet: needs instances_retrievable and an update without plan_id read back"
-	gapBindAsyncRequired    = "not checked yet: the binding scenario binds with accepts_incomplete=true only"
 	gapBindRepeat           = "not checked yet: the binding scenario does not repeat an asynchronous bind while it runs"
 	gapBind202NoCredentials = "not checked yet: the body of a 202 to a bind is not read for credentials"
 	gapUnbindAsyncRequired  = "not checked yet: the binding scenario unbinds with accepts_incomplete=true only"
 	gapUnbindRepeat         = "not checked yet: the binding scenario does not repeat an asynchronous unbind while it runs"
-	gapUnbindBusy           = "not checked yet: needs a binding with an operation in progress, which only brokers binding asynchronously have"
 	gapMetadataNames        = "not checked yet: the profile's metadata names are a RECOMMENDATION the catalog lint does not read"
 )
 
@@ -196,7 +192,7 @@ var coverage = []Clause{
 	{Key: "spec.md#body-4:7", Level: may, Rule: "the provision may answer with metadata, an object", Checks: []CheckID{ProvisionMetadataShape}},
 	{Key: "spec.md#fetching-a-service-instance:1", Level: must, Rule: "with instances_retrievable, GET of an instance is served", Checks: []CheckID{InstanceGet}},
 	{Key: "spec.md#response-4:1", Level: must, Rule: "GET of an instance that does not exist (or is still provisioning) gets 404", Checks: []CheckID{InstanceGetMissing404}},
-	{Key: "spec.md#response-4:2", Level: must, Rule: "GET of an instance being updated gets 422", Gap: gapGetWhileUpdating},
+	{Key: "spec.md#response-4:2", Level: must, Rule: "GET of an instance being updated gets 422", Checks: []CheckID{InstanceGetWhileUpdating422}},
 	{Key: "spec.md#response-4:3", Level: must, Rule: "that 422 carries ConcurrencyError", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#body-5:1", Level: must, Rule: "a fetched dashboard_url identifies the instance", Untestable: untestableSemantic},
 	{Key: "spec.md#body-5:2", Level: must, Rule: "a dashboard_url comes with the first answer to the provision", Checks: []CheckID{ProvisionDashboardURLFirst}},
@@ -207,7 +203,7 @@ var coverage = []Clause{
 	{Key: "spec.md#updating-a-service-instance:3", Level: must, Rule: "a broker that changes plans declares plan_updateable", Checks: []CheckID{UpdatePlanChange}},
 	{Key: "spec.md#updating-a-service-instance:6", Level: should, Rule: "an unsupported plan change is refused with a meaningful message", Untestable: untestableSemantic},
 	{Key: "spec.md#parameters-4:1", Level: must, Rule: "an update the broker can only do asynchronously, sent without accepts_incomplete=true, gets 422 AsyncRequired", Checks: []CheckID{ProvisionAsyncRequired422}},
-	{Key: "spec.md#body-6:3", Level: must, Rule: "an update without plan_id leaves the instance's plan as it was", Gap: gapUpdateKeepsPlan},
+	{Key: "spec.md#body-6:3", Level: must, Rule: "an update without plan_id leaves the instance's plan as it was", Checks: []CheckID{UpdateKeepsPlan}},
 	{Key: "spec.md#body-6:4", Level: should, Rule: "the broker validates the parameters of an update", Untestable: untestableSemantic},
 	{Key: "spec.md#body-6:6", Level: must, Rule: "an update whose maintenance_info.version is not the plan's gets 422 MaintenanceInfoConflict", Checks: []CheckID{UpdateMaintenanceInfoConflict422}},
 	{Key: "spec.md#previous-values-object:7", Level: must, Rule: "how the broker reads previous_values is its own, but an update carrying them is served", Checks: []CheckID{UpdatePreviousValues}},
@@ -245,7 +241,7 @@ var coverage = []Clause{
 	{Key: "spec.md#route-services:4", Level: must, Rule: "a route service deployed to proxy returns route_service_url", Untestable: untestableService},
 	{Key: "spec.md#route-services:5", Level: must, Rule: "a route service whose proxying is managed elsewhere returns no route_service_url", Untestable: untestableService},
 	{Key: "spec.md#volume-services:1", Level: must, Rule: "a volume service's binding carries volume_mounts", Untestable: untestableService},
-	{Key: "spec.md#parameters-5:1", Level: must, Rule: "a bind the broker can only do asynchronously, without accepts_incomplete=true, gets 422 AsyncRequired", Gap: gapBindAsyncRequired},
+	{Key: "spec.md#parameters-5:1", Level: must, Rule: "a bind the broker can only do asynchronously, without accepts_incomplete=true, gets 422 AsyncRequired", Checks: []CheckID{BindAsyncRequired422}},
 	{Key: "spec.md#body-8:4", Level: should, Rule: "the broker validates the parameters of a bind", Untestable: untestableSemantic},
 	{Key: "spec.md#response-6:1", Level: should, Rule: "an identical bind of an existing binding gets 200", Checks: []CheckID{Bind200IdenticalRepeat}},
 	{Key: "spec.md#response-6:2", Level: must, Rule: "a bind that created the binding gets 201", Checks: []CheckID{Bind201New}},
@@ -260,7 +256,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-6:11", Level: must, Rule: "that 422 carries RequiresApp", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-6:12", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
 	{Key: "spec.md#response-6:13", Level: must, Rule: "a bind refused for a concurrent bind on the instance gets 422 ConcurrencyError", Untestable: untestableStimulus},
-	{Key: "spec.md#response-6:14", Level: must, Rule: "a bind the broker can only do asynchronously, without accepts_incomplete=true, gets 422", Gap: gapBindAsyncRequired},
+	{Key: "spec.md#response-6:14", Level: must, Rule: "a bind the broker can only do asynchronously, without accepts_incomplete=true, gets 422", Checks: []CheckID{BindAsyncRequired422}},
 	{Key: "spec.md#response-6:15", Level: must, Rule: "that 422 carries AsyncRequired", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-6:16", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
 	{Key: "spec.md#body-9:1", Level: may, Rule: "an asynchronous bind may answer with an operation", Untestable: untestableFree},
@@ -287,7 +283,7 @@ var coverage = []Clause{
 	{Key: "spec.md#device-object:1", Level: must, Rule: "a device carries volume_id", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#endpoint-object:1", Level: must, Rule: "an endpoint carries host", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#endpoint-object:2", Level: must, Rule: "an endpoint carries ports", Checks: []CheckID{AnswersBodyShape}},
-	{Key: "spec.md#parameters-6:1", Level: must, Rule: "a rotation the broker can only do asynchronously, without accepts_incomplete=true, gets 422 AsyncRequired", Gap: gapBindAsyncRequired},
+	{Key: "spec.md#parameters-6:1", Level: must, Rule: "a rotation the broker can only do asynchronously, without accepts_incomplete=true, gets 422 AsyncRequired", Checks: []CheckID{BindAsyncRequired422}},
 	{Key: "spec.md#fetching-a-service-binding:1", Level: must, Rule: "with bindings_retrievable, GET of a binding is served", Checks: []CheckID{BindingGet}},
 	{Key: "spec.md#response-8:1", Level: must, Rule: "GET of a binding that does not exist (or is still being created) gets 404", Checks: []CheckID{BindingGetMissing404}},
 	{Key: "spec.md#body-11:1", Level: may, Rule: "a fetched binding may carry metadata, an object", Checks: []CheckID{AnswersBodyShape}},
@@ -312,7 +308,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-9:8", Level: must, Rule: "an unbind the broker can only do asynchronously, without accepts_incomplete=true, gets 422", Checks: []CheckID{ProvisionAsyncRequired422}},
 	{Key: "spec.md#response-9:9", Level: must, Rule: "that 422 carries AsyncRequired", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-9:10", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
-	{Key: "spec.md#response-9:11", Level: must, Rule: "an unbind of a binding another operation is working on gets 422", Gap: gapUnbindBusy},
+	{Key: "spec.md#response-9:11", Level: must, Rule: "an unbind of a binding another operation is working on gets 422", Checks: []CheckID{UnbindBusy422}},
 	{Key: "spec.md#response-9:12", Level: must, Rule: "that 422 carries ConcurrencyError", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#body-12:1", Level: may, Rule: "an asynchronous unbind may answer with an operation", Untestable: untestableFree},
 	{Key: "spec.md#body-12:3", Level: must, Rule: "the unbind's operation has at most 10,000 characters", Checks: []CheckID{AnswersBodyShape}},

@@ -4,6 +4,7 @@ package openservicebrokerv1
 // decode path and exported for the checker.
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -351,23 +352,57 @@ func ValidateErrorAnswer(brokerErr *BrokerError) []Finding {
 		return nil
 	}
 	var v answerValidator
-	if _, known := sentinelByErrorCode[brokerErr.ErrorCode]; known {
-		defined := ClassifyStatus(brokerErr.operationID, http.StatusUnprocessableEntity).ErrorCodes
+	v.errorFields(brokerErr.operationID, brokerErr.Operation, brokerErr.StatusCode,
+		ErrorResp{Error: &brokerErr.ErrorCode, InstanceUsable: brokerErr.InstanceUsable, UpdateRepeatable: brokerErr.UpdateRepeatable})
+	return v.findings
+}
+
+// ValidateErrorBody applies the rules of ValidateErrorAnswer to an error answer received outside
+// this client (by a checker, a proxy): request is the request answered, status and body the
+// answer's. It also reports an error or description that is present but empty or not a string
+// ("If present, MUST be a non-empty string"). The operation is found by the request's method and
+// route, after any path the broker's URL has of its own; a body that is not a JSON object, or a
+// request for no operation of the specification, has no findings.
+func ValidateErrorBody(request *http.Request, status int, body []byte) []Finding {
+	var fields map[string]json.RawMessage
+	op := routes.operation(request)
+	if op == nil || json.Unmarshal(body, &fields) != nil || fields == nil {
+		return nil
+	}
+	var v answerValidator
+	var answer ErrorResp
+	if err := json.Unmarshal(body, &answer); err != nil {
+		v.add(FindingAnswerUndecodable, sectionBrokerErrors, "", "the error is not an object of Service Broker Errors' fields: "+printablePrefix([]byte(err.Error()), maxMessageText))
+		return v.findings
+	}
+	v.nonEmpty(answer.Error, "/error", sectionBrokerErrors)
+	v.nonEmpty(answer.Description, "/description", sectionBrokerErrors)
+	v.errorFields(op.ID, op.Name, status, answer)
+	return v.findings
+}
+
+// errorFields checks the error code and the fields of an error answer to the operation.
+func (v *answerValidator) errorFields(operationID, operation string, status int, answer ErrorResp) {
+	code := ""
+	if answer.Error != nil {
+		code = *answer.Error
+	}
+	if _, known := sentinelByErrorCode[code]; known {
+		defined := ClassifyStatus(operationID, http.StatusUnprocessableEntity).ErrorCodes
 		switch {
-		case brokerErr.StatusCode != http.StatusUnprocessableEntity:
+		case status != http.StatusUnprocessableEntity:
 			v.add(FindingAnswerErrorCodeMisplaced, sectionErrorCodes, "/error",
-				fmt.Sprintf("%s is an error code of 422 Unprocessable Entity; the broker sent it with %d", brokerErr.ErrorCode, brokerErr.StatusCode))
-		case !slices.Contains(defined, brokerErr.ErrorCode):
+				fmt.Sprintf("%s is an error code of 422 Unprocessable Entity; the broker sent it with %d", code, status))
+		case !slices.Contains(defined, code):
 			v.add(FindingAnswerErrorCodeMisplaced, sectionErrorCodes, "/error", fmt.Sprintf("%s is not an error code of %s, whose 422 defines %s",
-				brokerErr.ErrorCode, brokerErr.Operation, strings.Join(defined, ", ")))
+				code, operation, strings.Join(defined, ", ")))
 		}
 	}
-	update, deprovision := brokerErr.operationID == "update_service_instance", brokerErr.operationID == "delete_service_instance"
-	if brokerErr.InstanceUsable != nil && !update && !deprovision {
+	update, deprovision := operationID == "update_service_instance", operationID == "delete_service_instance"
+	if answer.InstanceUsable != nil && !update && !deprovision {
 		v.add(FindingAnswerErrorFieldMisplaced, sectionBrokerErrors, "/instance_usable", "instance_usable MUST NOT be present for errors of operations other than an update or a deprovision")
 	}
-	if brokerErr.UpdateRepeatable != nil && !update {
+	if answer.UpdateRepeatable != nil && !update {
 		v.add(FindingAnswerErrorFieldMisplaced, sectionBrokerErrors, "/update_repeatable", "update_repeatable MUST NOT be present for errors of operations other than an update")
 	}
-	return v.findings
 }

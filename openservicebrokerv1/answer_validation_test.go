@@ -3,12 +3,16 @@ package openservicebrokerv1
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // goodVolumeMount is a volume mount as the Volume Mount Object defines it.
@@ -252,10 +256,63 @@ func TestErrorAnswersAreValidatedAsServiceBrokerErrorsSaysOverHTTP(t *testing.T)
 				assert.False(t, IsMalformed(finding))
 			}
 			assert.Equal(t, tt.findings, ids)
+			assert.Equal(t, tt.findings, findingIDs(ValidateErrorBody(receivedRequest(t, tt.operation, "/broker"), tt.status, []byte(tt.body))),
+				"a checker that sees the answer finds the same")
 		})
 	}
 	assert.Empty(t, ValidateErrorAnswer(nil))
 	assert.Empty(t, ValidateErrorAnswer(&BrokerError{StatusCode: 400, ErrorCode: "AsyncRequired"}), "not built from an answer")
+}
+
+// receivedRequest is a request to the operation as a broker receives it, under a path of the
+// broker's own (prefix).
+func receivedRequest(t *testing.T, operationID, prefix string) *http.Request {
+	t.Helper()
+	index := slices.IndexFunc(generatedOperations, func(op *sdkruntime.Operation) bool { return op.ID == operationID })
+	require.GreaterOrEqual(t, index, 0, operationID)
+	op := generatedOperations[index]
+	path := strings.NewReplacer("{instance_id}", "crn:v1:a%2Fb::", "{binding_id}", "v2").Replace(op.Path)
+	return httptest.NewRequest(op.Method, "http://127.0.0.1"+prefix+path, nil)
+}
+
+func findingIDs(findings []Finding) []string {
+	var ids []string
+	for _, finding := range findings {
+		ids = append(ids, finding.ID)
+	}
+	return ids
+}
+
+func TestValidateErrorBodyFindsTheOperationAndAppliesServiceBrokerErrors(t *testing.T) {
+	tests := []struct {
+		name      string
+		operation string
+		prefix    string
+		status    int
+		body      string
+		findings  []string
+	}{
+		{"instance_usable of a failed unbind", "delete_service_binding", "", 500, `{"instance_usable": true}`, []string{FindingAnswerErrorFieldMisplaced}},
+		{"instance_usable of a failed deprovision", "delete_service_instance", "/a/v2/b", 500, `{"instance_usable": true}`, nil},
+		{"update_repeatable of a failed update", "update_service_instance", "/broker", 500, `{"update_repeatable": false}`, nil},
+		{"update_repeatable of a failed binding poll", "get_service_binding_last_operation", "", 500, `{"update_repeatable": false}`,
+			[]string{FindingAnswerErrorFieldMisplaced}},
+		{"an empty description and error", "replace_service_instance", "", 400, `{"error": "", "description": ""}`,
+			[]string{FindingAnswerStringEmpty, FindingAnswerStringEmpty}},
+		{"an error that is no string", "replace_service_instance", "", 400, `{"error": 5}`, []string{FindingAnswerUndecodable}},
+		{"a body that is no object", "replace_service_instance", "", 500, `upstream timed out`, nil},
+		{"an empty body", "delete_service_binding", "", 409, ``, nil},
+		{"IBM's state endpoint", "replace_service_instance_state", "", 422, `{"error": "ConcurrencyError"}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			findings := ValidateErrorBody(receivedRequest(t, tt.operation, tt.prefix), tt.status, []byte(tt.body))
+
+			assert.Equal(t, tt.findings, findingIDs(findings))
+		})
+	}
+	outside := httptest.NewRequest(http.MethodGet, "http://127.0.0.1/healthz", nil)
+	assert.Empty(t, ValidateErrorBody(outside, 500, []byte(`{"instance_usable": true}`)), "a request for no operation")
 }
 
 func ExampleValidateAnswer() {

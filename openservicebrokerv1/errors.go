@@ -227,7 +227,7 @@ func (e *BrokerError) Is(target error) bool {
 }
 
 func isRedirect(status int) bool {
-	return status >= 300 && status <= 399
+	return status >= 300 && status <= 399 && status != http.StatusNotModified // 304 points nowhere: the cached copy stands
 }
 
 // IsRetryLater reports whether err is the broker's ConcurrencyError (sent with 422):

@@ -12,6 +12,7 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
+	"github.com/osbkit/osb-go-sdk/common"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -93,6 +94,33 @@ func ExampleNewOpenServiceBrokerV1UsingExternalConfig() {
 	fmt.Println("first service:", *catalog.Services[0].Name)
 	// Output:
 	// URL from the environment: true
+	// first service: brokertest-db
+}
+
+// A program with sources of configuration of its own (flags, a file of named brokers) gathers
+// the properties in its order of precedence and builds the client from them: the variables of a
+// credentials file in the working directory no longer win.
+func ExampleNewOpenServiceBrokerV1FromConfig() {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+
+	props := map[string]string{"URL": srv.URL, "AUTH_TYPE": "basic", "USERNAME": srv.Username, "PASSWORD": srv.Password, "TIMEOUT": "30s"}
+	config, err := common.ConfigFromProperties(openservicebrokerv1.DefaultServiceName, props)
+	if err != nil {
+		panic(err)
+	}
+	client, err := openservicebrokerv1.NewOpenServiceBrokerV1FromConfig(&openservicebrokerv1.OpenServiceBrokerV1Options{}, config)
+	if err != nil {
+		panic(err)
+	}
+	catalog, _, err := client.ListCatalog(client.NewListCatalogOptions())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("timeout:", client.GetHTTPClient().Timeout)
+	fmt.Println("first service:", *catalog.Services[0].Name)
+	// Output:
+	// timeout: 30s
 	// first service: brokertest-db
 }
 

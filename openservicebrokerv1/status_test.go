@@ -16,7 +16,8 @@ type wireCall func(client *OpenServiceBrokerV1) (any, *core.DetailedResponse, er
 // wireCalls sends each operation with its required parameters, by operationId.
 var wireCalls = map[string]wireCall{
 	"list_catalog": func(c *OpenServiceBrokerV1) (any, *core.DetailedResponse, error) {
-		return c.ListCatalog(c.NewListCatalogOptions())
+		// conditional, as RefreshCatalog asks: a 304 answers nothing else
+		return c.ListCatalog(c.NewListCatalogOptions().SetHeaders(map[string]string{"If-None-Match": `"v1"`}))
 	},
 	"replace_service_instance": func(c *OpenServiceBrokerV1) (any, *core.DetailedResponse, error) {
 		return c.ReplaceServiceInstance(c.NewReplaceServiceInstanceOptions("instance-1").SetServiceID("service-1").
@@ -219,6 +220,22 @@ func TestAnUndefinedStatusKeepsTheBodyScrubbedOfTheCredentials(t *testing.T) {
 	assert.NotContains(t, string(response.RawResult), password)
 	assert.Contains(t, err.Error(), "206 Partial Content")
 	assert.Contains(t, err.Error(), "the specification does not define this status for the operation (Binding, Response), so it is a failure")
+}
+
+func TestA304ToAnUnconditionalCatalogRequestIsUndefinedOverHTTP(t *testing.T) {
+	client := answerWith(t, http.StatusNotModified, "")
+
+	catalog, response, err := client.ListCatalog(client.NewListCatalogOptions())
+
+	assert.Nil(t, catalog, "never an empty catalog")
+	require.NotNil(t, response)
+	assert.Equal(t, http.StatusNotModified, response.StatusCode)
+	assert.ErrorIs(t, err, ErrUndefinedStatus)
+	assert.ErrorContains(t, err, "only to a request with If-None-Match or If-Modified-Since")
+	for _, validator := range []string{"If-None-Match", "If-Modified-Since"} {
+		_, _, err = client.ListCatalog(client.NewListCatalogOptions().SetHeaders(map[string]string{validator: `"v1"`}))
+		assert.NoError(t, err, "a 304 answers a request with %s", validator)
+	}
 }
 
 func TestStatusClassNames(t *testing.T) {

@@ -156,6 +156,18 @@ func TestRunsAtOnceShareTheRecord(t *testing.T) {
 		assert.NotContains(t, got.stderr, "record")
 	}
 	assert.Len(t, listed(t, "instances"), runs)
+
+	path, err := recordPath()
+	require.NoError(t, err)
+	rec, err := openRecord(path)
+	require.NoError(t, err)
+	defer rec.close()
+	var mode string
+	var busyTimeout int
+	require.NoError(t, rec.db.QueryRow("PRAGMA journal_mode").Scan(&mode))
+	require.NoError(t, rec.db.QueryRow("PRAGMA busy_timeout").Scan(&busyTimeout))
+	assert.Equal(t, "wal", mode)
+	assert.Equal(t, int(recordBusyTimeout.Milliseconds()), busyTimeout)
 }
 
 func TestASinglePollOfAFailedOperationExitsFour(t *testing.T) {
