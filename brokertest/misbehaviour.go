@@ -59,7 +59,8 @@ const (
 	// of an update or a deprovision only ("Polling Last Operation for Service Instances", Body).
 	MisbehaveInstanceUsableOnEveryPoll Misbehaviour = "instance-usable-on-every-poll"
 	// MisbehaveMalformedAnswers422 answers 422 instead of 400 Bad Request to a create, update
-	// or delete that lacks its REQUIRED fields or query parameters (each endpoint's Response).
+	// or delete that lacks its REQUIRED fields or query parameters (each endpoint's Response);
+	// a body that is not JSON still gets 400.
 	MisbehaveMalformedAnswers422 Misbehaviour = "malformed-answers-422"
 	// MisbehaveDashboardURLLate leaves dashboard_url out of the first answer to a provision and
 	// sends it with later answers (a repeated provision, GET), although a broker that returns one
@@ -79,6 +80,9 @@ const (
 	// MisbehaveBusyUnbindAnswers410 answers 410 Gone to an unbind of a binding whose bind is in
 	// progress, instead of 422 ConcurrencyError ("Unbinding", Response).
 	MisbehaveBusyUnbindAnswers410 Misbehaviour = "busy-unbind-answers-410"
+	// MisbehaveUnprocessableBodyAnswers422 answers 422 instead of 400 Bad Request to a request
+	// whose body is not JSON ("Content Type").
+	MisbehaveUnprocessableBodyAnswers422 Misbehaviour = "unprocessable-body-answers-422"
 )
 
 var allMisbehaviours = []Misbehaviour{
@@ -104,6 +108,7 @@ var allMisbehaviours = []Misbehaviour{
 	MisbehaveUpdateWithoutPlanChangesPlan,
 	MisbehaveBindIgnoresAcceptsIncomplete,
 	MisbehaveBusyUnbindAnswers410,
+	MisbehaveUnprocessableBodyAnswers422,
 }
 
 // Misbehaviours returns every Misbehaviour, in the order of their declaration.

@@ -2,6 +2,7 @@ package brokertest
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -141,6 +142,18 @@ var misbehaviourShown = map[Misbehaviour]func(t *testing.T, srv *Server, c *osbC
 		unbind := c.do(http.MethodDelete, bindingPath("i1", "b1")+acceptsIncomplete+"&"+planQuery(DefaultAsyncPlanID), nil)
 		assert.Equal(t, http.StatusGone, unbind.Status, "an unbind while binding: body %s", unbind.Body)
 	},
+	MisbehaveUnprocessableBodyAnswers422: func(t *testing.T, srv *Server, c *osbClient) {
+		req, err := http.NewRequest(http.MethodPut, srv.URL+instancePath("i1"), strings.NewReader(`{"service_id": `))
+		require.NoError(t, err)
+		req.SetBasicAuth(srv.Username, srv.Password)
+		req.Header.Set("X-Broker-API-Version", "2.17")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := c.http.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+		assert.Equal(t, http.StatusBadRequest, c.do(http.MethodPut, instancePath("i1"), map[string]any{}).Status, "a JSON body lacking fields still gets 400")
+	},
 	MisbehaveInstanceUsableOnEveryPoll: func(t *testing.T, _ *Server, c *osbClient) {
 		a := c.do(http.MethodPut, instancePath("i1")+acceptsIncomplete, provisionBody(DefaultAsyncPlanID, nil))
 		require.Equal(t, http.StatusAccepted, a.Status)
@@ -174,7 +187,7 @@ func TestMisbehavioursAreDistinct(t *testing.T) {
 		assert.False(t, seen[m], "%s listed twice", m)
 		seen[m] = true
 	}
-	assert.Len(t, seen, 22)
+	assert.Len(t, seen, 23)
 }
 
 func TestWithMisbehaviourRejectsUnknownAndContradictoryOnes(t *testing.T) {

@@ -86,6 +86,7 @@ const (
 	UpdateKeepsPlan                           CheckID = "update.keeps-plan"
 	BindAsyncRequired422                      CheckID = "bind.async-required-422"
 	UnbindBusy422                             CheckID = "unbind.busy-422"
+	RequestsUnprocessableBody400              CheckID = "requests.unprocessable-body-400"
 )
 
 // Check is one rule of OSB v2.17 that the checker verifies.
@@ -178,6 +179,7 @@ var allChecks = []Check{
 	{InstanceGetWhileUpdating422, "Fetching a Service Instance, Response", must, "with instances_retrievable, fetching an instance whose update is in progress gets 422 ConcurrencyError"},
 	{UpdateKeepsPlan, "Updating a Service Instance, Body", must, "an update without plan_id leaves the instance's plan as it was"},
 	{BindAsyncRequired422, "Binding, Parameters; Binding Rotation", must, "a bind or rotation sent without accepts_incomplete=true to a plan that binds asynchronously is served synchronously or refused with 422 AsyncRequired, never answered 202"},
+	{RequestsUnprocessableBody400, "Content Type", should, "a request whose body cannot be processed (not JSON) is refused with 400 Bad Request"},
 	{UnbindBusy422, "Unbinding, Response; Blocking Operations", must, "an unbind of a binding whose bind is in progress is refused with 422 ConcurrencyError (or accepted)"},
 }
 
