@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"sync"
@@ -37,6 +40,28 @@ type refusalWatch struct {
 	refusals int
 }
 
+// maxAcceptedBody bounds what is read of a 202 answer for its operation value.
+const maxAcceptedBody = 64 << 10
+
+// noteAccepted hands the operation value of a 202 Accepted answer to a change (the broker
+// carries it out asynchronously) to a.accepted, as soon as it arrives: a wait the process does
+// not survive is resumed with it. The body is put back for the SDK to read.
+func (w *refusalWatch) noteAccepted(request *http.Request, response *http.Response) {
+	if w.a.accepted == nil || request.Method == http.MethodGet || response.StatusCode != http.StatusAccepted || response.Body == nil {
+		return
+	}
+	head, _ := io.ReadAll(io.LimitReader(response.Body, maxAcceptedBody))
+	response.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), response.Body), response.Body}
+	var answer struct {
+		Operation string `json:"operation"`
+	}
+	_ = json.Unmarshal(head, &answer)
+	w.a.accepted(answer.Operation)
+}
+
 // retryAfter is the Retry-After of an answer: seconds or an HTTP date; 0 when there is none.
 func retryAfter(response *http.Response) time.Duration {
 	value := response.Header.Get("Retry-After")
@@ -56,6 +81,7 @@ func (w *refusalWatch) RoundTrip(request *http.Request) (*http.Response, error) 
 	if err == nil {
 		w.answered = true
 		w.a.lastRetryAfter = retryAfter(response)
+		w.noteAccepted(request, response)
 	}
 	if w.answered || !errors.Is(err, syscall.ECONNREFUSED) || w.a.completing {
 		return response, err
