@@ -45,6 +45,7 @@ type InstancesAPI interface {
 	GetServiceInstanceWithContext(ctx context.Context, options *GetServiceInstanceOptions) (*InstanceGetResp, *core.DetailedResponse, error)
 	GetLastOperation(options *GetLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error)
 	GetLastOperationWithContext(ctx context.Context, options *GetLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error)
+	AwaitLastOperation(ctx context.Context, options *GetLastOperationOptions, wait *WaitOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error)
 	WaitForLastOperation(ctx context.Context, options *WaitForLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error)
 }
 
@@ -64,6 +65,7 @@ type BindingsAPI interface {
 	GetServiceBindingWithContext(ctx context.Context, options *GetServiceBindingOptions) (*BindingGetResp, *core.DetailedResponse, error)
 	GetServiceBindingLastOperation(options *GetServiceBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error)
 	GetServiceBindingLastOperationWithContext(ctx context.Context, options *GetServiceBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error)
+	AwaitServiceBindingLastOperation(ctx context.Context, options *GetServiceBindingLastOperationOptions, wait *WaitOptions) (*BindingLastOperationResp, *core.DetailedResponse, error)
 	WaitForBindingLastOperation(ctx context.Context, options *WaitForBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error)
 }
 

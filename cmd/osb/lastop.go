@@ -70,10 +70,9 @@ func (a *app) lastOperation(cmd *cobra.Command, instanceID string, flags lastOpe
 				return client.GetServiceBindingLastOperationWithContext(ctx, options)
 			},
 			func(ctx context.Context, wait *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.BindingLastOperationResp, *core.DetailedResponse, error) {
-				options := client.NewWaitForBindingLastOperationOptions(flags.bindingID, instanceID).SetDeletion(target.deletion)
+				options := client.NewGetServiceBindingLastOperationOptions(flags.bindingID, instanceID)
 				setPollQuery(options.SetServiceID, options.SetPlanID, options.SetOperation, o, flags.operation)
-				options.WaitOptions = *wait
-				return client.WaitForBindingLastOperation(ctx, options)
+				return client.AwaitServiceBindingLastOperation(ctx, options, wait.SetDeletion(target.deletion))
 			})
 	} else {
 		answer, response, err = followLastOperation(a, cmd.Context(), flags.wait, target,
@@ -83,10 +82,9 @@ func (a *app) lastOperation(cmd *cobra.Command, instanceID string, flags lastOpe
 				return client.GetLastOperationWithContext(ctx, options)
 			},
 			func(ctx context.Context, wait *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.InstanceLastOperationResp, *core.DetailedResponse, error) {
-				options := client.NewWaitForLastOperationOptions(instanceID).SetDeletion(target.deletion)
+				options := client.NewGetLastOperationOptions(instanceID)
 				setPollQuery(options.SetServiceID, options.SetPlanID, options.SetOperation, o, flags.operation)
-				options.WaitOptions = *wait
-				return client.WaitForLastOperation(ctx, options)
+				return client.AwaitLastOperation(ctx, options, wait.SetDeletion(target.deletion))
 			})
 	}
 	if tracked != nil && tracked.entry.inFlight() && (flags.wait || answer.ended()) {

@@ -116,17 +116,29 @@ func TestAnInterruptedWaitIsResumed(t *testing.T) {
 	srv := newBroker(t, brokertest.WithAsyncPolls(1), brokertest.WithLastOperationRetryAfter(0))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	duringTheWait := make(chan []entry, 1)
 	go func() {
 		for len(srv.Requests()) < 3 {
 			time.Sleep(5 * time.Millisecond)
 		}
+		// What the record holds while osb waits is what a crash would leave.
+		var entries []entry
+		if path, err := recordPath(); err == nil {
+			if rec, err := openRecord(path); err == nil {
+				entries, _ = rec.list(false, "")
+				rec.close()
+			}
+		}
+		duringTheWait <- entries
 		cancel()
 	}()
 	got := invocation{ctx: ctx}.run(t, srv, "provision", "db-1", "--service", "brokertest-db", "--plan", "large", "--wait")
 	require.Equal(t, exitInterrupted, got.code, got.stderr)
-	instances := listed(t, "instances")
-	require.Len(t, instances, 1)
-	assert.Equal(t, stateInProgress, instances[0].State)
+	for _, instances := range [][]entry{<-duringTheWait, listed(t, "instances")} {
+		require.Len(t, instances, 1)
+		assert.Equal(t, stateInProgress, instances[0].State)
+		assert.True(t, strings.HasPrefix(instances[0].Operation, "provision-"), "the operation value is recorded as soon as the broker answers 202: %q", instances[0].Operation)
+	}
 
 	got = osb(t, srv, "resume")
 	require.Equal(t, exitOK, got.code, got.stderr)

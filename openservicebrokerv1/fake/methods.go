@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the fake implements the deprecated waiters for as long as the client has them
+
 package fake
 
 // The methods of the role interfaces: each call is an Action named for its method.
@@ -210,6 +212,17 @@ func (c *Client) ReplaceServiceInstanceStateWithContext(ctx context.Context, opt
 func (c *Client) RefreshCatalog(ctx context.Context, previous *osb.Catalog) (*osb.Catalog, bool, error) {
 	catalog, _, err := invoke[*osb.Catalog](c, ctx, Action{Verb: "RefreshCatalog", Settings: previous})
 	return catalog, err == nil && catalog != previous, err
+}
+
+// AwaitLastOperation records an AwaitLastOperation action (Settings: wait) and returns its reaction.
+func (c *Client) AwaitLastOperation(ctx context.Context, options *osb.GetLastOperationOptions, wait *osb.WaitOptions) (*osb.InstanceLastOperationResp, *core.DetailedResponse, error) {
+	return invoke[*osb.InstanceLastOperationResp](c, ctx, Action{Verb: "AwaitLastOperation", Options: options, Settings: wait})
+}
+
+// AwaitServiceBindingLastOperation records an AwaitServiceBindingLastOperation action
+// (Settings: wait) and returns its reaction.
+func (c *Client) AwaitServiceBindingLastOperation(ctx context.Context, options *osb.GetServiceBindingLastOperationOptions, wait *osb.WaitOptions) (*osb.BindingLastOperationResp, *core.DetailedResponse, error) {
+	return invoke[*osb.BindingLastOperationResp](c, ctx, Action{Verb: "AwaitServiceBindingLastOperation", Options: options, Settings: wait})
 }
 
 // WaitForLastOperation records a WaitForLastOperation action and returns its reaction.
