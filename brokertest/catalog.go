@@ -173,7 +173,7 @@ func newCatalogIndex(services []domain.Service, rotatable map[string]bool, misbe
 			idx.plans[s.Plans[j].ID] = catalogPlan{service: s, plan: &s.Plans[j], schemas: schemas}
 		}
 	}
-	document, err := renderCatalog(services, rotatable, misbehave[MisbehaveDuplicatePlanID], modified)
+	document, err := renderCatalog(services, rotatable, misbehave, modified)
 	if err != nil {
 		return catalogIndex{}, err
 	}

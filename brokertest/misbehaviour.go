@@ -83,6 +83,9 @@ const (
 	// MisbehaveUnprocessableBodyAnswers422 answers 422 instead of 400 Bad Request to a request
 	// whose body is not JSON ("Content Type").
 	MisbehaveUnprocessableBodyAnswers422 Misbehaviour = "unprocessable-body-answers-422"
+	// MisbehaveSnakeCaseMetadata spells the catalog's offering metadata names in snake case
+	// (display_name for displayName), not as the profile recommends ("Service Metadata").
+	MisbehaveSnakeCaseMetadata Misbehaviour = "snake-case-metadata"
 )
 
 var allMisbehaviours = []Misbehaviour{
@@ -109,6 +112,7 @@ var allMisbehaviours = []Misbehaviour{
 	MisbehaveBindIgnoresAcceptsIncomplete,
 	MisbehaveBusyUnbindAnswers410,
 	MisbehaveUnprocessableBodyAnswers422,
+	MisbehaveSnakeCaseMetadata,
 }
 
 // Misbehaviours returns every Misbehaviour, in the order of their declaration.

@@ -154,6 +154,11 @@ var misbehaviourShown = map[Misbehaviour]func(t *testing.T, srv *Server, c *osbC
 		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 		assert.Equal(t, http.StatusBadRequest, c.do(http.MethodPut, instancePath("i1"), map[string]any{}).Status, "a JSON body lacking fields still gets 400")
 	},
+	MisbehaveSnakeCaseMetadata: func(t *testing.T, _ *Server, c *osbClient) {
+		metadata := c.do(http.MethodGet, "/v2/catalog", nil).JSON(t)["services"].([]any)[0].(map[string]any)["metadata"].(map[string]any)
+		assert.Equal(t, "Brokertest DB", metadata["display_name"])
+		assert.NotContains(t, metadata, "displayName")
+	},
 	MisbehaveInstanceUsableOnEveryPoll: func(t *testing.T, _ *Server, c *osbClient) {
 		a := c.do(http.MethodPut, instancePath("i1")+acceptsIncomplete, provisionBody(DefaultAsyncPlanID, nil))
 		require.Equal(t, http.StatusAccepted, a.Status)
@@ -187,7 +192,7 @@ func TestMisbehavioursAreDistinct(t *testing.T) {
 		assert.False(t, seen[m], "%s listed twice", m)
 		seen[m] = true
 	}
-	assert.Len(t, seen, 23)
+	assert.Len(t, seen, 24)
 }
 
 func TestWithMisbehaviourRejectsUnknownAndContradictoryOnes(t *testing.T) {

@@ -87,6 +87,7 @@ const (
 	BindAsyncRequired422                      CheckID = "bind.async-required-422"
 	UnbindBusy422                             CheckID = "unbind.busy-422"
 	RequestsUnprocessableBody400              CheckID = "requests.unprocessable-body-400"
+	CatalogMetadataNames                      CheckID = "catalog.metadata-names"
 )
 
 // Check is one rule of OSB v2.17 that the checker verifies.
@@ -126,6 +127,7 @@ var allChecks = []Check{
 	{CatalogStringLength, "Catalog Management", should, "names and descriptions stay within 255 characters"},
 	{CatalogMaximumPollingDuration, "Polling Interval and Duration", should, "maximum_polling_duration, when set, is positive"},
 	{CatalogRequiresKnown, "Catalog Management, Service Offering Object", should, "requires lists only syslog_drain, route_forwarding and volume_mount"},
+	{CatalogMetadataNames, "Profile, Service Metadata", should, "offering and plan metadata use the property names the profile recommends, not another spelling of them (display_name for displayName)"},
 	{CatalogBindingSchemaBindable, "Catalog Management, Schemas Object", may, "a binding schema belongs to a bindable plan"},
 	{CatalogOtherRules, "Catalog Management", must, "no other rule of the catalog lint is broken (graded by each rule's level)"},
 	{AuthMissingCredentials401, "Platform to Service Broker Authentication", must, "a request without credentials gets 401 Unauthorized"},

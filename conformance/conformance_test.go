@@ -95,6 +95,7 @@ func TestEachMisbehaviourIsCaughtByItsChecks(t *testing.T) {
 		brokertest.MisbehaveBindIgnoresAcceptsIncomplete: {conformance.BindAsyncRequired422: conformance.Fail},
 		brokertest.MisbehaveBusyUnbindAnswers410:         {conformance.UnbindBusy422: conformance.Fail},
 		brokertest.MisbehaveUnprocessableBodyAnswers422:  {conformance.RequestsUnprocessableBody400: conformance.Warn},
+		brokertest.MisbehaveSnakeCaseMetadata:            {conformance.CatalogMetadataNames: conformance.Warn},
 	}
 	// Only asynchronous bindings need accepts_incomplete or stay in progress; rotation on the
 	// asynchronous plan shows the rotation's part of the rule.

@@ -55,7 +55,6 @@ const (
 	gapBind202NoCredentials = "not checked yet: the body of a 202 to a bind is not read for credentials"
 	gapUnbindAsyncRequired  = "not checked yet: the binding scenario unbinds with accepts_incomplete=true only"
 	gapUnbindRepeat         = "not checked yet: the binding scenario does not repeat an asynchronous unbind while it runs"
-	gapMetadataNames        = "not checked yet: the profile's metadata names are a RECOMMENDATION the catalog lint does not read"
 )
 
 var coverage = []Clause{
@@ -334,7 +333,7 @@ var coverage = []Clause{
 	{Key: "profile.md#cloud-foundry-bind-resource-object:7", Level: may, Rule: "a broker may store binding credentials in CredHub and return a reference", Untestable: untestableFree},
 	{Key: "profile.md#cloud-foundry-bind-resource-object:8", Level: must, Rule: "the broker grants the named client read access to the credentials reference", Untestable: untestableOutofband},
 	{Key: "profile.md#cloud-foundry-bind-resource-object:9", Level: must, Rule: "the credential client named is granted read access", Untestable: untestableOutofband},
-	{Key: "profile.md#service-metadata:1", Level: should, Rule: "catalog metadata uses the property names the profile recommends", Gap: gapMetadataNames},
+	{Key: "profile.md#service-metadata:1", Level: should, Rule: "catalog metadata uses the property names the profile recommends", Checks: []CheckID{CatalogMetadataNames}},
 	{Key: "profile.md#service-metadata:2", Level: may, Rule: "a broker may expose metadata beyond the catalog's", Untestable: untestableFree},
 	{Key: "profile.md#cloud-foundry-service-metadata:1", Level: may, Rule: "a broker may expose the Cloud Foundry metadata fields", Untestable: untestableFree},
 	{Key: "profile.md#catalog-extensions:1", Level: may, Rule: "a broker may expose the catalog extension fields", Untestable: untestableFree},

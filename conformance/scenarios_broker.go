@@ -81,6 +81,7 @@ var catalogRules = map[string]CheckID{
 	cataloglint.FindingStringLength:               CatalogStringLength,
 	cataloglint.FindingMaximumPollingDuration:     CatalogMaximumPollingDuration,
 	cataloglint.FindingServiceRequiresUnsupported: CatalogRequiresKnown,
+	cataloglint.FindingMetadataNameVariant:        CatalogMetadataNames,
 	cataloglint.FindingBindingSchemaNotBindable:   CatalogBindingSchemaBindable,
 }
 
@@ -88,7 +89,7 @@ var catalogRules = map[string]CheckID{
 var catalogChecks = []CheckID{
 	CatalogRequiredFields, CatalogIDsUnique, CatalogNamesUnique, CatalogMaintenanceInfoSemver,
 	CatalogSchemasValid, CatalogNamesCLIFriendly, CatalogIDsGUID, CatalogStringLength,
-	CatalogMaximumPollingDuration, CatalogRequiresKnown, CatalogBindingSchemaBindable, CatalogOtherRules,
+	CatalogMaximumPollingDuration, CatalogRequiresKnown, CatalogMetadataNames, CatalogBindingSchemaBindable, CatalogOtherRules,
 }
 
 // catalogScenario grades the catalog the run already read by the findings of cataloglint.Lint: a

@@ -89,13 +89,13 @@ func lintView(resp *BrokerCatalogResp) *cataloglint.Catalog {
 			plans[j] = cataloglint.Plan{ID: plan.ID, Name: plan.Name, Description: plan.Description, Bindable: plan.Bindable,
 				MaximumPollingDuration: plan.MaximumPollingDuration, MaintenanceInfo: plan.MaintenanceInfo != nil,
 				InstanceCreateSchema: InstanceCreateSchema.raw(plan), InstanceUpdateSchema: InstanceUpdateSchema.raw(plan),
-				BindingCreateSchema: BindingCreateSchema.raw(plan)}
+				BindingCreateSchema: BindingCreateSchema.raw(plan), Metadata: plan.Metadata}
 			if plan.MaintenanceInfo != nil {
 				plans[j].MaintenanceVersion = plan.MaintenanceInfo.Version
 			}
 		}
 		view.Services[i] = cataloglint.Service{ID: service.ID, Name: service.Name, Description: service.Description,
-			Bindable: service.Bindable, Requires: service.Requires, Plans: plans}
+			Bindable: service.Bindable, Requires: service.Requires, Plans: plans, Metadata: service.Metadata}
 	}
 	return view
 }
