@@ -118,7 +118,7 @@ func (d *driver) sentRequest(before, after OperationRecord, seen exchange) (bool
 }
 
 // polled reports the poll and ends the wait on an end state, or on an answer that polling again
-// cannot change: a 4xx other than 404 (a deletion's success), 408, 410 and 429, or 501. The
+// cannot change: a 4xx other than 410 and 429 (404 is a deletion's success), or 501. The
 // record itself polls through those (the specification's SHOULD); a caller waiting in front of
 // a terminal learns at once.
 func (d *driver) polled(before, after OperationRecord, seen exchange) (bool, error) {

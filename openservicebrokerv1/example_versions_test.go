@@ -19,7 +19,13 @@ func ExampleNewerThanAPIVersion() {
 	for _, rule := range openservicebrokerv1.NewerThanAPIVersion(request, []byte(body)) {
 		fmt.Printf("%s %s since %s, refused: %t\n", rule.Kind, rule.Name, rule.Since, rule.Refused)
 	}
+
+	outside := httptest.NewRequest("GET", "http://broker.example/healthz", nil)
+	outside.Header.Set(openservicebrokerv1.HeaderAPIVersion, "2.12")
+	outside.Header.Set(openservicebrokerv1.HeaderOriginatingIdentity, "cloudfoundry e30=")
+	fmt.Println("a request for no operation:", len(openservicebrokerv1.NewerThanAPIVersion(outside, nil)))
 	// Output:
 	// body /context/instance_name since 2.15, refused: false
 	// body /maintenance_info since 2.15, refused: true
+	// a request for no operation: 0
 }

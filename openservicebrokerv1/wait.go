@@ -210,7 +210,8 @@ func (realClock) sleep(ctx context.Context, d time.Duration) error {
 //   - for a deletion answered 410 Gone or 404 Not Found: a nil result, that response and a nil error;
 //   - after MaxWait, or as soon as the next poll could only happen after it: an error wrapping ErrWaitTimeout;
 //   - once ctx is done: at once, with an error wrapping ctx.Err();
-//   - on another 4xx than 408, 410 and 429, or 501: that error, since polling again cannot help.
+//   - on a 4xx other than 410 and 429 (and 404 for a deletion), or 501: that error, since polling
+//     again cannot help. A stored record (Step) polls through these, as the specification asks.
 //
 // Transient failures are polled through until the maximum wait: no answer, 429, 5xx, a 2xx the
 // client cannot read, and (as the specification asks) 410 while no deletion is awaited. The
