@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -213,4 +215,30 @@ func TestDeletionsAreConfirmedInATerminal(t *testing.T) {
 	got = asked.run(t, nil, "--url", srv.URL, "--user", srv.Username, "deprovision", "db-1")
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.Empty(t, srv.Instances())
+}
+
+func TestProcessesAtOnceShareTheRecord(t *testing.T) {
+	binary := osbBinary(t)
+	srv := newBroker(t)
+	setBrokerVariables(t, srv)
+	const processes = 6
+	var wg sync.WaitGroup
+	outputs := make([]string, processes)
+	errs := make([]error, processes)
+	for i := range processes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run := exec.Command(binary, "provision", fmt.Sprintf("db-%d", i), "--service", "brokertest-db", "--plan", "small")
+			run.Env = os.Environ()
+			output, err := run.CombinedOutput()
+			outputs[i], errs[i] = string(output), err
+		}()
+	}
+	wg.Wait()
+	for i := range processes {
+		assert.NoError(t, errs[i], outputs[i])
+		assert.NotContains(t, outputs[i], "locked")
+	}
+	assert.Len(t, listed(t, "instances"), processes)
 }
