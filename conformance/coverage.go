@@ -37,24 +37,19 @@ const (
 
 // Why sentences have no check.
 const (
-	untestableFree          = "a freedom of the broker: every choice conforms, so there is nothing to fail"
-	untestableVendor        = "whether a prefix is unique to its vendor is not something an answer can show"
-	untestableTLS           = "the checker talks to the URL it is given; TLS may end in front of the broker, out of its sight"
-	untestableOutofband     = "an agreement made out of band between platform and broker; no request shows it"
-	untestableJudgement     = "\"appropriate\" is a judgement; where the specification names the status, the row of that status is checked"
-	untestableInternal      = "concerns the broker's own resources, which its answers do not show (a GET shows only what the broker chooses to return)"
-	untestableStimulus      = "needs a situation the checker cannot bring about from outside: a failure inside the broker, or another client's request at the same moment"
-	untestableIdstable      = "ids change when a broker is redeployed or its catalog edited; two reads within one run cannot tell a changed id from a removed and an added resource"
-	untestableSemantic      = "depends on what the service and its parameters mean, which only the broker's author knows"
-	untestableNoMandatory   = "a poll has no mandatory data, so no poll can be malformed in the sense of this row"
-	untestableTime          = "concerns time after the operation or the binding's life; a bounded run cannot wait for it"
-	untestableDeclare       = "a declaration only the broker's author can judge: whether a service is bindable, or takes context-only updates"
-	untestableService       = "depends on what kind of service is behind the broker (log drain, route service, volume service, network layout)"
-	gapDashboardFirst       = "not checked yet: needs the dashboard_url of the first answer compared with later answers of the same instance"
-	gapBindRepeat           = "not checked yet: the binding scenario does not repeat an asynchronous bind while it runs"
-	gapBind202NoCredentials = "not checked yet: the body of a 202 to a bind is not read for credentials"
-	gapUnbindAsyncRequired  = "not checked yet: the binding scenario unbinds with accepts_incomplete=true only"
-	gapUnbindRepeat         = "not checked yet: the binding scenario does not repeat an asynchronous unbind while it runs"
+	untestableFree        = "a freedom of the broker: every choice conforms, so there is nothing to fail"
+	untestableVendor      = "whether a prefix is unique to its vendor is not something an answer can show"
+	untestableTLS         = "the checker talks to the URL it is given; TLS may end in front of the broker, out of its sight"
+	untestableOutofband   = "an agreement made out of band between platform and broker; no request shows it"
+	untestableJudgement   = "\"appropriate\" is a judgement; where the specification names the status, the row of that status is checked"
+	untestableInternal    = "concerns the broker's own resources, which its answers do not show (a GET shows only what the broker chooses to return)"
+	untestableStimulus    = "needs a situation the checker cannot bring about from outside: a failure inside the broker, or another client's request at the same moment"
+	untestableIdstable    = "ids change when a broker is redeployed or its catalog edited; two reads within one run cannot tell a changed id from a removed and an added resource"
+	untestableSemantic    = "depends on what the service and its parameters mean, which only the broker's author knows"
+	untestableNoMandatory = "a poll has no mandatory data, so no poll can be malformed in the sense of this row"
+	untestableTime        = "concerns time after the operation or the binding's life; a bounded run cannot wait for it"
+	untestableDeclare     = "a declaration only the broker's author can judge: whether a service is bindable, or takes context-only updates"
+	untestableService     = "depends on what kind of service is behind the broker (log drain, route service, volume service, network layout)"
 )
 
 var coverage = []Clause{

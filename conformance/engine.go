@@ -340,6 +340,17 @@ func (r *run) expectErrorCode(err error, want string) {
 	}
 }
 
+// passRefusal passes a check whose rule asks for a 422, and notes the error code the answer
+// must carry for errors.error-code. while, when set, says what was in progress.
+func (r *run) passRefusal(id CheckID, err error, want, while string) {
+	_, code := errorCode(err)
+	if while != "" {
+		while = " while " + while
+	}
+	r.pass(id, "422 %s%s", code, while)
+	r.expectErrorCode(err, want)
+}
+
 // gradeErrorCodes grades errors.error-code from the 422 answers of the scenario: a wrong or
 // missing code fails it, with the first such answer as evidence.
 func (r *run) gradeErrorCodes(reason string) {

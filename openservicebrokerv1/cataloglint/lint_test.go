@@ -135,3 +135,11 @@ func TestLint_ReadsTheCatalogInEveryForm(t *testing.T) {
 	assert.Equal(t, LevelMust, notJSON[0].Level)
 	assert.Equal(t, FindingCatalogMissing, Lint([]byte("null"))[0].ID)
 }
+
+// TestLint_MetadataNamesOfTheBrokersOwnAreNoFinding: a variant beside the recommended name, and
+// names the profile does not recommend, are the broker's own properties.
+func TestLint_MetadataNamesOfTheBrokersOwnAreNoFinding(t *testing.T) {
+	findings := lintPlan(t, `, "name": "s", "metadata": {"displayName": "S", "display_name": "S", "tier": "gold"}`,
+		`, "name": "plan", "metadata": {"bullets": ["fast"], "costs_note": "none"}`)
+	assert.Empty(t, findings)
+}
