@@ -172,6 +172,7 @@ func (a *app) commandTree() *cobra.Command {
 	// cobra's completion commands take the output stream when they are built.
 	withCompletionHelp(root)
 	addExamples(root)
+	a.addRecordedCompletion(root)
 	return root
 }
 
