@@ -235,14 +235,13 @@ func (w *scaleWaits) start(ctx context.Context, i int) error {
 	if response.StatusCode != http.StatusAccepted || result.Operation == nil {
 		return fmt.Errorf("provision %s: broker answered %d, not 202 with an operation", instanceID, response.StatusCode)
 	}
-	wait := w.client.NewWaitForLastOperationOptions(instanceID).
+	poll := w.client.NewGetLastOperationOptions(instanceID).
 		SetOperation(*result.Operation).
 		SetServiceID(brokertest.DefaultServiceID).
-		SetPlanID(brokertest.DefaultAsyncPlanID).
-		SetMaxWait(w.run.asyncDuration + 2*time.Minute).
-		SetOnPoll(w.onPoll)
+		SetPlanID(brokertest.DefaultAsyncPlanID)
+	wait := openservicebrokerv1.NewWaitOptions().SetMaxWait(w.run.asyncDuration + 2*time.Minute).SetOnPoll(w.onPoll)
 	w.group.Go(func() {
-		_, _, w.errs[i] = w.client.WaitForLastOperation(ctx, wait)
+		_, _, w.errs[i] = w.client.AwaitLastOperation(ctx, poll, wait)
 		w.finished.Add(1)
 	})
 	return nil

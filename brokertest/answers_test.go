@@ -166,8 +166,8 @@ func TestEveryFailurePassesTheClientsValidation(t *testing.T) {
 	failureJudge(t, "UpdateServiceInstance while provisioning", 422, osb.ErrConcurrencyError, err)
 	_, _, err = c.ReplaceServiceInstance(provision(DefaultSyncPlanID).SetAcceptsIncomplete(true))
 	failureJudge(t, "ReplaceServiceInstance of another plan", 409, osb.ErrConflict, err)
-	_, _, err = c.WaitForLastOperation(context.Background(), &osb.WaitForLastOperationOptions{InstanceID: core.StringPtr(instance),
-		WaitOptions: osb.WaitOptions{MinDelay: time.Millisecond, MaxDelay: time.Millisecond}})
+	_, _, err = c.AwaitLastOperation(context.Background(), c.NewGetLastOperationOptions(instance),
+		&osb.WaitOptions{MinDelay: time.Millisecond, MaxDelay: time.Millisecond})
 	require.NoError(t, err)
 
 	_, _, err = c.ReplaceServiceBinding(c.NewReplaceServiceBindingOptions(binding, instance).SetServiceID(DefaultServiceID).

@@ -29,7 +29,7 @@ func (b *backend) Bind(ctx context.Context, instanceID, bindingID string, detail
 		}
 	}
 	async := b.async.bindingOpsAsync(inst.attrs.PlanID)
-	if b.asyncRequired(async, asyncAllowed) {
+	if b.asyncRequired(async, asyncAllowed) && !b.misbehave[MisbehaveBindIgnoresAcceptsIncomplete] {
 		return domain.Binding{}, apiresponses.ErrAsyncRequired
 	}
 	bnd, exists := inst.bindings[bindingID]
@@ -160,6 +160,9 @@ func (b *backend) Unbind(_ context.Context, instanceID, bindingID string, _ doma
 	if op := bnd.ops.inFlight(); op != nil {
 		if op.kind == OperationUnbind {
 			return domain.UnbindSpec{IsAsync: true, OperationData: b.operationID(op)}, nil
+		}
+		if op.kind == OperationBind && b.misbehave[MisbehaveBusyUnbindAnswers410] {
+			return domain.UnbindSpec{}, apiresponses.ErrBindingDoesNotExist
 		}
 		if err := b.concurrent(op, b.bindingFinisher(inst, bnd)); err != nil {
 			return domain.UnbindSpec{}, err

@@ -120,8 +120,11 @@ func (b *backend) updatedAttributes(current attributes, details domain.UpdateDet
 		return attributes{}, badRequest(fmt.Sprintf("service_id %q does not match the instance's service", details.ServiceID))
 	}
 	updated := current
-	if details.PlanID != "" {
+	switch {
+	case details.PlanID != "":
 		updated.PlanID = details.PlanID
+	case b.misbehave[MisbehaveUpdateWithoutPlanChangesPlan]:
+		updated.PlanID = b.catalog.otherPlan(current.ServiceID, current.PlanID)
 	}
 	plan, err := b.plan(current.ServiceID, updated.PlanID)
 	if err != nil {
@@ -199,7 +202,7 @@ func (b *backend) fetchInstance(id string) (instanceAnswer, error) {
 	if !b.catalog.plans[inst.attrs.PlanID].service.InstancesRetrievable {
 		return instanceAnswer{}, badRequest("instances of this service are not retrievable (instances_retrievable is false)")
 	}
-	if op := inst.ops.inFlight(); op != nil && op.kind == OperationUpdate {
+	if op := inst.ops.inFlight(); op != nil && op.kind == OperationUpdate && !b.misbehave[MisbehaveFetchDuringUpdateAnswers200] {
 		return instanceAnswer{}, apiresponses.ErrConcurrentInstanceAccess
 	}
 	return instanceAnswer{

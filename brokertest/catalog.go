@@ -173,7 +173,7 @@ func newCatalogIndex(services []domain.Service, rotatable map[string]bool, misbe
 			idx.plans[s.Plans[j].ID] = catalogPlan{service: s, plan: &s.Plans[j], schemas: schemas}
 		}
 	}
-	document, err := renderCatalog(services, rotatable, misbehave[MisbehaveDuplicatePlanID], modified)
+	document, err := renderCatalog(services, rotatable, misbehave, modified)
 	if err != nil {
 		return catalogIndex{}, err
 	}
@@ -196,4 +196,20 @@ func (p catalogPlan) maintenanceInfo() *domain.MaintenanceInfo {
 	}
 	info := *p.plan.MaintenanceInfo
 	return &info
+}
+
+// otherPlan returns the id of the service's first plan other than planID; planID when the
+// service has no other.
+func (idx catalogIndex) otherPlan(serviceID, planID string) string {
+	for _, s := range idx.services {
+		if s.ID != serviceID {
+			continue
+		}
+		for _, p := range s.Plans {
+			if p.ID != planID {
+				return p.ID
+			}
+		}
+	}
+	return planID
 }

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/pivotal-cf/brokerapi/v12/domain"
 )
@@ -62,22 +64,32 @@ func newServedSchemas(schemas *domain.ServiceSchemas) *servedSchemas {
 	return served
 }
 
+// servedService is an offering as served: its metadata, when it has any, replaces the library's.
 type servedService struct {
 	domain.Service
-	Plans []servedPlan `json:"plans"`
+	Metadata any          `json:"metadata,omitempty"`
+	Plans    []servedPlan `json:"plans"`
 }
 
-// renderCatalog encodes the catalog as served; with duplicatePlanID (MisbehaveDuplicatePlanID)
-// the first plan appears twice, the copy under another name.
-func renderCatalog(services []domain.Service, rotatable map[string]bool, duplicatePlanID bool, modified time.Time) (catalogDocument, error) {
+// renderCatalog encodes the catalog as served. With MisbehaveDuplicatePlanID the first plan
+// appears twice, the copy under another name; with MisbehaveSnakeCaseMetadata the offerings'
+// metadata names are spelt in snake case.
+func renderCatalog(services []domain.Service, rotatable map[string]bool, misbehave map[Misbehaviour]bool, modified time.Time) (catalogDocument, error) {
 	served := make([]servedService, len(services))
 	for i, s := range services {
 		served[i] = servedService{Service: s}
+		if s.Metadata != nil {
+			metadata, err := servedMetadata(s.Metadata, misbehave[MisbehaveSnakeCaseMetadata])
+			if err != nil {
+				return catalogDocument{}, fmt.Errorf("%w: cannot encode the metadata of service %q: %w", errInvalidCatalog, s.ID, err)
+			}
+			served[i].Metadata = metadata
+		}
 		for _, p := range s.Plans {
 			served[i].Plans = append(served[i].Plans, servedPlan{ServicePlan: p, Schemas: newServedSchemas(p.Schemas), BindingRotatable: rotatable[p.ID]})
 		}
 	}
-	if duplicatePlanID {
+	if misbehave[MisbehaveDuplicatePlanID] {
 		duplicate := served[0].Plans[0]
 		duplicate.Name += "-duplicate"
 		served[0].Plans = append(slices.Clone(served[0].Plans), duplicate)
@@ -88,6 +100,33 @@ func renderCatalog(services []domain.Service, rotatable map[string]bool, duplica
 	}
 	sum := sha256.Sum256(body)
 	return catalogDocument{body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modified: modified}, nil
+}
+
+// servedMetadata is an offering's metadata as served, its names in snake case when asked.
+func servedMetadata(metadata *domain.ServiceMetadata, snakeCase bool) (any, error) {
+	if !snakeCase {
+		return metadata, nil
+	}
+	encoded, err := json.Marshal(metadata)
+	if err != nil {
+		return nil, err
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(encoded, &fields); err != nil {
+		return nil, err
+	}
+	renamed := make(map[string]any, len(fields))
+	for name, value := range fields {
+		var snake strings.Builder
+		for _, r := range name {
+			if unicode.IsUpper(r) {
+				snake.WriteByte('_')
+			}
+			snake.WriteRune(unicode.ToLower(r))
+		}
+		renamed[snake.String()] = value
+	}
+	return renamed, nil
 }
 
 // serveCatalog answers GET /v2/catalog, or 304 Not Modified when the request's If-None-Match

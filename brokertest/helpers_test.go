@@ -126,6 +126,20 @@ func (c *osbClient) provisionSync(id string) {
 	require.Equal(c.t, http.StatusCreated, a.Status, "body: %s", a.Body)
 }
 
+// provisionAsync creates a ready instance on the asynchronous plan, polling until it is.
+func (c *osbClient) provisionAsync(id string) {
+	c.t.Helper()
+	a := c.do(http.MethodPut, instancePath(id)+"?accepts_incomplete=true", provisionBody(DefaultAsyncPlanID, nil))
+	require.Equal(c.t, http.StatusAccepted, a.Status, "body: %s", a.Body)
+	operation := a.JSON(c.t)["operation"].(string)
+	for range 20 {
+		if c.pollState(instancePath(id), operation) != "in progress" {
+			return
+		}
+	}
+	c.t.Fatalf("the provision of %s did not end", id)
+}
+
 // pollState polls last_operation once and returns the state.
 func (c *osbClient) pollState(path, operation string) string {
 	c.t.Helper()

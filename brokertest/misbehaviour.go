@@ -59,12 +59,37 @@ const (
 	// of an update or a deprovision only ("Polling Last Operation for Service Instances", Body).
 	MisbehaveInstanceUsableOnEveryPoll Misbehaviour = "instance-usable-on-every-poll"
 	// MisbehaveMalformedAnswers422 answers 422 instead of 400 Bad Request to a create, update
-	// or delete that lacks its REQUIRED fields or query parameters (each endpoint's Response).
+	// or delete that lacks its REQUIRED fields or query parameters (each endpoint's Response);
+	// a body that is not JSON still gets 400.
 	MisbehaveMalformedAnswers422 Misbehaviour = "malformed-answers-422"
 	// MisbehaveDashboardURLLate leaves dashboard_url out of the first answer to a provision and
 	// sends it with later answers (a repeated provision, GET), although a broker that returns one
 	// MUST return it with the first ("Provisioning", Body).
 	MisbehaveDashboardURLLate Misbehaviour = "dashboard-url-late"
+	// MisbehaveFetchDuringUpdateAnswers200 serves GET of an instance whose update is in progress
+	// instead of 422 ConcurrencyError ("Fetching a Service Instance", Response).
+	MisbehaveFetchDuringUpdateAnswers200 Misbehaviour = "fetch-during-update-answers-200"
+	// MisbehaveUpdateWithoutPlanChangesPlan moves an instance updated without plan_id to another
+	// plan of its service, although its plan MUST then stay as it was ("Updating a Service
+	// Instance", Body).
+	MisbehaveUpdateWithoutPlanChangesPlan Misbehaviour = "update-without-plan-changes-plan"
+	// MisbehaveBindIgnoresAcceptsIncomplete lets binds and rotations on plans that bind
+	// asynchronously only (WithAsyncBindings) answer 202 without accepts_incomplete=true,
+	// instead of 422 AsyncRequired ("Binding", Parameters).
+	MisbehaveBindIgnoresAcceptsIncomplete Misbehaviour = "bind-ignores-accepts-incomplete"
+	// MisbehaveBusyUnbindAnswers410 answers 410 Gone to an unbind of a binding whose bind is in
+	// progress, instead of 422 ConcurrencyError ("Unbinding", Response).
+	MisbehaveBusyUnbindAnswers410 Misbehaviour = "busy-unbind-answers-410"
+	// MisbehaveUnprocessableBodyAnswers422 answers 422 instead of 400 Bad Request to a request
+	// whose body is not JSON ("Content Type").
+	MisbehaveUnprocessableBodyAnswers422 Misbehaviour = "unprocessable-body-answers-422"
+	// MisbehaveSnakeCaseMetadata spells the catalog's offering metadata names in snake case
+	// (display_name for displayName), not as the profile recommends ("Service Metadata").
+	MisbehaveSnakeCaseMetadata Misbehaviour = "snake-case-metadata"
+	// MisbehaveUnbindAnswers204 answers an unbind that completed with 204 No Content instead of
+	// 200 and {}; "Unbinding", Response, defines 200, 202 and 410 Gone for a success, and any
+	// other status MUST be interpreted as a failure.
+	MisbehaveUnbindAnswers204 Misbehaviour = "unbind-answers-204"
 )
 
 var allMisbehaviours = []Misbehaviour{
@@ -86,6 +111,13 @@ var allMisbehaviours = []Misbehaviour{
 	MisbehaveInstanceUsableOnEveryPoll,
 	MisbehaveMalformedAnswers422,
 	MisbehaveDashboardURLLate,
+	MisbehaveFetchDuringUpdateAnswers200,
+	MisbehaveUpdateWithoutPlanChangesPlan,
+	MisbehaveBindIgnoresAcceptsIncomplete,
+	MisbehaveBusyUnbindAnswers410,
+	MisbehaveUnprocessableBodyAnswers422,
+	MisbehaveSnakeCaseMetadata,
+	MisbehaveUnbindAnswers204,
 }
 
 // Misbehaviours returns every Misbehaviour, in the order of their declaration.

@@ -1,7 +1,9 @@
 package brokertest
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,23 +24,40 @@ type answerRewrite struct {
 func rewriteAnswers(next http.Handler, misbehave map[Misbehaviour]bool) http.Handler {
 	if !misbehave[MisbehaveEmptyDeleteBody] && !misbehave[MisbehaveGoneAsText] && !misbehave[MisbehaveEmptyErrorDescription] &&
 		!misbehave[MisbehaveFetchMissingAnswers410] && !misbehave[MisbehavePollMissingAnswers410] &&
-		!misbehave[MisbehaveInstanceUsableOnEveryPoll] && !misbehave[MisbehaveMalformedAnswers422] {
+		!misbehave[MisbehaveInstanceUsableOnEveryPoll] && !misbehave[MisbehaveMalformedAnswers422] && !misbehave[MisbehaveUnprocessableBodyAnswers422] &&
+		!misbehave[MisbehaveUnbindAnswers204] {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		unprocessable := unprocessableBody(r)
 		rewriter := &answerRewriter{ResponseWriter: w, decide: func(status int) answerRewrite {
-			return misbehavingAnswer(r, status, misbehave)
+			return misbehavingAnswer(r, status, unprocessable, misbehave)
 		}}
 		next.ServeHTTP(rewriter, r)
 		rewriter.finish()
 	})
 }
 
-// misbehavingAnswer decides how the misbehaviours change the answer to r, of the given status.
-func misbehavingAnswer(r *http.Request, status int, misbehave map[Misbehaviour]bool) answerRewrite {
+// unprocessableBody reports whether r carries a body that is not JSON, leaving the body for the
+// handlers to read.
+func unprocessableBody(r *http.Request) bool {
+	if r.Body == nil || r.Body == http.NoBody {
+		return false
+	}
+	data, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	return err == nil && len(bytes.TrimSpace(data)) > 0 && !json.Valid(data)
+}
+
+// misbehavingAnswer decides how the misbehaviours change the answer to r, of the given status;
+// unprocessable says r's body is not JSON.
+func misbehavingAnswer(r *http.Request, status int, unprocessable bool, misbehave map[Misbehaviour]bool) answerRewrite {
 	rewrite := answerRewrite{status: status}
 	polling := strings.HasSuffix(r.URL.EscapedPath(), "/last_operation")
+	unbinding := r.Method == http.MethodDelete && strings.Contains(r.URL.EscapedPath(), "/service_bindings/")
 	switch {
+	case unbinding && status == http.StatusOK && misbehave[MisbehaveUnbindAnswers204]:
+		rewrite.status, rewrite.replace = http.StatusNoContent, true
 	case r.Method == http.MethodDelete && status == http.StatusOK && misbehave[MisbehaveEmptyDeleteBody]:
 		rewrite.replace = true
 	case status == http.StatusGone && misbehave[MisbehaveGoneAsText]:
@@ -49,7 +68,9 @@ func misbehavingAnswer(r *http.Request, status int, misbehave map[Misbehaviour]b
 		rewrite.status, rewrite.replace, rewrite.body = http.StatusGone, true, []byte("{}\n")
 	case status == http.StatusNotFound && misbehave[MisbehaveEmptyErrorDescription]:
 		rewrite.replace, rewrite.body = true, []byte(`{"description":""}`+"\n")
-	case status == http.StatusBadRequest && r.Method != http.MethodGet && misbehave[MisbehaveMalformedAnswers422]:
+	case status == http.StatusBadRequest && unprocessable && misbehave[MisbehaveUnprocessableBodyAnswers422]:
+		rewrite.status = http.StatusUnprocessableEntity
+	case status == http.StatusBadRequest && r.Method != http.MethodGet && !unprocessable && misbehave[MisbehaveMalformedAnswers422]:
 		rewrite.status = http.StatusUnprocessableEntity
 	case status == http.StatusOK && polling && !strings.Contains(r.URL.EscapedPath(), "/service_bindings/") && misbehave[MisbehaveInstanceUsableOnEveryPoll]:
 		rewrite.edit = withInstanceUsable

@@ -2,6 +2,7 @@ package brokertest
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -117,6 +118,57 @@ var misbehaviourShown = map[Misbehaviour]func(t *testing.T, srv *Server, c *osbC
 		repeat := c.do(http.MethodPut, instancePath("i1"), provisionBody(DefaultSyncPlanID, nil))
 		assert.NotEmpty(t, repeat.JSON(t)["dashboard_url"], "a later answer carries it")
 	},
+	MisbehaveFetchDuringUpdateAnswers200: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionSync("i1")
+		update := map[string]any{"service_id": DefaultServiceID, "plan_id": DefaultAsyncPlanID}
+		require.Equal(t, http.StatusAccepted, c.do(http.MethodPatch, instancePath("i1")+acceptsIncomplete, update).Status)
+		fetched := c.do(http.MethodGet, instancePath("i1"), nil)
+		assert.Equal(t, http.StatusOK, fetched.Status, "GET during the update: body %s", fetched.Body)
+	},
+	MisbehaveUpdateWithoutPlanChangesPlan: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionSync("i1")
+		update := map[string]any{"service_id": DefaultServiceID, "parameters": map[string]any{"size_gb": 20}}
+		require.Equal(t, http.StatusOK, c.do(http.MethodPatch, instancePath("i1"), update).Status)
+		assert.Equal(t, DefaultAsyncPlanID, c.do(http.MethodGet, instancePath("i1"), nil).JSON(t)["plan_id"])
+	},
+	MisbehaveBindIgnoresAcceptsIncomplete: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionAsync("i1")
+		bind := c.do(http.MethodPut, bindingPath("i1", "b1"), bindBody(nil))
+		assert.Equal(t, http.StatusAccepted, bind.Status, "body: %s", bind.Body)
+	},
+	MisbehaveBusyUnbindAnswers410: func(t *testing.T, _ *Server, c *osbClient) {
+		c.provisionAsync("i1")
+		require.Equal(t, http.StatusAccepted, c.do(http.MethodPut, bindingPath("i1", "b1")+acceptsIncomplete, bindBody(nil)).Status)
+		unbind := c.do(http.MethodDelete, bindingPath("i1", "b1")+acceptsIncomplete+"&"+planQuery(DefaultAsyncPlanID), nil)
+		assert.Equal(t, http.StatusGone, unbind.Status, "an unbind while binding: body %s", unbind.Body)
+	},
+	MisbehaveUnprocessableBodyAnswers422: func(t *testing.T, srv *Server, c *osbClient) {
+		req, err := http.NewRequest(http.MethodPut, srv.URL+instancePath("i1"), strings.NewReader(`{"service_id": `))
+		require.NoError(t, err)
+		req.SetBasicAuth(srv.Username, srv.Password)
+		req.Header.Set("X-Broker-API-Version", "2.17")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := c.http.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+		assert.Equal(t, http.StatusBadRequest, c.do(http.MethodPut, instancePath("i1"), map[string]any{}).Status, "a JSON body lacking fields still gets 400")
+	},
+	MisbehaveSnakeCaseMetadata: func(t *testing.T, _ *Server, c *osbClient) {
+		metadata := c.do(http.MethodGet, "/v2/catalog", nil).JSON(t)["services"].([]any)[0].(map[string]any)["metadata"].(map[string]any)
+		assert.Equal(t, "Brokertest DB", metadata["display_name"])
+		assert.NotContains(t, metadata, "displayName")
+	},
+	MisbehaveUnbindAnswers204: func(t *testing.T, srv *Server, c *osbClient) {
+		c.provisionSync("i1")
+		require.Equal(t, http.StatusCreated, c.do(http.MethodPut, bindingPath("i1", "b1"), bindBody(nil)).Status)
+		unbind := c.do(http.MethodDelete, bindingPath("i1", "b1")+"?"+planQuery(DefaultSyncPlanID), nil)
+		assert.Equal(t, http.StatusNoContent, unbind.Status)
+		assert.Empty(t, unbind.Body)
+		assert.Empty(t, srv.Bindings(), "the binding is gone all the same")
+		assert.Equal(t, http.StatusGone, c.do(http.MethodDelete, bindingPath("i1", "b1")+"?"+planQuery(DefaultSyncPlanID), nil).Status)
+		assert.Equal(t, http.StatusOK, c.do(http.MethodDelete, instancePath("i1")+"?"+planQuery(DefaultSyncPlanID), nil).Status, "a deprovision is answered as before")
+	},
 	MisbehaveInstanceUsableOnEveryPoll: func(t *testing.T, _ *Server, c *osbClient) {
 		a := c.do(http.MethodPut, instancePath("i1")+acceptsIncomplete, provisionBody(DefaultAsyncPlanID, nil))
 		require.Equal(t, http.StatusAccepted, a.Status)
@@ -125,11 +177,20 @@ var misbehaviourShown = map[Misbehaviour]func(t *testing.T, srv *Server, c *osbC
 	},
 }
 
+// misbehaviourNeeds are the options without which a misbehaviour cannot show: the update
+// without plan_id is synchronous on a broker without asynchronous plans, and only asynchronous
+// bindings have a bind in progress or need accepts_incomplete.
+var misbehaviourNeeds = map[Misbehaviour][]Option{
+	MisbehaveUpdateWithoutPlanChangesPlan: {WithAsyncPlans()},
+	MisbehaveBindIgnoresAcceptsIncomplete: {WithAsyncBindings(true)},
+	MisbehaveBusyUnbindAnswers410:         {WithAsyncBindings(true)},
+}
+
 func TestEachMisbehaviourShows(t *testing.T) {
 	require.Len(t, misbehaviourShown, len(Misbehaviours()), "a test per misbehaviour")
 	for _, m := range Misbehaviours() {
 		t.Run(string(m), func(t *testing.T) {
-			srv, c := newTestServer(t, WithMisbehaviour(m), WithAsyncPolls(5))
+			srv, c := newTestServer(t, append([]Option{WithMisbehaviour(m), WithAsyncPolls(5)}, misbehaviourNeeds[m]...)...)
 			misbehaviourShown[m](t, srv, c)
 		})
 	}
@@ -141,7 +202,7 @@ func TestMisbehavioursAreDistinct(t *testing.T) {
 		assert.False(t, seen[m], "%s listed twice", m)
 		seen[m] = true
 	}
-	assert.Len(t, seen, 18)
+	assert.Len(t, seen, 25)
 }
 
 func TestWithMisbehaviourRejectsUnknownAndContradictoryOnes(t *testing.T) {

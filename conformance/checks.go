@@ -82,6 +82,13 @@ const (
 	LastOperationOperationFields              CheckID = "last_operation.operation-fields"
 	RequestsMalformed400                      CheckID = "requests.malformed-400"
 	ProvisionDashboardURLFirst                CheckID = "provision.dashboard-url-first"
+	InstanceGetWhileUpdating422               CheckID = "instance.get-while-updating-422"
+	UpdateKeepsPlan                           CheckID = "update.keeps-plan"
+	BindAsyncRequired422                      CheckID = "bind.async-required-422"
+	UnbindBusy422                             CheckID = "unbind.busy-422"
+	RequestsUnprocessableBody400              CheckID = "requests.unprocessable-body-400"
+	CatalogMetadataNames                      CheckID = "catalog.metadata-names"
+	AnswersStatusDefined                      CheckID = "answers.status-defined"
 )
 
 // Check is one rule of OSB v2.17 that the checker verifies.
@@ -121,6 +128,7 @@ var allChecks = []Check{
 	{CatalogStringLength, "Catalog Management", should, "names and descriptions stay within 255 characters"},
 	{CatalogMaximumPollingDuration, "Polling Interval and Duration", should, "maximum_polling_duration, when set, is positive"},
 	{CatalogRequiresKnown, "Catalog Management, Service Offering Object", should, "requires lists only syslog_drain, route_forwarding and volume_mount"},
+	{CatalogMetadataNames, "Profile, Service Metadata", should, "offering and plan metadata use the property names the profile recommends, not another spelling of them (display_name for displayName)"},
 	{CatalogBindingSchemaBindable, "Catalog Management, Schemas Object", may, "a binding schema belongs to a bindable plan"},
 	{CatalogOtherRules, "Catalog Management", must, "no other rule of the catalog lint is broken (graded by each rule's level)"},
 	{AuthMissingCredentials401, "Platform to Service Broker Authentication", must, "a request without credentials gets 401 Unauthorized"},
@@ -163,6 +171,7 @@ var allChecks = []Check{
 	{DeprovisionMissing410, "Deprovisioning, Response", must, "deprovisioning an instance that does not exist gets 410 Gone"},
 	{BrokerAnswersWithin60s, "Synchronous and Asynchronous Operations", should, "every answer arrives within a platform's 60 s request timeout"},
 	{AnswersBodyShape, "Service Broker Errors; each endpoint's Response, Body", must, "every successful answer's body is a JSON object of its endpoint's fields and types, with its REQUIRED fields, obeying the rules openservicebrokerv1.ValidateAnswer applies"},
+	{AnswersStatusDefined, "Service Broker Errors; each endpoint's Response", must, "every answer's status is one the specification defines for its endpoint, as openservicebrokerv1.ClassifyStatus says: any other MUST be interpreted as a failure"},
 	{AnswersContentTypeJSON, "Content Type", should, "every answer with a body says Content-Type: application/json"},
 	{ErrorsDescriptionString, "Service Broker Errors", must, "an error answer is a JSON object whose error and description, when present, are non-empty strings"},
 	{InstanceGetMissing404, "Fetching a Service Instance, Response", must, "with instances_retrievable, fetching an instance that does not exist gets 404 Not Found"},
@@ -171,6 +180,11 @@ var allChecks = []Check{
 	{ProvisionDashboardURLFirst, "Provisioning, Body", must, "a dashboard_url comes with the first answer to the provision, not only with later ones"},
 	{RequestsMalformed400, "Provisioning, Updating, Binding, Unbinding, Deprovisioning: Response", must, "a request missing its REQUIRED fields or query parameters gets 400 Bad Request"},
 	{LastOperationOperationFields, "Polling Last Operation for Service Instances, Body", must, "instance_usable comes only with the last operation of an update or deprovision, update_repeatable only with an update's"},
+	{InstanceGetWhileUpdating422, "Fetching a Service Instance, Response", must, "with instances_retrievable, fetching an instance whose update is in progress gets 422 ConcurrencyError"},
+	{UpdateKeepsPlan, "Updating a Service Instance, Body", must, "an update without plan_id leaves the instance's plan as it was"},
+	{BindAsyncRequired422, "Binding, Parameters; Binding Rotation", must, "a bind or rotation sent without accepts_incomplete=true to a plan that binds asynchronously is served synchronously or refused with 422 AsyncRequired, never answered 202"},
+	{RequestsUnprocessableBody400, "Content Type", should, "a request whose body cannot be processed (not JSON) is refused with 400 Bad Request"},
+	{UnbindBusy422, "Unbinding, Response; Blocking Operations", must, "an unbind of a binding whose bind is in progress is refused with 422 ConcurrencyError (or accepted)"},
 }
 
 var checkByID = func() map[CheckID]Check {

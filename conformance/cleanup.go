@@ -318,23 +318,21 @@ func goneIsDone(err error) error {
 // waitGone polls the resource's last operation as a deletion's: 410 Gone is success.
 func (r *run) waitGone(ctx context.Context, resource Resource, operation string, limit time.Duration) error {
 	wait := r.waitOptions(nil, nil)
-	wait.SetMaxWait(limit)
+	wait.SetMaxWait(limit).SetDeletion(true)
 	if resource.BindingID != "" {
-		options := r.client.NewWaitForBindingLastOperationOptions(resource.BindingID, resource.InstanceID).
-			SetServiceID(resource.ServiceID).SetPlanID(resource.PlanID).SetDeletion(true)
+		options := r.client.NewGetServiceBindingLastOperationOptions(resource.BindingID, resource.InstanceID).
+			SetServiceID(resource.ServiceID).SetPlanID(resource.PlanID)
 		if operation != "" {
 			options.SetOperation(operation)
 		}
-		options.WaitOptions = wait
-		_, _, err := r.client.WaitForBindingLastOperation(ctx, options)
+		_, _, err := r.client.AwaitServiceBindingLastOperation(ctx, options, &wait)
 		return err
 	}
-	options := r.client.NewWaitForLastOperationOptions(resource.InstanceID).SetServiceID(resource.ServiceID).SetPlanID(resource.PlanID).SetDeletion(true)
+	options := r.client.NewGetLastOperationOptions(resource.InstanceID).SetServiceID(resource.ServiceID).SetPlanID(resource.PlanID)
 	if operation != "" {
 		options.SetOperation(operation)
 	}
-	options.WaitOptions = wait
-	_, _, err := r.client.WaitForLastOperation(ctx, options)
+	_, _, err := r.client.AwaitLastOperation(ctx, options, &wait)
 	return err
 }
 

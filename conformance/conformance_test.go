@@ -72,30 +72,43 @@ func TestConformantBrokerGetsNoFailureAndNoWarning(t *testing.T) {
 // rule at a time: exactly the checks of that rule flag it (fail, warn or info by the rule's level).
 func TestEachMisbehaviourIsCaughtByItsChecks(t *testing.T) {
 	caughtBy := map[brokertest.Misbehaviour]map[conformance.CheckID]conformance.Outcome{
-		brokertest.MisbehaveCreateAnswers200:          {conformance.ProvisionSync201New: conformance.Fail, conformance.Bind201New: conformance.Fail},
-		brokertest.MisbehaveDeleteMissingAnswers200:   {conformance.DeprovisionMissing410: conformance.Fail, conformance.UnbindMissing410: conformance.Fail},
-		brokertest.MisbehaveDeleteMissingAnswers404:   {conformance.DeprovisionMissing410: conformance.Fail, conformance.UnbindMissing410: conformance.Fail},
-		brokertest.MisbehaveIgnoreAcceptsIncomplete:   {conformance.ProvisionAsyncRequired422: conformance.Fail},
-		brokertest.MisbehaveStateSpelling:             {conformance.LastOperationStateValues: conformance.Fail},
-		brokertest.MisbehaveNoOperation:               {conformance.ProvisionAsyncOperation: conformance.Info},
-		brokertest.MisbehaveNoConcurrencyError:        {conformance.ConcurrencyBusyInstance: conformance.Info},
-		brokertest.MisbehaveNoCredentialsOnSyncBind:   {conformance.BindCredentials: conformance.Fail},
-		brokertest.MisbehaveDuplicatePlanID:           {conformance.CatalogIDsUnique: conformance.Fail},
-		brokertest.MisbehaveNoIdentityEcho:            {conformance.HeadersRequestIdentityEchoed: conformance.Warn},
-		brokertest.MisbehaveEmptyDeleteBody:           {conformance.AnswersBodyShape: conformance.Fail},
-		brokertest.MisbehaveGoneAsText:                {conformance.AnswersContentTypeJSON: conformance.Warn},
-		brokertest.MisbehaveEmptyErrorDescription:     {conformance.ErrorsDescriptionString: conformance.Fail},
-		brokertest.MisbehaveFetchMissingAnswers410:    {conformance.InstanceGetMissing404: conformance.Fail, conformance.BindingGetMissing404: conformance.Fail},
-		brokertest.MisbehavePollMissingAnswers410:     {conformance.LastOperationMissing404: conformance.Fail},
-		brokertest.MisbehaveInstanceUsableOnEveryPoll: {conformance.LastOperationOperationFields: conformance.Fail},
-		brokertest.MisbehaveMalformedAnswers422:       {conformance.RequestsMalformed400: conformance.Fail},
-		brokertest.MisbehaveDashboardURLLate:          {conformance.ProvisionDashboardURLFirst: conformance.Fail},
+		brokertest.MisbehaveCreateAnswers200:             {conformance.ProvisionSync201New: conformance.Fail, conformance.Bind201New: conformance.Fail},
+		brokertest.MisbehaveDeleteMissingAnswers200:      {conformance.DeprovisionMissing410: conformance.Fail, conformance.UnbindMissing410: conformance.Fail},
+		brokertest.MisbehaveDeleteMissingAnswers404:      {conformance.DeprovisionMissing410: conformance.Fail, conformance.UnbindMissing410: conformance.Fail},
+		brokertest.MisbehaveIgnoreAcceptsIncomplete:      {conformance.ProvisionAsyncRequired422: conformance.Fail},
+		brokertest.MisbehaveStateSpelling:                {conformance.LastOperationStateValues: conformance.Fail},
+		brokertest.MisbehaveNoOperation:                  {conformance.ProvisionAsyncOperation: conformance.Info},
+		brokertest.MisbehaveNoConcurrencyError:           {conformance.ConcurrencyBusyInstance: conformance.Info},
+		brokertest.MisbehaveNoCredentialsOnSyncBind:      {conformance.BindCredentials: conformance.Fail},
+		brokertest.MisbehaveDuplicatePlanID:              {conformance.CatalogIDsUnique: conformance.Fail},
+		brokertest.MisbehaveNoIdentityEcho:               {conformance.HeadersRequestIdentityEchoed: conformance.Warn},
+		brokertest.MisbehaveEmptyDeleteBody:              {conformance.AnswersBodyShape: conformance.Fail},
+		brokertest.MisbehaveGoneAsText:                   {conformance.AnswersContentTypeJSON: conformance.Warn},
+		brokertest.MisbehaveEmptyErrorDescription:        {conformance.ErrorsDescriptionString: conformance.Fail},
+		brokertest.MisbehaveFetchMissingAnswers410:       {conformance.InstanceGetMissing404: conformance.Fail, conformance.BindingGetMissing404: conformance.Fail},
+		brokertest.MisbehavePollMissingAnswers410:        {conformance.LastOperationMissing404: conformance.Fail},
+		brokertest.MisbehaveInstanceUsableOnEveryPoll:    {conformance.LastOperationOperationFields: conformance.Fail},
+		brokertest.MisbehaveMalformedAnswers422:          {conformance.RequestsMalformed400: conformance.Fail},
+		brokertest.MisbehaveDashboardURLLate:             {conformance.ProvisionDashboardURLFirst: conformance.Fail},
+		brokertest.MisbehaveFetchDuringUpdateAnswers200:  {conformance.InstanceGetWhileUpdating422: conformance.Fail},
+		brokertest.MisbehaveUpdateWithoutPlanChangesPlan: {conformance.UpdateKeepsPlan: conformance.Fail},
+		brokertest.MisbehaveBindIgnoresAcceptsIncomplete: {conformance.BindAsyncRequired422: conformance.Fail},
+		brokertest.MisbehaveBusyUnbindAnswers410:         {conformance.UnbindBusy422: conformance.Fail},
+		brokertest.MisbehaveUnprocessableBodyAnswers422:  {conformance.RequestsUnprocessableBody400: conformance.Warn},
+		brokertest.MisbehaveSnakeCaseMetadata:            {conformance.CatalogMetadataNames: conformance.Warn},
+		brokertest.MisbehaveUnbindAnswers204:             {conformance.AnswersStatusDefined: conformance.Fail},
+	}
+	// Only asynchronous bindings need accepts_incomplete or stay in progress; rotation on the
+	// asynchronous plan shows the rotation's part of the rule.
+	needs := map[brokertest.Misbehaviour][]brokertest.Option{
+		brokertest.MisbehaveBindIgnoresAcceptsIncomplete: asyncBindings(),
+		brokertest.MisbehaveBusyUnbindAnswers410:         asyncBindings(),
 	}
 	require.Len(t, caughtBy, len(brokertest.Misbehaviours()), "every misbehaviour has a row")
 	for _, misbehaviour := range brokertest.Misbehaviours() {
 		t.Run(string(misbehaviour), func(t *testing.T) {
 			t.Parallel()
-			srv := brokertest.NewServer(brokertest.WithMisbehaviour(misbehaviour))
+			srv := brokertest.NewServer(append(needs[misbehaviour], brokertest.WithMisbehaviour(misbehaviour))...)
 			defer srv.Close()
 
 			report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: srv.Client()}))
@@ -109,8 +122,7 @@ func TestEachMisbehaviourIsCaughtByItsChecks(t *testing.T) {
 // TestAsynchronousBindingsAndRotationAreChecked runs the binding checks that the default
 // broker skips: asynchronous bind with its last_operation, and rotation.
 func TestAsynchronousBindingsAndRotationAreChecked(t *testing.T) {
-	srv := brokertest.NewServer(brokertest.WithAsyncBindings(true), brokertest.WithBindingLifetime(time.Hour),
-		brokertest.WithRotatableBindings(brokertest.DefaultSyncPlanID, brokertest.DefaultAsyncPlanID))
+	srv := brokertest.NewServer(append(asyncBindings(), brokertest.WithBindingLifetime(time.Hour))...)
 	defer srv.Close()
 
 	report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: srv.Client()}))
@@ -122,7 +134,31 @@ func TestAsynchronousBindingsAndRotationAreChecked(t *testing.T) {
 	}
 	assert.Contains(t, outcomes[conformance.BindRotation], conformance.Pass)
 	assert.Contains(t, outcomes[conformance.BindAsync202ThenSucceeded], conformance.Pass, "the asynchronous plan binds asynchronously")
+	bindingPut := "PUT /v2/service_instances/:instance_id/service_bindings/:binding_id"
+	for _, subject := range []string{bindingPut, bindingPut + " (rotation)"} {
+		assert.Equal(t, conformance.Pass, outcomeOn(report, conformance.BindAsyncRequired422, "large "+subject), subject)
+	}
+	assert.Equal(t, conformance.Pass, outcomeOn(report, conformance.UnbindBusy422, "large"))
+	assert.Equal(t, conformance.Pass, outcomeOn(report, conformance.InstanceGetWhileUpdating422, "large"))
+	assert.Equal(t, conformance.Pass, outcomeOn(report, conformance.UpdateKeepsPlan, "large"))
 	assert.Empty(t, srv.Bindings())
+}
+
+// asyncBindings configures a broker whose asynchronous plan binds asynchronously only, with
+// rotation on both plans.
+func asyncBindings() []brokertest.Option {
+	return []brokertest.Option{brokertest.WithAsyncBindings(true),
+		brokertest.WithRotatableBindings(brokertest.DefaultSyncPlanID, brokertest.DefaultAsyncPlanID)}
+}
+
+// outcomeOn returns the outcome of a check on the subject whose name ends with subject.
+func outcomeOn(report *conformance.Report, id conformance.CheckID, subject string) conformance.Outcome {
+	for _, result := range report.Results {
+		if result.Check.ID == id && strings.HasSuffix(result.Subject, subject) {
+			return result.Outcome
+		}
+	}
+	return ""
 }
 
 // TestPlatformFillsContextAndOriginatingIdentity checks that every provision carries the
@@ -303,4 +339,52 @@ func TestTextReportPrintsNoEscapeTheBrokerSent(t *testing.T) {
 	assert.Contains(t, out.String(), `deprovision answered \u001b[H500`)
 	assert.NotContains(t, out.String(), "\x1b")
 	assert.NotContains(t, out.String(), "\r")
+}
+
+// TestAGetAfterTheUpdateEndedIsNoFailure: a broker whose update ends before the GET arrives
+// serves it; the poll after the GET shows the update ended, so the check cannot tell.
+func TestAGetAfterTheUpdateEndedIsNoFailure(t *testing.T) {
+	srv := brokertest.NewServer(brokertest.WithAsyncPolls(0)) // an operation ends as soon as anything looks at it
+	defer srv.Close()
+
+	report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: srv.Client(),
+		Plans: []string{brokertest.DefaultAsyncPlanID}, Only: []string{string(conformance.InstanceGetWhileUpdating422)}}))
+	require.NoError(t, err)
+	assert.Equal(t, conformance.Inconclusive, outcomeOn(report, conformance.InstanceGetWhileUpdating422, "large"))
+	assert.Empty(t, srv.Instances())
+}
+
+// TestAnUndefinedStatusIsOneFailureOfItsOwn runs the checker against a broker that answers a
+// completed unbind 204 No Content: answers.status-defined fails on that endpoint alone, and the
+// check that expected 200 skips naming it; the refusals the checker provokes (401, 400, 404,
+// 409, 410, 412, 422) are statuses the specification defines and pass.
+func TestAnUndefinedStatusIsOneFailureOfItsOwn(t *testing.T) {
+	srv := brokertest.NewServer(brokertest.WithMisbehaviour(brokertest.MisbehaveUnbindAnswers204))
+	defer srv.Close()
+
+	report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: srv.Client()}))
+	require.NoError(t, err)
+	unbind := "DELETE /v2/service_instances/:instance_id/service_bindings/:binding_id"
+	endpoints, unbinds := 0, 0
+	for _, result := range report.Results {
+		switch {
+		case result.Check.ID == conformance.AnswersStatusDefined && result.Subject == unbind:
+			assert.Equal(t, conformance.Fail, result.Outcome)
+			assert.Contains(t, result.Message, "answered 204 No Content")
+			assert.Contains(t, result.Message, "Unbinding, Response")
+			require.NotNil(t, result.Evidence)
+			assert.Equal(t, 204, result.Evidence.Status)
+		case result.Check.ID == conformance.AnswersStatusDefined:
+			endpoints++
+			assert.Equal(t, conformance.Pass, result.Outcome, result.Subject)
+		case result.Check.ID == conformance.Unbind200Or202:
+			unbinds++
+			assert.Equal(t, conformance.Skip, result.Outcome, result.Subject)
+			assert.Contains(t, result.Message, "answers.status-defined reports it", result.Subject)
+		}
+	}
+	assert.Equal(t, 9, endpoints, "every other endpoint is judged")
+	assert.Positive(t, unbinds)
+	assert.Empty(t, report.Leftovers)
+	assert.Empty(t, srv.Bindings())
 }

@@ -27,8 +27,9 @@ type Clause struct {
 // The sentences scripts/specclauses finds that are not in the matrix, and how many there are
 // in all.
 const (
-	// platformClauses bind the platform alone.
-	platformClauses = 192
+	// platformClauses bind the platform alone. (The Response sections' "any other status code
+	// ... interpreted as a failure" sentences are rows: they also fix the statuses a broker answers.)
+	platformClauses = 183
 	// notationClauses bind no one: notation, change policy, explanations.
 	notationClauses = 40
 	// specClauses is every normative sentence of spec.md and profile.md.
@@ -37,30 +38,19 @@ const (
 
 // Why sentences have no check.
 const (
-	untestableFree          = "a freedom of the broker: every choice conforms, so there is nothing to fail"
-	untestableVendor        = "whether a prefix is unique to its vendor is not something an answer can show"
-	untestableTLS           = "the checker talks to the URL it is given; TLS may end in front of the broker, out of its sight"
-	untestableOutofband     = "an agreement made out of band between platform and broker; no request shows it"
-	untestableJudgement     = "\"appropriate\" is a judgement; where the specification names the status, the row of that status is checked"
-	untestableInternal      = "concerns the broker's own resources, which its answers do not show (a GET shows only what the broker chooses to return)"
-	untestableStimulus      = "needs a situation the checker cannot bring about from outside: a failure inside the broker, or another client's request at the same moment"
-	untestableIdstable      = "ids change when a broker is redeployed or its catalog edited; two reads within one run cannot tell a changed id from a removed and an added resource"
-	untestableSemantic      = "depends on what the service and its parameters mean, which only the broker's author knows"
-	untestableNoMandatory   = "a poll has no mandatory data, so no poll can be malformed in the sense of this row"
-	untestableTime          = "concerns time after the operation or the binding's life; a bounded run cannot wait for it"
-	untestableDeclare       = "a declaration only the broker's author can judge: whether a service is bindable, or takes context-only updates"
-	untestableService       = "depends on what kind of service is behind the broker (log drain, route service, volume service, network layout)"
-	gapContentType          = "not checked yet: needs a request body the broker cannot process, whose refusal a broker may word as 400 or 422"
-	gapDashboardFirst       = "not checked yet: needs the dashboard_url of the first answer compared with later answers of the same instance"
-	gapGetWhileUpdating     = "not checked yet: needs an asynchronous update in progress on a plan with instances_retrievable"
-	gapUpdateKeepsPlan      = "not checked yet: needs instances_retrievable and an update without plan_id read back"
-	gapBindAsyncRequired    = "not checked yet: the binding scenario binds with accepts_incomplete=true only"
-	gapBindRepeat           = "not checked yet: the binding scenario does not repeat an asynchronous bind while it runs"
-	gapBind202NoCredentials = "not checked yet: the body of a 202 to a bind is not read for credentials"
-	gapUnbindAsyncRequired  = "not checked yet: the binding scenario unbinds with accepts_incomplete=true only"
-	gapUnbindRepeat         = "not checked yet: the binding scenario does not repeat an asynchronous unbind while it runs"
-	gapUnbindBusy           = "not checked yet: needs a binding with an operation in progress, which only brokers binding asynchronously have"
-	gapMetadataNames        = "not checked yet: the profile's metadata names are a RECOMMENDATION the catalog lint does not read"
+	untestableFree        = "a freedom of the broker: every choice conforms, so there is nothing to fail"
+	untestableVendor      = "whether a prefix is unique to its vendor is not something an answer can show"
+	untestableTLS         = "the checker talks to the URL it is given; TLS may end in front of the broker, out of its sight"
+	untestableOutofband   = "an agreement made out of band between platform and broker; no request shows it"
+	untestableJudgement   = "\"appropriate\" is a judgement; where the specification names the status, the row of that status is checked"
+	untestableInternal    = "concerns the broker's own resources, which its answers do not show (a GET shows only what the broker chooses to return)"
+	untestableStimulus    = "needs a situation the checker cannot bring about from outside: a failure inside the broker, or another client's request at the same moment"
+	untestableIdstable    = "ids change when a broker is redeployed or its catalog edited; two reads within one run cannot tell a changed id from a removed and an added resource"
+	untestableSemantic    = "depends on what the service and its parameters mean, which only the broker's author knows"
+	untestableNoMandatory = "a poll has no mandatory data, so no poll can be malformed in the sense of this row"
+	untestableTime        = "concerns time after the operation or the binding's life; a bounded run cannot wait for it"
+	untestableDeclare     = "a declaration only the broker's author can judge: whether a service is bindable, or takes context-only updates"
+	untestableService     = "depends on what kind of service is behind the broker (log drain, route service, volume service, network layout)"
 )
 
 var coverage = []Clause{
@@ -77,7 +67,7 @@ var coverage = []Clause{
 	{Key: "spec.md#platform-to-service-broker-authentication:5", Level: must, Rule: "a request that does not authenticate gets 401 Unauthorized", Checks: []CheckID{AuthMissingCredentials401, AuthWrongCredentials401}},
 	{Key: "spec.md#url-properties:1", Level: should, Rule: "ids are not restricted to unreserved characters: a broker serves an id with \":\" and \"/\" in it", Checks: []CheckID{IDsLongCRN}},
 	{Key: "spec.md#service-broker-errors:1", Level: must, Rule: "a failed request gets a fitting HTTP status", Untestable: untestableJudgement},
-	{Key: "spec.md#service-broker-errors:2", Level: must, Rule: "where the specification names the status of an answer, the broker uses it", Checks: []CheckID{ProvisionSync201New, Bind201New, DeprovisionMissing410, UnbindMissing410, InstanceGetMissing404, BindingGetMissing404, LastOperationMissing404, RequestsMalformed400}},
+	{Key: "spec.md#service-broker-errors:2", Level: must, Rule: "where the specification names the status of an answer, the broker uses it", Checks: []CheckID{AnswersStatusDefined, ProvisionSync201New, Bind201New, DeprovisionMissing410, UnbindMissing410, InstanceGetMissing404, BindingGetMissing404, LastOperationMissing404, RequestsMalformed400}},
 	{Key: "spec.md#service-broker-errors:3", Level: must, Rule: "an error's error field, when present, is a non-empty string", Checks: []CheckID{ErrorsDescriptionString}},
 	{Key: "spec.md#service-broker-errors:4", Level: must, Rule: "an error's description, when present, is a non-empty string", Checks: []CheckID{ErrorsDescriptionString}},
 	{Key: "spec.md#service-broker-errors:5", Level: must, Rule: "instance_usable appears only in the error of an update or deprovision", Checks: []CheckID{ErrorsDescriptionString}},
@@ -89,7 +79,7 @@ var coverage = []Clause{
 	{Key: "spec.md#error-codes:8", Level: should, Rule: "a 5xx answer leaves the broker's resources as they were, as far as it can", Untestable: untestableStimulus},
 	{Key: "spec.md#content-type:1", Level: should, Rule: "an answer with a body says Content-Type: application/json", Checks: []CheckID{AnswersContentTypeJSON}},
 	{Key: "spec.md#content-type:2", Level: may, Rule: "a body without Content-Type may still be processed", Untestable: untestableFree},
-	{Key: "spec.md#content-type:3", Level: should, Rule: "a request with a mismatched Content-Type or a body that cannot be processed gets 400", Gap: gapContentType},
+	{Key: "spec.md#content-type:3", Level: should, Rule: "a request with a mismatched Content-Type or a body that cannot be processed gets 400", Checks: []CheckID{RequestsUnprocessableBody400}},
 	{Key: "spec.md#catalog-management:2", Level: may, Rule: "the broker may change its catalog between reads", Untestable: untestableFree},
 	{Key: "spec.md#catalog-management:4", Level: must, Rule: "the id of an offering or plan never changes between catalog reads", Untestable: untestableIdstable},
 	{Key: "spec.md#catalog-management:7", Level: should, Rule: "catalog strings stay within 255 characters", Checks: []CheckID{CatalogStringLength}},
@@ -150,6 +140,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-1:2", Level: must, Rule: "a malformed poll gets 400", Untestable: untestableNoMandatory},
 	{Key: "spec.md#response-1:3", Level: may, Rule: "a poll with invalid data may get 400", Untestable: untestableFree},
 	{Key: "spec.md#response-1:4", Level: must, Rule: "polling an instance that does not exist gets 404", Checks: []CheckID{LastOperationMissing404}},
+	{Key: "spec.md#response-1:7", Level: should, Rule: "a poll of an instance is answered only with the statuses its Response section lists: any other is an error", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-1:1", Level: must, Rule: "an instance's last operation carries state", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#body-1:4", Level: must, Rule: "the last operation's description, when present, is a string", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#body-1:5", Level: must, Rule: "instance_usable comes only with the last operation of an update or deprovision", Checks: []CheckID{LastOperationOperationFields}},
@@ -164,6 +155,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-2:2", Level: must, Rule: "a malformed binding poll gets 400", Untestable: untestableNoMandatory},
 	{Key: "spec.md#response-2:3", Level: may, Rule: "a binding poll with invalid data may get 400", Untestable: untestableFree},
 	{Key: "spec.md#response-2:4", Level: must, Rule: "polling a binding that does not exist gets 404", Checks: []CheckID{LastOperationMissing404}},
+	{Key: "spec.md#response-2:7", Level: should, Rule: "a poll of a binding is answered only with the statuses its Response section lists: any other is an error", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-2:1", Level: must, Rule: "a binding's last operation carries state", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#body-2:4", Level: may, Rule: "a binding poll may carry Retry-After", Checks: []CheckID{LastOperationRetryAfter}},
 	{Key: "spec.md#body-2:5", Level: should, Rule: "Retry-After says how long to wait before the next binding poll", Checks: []CheckID{LastOperationRetryAfter}},
@@ -188,6 +180,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-3:12", Level: must, Rule: "a provision with a maintenance_info.version other than the plan's gets 422", Checks: []CheckID{UpdateMaintenanceInfoConflict422}},
 	{Key: "spec.md#response-3:13", Level: must, Rule: "that 422 carries MaintenanceInfoConflict", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-3:14", Level: may, Rule: "the MaintenanceInfoConflict error may carry a description", Untestable: untestableFree},
+	{Key: "spec.md#response-3:15", Level: must, Rule: "a provision is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-4:1", Level: must, Rule: "a dashboard_url identifies the instance", Untestable: untestableSemantic},
 	{Key: "spec.md#body-4:2", Level: must, Rule: "a dashboard_url comes with the first answer to the provision", Checks: []CheckID{ProvisionDashboardURLFirst}},
 	{Key: "spec.md#body-4:3", Level: must, Rule: "dashboard_url is a string or null", Checks: []CheckID{ProvisionDashboardURL, AnswersBodyShape}},
@@ -196,8 +189,9 @@ var coverage = []Clause{
 	{Key: "spec.md#body-4:7", Level: may, Rule: "the provision may answer with metadata, an object", Checks: []CheckID{ProvisionMetadataShape}},
 	{Key: "spec.md#fetching-a-service-instance:1", Level: must, Rule: "with instances_retrievable, GET of an instance is served", Checks: []CheckID{InstanceGet}},
 	{Key: "spec.md#response-4:1", Level: must, Rule: "GET of an instance that does not exist (or is still provisioning) gets 404", Checks: []CheckID{InstanceGetMissing404}},
-	{Key: "spec.md#response-4:2", Level: must, Rule: "GET of an instance being updated gets 422", Gap: gapGetWhileUpdating},
+	{Key: "spec.md#response-4:2", Level: must, Rule: "GET of an instance being updated gets 422", Checks: []CheckID{InstanceGetWhileUpdating422}},
 	{Key: "spec.md#response-4:3", Level: must, Rule: "that 422 carries ConcurrencyError", Checks: []CheckID{ErrorsErrorCode}},
+	{Key: "spec.md#response-4:4", Level: must, Rule: "a fetch of an instance is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-5:1", Level: must, Rule: "a fetched dashboard_url identifies the instance", Untestable: untestableSemantic},
 	{Key: "spec.md#body-5:2", Level: must, Rule: "a dashboard_url comes with the first answer to the provision", Checks: []CheckID{ProvisionDashboardURLFirst}},
 	{Key: "spec.md#body-5:3", Level: may, Rule: "a fetched instance may carry maintenance_info", Checks: []CheckID{AnswersBodyShape}},
@@ -207,7 +201,7 @@ var coverage = []Clause{
 	{Key: "spec.md#updating-a-service-instance:3", Level: must, Rule: "a broker that changes plans declares plan_updateable", Checks: []CheckID{UpdatePlanChange}},
 	{Key: "spec.md#updating-a-service-instance:6", Level: should, Rule: "an unsupported plan change is refused with a meaningful message", Untestable: untestableSemantic},
 	{Key: "spec.md#parameters-4:1", Level: must, Rule: "an update the broker can only do asynchronously, sent without accepts_incomplete=true, gets 422 AsyncRequired", Checks: []CheckID{ProvisionAsyncRequired422}},
-	{Key: "spec.md#body-6:3", Level: must, Rule: "an update without plan_id leaves the instance's plan as it was", Gap: gapUpdateKeepsPlan},
+	{Key: "spec.md#body-6:3", Level: must, Rule: "an update without plan_id leaves the instance's plan as it was", Checks: []CheckID{UpdateKeepsPlan}},
 	{Key: "spec.md#body-6:4", Level: should, Rule: "the broker validates the parameters of an update", Untestable: untestableSemantic},
 	{Key: "spec.md#body-6:6", Level: must, Rule: "an update whose maintenance_info.version is not the plan's gets 422 MaintenanceInfoConflict", Checks: []CheckID{UpdateMaintenanceInfoConflict422}},
 	{Key: "spec.md#previous-values-object:7", Level: must, Rule: "how the broker reads previous_values is its own, but an update carrying them is served", Checks: []CheckID{UpdatePreviousValues}},
@@ -223,6 +217,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-5:10", Level: must, Rule: "an update with a stale maintenance_info.version gets 422", Checks: []CheckID{UpdateMaintenanceInfoConflict422}},
 	{Key: "spec.md#response-5:11", Level: must, Rule: "that 422 carries MaintenanceInfoConflict", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-5:12", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
+	{Key: "spec.md#response-5:13", Level: must, Rule: "an update is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#response-5:14", Level: must, Rule: "a refused update changes nothing", Untestable: untestableInternal},
 	{Key: "spec.md#response-5:15", Level: may, Rule: "another update may repair an unusable instance", Untestable: untestableFree},
 	{Key: "spec.md#response-5:20", Level: may, Rule: "other updates may still be possible", Untestable: untestableFree},
@@ -245,7 +240,7 @@ var coverage = []Clause{
 	{Key: "spec.md#route-services:4", Level: must, Rule: "a route service deployed to proxy returns route_service_url", Untestable: untestableService},
 	{Key: "spec.md#route-services:5", Level: must, Rule: "a route service whose proxying is managed elsewhere returns no route_service_url", Untestable: untestableService},
 	{Key: "spec.md#volume-services:1", Level: must, Rule: "a volume service's binding carries volume_mounts", Untestable: untestableService},
-	{Key: "spec.md#parameters-5:1", Level: must, Rule: "a bind the broker can only do asynchronously, without accepts_incomplete=true, gets 422 AsyncRequired", Gap: gapBindAsyncRequired},
+	{Key: "spec.md#parameters-5:1", Level: must, Rule: "a bind the broker can only do asynchronously, without accepts_incomplete=true, gets 422 AsyncRequired", Checks: []CheckID{BindAsyncRequired422}},
 	{Key: "spec.md#body-8:4", Level: should, Rule: "the broker validates the parameters of a bind", Untestable: untestableSemantic},
 	{Key: "spec.md#response-6:1", Level: should, Rule: "an identical bind of an existing binding gets 200", Checks: []CheckID{Bind200IdenticalRepeat}},
 	{Key: "spec.md#response-6:2", Level: must, Rule: "a bind that created the binding gets 201", Checks: []CheckID{Bind201New}},
@@ -260,9 +255,10 @@ var coverage = []Clause{
 	{Key: "spec.md#response-6:11", Level: must, Rule: "that 422 carries RequiresApp", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-6:12", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
 	{Key: "spec.md#response-6:13", Level: must, Rule: "a bind refused for a concurrent bind on the instance gets 422 ConcurrencyError", Untestable: untestableStimulus},
-	{Key: "spec.md#response-6:14", Level: must, Rule: "a bind the broker can only do asynchronously, without accepts_incomplete=true, gets 422", Gap: gapBindAsyncRequired},
+	{Key: "spec.md#response-6:14", Level: must, Rule: "a bind the broker can only do asynchronously, without accepts_incomplete=true, gets 422", Checks: []CheckID{BindAsyncRequired422}},
 	{Key: "spec.md#response-6:15", Level: must, Rule: "that 422 carries AsyncRequired", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-6:16", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
+	{Key: "spec.md#response-6:17", Level: must, Rule: "a bind is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-9:1", Level: may, Rule: "an asynchronous bind may answer with an operation", Untestable: untestableFree},
 	{Key: "spec.md#body-9:3", Level: must, Rule: "the bind's operation has at most 10,000 characters", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#body-9:4", Level: may, Rule: "the bind may answer with metadata, an object", Checks: []CheckID{AnswersBodyShape}},
@@ -287,9 +283,10 @@ var coverage = []Clause{
 	{Key: "spec.md#device-object:1", Level: must, Rule: "a device carries volume_id", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#endpoint-object:1", Level: must, Rule: "an endpoint carries host", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#endpoint-object:2", Level: must, Rule: "an endpoint carries ports", Checks: []CheckID{AnswersBodyShape}},
-	{Key: "spec.md#parameters-6:1", Level: must, Rule: "a rotation the broker can only do asynchronously, without accepts_incomplete=true, gets 422 AsyncRequired", Gap: gapBindAsyncRequired},
+	{Key: "spec.md#parameters-6:1", Level: must, Rule: "a rotation the broker can only do asynchronously, without accepts_incomplete=true, gets 422 AsyncRequired", Checks: []CheckID{BindAsyncRequired422}},
 	{Key: "spec.md#fetching-a-service-binding:1", Level: must, Rule: "with bindings_retrievable, GET of a binding is served", Checks: []CheckID{BindingGet}},
 	{Key: "spec.md#response-8:1", Level: must, Rule: "GET of a binding that does not exist (or is still being created) gets 404", Checks: []CheckID{BindingGetMissing404}},
+	{Key: "spec.md#response-8:2", Level: must, Rule: "a fetch of a binding is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-11:1", Level: may, Rule: "a fetched binding may carry metadata, an object", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#body-11:2", Level: should, Rule: "fetched binding metadata holds nothing needed to connect", Untestable: untestableSemantic},
 	{Key: "spec.md#body-11:3", Level: must, Rule: "a binding created asynchronously is fetched with its credentials", Checks: []CheckID{BindingGet}},
@@ -312,8 +309,9 @@ var coverage = []Clause{
 	{Key: "spec.md#response-9:8", Level: must, Rule: "an unbind the broker can only do asynchronously, without accepts_incomplete=true, gets 422", Checks: []CheckID{ProvisionAsyncRequired422}},
 	{Key: "spec.md#response-9:9", Level: must, Rule: "that 422 carries AsyncRequired", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-9:10", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
-	{Key: "spec.md#response-9:11", Level: must, Rule: "an unbind of a binding another operation is working on gets 422", Gap: gapUnbindBusy},
+	{Key: "spec.md#response-9:11", Level: must, Rule: "an unbind of a binding another operation is working on gets 422", Checks: []CheckID{UnbindBusy422}},
 	{Key: "spec.md#response-9:12", Level: must, Rule: "that 422 carries ConcurrencyError", Checks: []CheckID{ErrorsErrorCode}},
+	{Key: "spec.md#response-9:13", Level: must, Rule: "an unbind is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-12:1", Level: may, Rule: "an asynchronous unbind may answer with an operation", Untestable: untestableFree},
 	{Key: "spec.md#body-12:3", Level: must, Rule: "the unbind's operation has at most 10,000 characters", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#deprovisioning:1", Level: must, Rule: "a deprovision removes what the provision created", Checks: []CheckID{Deprovision200Or202}},
@@ -331,6 +329,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-10:10", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
 	{Key: "spec.md#response-10:11", Level: must, Rule: "a deprovision of an instance another operation is working on gets 422", Checks: []CheckID{ConcurrencyBusyInstance}},
 	{Key: "spec.md#response-10:12", Level: must, Rule: "that 422 carries ConcurrencyError", Checks: []CheckID{ConcurrencyBusyInstance, ErrorsErrorCode}},
+	{Key: "spec.md#response-10:13", Level: must, Rule: "a deprovision is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-13:1", Level: may, Rule: "an asynchronous deprovision may answer with an operation", Untestable: untestableFree},
 	{Key: "spec.md#body-13:3", Level: must, Rule: "the deprovision's operation has at most 10,000 characters", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#orphan-mitigation:2", Level: may, Rule: "the broker may remove orphans on its own", Untestable: untestableFree},
@@ -339,7 +338,7 @@ var coverage = []Clause{
 	{Key: "profile.md#cloud-foundry-bind-resource-object:7", Level: may, Rule: "a broker may store binding credentials in CredHub and return a reference", Untestable: untestableFree},
 	{Key: "profile.md#cloud-foundry-bind-resource-object:8", Level: must, Rule: "the broker grants the named client read access to the credentials reference", Untestable: untestableOutofband},
 	{Key: "profile.md#cloud-foundry-bind-resource-object:9", Level: must, Rule: "the credential client named is granted read access", Untestable: untestableOutofband},
-	{Key: "profile.md#service-metadata:1", Level: should, Rule: "catalog metadata uses the property names the profile recommends", Gap: gapMetadataNames},
+	{Key: "profile.md#service-metadata:1", Level: should, Rule: "catalog metadata uses the property names the profile recommends", Checks: []CheckID{CatalogMetadataNames}},
 	{Key: "profile.md#service-metadata:2", Level: may, Rule: "a broker may expose metadata beyond the catalog's", Untestable: untestableFree},
 	{Key: "profile.md#cloud-foundry-service-metadata:1", Level: may, Rule: "a broker may expose the Cloud Foundry metadata fields", Untestable: untestableFree},
 	{Key: "profile.md#catalog-extensions:1", Level: may, Rule: "a broker may expose the catalog extension fields", Untestable: untestableFree},

@@ -33,13 +33,13 @@ type polling struct {
 // waitForInstance polls the instance's operation until it ends, recording every state.
 func (r *run) waitForInstance(ctx context.Context, instance *instanceUnderTest, operation, what string, deletion bool) polling {
 	seen := polling{endpoint: instancePolls, what: what, limit: r.limitFor(instance.planID)}
-	options := r.client.NewWaitForLastOperationOptions(instance.id).SetServiceID(instance.plan.serviceID()).SetPlanID(instance.planID).SetDeletion(deletion)
+	options := r.client.NewGetLastOperationOptions(instance.id).SetServiceID(instance.plan.serviceID()).SetPlanID(instance.planID)
 	if operation != "" {
 		options.SetOperation(operation)
 	}
-	options.WaitOptions = r.waitOptions(instance.plan, seen.onPoll())
+	wait := r.waitOptions(instance.plan, seen.onPoll())
 	r.await(&seen, fmt.Sprintf("instance %q", instance.id), func() error {
-		_, _, err := r.client.WaitForLastOperation(ctx, options)
+		_, _, err := r.client.AwaitLastOperation(ctx, options, wait.SetDeletion(deletion))
 		return err
 	})
 	return seen
@@ -49,13 +49,13 @@ func (r *run) waitForInstance(ctx context.Context, instance *instanceUnderTest, 
 func (r *run) waitForBinding(ctx context.Context, b *bindingUnderTest, operation, what string, deletion bool) polling {
 	p := b.instance.plan
 	seen := polling{endpoint: bindingPolls, what: what, limit: r.limitFor(b.instance.planID)}
-	options := r.client.NewWaitForBindingLastOperationOptions(b.id, b.instance.id).SetServiceID(p.serviceID()).SetPlanID(b.instance.planID).SetDeletion(deletion)
+	options := r.client.NewGetServiceBindingLastOperationOptions(b.id, b.instance.id).SetServiceID(p.serviceID()).SetPlanID(b.instance.planID)
 	if operation != "" {
 		options.SetOperation(operation)
 	}
-	options.WaitOptions = r.waitOptions(p, seen.onPoll())
+	wait := r.waitOptions(p, seen.onPoll())
 	r.await(&seen, fmt.Sprintf("binding %q", b.id), func() error {
-		_, _, err := r.client.WaitForBindingLastOperation(ctx, options)
+		_, _, err := r.client.AwaitServiceBindingLastOperation(ctx, options, wait.SetDeletion(deletion))
 		return err
 	})
 	return seen

@@ -37,8 +37,9 @@ var scenarios = []scenario{
 		checks: []CheckID{AuthMissingCredentials401, AuthWrongCredentials401},
 		requests: []string{"every endpoint (catalog, instance, binding, last_operation; fresh {prefix-...} ids) without Authorization",
 			"every endpoint with wrong basic credentials"}},
-	{name: "malformed requests", run: malformedScenario, checks: []CheckID{RequestsMalformed400},
+	{name: "malformed requests", run: malformedScenario, checks: []CheckID{RequestsMalformed400, RequestsUnprocessableBody400},
 		requests: []string{"PUT and PATCH /v2/service_instances/{prefix-instance} and PUT .../service_bindings/{prefix-binding} with {} as body",
+			"the same with a body that is not JSON (Content-Type: application/json)",
 			"DELETE /v2/service_instances/{prefix-instance} and .../service_bindings/{prefix-binding} without service_id and plan_id"}},
 	{name: "headers", run: headersScenario,
 		checks:   []CheckID{VersionUnsupported412, VersionMissingHeader},
@@ -49,8 +50,8 @@ var scenarios = []scenario{
 		requests: []string{"PUT /v2/service_instances/{prefix-instance}?accepts_incomplete=true with a vendor field in context, then DELETE",
 			"PUT /v2/service_instances/{IBM CRN, 118 characters}?accepts_incomplete=true, then DELETE"}},
 	{name: "answers", run: answersScenario,
-		checks:   []CheckID{AnswersBodyShape, ErrorsDescriptionString, AnswersContentTypeJSON, HeadersRequestIdentityEchoed, BrokerAnswersWithin60s},
-		requests: []string{"none: every answer of the run is judged, per endpoint (body, error body, Content-Type, request identity, time)"}},
+		checks:   []CheckID{AnswersStatusDefined, AnswersBodyShape, ErrorsDescriptionString, AnswersContentTypeJSON, HeadersRequestIdentityEchoed, BrokerAnswersWithin60s},
+		requests: []string{"none: every answer of the run is judged, per endpoint (status, body, error body, Content-Type, request identity, time)"}},
 }
 
 // catalogRules groups the findings of cataloglint.Lint into checks.
@@ -80,6 +81,7 @@ var catalogRules = map[string]CheckID{
 	cataloglint.FindingStringLength:               CatalogStringLength,
 	cataloglint.FindingMaximumPollingDuration:     CatalogMaximumPollingDuration,
 	cataloglint.FindingServiceRequiresUnsupported: CatalogRequiresKnown,
+	cataloglint.FindingMetadataNameVariant:        CatalogMetadataNames,
 	cataloglint.FindingBindingSchemaNotBindable:   CatalogBindingSchemaBindable,
 }
 
@@ -87,7 +89,7 @@ var catalogRules = map[string]CheckID{
 var catalogChecks = []CheckID{
 	CatalogRequiredFields, CatalogIDsUnique, CatalogNamesUnique, CatalogMaintenanceInfoSemver,
 	CatalogSchemasValid, CatalogNamesCLIFriendly, CatalogIDsGUID, CatalogStringLength,
-	CatalogMaximumPollingDuration, CatalogRequiresKnown, CatalogBindingSchemaBindable, CatalogOtherRules,
+	CatalogMaximumPollingDuration, CatalogRequiresKnown, CatalogMetadataNames, CatalogBindingSchemaBindable, CatalogOtherRules,
 }
 
 // catalogScenario grades the catalog the run already read by the findings of cataloglint.Lint: a
@@ -168,9 +170,17 @@ func malformedScenario(ctx context.Context, r *run, _ *openservicebrokerv1.Broke
 		r.subject = probe.endpoint
 		status, err := r.send(ctx, probe, authenticator)
 		r.expect(RequestsMalformed400, status == http.StatusBadRequest, "%s lacking its REQUIRED fields answered %s", probe.endpoint, describeStatus(status, err))
+		if probe.body != nil {
+			probe.raw = []byte(unprocessableBody)
+			status, err = r.send(ctx, probe, authenticator)
+			r.expect(RequestsUnprocessableBody400, status == http.StatusBadRequest, "%s with a body that is not JSON (%s) answered %s", probe.endpoint, unprocessableBody, describeStatus(status, err))
+		}
 	}
 	return ""
 }
+
+// unprocessableBody is a request body no broker can process: JSON cut short.
+const unprocessableBody = `{"service_id": `
 
 func firstPlan(catalog *openservicebrokerv1.BrokerCatalogResp) (serviceID, planID string) {
 	for _, service := range catalog.Services {
@@ -186,6 +196,8 @@ type probe struct {
 	endpoint, method, path string
 	query                  url.Values
 	body                   map[string]any
+	// raw, when set, is sent as the body instead of body's JSON.
+	raw []byte
 }
 
 // endpointProbes is a request to every endpoint of the specification, on fresh ids.
@@ -213,7 +225,10 @@ func (r *run) endpointProbes(serviceID, planID string) []probe {
 // API version and a request identity.
 func (r *run) send(ctx context.Context, p probe, authenticator core.Authenticator) (int, error) {
 	var body io.Reader
-	if p.body != nil {
+	switch {
+	case p.raw != nil:
+		body = bytes.NewReader(p.raw)
+	case p.body != nil:
 		encoded, err := json.Marshal(p.body)
 		if err != nil {
 			return 0, err
@@ -228,7 +243,7 @@ func (r *run) send(ctx context.Context, p probe, authenticator core.Authenticato
 	if err != nil {
 		return 0, err
 	}
-	if p.body != nil {
+	if body != nil {
 		request.Header.Set("Content-Type", "application/json")
 	}
 	request.Header.Set(openservicebrokerv1.HeaderAPIVersion, openservicebrokerv1.DefaultBrokerAPIVersion)

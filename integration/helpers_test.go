@@ -96,12 +96,11 @@ func deprovisionWhenIdle(ctx context.Context, ref instanceRef) error {
 // waitForOperation waits until the instance's operation ends; an empty operation means the
 // latest one.
 func waitForOperation(ctx context.Context, ref instanceRef, operation string) error {
-	wait := target.client.NewWaitForLastOperationOptions(ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID)
+	options := target.client.NewGetLastOperationOptions(ref.id).SetServiceID(ref.serviceID).SetPlanID(ref.planID)
 	if operation != "" {
-		wait.SetOperation(operation)
+		options.SetOperation(operation)
 	}
-	wait.WaitOptions = *waitOptions()
-	_, _, err := target.client.WaitForLastOperation(ctx, wait)
+	_, _, err := target.client.AwaitLastOperation(ctx, options, waitOptions())
 	return err
 }
 

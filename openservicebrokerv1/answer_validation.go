@@ -342,9 +342,10 @@ func (v *answerValidator) nothingWhileAccepted(parts bindingParts) {
 }
 
 // ValidateErrorAnswer reports what in a broker's error answer breaks a rule of Service Broker
-// Errors: an OSB error code sent with another status than 422, or to an operation that does not
-// define it (ClassifyStatus's ErrorCodes), and instance_usable or update_repeatable in the error of
-// an operation they do not belong to ("MUST NOT be present for errors of other operations"). The
+// Errors: an error or description present but empty ("If present, MUST be a non-empty string"),
+// an OSB error code sent with another status than 422, or to an operation that does not define it
+// (ClassifyStatus's ErrorCodes), and instance_usable or update_repeatable in the error of an
+// operation they do not belong to ("MUST NOT be present for errors of other operations"). The
 // answer is a failure anyway: no finding is malformed. An error the client did not build from an
 // answer has no findings.
 func ValidateErrorAnswer(brokerErr *BrokerError) []Finding {
@@ -352,17 +353,16 @@ func ValidateErrorAnswer(brokerErr *BrokerError) []Finding {
 		return nil
 	}
 	var v answerValidator
-	v.errorFields(brokerErr.operationID, brokerErr.Operation, brokerErr.StatusCode,
-		ErrorResp{Error: &brokerErr.ErrorCode, InstanceUsable: brokerErr.InstanceUsable, UpdateRepeatable: brokerErr.UpdateRepeatable})
+	v.errorFields(brokerErr.operationID, brokerErr.Operation, brokerErr.StatusCode, brokerErr.answer)
 	return v.findings
 }
 
 // ValidateErrorBody applies the rules of ValidateErrorAnswer to an error answer received outside
 // this client (by a checker, a proxy): request is the request answered, status and body the
-// answer's. It also reports an error or description that is present but empty or not a string
-// ("If present, MUST be a non-empty string"). The operation is found by the request's method and
-// route, after any path the broker's URL has of its own; a body that is not a JSON object, or a
-// request for no operation of the specification, has no findings.
+// answer's. An error object whose fields have other types than Service Broker Errors gives
+// answer.body.undecodable. The operation is found by the request's method and route, after any
+// path the broker's URL has of its own; a body that is not a JSON object, or a request for no
+// operation of the specification, has no findings.
 func ValidateErrorBody(request *http.Request, status int, body []byte) []Finding {
 	var fields map[string]json.RawMessage
 	op := routes.operation(request)
@@ -375,14 +375,14 @@ func ValidateErrorBody(request *http.Request, status int, body []byte) []Finding
 		v.add(FindingAnswerUndecodable, sectionBrokerErrors, "", "the error is not an object of Service Broker Errors' fields: "+printablePrefix([]byte(err.Error()), maxMessageText))
 		return v.findings
 	}
-	v.nonEmpty(answer.Error, "/error", sectionBrokerErrors)
-	v.nonEmpty(answer.Description, "/description", sectionBrokerErrors)
 	v.errorFields(op.ID, op.Name, status, answer)
 	return v.findings
 }
 
-// errorFields checks the error code and the fields of an error answer to the operation.
+// errorFields checks the fields of an error answer to the operation.
 func (v *answerValidator) errorFields(operationID, operation string, status int, answer ErrorResp) {
+	v.nonEmpty(answer.Error, "/error", sectionBrokerErrors)
+	v.nonEmpty(answer.Description, "/description", sectionBrokerErrors)
 	code := ""
 	if answer.Error != nil {
 		code = *answer.Error

@@ -241,6 +241,7 @@ func TestErrorAnswersAreValidatedAsServiceBrokerErrorsSaysOverHTTP(t *testing.T)
 		{"instance_usable of a failed deprovision", "delete_service_instance", 500, `{"instance_usable": true}`, nil},
 		{"update_repeatable of a failed deprovision", "delete_service_instance", 500, `{"update_repeatable": true}`,
 			[]string{FindingAnswerErrorFieldMisplaced}},
+		{"an empty description", "delete_service_instance", 400, `{"error": "BadPlan", "description": ""}`, []string{FindingAnswerStringEmpty}},
 		{"instance_usable and update_repeatable of a failed bind", "replace_service_binding", 409,
 			`{"instance_usable": true, "update_repeatable": true}`, []string{FindingAnswerErrorFieldMisplaced, FindingAnswerErrorFieldMisplaced}},
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/IBM/go-sdk-core/v5/core"
 )
 
 // OpenServiceBrokerV1API is everything *OpenServiceBrokerV1 offers: the role interfaces and the
@@ -20,6 +22,13 @@ type OpenServiceBrokerV1API interface {
 	BindingsAPI
 	InstanceStateAPI
 	LifecycleAPI
+
+	// The waiters of one struct of options, deprecated in favour of AwaitLastOperation and
+	// AwaitServiceBindingLastOperation, which the role interfaces have.
+	NewWaitForLastOperationOptions(instanceID string) *WaitForLastOperationOptions
+	WaitForLastOperation(ctx context.Context, options *WaitForLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error)
+	NewWaitForBindingLastOperationOptions(bindingID string, instanceID string) *WaitForBindingLastOperationOptions
+	WaitForBindingLastOperation(ctx context.Context, options *WaitForBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error)
 
 	// The catalog's rules.
 	SetCatalog(catalog *Catalog)

@@ -1,7 +1,7 @@
 package openservicebrokerv1
 
-// The catalog lint's former names (the lint is package cataloglint now), and the catalog as the
-// lint reads it.
+// The catalog lint's former names (the lint is package cataloglint now), the finding type the
+// SDK shares with it, and the catalog as the lint reads it.
 
 import (
 	"strconv"
@@ -9,19 +9,17 @@ import (
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1/cataloglint"
 )
 
-// Level is how strongly the specification states a rule.
-//
-// Deprecated: use cataloglint.Level.
+// Level is how strongly the specification states a rule (cataloglint.Level): the level of
+// every Finding the SDK reports.
 type Level = cataloglint.Level
 
-// Finding is one place where something breaks a rule of the specification.
-//
-// Deprecated: use cataloglint.Finding.
+// Finding is one place where something breaks a rule of the specification: what ValidateAnswer
+// and InvalidAnswerError report about an answer, and what package cataloglint, which defines
+// the type, reports about a catalog.
 type Finding = cataloglint.Finding
 
-// The levels of the specification's rules.
-//
-// Deprecated: use cataloglint.LevelMust, LevelShould and LevelMay.
+// The levels of the specification's rules: MUST (and MUST NOT, REQUIRED), SHOULD (and
+// RECOMMENDED), MAY (and OPTIONAL).
 const (
 	LevelMust   = cataloglint.LevelMust
 	LevelShould = cataloglint.LevelShould
@@ -91,13 +89,13 @@ func lintView(resp *BrokerCatalogResp) *cataloglint.Catalog {
 			plans[j] = cataloglint.Plan{ID: plan.ID, Name: plan.Name, Description: plan.Description, Bindable: plan.Bindable,
 				MaximumPollingDuration: plan.MaximumPollingDuration, MaintenanceInfo: plan.MaintenanceInfo != nil,
 				InstanceCreateSchema: InstanceCreateSchema.raw(plan), InstanceUpdateSchema: InstanceUpdateSchema.raw(plan),
-				BindingCreateSchema: BindingCreateSchema.raw(plan)}
+				BindingCreateSchema: BindingCreateSchema.raw(plan), Metadata: plan.Metadata}
 			if plan.MaintenanceInfo != nil {
 				plans[j].MaintenanceVersion = plan.MaintenanceInfo.Version
 			}
 		}
 		view.Services[i] = cataloglint.Service{ID: service.ID, Name: service.Name, Description: service.Description,
-			Bindable: service.Bindable, Requires: service.Requires, Plans: plans}
+			Bindable: service.Bindable, Requires: service.Requires, Plans: plans, Metadata: service.Metadata}
 	}
 	return view
 }

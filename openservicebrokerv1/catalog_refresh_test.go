@@ -125,7 +125,9 @@ func TestRefreshCatalog_RejectsA304ToAnUnconditionalRequest(t *testing.T) {
 		catalog, changed, err := client.RefreshCatalog(context.Background(), previous)
 		assert.Nil(t, catalog)
 		assert.False(t, changed)
-		assert.ErrorContains(t, err, "304 Not Modified to a request without If-None-Match or If-Modified-Since")
+		assert.ErrorIs(t, err, ErrUndefinedStatus)
+		assert.ErrorContains(t, err, "RefreshCatalog: ")
+		assert.ErrorContains(t, err, "only to a request with If-None-Match or If-Modified-Since")
 	}
 }
 

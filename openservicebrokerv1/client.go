@@ -27,10 +27,10 @@ type clientSettings struct {
 	// brokerAPIVersion is the X-Broker-API-Version header value, kept as sent: one slice for all requests.
 	brokerAPIVersion           []string
 	defaultOriginatingIdentity string
-	maxResponseBytes           int64
-	retries                    retryPolicy
-	budget                     *retryBudget
-	catalog                    heldCatalog
+	// transport is the transport stack under every call: its size limit, retry policy and budget,
+	// set here when a setting changes; each call adds its HTTP client's transport and timeout.
+	transport transportStack
+	catalog   heldCatalog
 	// skipCatalogMaintenanceInfo turns off SetSendCatalogMaintenanceInfo (on by default).
 	skipCatalogMaintenanceInfo bool
 }
@@ -44,8 +44,8 @@ func (openServiceBroker *OpenServiceBrokerV1) init() error {
 		return fmt.Errorf("NewOpenServiceBrokerV1: %w", err)
 	}
 	openServiceBroker.brokerAPIVersion = []string{DefaultBrokerAPIVersion}
-	openServiceBroker.maxResponseBytes = DefaultMaxResponseBytes
-	openServiceBroker.budget = newRetryBudget()
+	openServiceBroker.transport.maxBytes = DefaultMaxResponseBytes
+	openServiceBroker.transport.budget = newRetryBudget()
 	httpClient := openServiceBroker.GetHTTPClient()
 	httpClient.Timeout = DefaultTimeout
 	// go-sdk-core's pooled transport keeps GOMAXPROCS+1 idle connections per host; a platform
@@ -96,13 +96,13 @@ func (openServiceBroker *OpenServiceBrokerV1) SetMaxResponseBytes(limit int64) e
 	if limit <= 0 {
 		return fmt.Errorf("SetMaxResponseBytes: the limit must be a positive number of bytes, got %d", limit)
 	}
-	openServiceBroker.maxResponseBytes = limit
+	openServiceBroker.transport.maxBytes = limit
 	return nil
 }
 
 // GetMaxResponseBytes returns the bound on the body of one answer.
 func (openServiceBroker *OpenServiceBrokerV1) GetMaxResponseBytes() int64 {
-	return openServiceBroker.maxResponseBytes
+	return openServiceBroker.transport.maxBytes
 }
 
 // enableRetries is EnableRetries: zero values select the defaults.
@@ -113,10 +113,10 @@ func (openServiceBroker *OpenServiceBrokerV1) enableRetries(maxRetries int, maxR
 	if maxRetryInterval <= 0 {
 		maxRetryInterval = DefaultMaxRetryInterval
 	}
-	openServiceBroker.retries = retryPolicy{maxRetries: maxRetries, minWait: min(DefaultMinRetryInterval, maxRetryInterval), maxWait: maxRetryInterval}
+	openServiceBroker.transport.policy = retryPolicy{maxRetries: maxRetries, minWait: min(DefaultMinRetryInterval, maxRetryInterval), maxWait: maxRetryInterval}
 }
 
 // disableRetries is DisableRetries: every request is sent once.
 func (openServiceBroker *OpenServiceBrokerV1) disableRetries() {
-	openServiceBroker.retries = retryPolicy{}
+	openServiceBroker.transport.policy = retryPolicy{}
 }

@@ -159,7 +159,7 @@ func TestRetries_AreOnByDefault(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, response.StatusCode)
 	assert.Equal(t, 2, broker.calls(), "the 503 was retried")
-	assert.Equal(t, retryPolicy{maxRetries: DefaultMaxRetries, minWait: DefaultMinRetryInterval, maxWait: DefaultMaxRetryInterval}, client.retries)
+	assert.Equal(t, retryPolicy{maxRetries: DefaultMaxRetries, minWait: DefaultMinRetryInterval, maxWait: DefaultMaxRetryInterval}, client.transport.policy)
 	assert.Equal(t, DefaultTimeout, client.GetHTTPClient().Timeout, "each call has a time limit")
 }
 
@@ -177,7 +177,7 @@ func TestEnableRetries_RetriesTransientAnswers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, response.StatusCode)
 	assert.Equal(t, 3, broker.calls())
-	assert.Equal(t, retryPolicy{maxRetries: 2, minWait: 5 * time.Millisecond, maxWait: 5 * time.Millisecond}, client.retries)
+	assert.Equal(t, retryPolicy{maxRetries: 2, minWait: 5 * time.Millisecond, maxWait: 5 * time.Millisecond}, client.transport.policy)
 }
 
 func TestEnableRetries_ZeroSelectsTheDefaults(t *testing.T) {
@@ -186,7 +186,7 @@ func TestEnableRetries_ZeroSelectsTheDefaults(t *testing.T) {
 
 	client.EnableRetries(0, 0)
 
-	assert.Equal(t, retryPolicy{maxRetries: DefaultMaxRetries, minWait: DefaultMinRetryInterval, maxWait: DefaultMaxRetryInterval}, client.retries)
+	assert.Equal(t, retryPolicy{maxRetries: DefaultMaxRetries, minWait: DefaultMinRetryInterval, maxWait: DefaultMaxRetryInterval}, client.transport.policy)
 }
 
 func TestDisableRetries_SendsEachRequestOnce(t *testing.T) {

@@ -74,7 +74,7 @@ func (openServiceBroker *OpenServiceBrokerV1) configure(config *common.Config) e
 		openServiceBroker.defaultOriginatingIdentity = config.OriginatingIdentity
 	}
 	if config.MaxResponseBytes != nil {
-		openServiceBroker.maxResponseBytes = *config.MaxResponseBytes
+		openServiceBroker.transport.maxBytes = *config.MaxResponseBytes
 	}
 	httpClient := openServiceBroker.GetHTTPClient()
 	if config.Timeout != nil {

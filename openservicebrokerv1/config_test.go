@@ -245,21 +245,21 @@ func TestExternalConfig_SetsTheRetries(t *testing.T) {
 
 		client := mockExternalClient(t)
 
-		assert.Zero(t, client.retries.maxRetries)
+		assert.Zero(t, client.transport.policy.maxRetries)
 	})
 	t.Run("MAX_RETRIES=2", func(t *testing.T) {
 		mockEnvironment(t, map[string]string{"URL": "http://127.0.0.1:9", "AUTH_TYPE": "noauth", "MAX_RETRIES": "2"})
 
 		client := mockExternalClient(t)
 
-		assert.Equal(t, 2, client.retries.maxRetries)
+		assert.Equal(t, 2, client.transport.policy.maxRetries)
 	})
 	t.Run("ENABLE_RETRIES=true leaves core's retrying client out", func(t *testing.T) {
 		mockEnvironment(t, map[string]string{"URL": "http://127.0.0.1:9", "AUTH_TYPE": "noauth", "ENABLE_RETRIES": "true"})
 
 		client := mockExternalClient(t)
 
-		assert.Equal(t, DefaultMaxRetries, client.retries.maxRetries)
+		assert.Equal(t, DefaultMaxRetries, client.transport.policy.maxRetries)
 		_, wrapped := client.GetHTTPClient().Transport.(*retryablehttp.RoundTripper)
 		assert.False(t, wrapped, "retries are the transport stack's, never nested in core's")
 	})

@@ -41,7 +41,7 @@ func decode(op *sdkruntime.Operation, identity string, request *http.Request, an
 	// a body beyond the decoded result (RawResult, error text, the debug log) is scrubbed of the
 	// credentials it sent. The result itself is the broker's data and stays as sent.
 	secrets := credentialsOf(request)
-	rule := ClassifyStatus(op.ID, answer.StatusCode)
+	rule := classifyAnswer(op.ID, request, answer.StatusCode)
 	if rule.Class != StatusSuccess {
 		body, _ := readBody(io.LimitReader(answer.Body, maxErrorBody), min(answer.ContentLength, maxErrorBody))
 		body = scrub(body, secrets)

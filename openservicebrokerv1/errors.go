@@ -141,8 +141,10 @@ type BrokerError struct {
 	// (ErrUndefinedStatus); undefinedIn is the section whose Response table leaves it out.
 	undefined   bool
 	undefinedIn string
-	// operationID is the operationId of the operation answered, for ValidateErrorAnswer.
+	// operationID is the operationId of the operation answered, and answer the error object as
+	// the broker sent it, for ValidateErrorAnswer.
 	operationID string
+	answer      ErrorResp
 }
 
 // Error says which operation failed, the status, and what the broker said.
@@ -227,7 +229,7 @@ func (e *BrokerError) Is(target error) bool {
 }
 
 func isRedirect(status int) bool {
-	return status >= 300 && status <= 399
+	return status >= 300 && status <= 399 && status != http.StatusNotModified // 304 points nowhere: the cached copy stands
 }
 
 // IsRetryLater reports whether err is the broker's ConcurrencyError (sent with 422):
@@ -245,6 +247,7 @@ func newBrokerError(op *sdkruntime.Operation, identity string, response *core.De
 		brokerErr.redirectHost = redirectHost(response.Headers)
 	}
 	decoded, empty := decodeErrorBody(body)
+	brokerErr.answer = decoded
 	brokerErr.ErrorCode = core.StringNilMapper(decoded.Error)
 	brokerErr.Description = core.StringNilMapper(decoded.Description)
 	brokerErr.InstanceUsable, brokerErr.UpdateRepeatable = decoded.InstanceUsable, decoded.UpdateRepeatable

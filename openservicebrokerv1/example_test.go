@@ -12,6 +12,7 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
+	"github.com/osbkit/osb-go-sdk/common"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -93,6 +94,33 @@ func ExampleNewOpenServiceBrokerV1UsingExternalConfig() {
 	fmt.Println("first service:", *catalog.Services[0].Name)
 	// Output:
 	// URL from the environment: true
+	// first service: brokertest-db
+}
+
+// A program with sources of configuration of its own (flags, a file of named brokers) gathers
+// the properties in its order of precedence and builds the client from them: the variables of a
+// credentials file in the working directory no longer win.
+func ExampleNewOpenServiceBrokerV1FromConfig() {
+	srv := brokertest.NewServer()
+	defer srv.Close()
+
+	props := map[string]string{"URL": srv.URL, "AUTH_TYPE": "basic", "USERNAME": srv.Username, "PASSWORD": srv.Password, "TIMEOUT": "30s"}
+	config, err := common.ConfigFromProperties(openservicebrokerv1.DefaultServiceName, props)
+	if err != nil {
+		panic(err)
+	}
+	client, err := openservicebrokerv1.NewOpenServiceBrokerV1FromConfig(&openservicebrokerv1.OpenServiceBrokerV1Options{}, config)
+	if err != nil {
+		panic(err)
+	}
+	catalog, _, err := client.ListCatalog(client.NewListCatalogOptions())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("timeout:", client.GetHTTPClient().Timeout)
+	fmt.Println("first service:", *catalog.Services[0].Name)
+	// Output:
+	// timeout: 30s
 	// first service: brokertest-db
 }
 
@@ -241,7 +269,7 @@ func ExampleOpenServiceBrokerV1_GetLastOperation() {
 
 	// Poll with the operation of the 202 answer until the state is no longer "in progress".
 	// A real platform waits between polls as long as the Retry-After header asks
-	// (WaitForLastOperation does all of this).
+	// (AwaitLastOperation does all of this).
 	options := client.NewGetLastOperationOptions("db-1").
 		SetOperation(*provision.Operation).SetServiceID(serviceID).SetPlanID(asyncPlanID)
 	for {
@@ -452,7 +480,7 @@ func ExampleBrokerError_asyncRequired() {
 	// true
 }
 
-func ExampleOpenServiceBrokerV1_WaitForLastOperation() {
+func ExampleOpenServiceBrokerV1_AwaitLastOperation() {
 	srv := brokertest.NewServer(brokertest.WithAsyncPolls(2))
 	defer srv.Close()
 	client := srv.Client()
@@ -462,16 +490,17 @@ func ExampleOpenServiceBrokerV1_WaitForLastOperation() {
 		panic(err)
 	}
 
-	options := client.NewWaitForLastOperationOptions("db-1").
+	options := client.NewGetLastOperationOptions("db-1").
 		SetOperation(*provision.Operation).
 		SetServiceID(serviceID).
-		SetPlanID(asyncPlanID).
+		SetPlanID(asyncPlanID)
+	wait := openservicebrokerv1.NewWaitOptions().
 		SetMinDelay(time.Millisecond). // the test broker is quick; the default suits real brokers
 		SetMaxWait(time.Minute).
 		SetOnPoll(func(event openservicebrokerv1.PollEvent) {
 			fmt.Printf("poll %d: %s\n", event.Attempt, event.State)
 		})
-	lastOperation, _, err := client.WaitForLastOperation(context.Background(), options)
+	lastOperation, _, err := client.AwaitLastOperation(context.Background(), options, wait)
 	if err != nil {
 		panic(err)
 	}
@@ -483,7 +512,7 @@ func ExampleOpenServiceBrokerV1_WaitForLastOperation() {
 	// final state: succeeded
 }
 
-func ExampleOpenServiceBrokerV1_WaitForBindingLastOperation() {
+func ExampleOpenServiceBrokerV1_AwaitServiceBindingLastOperation() {
 	srv := brokertest.NewServer(brokertest.WithAsyncBindings(true), brokertest.WithAsyncPolls(1))
 	defer srv.Close()
 	client := srv.Client()
@@ -499,12 +528,11 @@ func ExampleOpenServiceBrokerV1_WaitForBindingLastOperation() {
 		panic(err)
 	}
 
-	options := client.NewWaitForBindingLastOperationOptions("binding-1", "db-1").
+	options := client.NewGetServiceBindingLastOperationOptions("binding-1", "db-1").
 		SetOperation(*bind.Operation).
 		SetServiceID(serviceID).
-		SetPlanID(asyncPlanID).
-		SetMinDelay(time.Millisecond)
-	lastOperation, _, err := client.WaitForBindingLastOperation(context.Background(), options)
+		SetPlanID(asyncPlanID)
+	lastOperation, _, err := client.AwaitServiceBindingLastOperation(context.Background(), options, wait)
 	if err != nil {
 		panic(err)
 	}

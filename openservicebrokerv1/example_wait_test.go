@@ -12,7 +12,7 @@ import (
 
 // A wait ends with ErrWaitTimeout once the maximum wait has passed (here 50 ms; by default the
 // plan's maximum_polling_duration, else an hour). The operation may still finish: the result of
-// the request carries its operation, to poll it again later with WaitForLastOperation.
+// the request carries its operation, to poll it again later with AwaitLastOperation.
 func ExampleErrWaitTimeout() {
 	srv := brokertest.NewServer(brokertest.WithAsyncPolls(1_000_000)) // an operation that keeps running
 	defer srv.Close()

@@ -136,10 +136,10 @@ func (_options *GetServiceBindingOptions) request() (*sdkruntime.Request, error)
 	request := sdkruntime.NewRequest(&getServiceBindingOperation, _options, _options.Headers)
 	request.SetPathValues(*_options.InstanceID, *_options.BindingID)
 	if _options.RequestIdentity != nil {
-		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+		request.SetHeader("X-Broker-Api-Request-Identity", *_options.RequestIdentity)
 	}
 	if _options.OriginatingIdentity != nil {
-		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+		request.SetHeader("X-Broker-Api-Originating-Identity", *_options.OriginatingIdentity)
 	}
 	if _options.ServiceID != nil {
 		request.AddQuery("service_id", *_options.ServiceID)

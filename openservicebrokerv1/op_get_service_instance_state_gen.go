@@ -101,10 +101,10 @@ func (_options *GetServiceInstanceStateOptions) request() (*sdkruntime.Request, 
 	request := sdkruntime.NewRequest(&getServiceInstanceStateOperation, _options, _options.Headers)
 	request.SetPathValues(*_options.InstanceID)
 	if _options.RequestIdentity != nil {
-		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+		request.SetHeader("X-Broker-Api-Request-Identity", *_options.RequestIdentity)
 	}
 	if _options.OriginatingIdentity != nil {
-		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+		request.SetHeader("X-Broker-Api-Originating-Identity", *_options.OriginatingIdentity)
 	}
 	return request, nil
 }

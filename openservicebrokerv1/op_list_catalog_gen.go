@@ -78,7 +78,7 @@ func (_options *ListCatalogOptions) request() (*sdkruntime.Request, error) {
 	}
 	request := sdkruntime.NewRequest(&listCatalogOperation, _options, _options.Headers)
 	if _options.RequestIdentity != nil {
-		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+		request.SetHeader("X-Broker-Api-Request-Identity", *_options.RequestIdentity)
 	}
 	return request, nil
 }

@@ -149,10 +149,10 @@ func (_options *ReplaceServiceInstanceStateOptions) request() (*sdkruntime.Reque
 	request := sdkruntime.NewRequest(&replaceServiceInstanceStateOperation, _options, _options.Headers)
 	request.SetPathValues(*_options.InstanceID)
 	if _options.RequestIdentity != nil {
-		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+		request.SetHeader("X-Broker-Api-Request-Identity", *_options.RequestIdentity)
 	}
 	if _options.OriginatingIdentity != nil {
-		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+		request.SetHeader("X-Broker-Api-Originating-Identity", *_options.OriginatingIdentity)
 	}
 	body := &replaceServiceInstanceStateBody{
 		Enabled:     _options.Enabled,

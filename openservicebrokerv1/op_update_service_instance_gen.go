@@ -176,10 +176,10 @@ func (_options *UpdateServiceInstanceOptions) request() (*sdkruntime.Request, er
 	request := sdkruntime.NewRequest(&updateServiceInstanceOperation, _options, _options.Headers)
 	request.SetPathValues(*_options.InstanceID)
 	if _options.RequestIdentity != nil {
-		request.Header["X-Broker-Api-Request-Identity"] = []string{*_options.RequestIdentity}
+		request.SetHeader("X-Broker-Api-Request-Identity", *_options.RequestIdentity)
 	}
 	if _options.OriginatingIdentity != nil {
-		request.Header["X-Broker-Api-Originating-Identity"] = []string{*_options.OriginatingIdentity}
+		request.SetHeader("X-Broker-Api-Originating-Identity", *_options.OriginatingIdentity)
 	}
 	if _options.AcceptsIncomplete != nil {
 		request.AddQuery("accepts_incomplete", strconv.FormatBool(*_options.AcceptsIncomplete))

@@ -1,7 +1,6 @@
 package openservicebrokerv1
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -113,11 +112,6 @@ func requestNotSent(err error) error {
 	return &requestNotSentError{err: err}
 }
 
-// orphanMitigationAttempts bounds the deletions tried to clean up after an unknown outcome; each
-// deletion request is retried by the transport on the client's retry budget, and all of them share
-// one deadline, the wait's maximum.
-const orphanMitigationAttempts = 3
-
 // OrphanMitigationError is the error of ProvisionAndWait and BindAndWait when the broker may have
 // created the instance or binding without the platform knowing (see NeedsOrphanMitigation) and the
 // helper therefore deleted it again, as the specification's "Orphan Mitigation" section asks.
@@ -166,116 +160,4 @@ func (e *OrphanMitigationError) Unwrap() []error {
 		}
 	}
 	return errs
-}
-
-// orphan is the instance, or the binding, that a provision or bind whose outcome is unknown may have
-// created, with what its deletion sends besides the ids.
-type orphan struct {
-	instanceID string
-	bindingID  string // empty for an instance
-	serviceID  *string
-	planID     *string
-	headers    map[string]string
-}
-
-// creation is the kind of operation that may have created the orphan.
-func (o orphan) creation() OperationKind {
-	if o.bindingID != "" {
-		return OperationBind
-	}
-	return OperationProvision
-}
-
-// mitigateOrphan deletes a resource whose creation had an unknown outcome, trying again after
-// transient failures, and reports the result as an *OrphanMitigationError.
-func (openServiceBroker *OpenServiceBrokerV1) mitigateOrphan(ctx context.Context, op string, created orphan, cause error, wait *WaitOptions) error {
-	mitigation := &OrphanMitigationError{Operation: op, InstanceID: created.instanceID, BindingID: created.bindingID, Cause: cause}
-	settings, err := wait.settings(op)
-	if err != nil {
-		mitigation.MitigationErr = err
-		return mitigation
-	}
-	ctx, cancel := context.WithTimeout(ctx, settings.maxWait)
-	defer cancel()
-	for attempt := 0; ; attempt++ {
-		if ctx.Err() != nil {
-			mitigation.MitigationErr = fmt.Errorf("stopped before deleting: %w", ctx.Err())
-			return mitigation
-		}
-		err := openServiceBroker.removeOrphan(ctx, op, created, wait)
-		if err == nil {
-			mitigation.Completed, mitigation.MitigationErr = true, nil
-			return mitigation
-		}
-		mitigation.MitigationErr = err
-		if attempt+1 >= orphanMitigationAttempts || !deletionMayStillSucceed(err) {
-			return mitigation
-		}
-		pause := func() error {
-			return settings.clock.sleep(ctx, exponentialStep(settings.minDelay, settings.maxDelay, attempt))
-		}
-		if errors.Is(err, ErrConcurrencyError) {
-			// The broker is still running the operation whose outcome was unknown: let it end
-			// before deleting again, or every attempt meets the same ConcurrencyError.
-			pause = func() error { return openServiceBroker.awaitOperationInFlight(ctx, op, created, wait) }
-		}
-		if pauseErr := pause(); pauseErr != nil {
-			mitigation.MitigationErr = fmt.Errorf("%w; stopped: %w", err, pauseErr)
-			return mitigation
-		}
-	}
-}
-
-// removeOrphan deletes the orphan (unbind or deprovision, with accepts_incomplete=true) and waits
-// until it is gone.
-func (openServiceBroker *OpenServiceBrokerV1) removeOrphan(ctx context.Context, op string, created orphan, wait *WaitOptions) error {
-	if created.bindingID != "" {
-		_, err := openServiceBroker.unbindAndWait(ctx, op, &DeleteServiceBindingOptions{InstanceID: &created.instanceID, BindingID: &created.bindingID,
-			ServiceID: created.serviceID, PlanID: created.planID, Headers: created.headers}, wait)
-		return err
-	}
-	_, _, err := openServiceBroker.deprovisionAndWait(ctx, op, &DeleteServiceInstanceOptions{InstanceID: &created.instanceID,
-		ServiceID: created.serviceID, PlanID: created.planID, Headers: created.headers}, wait)
-	return err
-}
-
-// awaitOperationInFlight waits until the operation the broker is running on the orphan ends,
-// however it ends; it fails only when ctx is done or the wait used up its maximum. Its polls send
-// what the deletion sends: service_id and plan_id, as the specification asks of polls, and the
-// headers, but no originating identity.
-func (openServiceBroker *OpenServiceBrokerV1) awaitOperationInFlight(ctx context.Context, op string, created orphan, wait *WaitOptions) error {
-	var err error
-	if created.bindingID != "" {
-		_, _, err = openServiceBroker.waitForBinding(ctx, op, &WaitForBindingLastOperationOptions{
-			InstanceID: &created.instanceID, BindingID: &created.bindingID, ServiceID: created.serviceID, PlanID: created.planID,
-			Headers: created.headers, WaitOptions: wait.orDefaults(),
-		})
-	} else {
-		_, _, err = openServiceBroker.waitForInstance(ctx, op, &WaitForLastOperationOptions{
-			InstanceID: &created.instanceID, ServiceID: created.serviceID, PlanID: created.planID,
-			Headers: created.headers, WaitOptions: wait.orDefaults(),
-		})
-	}
-	if ctx.Err() != nil || errors.Is(err, ErrWaitTimeout) {
-		return err
-	}
-	return nil
-}
-
-// deletionMayStillSucceed reports whether a failed deletion is worth sending again: after no
-// answer, 429, 5xx, a ConcurrencyError or a failed asynchronous deletion; not after another 4xx
-// or when the wait for the deletion used up its maximum.
-func deletionMayStillSucceed(err error) bool {
-	var failed *OperationFailedError
-	var brokerErr *BrokerError
-	switch {
-	case errors.Is(err, ErrWaitTimeout):
-		return false
-	case errors.As(err, &failed), errors.Is(err, ErrConcurrencyError):
-		return true
-	case errors.As(err, &brokerErr) && brokerErr.StatusCode != 0:
-		return isTransientStatus(brokerErr.StatusCode)
-	default:
-		return isTransientNoAnswer(err)
-	}
 }

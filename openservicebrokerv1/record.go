@@ -74,6 +74,9 @@ type OperationRecord struct {
 	OutcomeUnknown bool `json:"outcome_unknown,omitempty"`
 	// NoReplay says the request is not kept: an unknown outcome is resolved by orphan mitigation.
 	NoReplay bool `json:"no_replay,omitempty"`
+	// InFlight says orphan mitigation met ConcurrencyError: the operation still running on the
+	// resource is polled until it ends, then the deletion is sent again.
+	InFlight bool `json:"in_flight,omitempty"`
 	// CredentialsPending says a bind completed but its credentials were not handed over yet.
 	CredentialsPending bool `json:"credentials_pending,omitempty"`
 	// Rebinding says the binding is being removed, to be created again: its credentials could
@@ -92,8 +95,9 @@ type OperationRecord struct {
 	// Sealed is the request's options, AES-GCM sealed with the caller's key.
 	Sealed []byte `json:"sealed,omitempty"`
 
-	// unsent holds a NoReplay record's request in memory until its first send: it never reaches
-	// the JSON, so a record read back from a store cannot send it.
+	// unsent holds a NoReplay record's request in memory: it never reaches the JSON, so a record
+	// read back from a store cannot send it. After an unknown outcome it is not sent again either
+	// (NoReplay); its headers still go with the polls and deletions of the same process.
 	unsent []byte
 }
 
@@ -179,7 +183,10 @@ func (c RecordConfig) pollingLimit() time.Duration {
 // NewProvisionRecord returns the record of a provision, in phase to_send: store it, then Step
 // sends it (with accepts_incomplete=true).
 func (openServiceBroker *OpenServiceBrokerV1) NewProvisionRecord(options *ReplaceServiceInstanceOptions, config RecordConfig) (OperationRecord, error) {
-	const op = "NewProvisionRecord"
+	return openServiceBroker.newProvisionRecord("NewProvisionRecord", options, config)
+}
+
+func (openServiceBroker *OpenServiceBrokerV1) newProvisionRecord(op string, options *ReplaceServiceInstanceOptions, config RecordConfig) (OperationRecord, error) {
 	if _, err := options.request(); err != nil {
 		return OperationRecord{}, fmt.Errorf("%s: %w", op, err)
 	}
@@ -192,7 +199,10 @@ func (openServiceBroker *OpenServiceBrokerV1) NewProvisionRecord(options *Replac
 // NewUpdateRecord returns the record of an update, in phase to_send. Its polls send
 // previous_values.plan_id when set, as the specification asks, else the plan_id.
 func (openServiceBroker *OpenServiceBrokerV1) NewUpdateRecord(options *UpdateServiceInstanceOptions, config RecordConfig) (OperationRecord, error) {
-	const op = "NewUpdateRecord"
+	return openServiceBroker.newUpdateRecord("NewUpdateRecord", options, config)
+}
+
+func (openServiceBroker *OpenServiceBrokerV1) newUpdateRecord(op string, options *UpdateServiceInstanceOptions, config RecordConfig) (OperationRecord, error) {
 	if _, err := options.request(); err != nil {
 		return OperationRecord{}, fmt.Errorf("%s: %w", op, err)
 	}
@@ -205,7 +215,10 @@ func (openServiceBroker *OpenServiceBrokerV1) NewUpdateRecord(options *UpdateSer
 
 // NewDeprovisionRecord returns the record of a deprovision, in phase to_send.
 func (openServiceBroker *OpenServiceBrokerV1) NewDeprovisionRecord(options *DeleteServiceInstanceOptions, config RecordConfig) (OperationRecord, error) {
-	const op = "NewDeprovisionRecord"
+	return openServiceBroker.newDeprovisionRecord("NewDeprovisionRecord", options, config)
+}
+
+func (openServiceBroker *OpenServiceBrokerV1) newDeprovisionRecord(op string, options *DeleteServiceInstanceOptions, config RecordConfig) (OperationRecord, error) {
 	if _, err := options.request(); err != nil {
 		return OperationRecord{}, fmt.Errorf("%s: %w", op, err)
 	}
@@ -218,7 +231,10 @@ func (openServiceBroker *OpenServiceBrokerV1) NewDeprovisionRecord(options *Dele
 // NewBindRecord returns the record of a bind, in phase to_send. Step hands the binding's
 // credentials to StepOptions.OnCredentials and never stores them.
 func (openServiceBroker *OpenServiceBrokerV1) NewBindRecord(options *ReplaceServiceBindingOptions, config RecordConfig) (OperationRecord, error) {
-	const op = "NewBindRecord"
+	return openServiceBroker.newBindRecord("NewBindRecord", options, config)
+}
+
+func (openServiceBroker *OpenServiceBrokerV1) newBindRecord(op string, options *ReplaceServiceBindingOptions, config RecordConfig) (OperationRecord, error) {
 	if _, err := options.request(); err != nil {
 		return OperationRecord{}, fmt.Errorf("%s: %w", op, err)
 	}
@@ -230,7 +246,10 @@ func (openServiceBroker *OpenServiceBrokerV1) NewBindRecord(options *ReplaceServ
 
 // NewUnbindRecord returns the record of an unbind, in phase to_send.
 func (openServiceBroker *OpenServiceBrokerV1) NewUnbindRecord(options *DeleteServiceBindingOptions, config RecordConfig) (OperationRecord, error) {
-	const op = "NewUnbindRecord"
+	return openServiceBroker.newUnbindRecord("NewUnbindRecord", options, config)
+}
+
+func (openServiceBroker *OpenServiceBrokerV1) newUnbindRecord(op string, options *DeleteServiceBindingOptions, config RecordConfig) (OperationRecord, error) {
 	if _, err := options.request(); err != nil {
 		return OperationRecord{}, fmt.Errorf("%s: %w", op, err)
 	}

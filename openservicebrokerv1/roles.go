@@ -34,7 +34,6 @@ type InstancesAPI interface {
 	NewDeleteServiceInstanceOptions(serviceID string, planID string, instanceID string) *DeleteServiceInstanceOptions
 	NewGetServiceInstanceOptions(instanceID string) *GetServiceInstanceOptions
 	NewGetLastOperationOptions(instanceID string) *GetLastOperationOptions
-	NewWaitForLastOperationOptions(instanceID string) *WaitForLastOperationOptions
 	ReplaceServiceInstance(options *ReplaceServiceInstanceOptions) (*InstancePutResp, *core.DetailedResponse, error)
 	ReplaceServiceInstanceWithContext(ctx context.Context, options *ReplaceServiceInstanceOptions) (*InstancePutResp, *core.DetailedResponse, error)
 	UpdateServiceInstance(options *UpdateServiceInstanceOptions) (*InstancePatchResp, *core.DetailedResponse, error)
@@ -45,7 +44,7 @@ type InstancesAPI interface {
 	GetServiceInstanceWithContext(ctx context.Context, options *GetServiceInstanceOptions) (*InstanceGetResp, *core.DetailedResponse, error)
 	GetLastOperation(options *GetLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error)
 	GetLastOperationWithContext(ctx context.Context, options *GetLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error)
-	WaitForLastOperation(ctx context.Context, options *WaitForLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error)
+	AwaitLastOperation(ctx context.Context, options *GetLastOperationOptions, wait *WaitOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error)
 }
 
 // BindingsAPI creates, fetches and deletes service bindings, and polls their last operation,
@@ -55,7 +54,6 @@ type BindingsAPI interface {
 	NewDeleteServiceBindingOptions(bindingID string, instanceID string, planID string, serviceID string) *DeleteServiceBindingOptions
 	NewGetServiceBindingOptions(bindingID string, instanceID string) *GetServiceBindingOptions
 	NewGetServiceBindingLastOperationOptions(bindingID string, instanceID string) *GetServiceBindingLastOperationOptions
-	NewWaitForBindingLastOperationOptions(bindingID string, instanceID string) *WaitForBindingLastOperationOptions
 	ReplaceServiceBinding(options *ReplaceServiceBindingOptions) (*BindingPutResp, *core.DetailedResponse, error)
 	ReplaceServiceBindingWithContext(ctx context.Context, options *ReplaceServiceBindingOptions) (*BindingPutResp, *core.DetailedResponse, error)
 	DeleteServiceBinding(options *DeleteServiceBindingOptions) (*core.DetailedResponse, error)
@@ -64,7 +62,7 @@ type BindingsAPI interface {
 	GetServiceBindingWithContext(ctx context.Context, options *GetServiceBindingOptions) (*BindingGetResp, *core.DetailedResponse, error)
 	GetServiceBindingLastOperation(options *GetServiceBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error)
 	GetServiceBindingLastOperationWithContext(ctx context.Context, options *GetServiceBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error)
-	WaitForBindingLastOperation(ctx context.Context, options *WaitForBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error)
+	AwaitServiceBindingLastOperation(ctx context.Context, options *GetServiceBindingLastOperationOptions, wait *WaitOptions) (*BindingLastOperationResp, *core.DetailedResponse, error)
 }
 
 // InstanceStateAPI reads and changes an instance's state, IBM Cloud's extension

@@ -84,13 +84,13 @@ func (openServiceBroker *OpenServiceBrokerV1) addHeaders(request *sdkruntime.Req
 	identity := header.Get(canonicalRequestIdentity)
 	if identity == "" {
 		identity = newRequestIdentity()
-		header[canonicalRequestIdentity] = []string{identity}
+		request.SetHeader(canonicalRequestIdentity, identity)
 	}
 	if _, set := header[canonicalAPIVersion]; !set {
 		header[canonicalAPIVersion] = openServiceBroker.brokerAPIVersion
 	}
 	if _, set := header[canonicalOriginatingIdentity]; !set && openServiceBroker.defaultOriginatingIdentity != "" && op.Declares(canonicalOriginatingIdentity) {
-		header[canonicalOriginatingIdentity] = []string{openServiceBroker.defaultOriginatingIdentity}
+		request.SetHeader(canonicalOriginatingIdentity, openServiceBroker.defaultOriginatingIdentity)
 	}
 	for name, values := range op.SDKHeaders {
 		if _, set := header[name]; !set {

@@ -1,7 +1,8 @@
 package openservicebrokerv1
 
 // The one table of what each HTTP status means as the answer to each operation. decode, the
-// waiters and NeedsOrphanMitigation read it; ValidateErrorAnswer reads its 422 error codes.
+// waiters and NeedsOrphanMitigation read it; ValidateErrorAnswer reads its 422 error codes; the
+// checker (conformance) reads it through ClassifyReceivedAnswer.
 
 import (
 	"errors"
@@ -65,7 +66,8 @@ type operationStatuses struct {
 // (Polling Last Operation for Service Instances / for Service Bindings, Response).
 var statusTable = map[string]operationStatuses{
 	"list_catalog": {section: "Catalog Management, Response",
-		// 304 answers a conditional request (If-None-Match, If-Modified-Since; RFC 9110) that RefreshCatalog sends.
+		// 304 answers a conditional request (If-None-Match, If-Modified-Since; RFC 9110) that RefreshCatalog
+		// sends; to any other it is undefined (classifyAnswer).
 		successes: []int{http.StatusOK, http.StatusNotModified}},
 	"replace_service_instance": {section: "Provisioning, Response",
 		successes:  []int{http.StatusOK, http.StatusCreated, http.StatusAccepted},
@@ -104,6 +106,34 @@ var statusTable = map[string]operationStatuses{
 	"replace_service_instance_state": {section: "IBM Cloud, Update the state of a service instance",
 		successes: []int{http.StatusOK},
 		failures:  []int{http.StatusBadRequest, http.StatusNotFound}},
+}
+
+// sectionConditional names why a 304 answers only a conditional request.
+const sectionConditional = "Catalog Management, Response; RFC 9110, 304 Not Modified: only to a request with If-None-Match or If-Modified-Since"
+
+// classifyAnswer is ClassifyStatus for the answer to request: 304 Not Modified answers only a
+// conditional request, so to a catalog request without If-None-Match or If-Modified-Since it is
+// undefined (a plain ListCatalog would otherwise read it as an empty catalog).
+func classifyAnswer(operationID string, request *http.Request, status int) StatusRule {
+	rule := ClassifyStatus(operationID, status)
+	if status == http.StatusNotModified && rule.Class == StatusSuccess &&
+		request.Header.Get("If-None-Match") == "" && request.Header.Get("If-Modified-Since") == "" {
+		return StatusRule{Class: StatusUndefined, Section: sectionConditional}
+	}
+	return rule
+}
+
+// ClassifyReceivedAnswer is ClassifyStatus for an answer received outside this client (by a
+// checker, a proxy): the operation is found by the request's method and route, after any path the
+// broker's URL has of its own, as ValidateErrorBody finds it, and a 304 Not Modified is a success
+// only to a conditional catalog request. operationID is "" for a request for no operation of the
+// specification.
+func ClassifyReceivedAnswer(request *http.Request, status int) (operationID string, rule StatusRule) {
+	operationID = routes.operationID(request)
+	if operationID == "" {
+		return "", StatusRule{Class: StatusUndefined}
+	}
+	return operationID, classifyAnswer(operationID, request, status)
 }
 
 // Sections of the specification that define statuses for every endpoint.

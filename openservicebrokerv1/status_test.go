@@ -2,6 +2,7 @@ package openservicebrokerv1
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"testing"
 
@@ -16,7 +17,8 @@ type wireCall func(client *OpenServiceBrokerV1) (any, *core.DetailedResponse, er
 // wireCalls sends each operation with its required parameters, by operationId.
 var wireCalls = map[string]wireCall{
 	"list_catalog": func(c *OpenServiceBrokerV1) (any, *core.DetailedResponse, error) {
-		return c.ListCatalog(c.NewListCatalogOptions())
+		// conditional, as RefreshCatalog asks: a 304 answers nothing else
+		return c.ListCatalog(c.NewListCatalogOptions().SetHeaders(map[string]string{"If-None-Match": `"v1"`}))
 	},
 	"replace_service_instance": func(c *OpenServiceBrokerV1) (any, *core.DetailedResponse, error) {
 		return c.ReplaceServiceInstance(c.NewReplaceServiceInstanceOptions("instance-1").SetServiceID("service-1").
@@ -221,6 +223,22 @@ func TestAnUndefinedStatusKeepsTheBodyScrubbedOfTheCredentials(t *testing.T) {
 	assert.Contains(t, err.Error(), "the specification does not define this status for the operation (Binding, Response), so it is a failure")
 }
 
+func TestA304ToAnUnconditionalCatalogRequestIsUndefinedOverHTTP(t *testing.T) {
+	client := answerWith(t, http.StatusNotModified, "")
+
+	catalog, response, err := client.ListCatalog(client.NewListCatalogOptions())
+
+	assert.Nil(t, catalog, "never an empty catalog")
+	require.NotNil(t, response)
+	assert.Equal(t, http.StatusNotModified, response.StatusCode)
+	assert.ErrorIs(t, err, ErrUndefinedStatus)
+	assert.ErrorContains(t, err, "only to a request with If-None-Match or If-Modified-Since")
+	for _, validator := range []string{"If-None-Match", "If-Modified-Since"} {
+		_, _, err = client.ListCatalog(client.NewListCatalogOptions().SetHeaders(map[string]string{validator: `"v1"`}))
+		assert.NoError(t, err, "a 304 answers a request with %s", validator)
+	}
+}
+
 func TestStatusClassNames(t *testing.T) {
 	assert.Equal(t, []string{"undefined", "success", "failure"},
 		[]string{StatusUndefined.String(), StatusSuccess.String(), StatusFailure.String()})
@@ -250,4 +268,33 @@ func TestMalformedAnswersNeedOrphanMitigationAsTheTableSaysOverHTTP(t *testing.T
 			})
 		}
 	}
+}
+
+func TestClassifyReceivedAnswerFindsTheOperationOfTheRequest(t *testing.T) {
+	tests := []struct {
+		operation, prefix string
+		status            int
+		want              StatusClass
+	}{
+		{"replace_service_instance", "", 204, StatusUndefined},
+		{"replace_service_instance", "/broker", 201, StatusSuccess},
+		{"get_service_binding_last_operation", "", 201, StatusUndefined},
+		{"delete_service_binding", "/a/b", 204, StatusUndefined},
+		{"delete_service_binding", "", 410, StatusSuccess},
+		{"get_last_operation", "", 404, StatusFailure},
+		{"list_catalog", "", 304, StatusUndefined}, // the request carries no If-None-Match
+	}
+	for _, tt := range tests {
+		operationID, rule := ClassifyReceivedAnswer(receivedRequest(t, tt.operation, tt.prefix), tt.status)
+		assert.Equal(t, tt.operation, operationID)
+		assert.Equal(t, tt.want, rule.Class, "%s %d", tt.operation, tt.status)
+		assert.Equal(t, statusTable[tt.operation].section != "", rule.Section != "", "%s %d names a section", tt.operation, tt.status)
+	}
+	conditional := receivedRequest(t, "list_catalog", "")
+	conditional.Header.Set("If-None-Match", `"v1"`)
+	_, rule := ClassifyReceivedAnswer(conditional, 304)
+	assert.Equal(t, StatusSuccess, rule.Class, "a 304 to a conditional catalog request")
+	operationID, rule := ClassifyReceivedAnswer(httptest.NewRequest(http.MethodGet, "http://127.0.0.1/healthz", nil), 200)
+	assert.Empty(t, operationID)
+	assert.Equal(t, StatusUndefined, rule.Class)
 }

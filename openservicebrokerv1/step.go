@@ -69,6 +69,9 @@ type StepOptions struct {
 	// steady turns the jitter off: the blocking helpers, one wait per process, poll at the
 	// documented delays.
 	steady bool
+	// retrySends keeps the client's retries on for sends (requests, deletions, fetches): the
+	// blocking helpers retry their requests as every other call of the client does.
+	retrySends bool
 }
 
 // stepSettings are StepOptions with the defaults applied.
@@ -124,7 +127,7 @@ func (r OperationRecord) check(op string) error {
 		problem = fmt.Sprintf("has version %d; this SDK reads version %d", r.Version, OperationRecordVersion)
 	case !r.Kind.valid():
 		problem = fmt.Sprintf("has the unknown kind %q", r.Kind)
-	case r.InstanceID == "" || r.ServiceID == "":
+	case r.InstanceID == "" || (r.ServiceID == "" && r.Phase != PhaseInProgress):
 		problem = "lacks its instance_id or service_id; create records with the New...Record constructors"
 	case (r.Kind == OperationBind || r.Kind == OperationUnbind) != (r.BindingID != ""):
 		problem = "has a binding_id that does not fit its kind"
@@ -192,19 +195,25 @@ func (openServiceBroker *OpenServiceBrokerV1) step(ctx context.Context, record O
 	if next, expired := st.expire(); expired {
 		return next, exchange{}, nil
 	}
-	ctx = withoutRetries(ctx)
+	pollCtx, sendCtx := withoutRetries(ctx), withoutRetries(ctx)
+	if settings.retrySends {
+		sendCtx = ctx
+	}
 	switch record.Phase {
 	case PhaseToSend:
-		return st.send(ctx)
+		return st.send(sendCtx)
 	case PhaseInProgress:
 		if record.CredentialsPending {
-			return st.fetchCredentials(ctx)
+			return st.fetchCredentials(sendCtx)
 		}
-		return st.poll(ctx)
+		return st.poll(pollCtx)
 	case PhaseNeedsMitigation:
-		return st.deleteOrphan(ctx)
+		if record.InFlight {
+			return st.pollInFlight(pollCtx)
+		}
+		return st.deleteOrphan(sendCtx)
 	default: // PhaseMitigating
-		return st.pollOrphan(ctx)
+		return st.pollOrphan(pollCtx)
 	}
 }
 

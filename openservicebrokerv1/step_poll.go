@@ -4,6 +4,7 @@ package openservicebrokerv1
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -188,8 +189,27 @@ func (st *stepper) orphanDeletion(verdict sendVerdict, seen exchange) OperationR
 		return r
 	default:
 		r.LastError = recordedError(seen.response, seen.err)
+		if errors.Is(seen.err, ErrConcurrencyError) {
+			r.InFlight, r.Operation = true, ""
+		}
 		return st.later(r, seen.response)
 	}
+}
+
+// pollInFlight polls the operation still running on an orphan that the broker refused to delete
+// with ConcurrencyError ("Blocking Operations"): once it ends, however it ends, the deletion is
+// sent again. Its polls send what the deletion sends.
+func (st *stepper) pollInFlight(ctx context.Context) (OperationRecord, exchange, error) {
+	seen := st.pollLastOperation(ctx, false)
+	if nothingSent(seen.response, seen.err) {
+		return st.record, seen, fmt.Errorf("Step: %w", seen.err)
+	}
+	r := st.polled(seen)
+	if judgePoll(true, seen) == pollGoesOn {
+		return st.later(r, seen.response), seen, nil
+	}
+	r.InFlight, r.NextAt = false, st.now
+	return r, seen, nil
 }
 
 // pollOrphan polls the deletion of orphan mitigation: done on succeeded, 410 or 404; a failed

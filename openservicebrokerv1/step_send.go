@@ -186,7 +186,6 @@ func updateMayBeRepeated(err error) bool {
 // answered moves the record by the broker's answer to its request.
 func (st *stepper) answered(ctx context.Context, response *core.DetailedResponse, err error, result any) (OperationRecord, error) {
 	r := st.record
-	r.unsent = nil
 	switch judgeSend(r.Kind, response, err) {
 	case sendDone:
 		r.LastError = nil
@@ -198,8 +197,7 @@ func (st *stepper) answered(ctx context.Context, response *core.DetailedResponse
 		r.LastError, r.Operation = nil, stringOrEmpty(operationOf(result))
 		return st.entered(r, PhaseInProgress), nil
 	case sendBusy:
-		r.LastError = recordedError(response, err)
-		r.unsent = st.record.unsent // the broker did not act: the same request goes again
+		r.LastError = recordedError(response, err) // the broker did not act: the same request goes again
 		return st.later(r, response), nil
 	case sendUnknown:
 		return st.unknownOutcome(r, response, err), nil

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -238,6 +239,33 @@ func TestStepTwiceIsSafe(t *testing.T) {
 	assert.Equal(t, first.Operation, second.Operation)
 	for _, r := range []osb.OperationRecord{first, second} {
 		assert.Equal(t, osb.PhaseSucceeded, h.run(r, 5).Phase)
+	}
+	assert.Len(t, h.instances(), 1)
+}
+
+// TestStepOnTwoReplicasAtOnce: two replicas step the same stored record concurrently, again and
+// again; the broker ends with one instance, and both records succeed.
+func TestStepOnTwoReplicasAtOnce(t *testing.T) {
+	h := newStepHarness(t, brokertest.WithAsyncPolls(2))
+	record := stored(t, h.provisionRecord(brokertest.DefaultAsyncPlanID))
+	results := make([]osb.OperationRecord, 2)
+	var group sync.WaitGroup
+	for replica := range results {
+		group.Go(func() {
+			r := record
+			for i := 0; i < 10 && !r.Done(); i++ {
+				next, err := h.client.Step(context.Background(), stored(t, r), h.step)
+				if !assert.NoError(t, err) {
+					return
+				}
+				r = next
+			}
+			results[replica] = r
+		})
+	}
+	group.Wait()
+	for _, r := range results {
+		assert.Equal(t, osb.PhaseSucceeded, r.Phase)
 	}
 	assert.Len(t, h.instances(), 1)
 }

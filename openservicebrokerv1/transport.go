@@ -16,10 +16,12 @@ import (
 )
 
 // transportStack is the stack under every call: the redirect policy over the retries over the
-// bounds of each attempt (the client's timeout, the size limit) over the base transport. It is
-// a plain value of the client's settings, its layers methods that hand each other the request
-// directly: a call allocates nothing for it, and what a call learns on the way (that the budget
-// withheld a retry) comes back as a result rather than living in the stack.
+// bounds of each attempt (the client's timeout, the size limit) over the base transport. The
+// client keeps one, set when its settings change (SetMaxResponseBytes, EnableRetries, ...); a
+// call takes a copy, on its own stack, and adds what its HTTP client says now (transport and
+// timeout, which the caller may change on the *http.Client). Its layers are methods that hand
+// each other the request directly and return what they learn (that the budget withheld a
+// retry): a call allocates nothing for the stack.
 type transportStack struct {
 	base     http.RoundTripper
 	timeout  time.Duration
@@ -28,12 +30,12 @@ type transportStack struct {
 	budget   *retryBudget
 }
 
-// stack is the transport stack of the client's current settings; retries are off for a
-// context marked withoutRetries.
+// stack is the client's transport stack for one call; retries are off for a context marked
+// withoutRetries.
 func (openServiceBroker *OpenServiceBrokerV1) stack(ctx context.Context) transportStack {
+	stack := openServiceBroker.transport
 	user := openServiceBroker.GetHTTPClient()
-	stack := transportStack{base: user.Transport, timeout: user.Timeout, maxBytes: openServiceBroker.maxResponseBytes,
-		policy: openServiceBroker.retries, budget: openServiceBroker.budget}
+	stack.base, stack.timeout = user.Transport, user.Timeout
 	if stack.base == nil {
 		stack.base = http.DefaultTransport
 	}

@@ -204,10 +204,14 @@ func NewerThanAPIVersion(request *http.Request, body []byte) []APIVersionRule {
 	if !ok || !version.before(newestRule) {
 		return nil
 	}
+	operationID := routes.operationID(request)
+	if operationID == "" {
+		return nil
+	}
 	var fields map[string]any
 	_ = json.Unmarshal(body, &fields) // a body that is not a JSON object carries no field
 	var broken []APIVersionRule
-	for rule := range rulesNewerThan(routes.operationID(request), version) {
+	for rule := range rulesNewerThan(operationID, version) {
 		if rule.carriedBy(request, fields) {
 			broken = append(broken, rule.APIVersionRule)
 		}

@@ -2,16 +2,14 @@ package openservicebrokerv1
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
-
-	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // Defaults of the waiters for asynchronous operations.
@@ -61,6 +59,9 @@ type WaitOptions struct {
 	MaximumPollingDuration *int64
 	// OnPoll, when set, is called after every poll.
 	OnPoll func(PollEvent)
+	// Deletion says the awaited operation is a deprovision or an unbind: then 410 Gone (and 404
+	// Not Found) to a poll means it is done. The *AndWait helpers set it themselves.
+	Deletion bool
 
 	clock waitClock // nil: the real clock; tests replace it
 }
@@ -99,6 +100,16 @@ func (options *WaitOptions) SetMaximumPollingDuration(seconds int64) *WaitOption
 func (options *WaitOptions) SetOnPoll(onPoll func(PollEvent)) *WaitOptions {
 	options.OnPoll = onPoll
 	return options
+}
+
+// SetDeletion sets Deletion and returns the options for chaining.
+func (options *WaitOptions) SetDeletion(deletion bool) *WaitOptions {
+	options.Deletion = deletion
+	return options
+}
+
+func (options *WaitOptions) deletion() bool {
+	return options != nil && options.Deletion
 }
 
 // waitSettings are WaitOptions with the defaults applied.
@@ -187,332 +198,92 @@ func (realClock) sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// WaitForLastOperationOptions holds the parameters of WaitForLastOperation.
-type WaitForLastOperationOptions struct {
-	// InstanceID is the ID of the service instance whose operation is awaited.
-	InstanceID *string
-	// Operation is the operation value the broker returned with its 202 Accepted answer.
-	Operation *string
-	// ServiceID is the ID of the service offering of the instance; the specification asks platforms to send it.
-	ServiceID *string
-	// PlanID is the ID of the plan of the instance; the specification asks platforms to send it.
-	PlanID *string
-	// Deletion says the awaited operation is a deprovision: then 410 Gone means it is done.
-	Deletion bool
-	// OriginatingIdentity is sent with every poll; see NewOriginatingIdentity.
-	OriginatingIdentity *string
-	// Headers are extra HTTP headers sent with every poll.
-	Headers map[string]string
-
-	WaitOptions
-}
-
-// NewWaitForLastOperationOptions returns WaitForLastOperationOptions for the given instance,
-// with the default delays and maximum wait.
-func (*OpenServiceBrokerV1) NewWaitForLastOperationOptions(instanceID string) *WaitForLastOperationOptions {
-	return &WaitForLastOperationOptions{InstanceID: core.StringPtr(instanceID)}
-}
-
-// SetInstanceID sets InstanceID and returns the options for chaining.
-func (options *WaitForLastOperationOptions) SetInstanceID(instanceID string) *WaitForLastOperationOptions {
-	options.InstanceID = core.StringPtr(instanceID)
-	return options
-}
-
-// SetOperation sets Operation and returns the options for chaining.
-func (options *WaitForLastOperationOptions) SetOperation(operation string) *WaitForLastOperationOptions {
-	options.Operation = core.StringPtr(operation)
-	return options
-}
-
-// SetServiceID sets ServiceID and returns the options for chaining.
-func (options *WaitForLastOperationOptions) SetServiceID(serviceID string) *WaitForLastOperationOptions {
-	options.ServiceID = core.StringPtr(serviceID)
-	return options
-}
-
-// SetPlanID sets PlanID and returns the options for chaining.
-func (options *WaitForLastOperationOptions) SetPlanID(planID string) *WaitForLastOperationOptions {
-	options.PlanID = core.StringPtr(planID)
-	return options
-}
-
-// SetDeletion sets Deletion and returns the options for chaining.
-func (options *WaitForLastOperationOptions) SetDeletion(deletion bool) *WaitForLastOperationOptions {
-	options.Deletion = deletion
-	return options
-}
-
-// SetOriginatingIdentity sets OriginatingIdentity and returns the options for chaining.
-func (options *WaitForLastOperationOptions) SetOriginatingIdentity(originatingIdentity string) *WaitForLastOperationOptions {
-	options.OriginatingIdentity = core.StringPtr(originatingIdentity)
-	return options
-}
-
-// SetHeaders sets extra HTTP headers and returns the options for chaining.
-func (options *WaitForLastOperationOptions) SetHeaders(headers map[string]string) *WaitForLastOperationOptions {
-	options.Headers = headers
-	return options
-}
-
-// SetMinDelay sets MinDelay and returns the options for chaining.
-func (options *WaitForLastOperationOptions) SetMinDelay(delay time.Duration) *WaitForLastOperationOptions {
-	options.WaitOptions.SetMinDelay(delay)
-	return options
-}
-
-// SetMaxDelay sets MaxDelay and returns the options for chaining.
-func (options *WaitForLastOperationOptions) SetMaxDelay(delay time.Duration) *WaitForLastOperationOptions {
-	options.WaitOptions.SetMaxDelay(delay)
-	return options
-}
-
-// SetMaxWait sets MaxWait and returns the options for chaining.
-func (options *WaitForLastOperationOptions) SetMaxWait(maxWait time.Duration) *WaitForLastOperationOptions {
-	options.WaitOptions.SetMaxWait(maxWait)
-	return options
-}
-
-// SetMaximumPollingDuration sets MaximumPollingDuration (seconds, from the plan) and returns
-// the options for chaining.
-func (options *WaitForLastOperationOptions) SetMaximumPollingDuration(seconds int64) *WaitForLastOperationOptions {
-	options.WaitOptions.SetMaximumPollingDuration(seconds)
-	return options
-}
-
-// SetOnPoll sets OnPoll and returns the options for chaining.
-func (options *WaitForLastOperationOptions) SetOnPoll(onPoll func(PollEvent)) *WaitForLastOperationOptions {
-	options.WaitOptions.SetOnPoll(onPoll)
-	return options
-}
-
-// pollOptions is the request each poll sends.
-func (options *WaitForLastOperationOptions) pollOptions() *GetLastOperationOptions {
-	return &GetLastOperationOptions{InstanceID: options.InstanceID, ServiceID: options.ServiceID, PlanID: options.PlanID,
-		Operation: options.Operation, OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers}
-}
-
-// WaitForBindingLastOperationOptions holds the parameters of WaitForBindingLastOperation.
-type WaitForBindingLastOperationOptions struct {
-	// InstanceID is the ID of the service instance of the binding.
-	InstanceID *string
-	// BindingID is the ID of the service binding whose operation is awaited.
-	BindingID *string
-	// Operation is the operation value the broker returned with its 202 Accepted answer.
-	Operation *string
-	// ServiceID is the ID of the service offering of the instance; the specification asks platforms to send it.
-	ServiceID *string
-	// PlanID is the ID of the plan of the instance; the specification asks platforms to send it.
-	PlanID *string
-	// Deletion says the awaited operation is an unbind: then 410 Gone means it is done.
-	Deletion bool
-	// OriginatingIdentity is sent with every poll; see NewOriginatingIdentity.
-	OriginatingIdentity *string
-	// Headers are extra HTTP headers sent with every poll.
-	Headers map[string]string
-
-	WaitOptions
-}
-
-// NewWaitForBindingLastOperationOptions returns WaitForBindingLastOperationOptions for the given
-// binding, with the default delays and maximum wait.
-func (*OpenServiceBrokerV1) NewWaitForBindingLastOperationOptions(bindingID string, instanceID string) *WaitForBindingLastOperationOptions {
-	return &WaitForBindingLastOperationOptions{BindingID: core.StringPtr(bindingID), InstanceID: core.StringPtr(instanceID)}
-}
-
-// SetInstanceID sets InstanceID and returns the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetInstanceID(instanceID string) *WaitForBindingLastOperationOptions {
-	options.InstanceID = core.StringPtr(instanceID)
-	return options
-}
-
-// SetBindingID sets BindingID and returns the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetBindingID(bindingID string) *WaitForBindingLastOperationOptions {
-	options.BindingID = core.StringPtr(bindingID)
-	return options
-}
-
-// SetOperation sets Operation and returns the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetOperation(operation string) *WaitForBindingLastOperationOptions {
-	options.Operation = core.StringPtr(operation)
-	return options
-}
-
-// SetServiceID sets ServiceID and returns the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetServiceID(serviceID string) *WaitForBindingLastOperationOptions {
-	options.ServiceID = core.StringPtr(serviceID)
-	return options
-}
-
-// SetPlanID sets PlanID and returns the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetPlanID(planID string) *WaitForBindingLastOperationOptions {
-	options.PlanID = core.StringPtr(planID)
-	return options
-}
-
-// SetDeletion sets Deletion and returns the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetDeletion(deletion bool) *WaitForBindingLastOperationOptions {
-	options.Deletion = deletion
-	return options
-}
-
-// SetOriginatingIdentity sets OriginatingIdentity and returns the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetOriginatingIdentity(originatingIdentity string) *WaitForBindingLastOperationOptions {
-	options.OriginatingIdentity = core.StringPtr(originatingIdentity)
-	return options
-}
-
-// SetHeaders sets extra HTTP headers and returns the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetHeaders(headers map[string]string) *WaitForBindingLastOperationOptions {
-	options.Headers = headers
-	return options
-}
-
-// SetMinDelay sets MinDelay and returns the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetMinDelay(delay time.Duration) *WaitForBindingLastOperationOptions {
-	options.WaitOptions.SetMinDelay(delay)
-	return options
-}
-
-// SetMaxDelay sets MaxDelay and returns the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetMaxDelay(delay time.Duration) *WaitForBindingLastOperationOptions {
-	options.WaitOptions.SetMaxDelay(delay)
-	return options
-}
-
-// SetMaxWait sets MaxWait and returns the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetMaxWait(maxWait time.Duration) *WaitForBindingLastOperationOptions {
-	options.WaitOptions.SetMaxWait(maxWait)
-	return options
-}
-
-// SetMaximumPollingDuration sets MaximumPollingDuration (seconds, from the plan) and returns
-// the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetMaximumPollingDuration(seconds int64) *WaitForBindingLastOperationOptions {
-	options.WaitOptions.SetMaximumPollingDuration(seconds)
-	return options
-}
-
-// SetOnPoll sets OnPoll and returns the options for chaining.
-func (options *WaitForBindingLastOperationOptions) SetOnPoll(onPoll func(PollEvent)) *WaitForBindingLastOperationOptions {
-	options.WaitOptions.SetOnPoll(onPoll)
-	return options
-}
-
-// pollOptions is the request each poll sends.
-func (options *WaitForBindingLastOperationOptions) pollOptions() *GetServiceBindingLastOperationOptions {
-	return &GetServiceBindingLastOperationOptions{InstanceID: options.InstanceID, BindingID: options.BindingID,
-		ServiceID: options.ServiceID, PlanID: options.PlanID, Operation: options.Operation,
-		OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers}
-}
-
-// WaitForLastOperation polls the last operation of a service instance until the broker reports
-// it succeeded or failed, and returns the final answer.
+// AwaitLastOperation polls the last operation of a service instance (the request options give
+// it) until the broker reports it succeeded or failed, and returns the final answer; wait may be
+// nil for the defaults, and its Deletion says a deprovision is awaited. It is a loop over Step.
 //
 // Between polls it waits as long as the broker's Retry-After asks (seconds or HTTP date), and
 // never less than MinDelay; without Retry-After it backs off exponentially from MinDelay to
 // MaxDelay. It returns:
 //   - on "succeeded": the final answer and a nil error;
 //   - on "failed": the final answer and an *OperationFailedError;
-//   - for a deletion (SetDeletion(true)) answered 410 Gone: a nil result, the 410 response and a nil error;
+//   - for a deletion answered 410 Gone or 404 Not Found: a nil result, that response and a nil error;
 //   - after MaxWait, or as soon as the next poll could only happen after it: an error wrapping ErrWaitTimeout;
 //   - once ctx is done: at once, with an error wrapping ctx.Err();
-//   - on a 4xx other than 410 and 429, or 501: that error, since polling again cannot help.
+//   - on a 4xx other than 410 and 429 (and 404 for a deletion), or 501: that error, since polling
+//     again cannot help. A stored record (Step) polls through these, as the specification asks.
 //
 // Transient failures are polled through until the maximum wait: no answer, 429, 5xx, a 2xx the
 // client cannot read, and (as the specification asks) 410 while no deletion is awaited. The
 // error returned after the maximum wait also wraps the last such failure.
-func (openServiceBroker *OpenServiceBrokerV1) WaitForLastOperation(ctx context.Context, options *WaitForLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error) {
-	const op = "WaitForLastOperation"
-	if options == nil {
-		return nil, nil, &ParameterError{Operation: op, Parameter: "options", Problem: "must not be nil; build them with NewWaitForLastOperationOptions"}
-	}
-	return openServiceBroker.waitForInstance(ctx, op, options)
-}
-
-// waitForInstance is WaitForLastOperation under the name of the helper that calls it.
-func (openServiceBroker *OpenServiceBrokerV1) waitForInstance(ctx context.Context, op string, options *WaitForLastOperationOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error) {
-	nextRequest, err := pollRequests(options.pollOptions().request)
-	if err != nil {
+func (openServiceBroker *OpenServiceBrokerV1) AwaitLastOperation(ctx context.Context, options *GetLastOperationOptions, wait *WaitOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error) {
+	const op = "AwaitLastOperation"
+	if _, err := options.request(); err != nil {
 		return nil, nil, err
 	}
-	wait := openServiceBroker.withCatalogPollingLimit(options.WaitOptions, options.ServiceID, options.PlanID)
-	plan, err := newWaitPlan(op, wait, operationTarget{instanceID: *options.InstanceID, operation: options.Operation, deletion: options.Deletion})
-	if err != nil {
+	return openServiceBroker.awaitInstance(ctx, op, options, wait)
+}
+
+// awaitInstance is AwaitLastOperation under the name of the call that waits.
+func (openServiceBroker *OpenServiceBrokerV1) awaitInstance(ctx context.Context, op string, options *GetLastOperationOptions, wait *WaitOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error) {
+	target := operationTarget{instanceID: *options.InstanceID, operation: options.Operation, deletion: wait.deletion()}
+	kind := OperationProvision
+	if target.deletion {
+		kind = OperationDeprovision
+	}
+	record := pollRecord(kind, target, options.ServiceID, options.PlanID, extras{OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers})
+	last, err := openServiceBroker.awaitRecord(ctx, op, record, target, wait)
+	result, _ := last.result.(*InstanceLastOperationResp)
+	return result, last.response, err
+}
+
+// AwaitServiceBindingLastOperation polls the last operation of a service binding until the
+// broker reports it succeeded or failed, and returns the final answer. It behaves as
+// AwaitLastOperation; for an unbind (wait's Deletion), 410 Gone means the binding is gone. After
+// a bind succeeded, fetch the binding's credentials with GetServiceBinding (or use BindAndWait,
+// or a bind record, which do).
+func (openServiceBroker *OpenServiceBrokerV1) AwaitServiceBindingLastOperation(ctx context.Context, options *GetServiceBindingLastOperationOptions, wait *WaitOptions) (*BindingLastOperationResp, *core.DetailedResponse, error) {
+	const op = "AwaitServiceBindingLastOperation"
+	if _, err := options.request(); err != nil {
 		return nil, nil, err
 	}
-	poll := func(ctx context.Context) (*InstanceLastOperationResp, reportedState, *core.DetailedResponse, error) {
-		var result *InstanceLastOperationResp
-		response, err := openServiceBroker.sendNext(ctx, nextRequest, &result)
-		state := reportedState{}
-		if result != nil {
-			state = reportedState{state: result.State, description: result.Description,
-				instanceUsable: result.InstanceUsable, updateRepeatable: result.UpdateRepeatable}
-		}
-		return result, state, response, err
-	}
-	return waitUntilDone(ctx, plan, poll)
+	return openServiceBroker.awaitBinding(ctx, op, options, wait)
 }
 
-// pollRequests checks the poll options once, by building the first poll's request, and returns
-// the source of every poll's request: that first one, then a new one for each later poll, since
-// send completes a request's headers and a request value is sent once.
-func pollRequests(build func() (*sdkruntime.Request, error)) (func() (*sdkruntime.Request, error), error) {
-	first, err := build()
-	if err != nil {
-		return nil, err
+// awaitBinding is AwaitServiceBindingLastOperation under the name of the call that waits.
+func (openServiceBroker *OpenServiceBrokerV1) awaitBinding(ctx context.Context, op string, options *GetServiceBindingLastOperationOptions, wait *WaitOptions) (*BindingLastOperationResp, *core.DetailedResponse, error) {
+	target := operationTarget{instanceID: *options.InstanceID, bindingID: *options.BindingID, operation: options.Operation, deletion: wait.deletion()}
+	kind := OperationBind
+	if target.deletion {
+		kind = OperationUnbind
 	}
-	return func() (*sdkruntime.Request, error) {
-		if next := first; next != nil {
-			first = nil
-			return next, nil
-		}
-		return build()
-	}, nil
+	record := pollRecord(kind, target, options.ServiceID, options.PlanID, extras{OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers})
+	last, err := openServiceBroker.awaitRecord(ctx, op, record, target, wait)
+	result, _ := last.result.(*BindingLastOperationResp)
+	return result, last.response, err
 }
 
-// sendNext sends the next request of a waiter.
-func (openServiceBroker *OpenServiceBrokerV1) sendNext(ctx context.Context, next func() (*sdkruntime.Request, error), result any) (*core.DetailedResponse, error) {
-	request, err := next()
+// awaitRecord polls a record built by pollRecord until its operation ends.
+func (openServiceBroker *OpenServiceBrokerV1) awaitRecord(ctx context.Context, op string, record OperationRecord, target operationTarget, wait *WaitOptions) (exchange, error) {
+	plan, err := newWaitPlan(op, openServiceBroker.withCatalogPollingLimit(wait.orDefaults(), nonEmpty(record.ServiceID), nonEmpty(record.PlanID)), target)
 	if err != nil {
-		return nil, err
+		return exchange{}, err
 	}
-	return openServiceBroker.send(ctx, request, result)
+	record.Started, record.NextAt = plan.clock.now(), plan.clock.now()
+	record.Deadline = record.Started.Add(plan.maxWait)
+	// A waiter reports a bind's success and leaves its credentials to the caller.
+	run := openServiceBroker.newDriver(plan, func(context.Context, OperationRecord, *BindingPutResp) error { return nil })
+	run.pollOnly = true
+	_, err = run.run(ctx, record)
+	return run.last, err
 }
 
-// WaitForBindingLastOperation polls the last operation of a service binding until the broker
-// reports it succeeded or failed, and returns the final answer. It behaves as WaitForLastOperation;
-// for an unbind (SetDeletion(true)), 410 Gone means the binding is gone. After a bind succeeded,
-// fetch the binding's credentials with GetServiceBinding (or use BindAndWait, which does).
-func (openServiceBroker *OpenServiceBrokerV1) WaitForBindingLastOperation(ctx context.Context, options *WaitForBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error) {
-	const op = "WaitForBindingLastOperation"
-	if options == nil {
-		return nil, nil, &ParameterError{Operation: op, Parameter: "options", Problem: "must not be nil; build them with NewWaitForBindingLastOperationOptions"}
-	}
-	return openServiceBroker.waitForBinding(ctx, op, options)
-}
-
-// waitForBinding is WaitForBindingLastOperation under the name of the helper that calls it.
-func (openServiceBroker *OpenServiceBrokerV1) waitForBinding(ctx context.Context, op string, options *WaitForBindingLastOperationOptions) (*BindingLastOperationResp, *core.DetailedResponse, error) {
-	nextRequest, err := pollRequests(options.pollOptions().request)
-	if err != nil {
-		return nil, nil, err
-	}
-	target := operationTarget{instanceID: *options.InstanceID, bindingID: *options.BindingID, operation: options.Operation, deletion: options.Deletion}
-	plan, err := newWaitPlan(op, openServiceBroker.withCatalogPollingLimit(options.WaitOptions, options.ServiceID, options.PlanID), target)
-	if err != nil {
-		return nil, nil, err
-	}
-	poll := func(ctx context.Context) (*BindingLastOperationResp, reportedState, *core.DetailedResponse, error) {
-		var result *BindingLastOperationResp
-		response, err := openServiceBroker.sendNext(ctx, nextRequest, &result)
-		state := reportedState{}
-		if result != nil {
-			state = reportedState{state: result.State, description: result.Description}
-		}
-		return result, state, response, err
-	}
-	return waitUntilDone(ctx, plan, poll)
+// pollRecord is a record of an operation in progress that a waiter polls: the polls send the
+// given ids, originating identity and headers, kept in memory only.
+func pollRecord(kind OperationKind, target operationTarget, serviceID, planID *string, sent extras) OperationRecord {
+	unsent, _ := json.Marshal(sent) // strings only: it cannot fail
+	return OperationRecord{Version: OperationRecordVersion, Kind: kind, Phase: PhaseInProgress, InstanceID: target.instanceID, BindingID: target.bindingID,
+		ServiceID: stringOrEmpty(serviceID), PlanID: stringOrEmpty(planID), Operation: stringOrEmpty(target.operation), NoReplay: true, unsent: unsent}
 }
 
 // OperationFailedError is the error of a wait that ended in state "failed". Find it with errors.As.
@@ -599,9 +370,6 @@ func (s reportedState) text() (state, description string) {
 	return core.StringNilMapper(s.state), core.StringNilMapper(s.description)
 }
 
-// pollFunc sends one last_operation request.
-type pollFunc[T any] func(ctx context.Context) (T, reportedState, *core.DetailedResponse, error)
-
 // pollVerdict is what one poll means for the wait.
 type pollVerdict int
 
@@ -609,75 +377,7 @@ const (
 	keepPolling pollVerdict = iota
 	operationSucceeded
 	operationFailed
-	stopPolling // a failure that polling again cannot fix
 )
-
-// waitUntilDone is the polling loop shared by the instance and binding waiters.
-func waitUntilDone[T any](ctx context.Context, plan *waitPlan, poll pollFunc[T]) (T, *core.DetailedResponse, error) {
-	start := plan.clock.now()
-	deadline := start.Add(plan.maxWait)
-	// Requests in flight are cut at the end of the window too, so a broker that does not answer
-	// cannot stretch the wait.
-	windowCtx, cancel := context.WithTimeout(ctx, plan.maxWait)
-	defer cancel()
-	// A failed poll is followed by the next poll, so the transport sends each poll once.
-	pollCtx := withoutRetries(windowCtx)
-	var lastFailure error
-	var lastKnown reportedState // the last state the broker reported, for the timeout error
-	for attempt := 1; ; attempt++ {
-		result, state, response, err := poll(pollCtx)
-		if ctx.Err() != nil {
-			return result, response, plan.cancelled(ctx.Err(), attempt)
-		}
-		verdict, failure := plan.judge(state, response, err)
-		plan.report(attempt, start, state, failure)
-		if state.state != nil {
-			lastKnown = state
-		}
-		switch verdict {
-		case operationSucceeded:
-			return result, response, nil
-		case operationFailed:
-			return result, response, plan.failed(state, response)
-		case stopPolling:
-			return result, response, fmt.Errorf("%s: polling %s stopped: %w", plan.name, describeResource(plan.target.instanceID, plan.target.bindingID), err)
-		}
-		lastFailure = failure
-		delay := plan.nextDelay(attempt, response)
-		if windowCtx.Err() != nil || !plan.clock.now().Add(delay).Before(deadline) {
-			return result, response, plan.timedOut(attempt, lastKnown, lastFailure)
-		}
-		if err := plan.clock.sleep(windowCtx, delay); err != nil {
-			if ctx.Err() != nil {
-				return result, response, plan.cancelled(ctx.Err(), attempt)
-			}
-			return result, response, plan.timedOut(attempt, lastKnown, lastFailure)
-		}
-	}
-}
-
-// judge reads one poll: the state the broker reported, or whether its failure is transient.
-// A transient failure is returned so that it can be reported and kept for the timeout error.
-func (plan *waitPlan) judge(state reportedState, response *core.DetailedResponse, err error) (pollVerdict, error) {
-	if err == nil {
-		return judgeState(state)
-	}
-	status := 0
-	if response != nil {
-		status = response.StatusCode
-	}
-	switch {
-	case status == http.StatusGone && plan.target.deletion:
-		return operationSucceeded, nil
-	case status == http.StatusGone, isTransientStatus(status), status >= 200 && status <= 299:
-		// The specification asks to keep polling through invalid answers, 410 outside a deletion included.
-		return keepPolling, err
-	case status == 0 && isTransientNoAnswer(err):
-		return keepPolling, err
-	default:
-		return stopPolling, err
-	}
-}
 
 // judgeState reads a valid answer's state; bindings spell their states as instances do.
 func judgeState(state reportedState) (pollVerdict, error) {
@@ -700,17 +400,6 @@ func judgeState(state reportedState) (pollVerdict, error) {
 func isTransientNoAnswer(err error) bool {
 	var parameterErr *ParameterError
 	return !errors.As(err, &parameterErr) && !isAuthenticationFailure(err) && isTransientTransportError(err)
-}
-
-// nextDelay is the wait before poll attempt+1: the broker's Retry-After (never less than
-// minDelay), else minDelay doubled per poll up to maxDelay.
-func (plan *waitPlan) nextDelay(attempt int, response *core.DetailedResponse) time.Duration {
-	if response != nil {
-		if wait, ok := parseRetryAfter(response.Headers, plan.clock.now()); ok {
-			return max(wait, plan.minDelay)
-		}
-	}
-	return exponentialStep(plan.minDelay, plan.maxDelay, attempt-1)
 }
 
 func (plan *waitPlan) report(attempt int, start time.Time, state reportedState, failure error) {

@@ -90,7 +90,7 @@ func (a *app) newClient() (*openservicebrokerv1.OpenServiceBrokerV1, error) {
 		return nil, usageError{c.explain(err)}
 	}
 	a.sayConfigurationFile(c)
-	a.watchRefusals(client)
+	a.watchExchanges(client)
 	a.broker = redactedURL(client.GetServiceURL())
 	if c.broker != nil && c.origin[common.PropertyURL] == c.broker.name {
 		a.targetName = c.broker.target

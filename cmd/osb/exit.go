@@ -104,9 +104,9 @@ var statusHints = []struct {
 	err  error
 	hint string
 }{
-	{openservicebrokerv1.ErrUnauthorized, "check the broker credentials: --user with --password-stdin, --token-file, or OPEN_SERVICE_BROKER_AUTH_TYPE and its variables"},
+	{openservicebrokerv1.ErrUnauthorized, "check the broker credentials (osb target shows where they come from): --user, --token-file, a named target, or OPEN_SERVICE_BROKER_AUTH_TYPE and its variables"},
 	{openservicebrokerv1.ErrPreconditionFailed, "the broker does not accept this X-Broker-API-Version; set another with --api-version"},
-	{openservicebrokerv1.ErrConflict, "something with this id exists with other attributes; choose another id, or read it with osb get"},
+	{openservicebrokerv1.ErrConflict, "something with this id exists with other attributes (plan, parameters, context: platform, organization, space); osb get shows it, or choose another id"},
 	{openservicebrokerv1.ErrConcurrencyError, "the broker is busy with another operation on it; wait for that one (osb last-operation ... --wait) and try again"},
 	{openservicebrokerv1.ErrBadRequest, "the broker calls the request malformed or missing mandatory data; its description says what"},
 	{openservicebrokerv1.ErrUnprocessable, "the broker cannot process the request as it is; its description says why"},

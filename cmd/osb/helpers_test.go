@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -119,3 +122,24 @@ func assertGolden(t *testing.T, name, got string) {
 }
 
 const testdataDir = "testdata"
+
+// builtOSB is the osb binary as a user installs it, built once for the package's tests.
+var builtOSB = sync.OnceValues(func() (string, error) {
+	binary := filepath.Join(testDir, "osb")
+	output, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %w: %s", err, output)
+	}
+	return binary, nil
+})
+
+// osbBinary builds osb once, or skips the test under -short.
+func osbBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	binary, err := builtOSB()
+	require.NoError(t, err)
+	return binary
+}

@@ -63,30 +63,24 @@ func (a *app) lastOperation(cmd *cobra.Command, instanceID string, flags lastOpe
 	var response *core.DetailedResponse
 	var answer *outcome
 	if flags.bindingID != "" {
+		options := client.NewGetServiceBindingLastOperationOptions(flags.bindingID, instanceID)
+		setPollQuery(options.SetServiceID, options.SetPlanID, options.SetOperation, o, flags.operation)
 		answer, response, err = followLastOperation(a, cmd.Context(), flags.wait, target,
 			func(ctx context.Context) (*openservicebrokerv1.BindingLastOperationResp, *core.DetailedResponse, error) {
-				options := client.NewGetServiceBindingLastOperationOptions(flags.bindingID, instanceID)
-				setPollQuery(options.SetServiceID, options.SetPlanID, options.SetOperation, o, flags.operation)
 				return client.GetServiceBindingLastOperationWithContext(ctx, options)
 			},
 			func(ctx context.Context, wait *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.BindingLastOperationResp, *core.DetailedResponse, error) {
-				options := client.NewWaitForBindingLastOperationOptions(flags.bindingID, instanceID).SetDeletion(target.deletion)
-				setPollQuery(options.SetServiceID, options.SetPlanID, options.SetOperation, o, flags.operation)
-				options.WaitOptions = *wait
-				return client.WaitForBindingLastOperation(ctx, options)
+				return client.AwaitServiceBindingLastOperation(ctx, options, wait.SetDeletion(target.deletion))
 			})
 	} else {
+		options := client.NewGetLastOperationOptions(instanceID)
+		setPollQuery(options.SetServiceID, options.SetPlanID, options.SetOperation, o, flags.operation)
 		answer, response, err = followLastOperation(a, cmd.Context(), flags.wait, target,
 			func(ctx context.Context) (*openservicebrokerv1.InstanceLastOperationResp, *core.DetailedResponse, error) {
-				options := client.NewGetLastOperationOptions(instanceID)
-				setPollQuery(options.SetServiceID, options.SetPlanID, options.SetOperation, o, flags.operation)
 				return client.GetLastOperationWithContext(ctx, options)
 			},
 			func(ctx context.Context, wait *openservicebrokerv1.WaitOptions) (*openservicebrokerv1.InstanceLastOperationResp, *core.DetailedResponse, error) {
-				options := client.NewWaitForLastOperationOptions(instanceID).SetDeletion(target.deletion)
-				setPollQuery(options.SetServiceID, options.SetPlanID, options.SetOperation, o, flags.operation)
-				options.WaitOptions = *wait
-				return client.WaitForLastOperation(ctx, options)
+				return client.AwaitLastOperation(ctx, options, wait.SetDeletion(target.deletion))
 			})
 	}
 	if tracked != nil && tracked.entry.inFlight() && (flags.wait || answer.ended()) {

@@ -331,16 +331,9 @@ func TestCompletion(t *testing.T) {
 
 // TestDemoBinary builds osb as a user installs it and runs `osb demo`.
 func TestDemoBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	binary := filepath.Join(t.TempDir(), "osb")
-	output, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
-	require.NoError(t, err, "%s", output)
-
-	demo := exec.Command(binary, "demo")
+	demo := exec.Command(osbBinary(t), "demo")
 	demo.Env = os.Environ()
-	output, err = demo.CombinedOutput()
+	output, err := demo.CombinedOutput()
 	require.NoError(t, err, "%s", output)
 	assert.Contains(t, string(output), "osb demo: the life of a service instance, step by step")
 	assert.Contains(t, string(output), "summary: all 10 steps succeeded")

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -116,17 +118,29 @@ func TestAnInterruptedWaitIsResumed(t *testing.T) {
 	srv := newBroker(t, brokertest.WithAsyncPolls(1), brokertest.WithLastOperationRetryAfter(0))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	duringTheWait := make(chan []entry, 1)
 	go func() {
 		for len(srv.Requests()) < 3 {
 			time.Sleep(5 * time.Millisecond)
 		}
+		// What the record holds while osb waits is what a crash would leave.
+		var entries []entry
+		if path, err := recordPath(); err == nil {
+			if rec, err := openRecord(path); err == nil {
+				entries, _ = rec.list(false, "")
+				rec.close()
+			}
+		}
+		duringTheWait <- entries
 		cancel()
 	}()
 	got := invocation{ctx: ctx}.run(t, srv, "provision", "db-1", "--service", "brokertest-db", "--plan", "large", "--wait")
 	require.Equal(t, exitInterrupted, got.code, got.stderr)
-	instances := listed(t, "instances")
-	require.Len(t, instances, 1)
-	assert.Equal(t, stateInProgress, instances[0].State)
+	for _, instances := range [][]entry{<-duringTheWait, listed(t, "instances")} {
+		require.Len(t, instances, 1)
+		assert.Equal(t, stateInProgress, instances[0].State)
+		assert.True(t, strings.HasPrefix(instances[0].Operation, "provision-"), "the operation value is recorded as soon as the broker answers 202: %q", instances[0].Operation)
+	}
 
 	got = osb(t, srv, "resume")
 	require.Equal(t, exitOK, got.code, got.stderr)
@@ -156,6 +170,18 @@ func TestRunsAtOnceShareTheRecord(t *testing.T) {
 		assert.NotContains(t, got.stderr, "record")
 	}
 	assert.Len(t, listed(t, "instances"), runs)
+
+	path, err := recordPath()
+	require.NoError(t, err)
+	rec, err := openRecord(path)
+	require.NoError(t, err)
+	defer rec.close()
+	var mode string
+	var busyTimeout int
+	require.NoError(t, rec.db.QueryRow("PRAGMA journal_mode").Scan(&mode))
+	require.NoError(t, rec.db.QueryRow("PRAGMA busy_timeout").Scan(&busyTimeout))
+	assert.Equal(t, "wal", mode)
+	assert.Equal(t, int(recordBusyTimeout.Milliseconds()), busyTimeout)
 }
 
 func TestASinglePollOfAFailedOperationExitsFour(t *testing.T) {
@@ -189,4 +215,30 @@ func TestDeletionsAreConfirmedInATerminal(t *testing.T) {
 	got = asked.run(t, nil, "--url", srv.URL, "--user", srv.Username, "deprovision", "db-1")
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.Empty(t, srv.Instances())
+}
+
+func TestProcessesAtOnceShareTheRecord(t *testing.T) {
+	binary := osbBinary(t)
+	srv := newBroker(t)
+	setBrokerVariables(t, srv)
+	const processes = 6
+	var wg sync.WaitGroup
+	outputs := make([]string, processes)
+	errs := make([]error, processes)
+	for i := range processes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run := exec.Command(binary, "provision", fmt.Sprintf("db-%d", i), "--service", "brokertest-db", "--plan", "small")
+			run.Env = os.Environ()
+			output, err := run.CombinedOutput()
+			outputs[i], errs[i] = string(output), err
+		}()
+	}
+	wg.Wait()
+	for i := range processes {
+		assert.NoError(t, errs[i], outputs[i])
+		assert.NotContains(t, outputs[i], "locked")
+	}
+	assert.Len(t, listed(t, "instances"), processes)
 }

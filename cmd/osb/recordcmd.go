@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -149,4 +150,46 @@ func (a *app) resume(cmd *cobra.Command, entries []entry) (*outcome, error) {
 			table(w)
 		}
 	}}, nil
+}
+
+// completeRecorded completes the first argument with the instance ids of the local record and,
+// with bindingArgument, the second with the bindings it records of that instance: no broker is
+// asked.
+func (a *app) completeRecorded(bindingArgument bool) cobra.CompletionFunc {
+	return func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		a.completing = true
+		var ids []string
+		switch {
+		case len(args) == 0:
+			entries, _ := a.localRecord().list(false, "")
+			for _, e := range entries {
+				ids = append(ids, e.InstanceID)
+			}
+		case len(args) == 1 && bindingArgument:
+			entries, _ := a.localRecord().list(true, args[0])
+			for _, e := range entries {
+				ids = append(ids, e.BindingID)
+			}
+		}
+		slices.Sort(ids)
+		return slices.Compact(ids), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// recordedArguments are the commands whose first argument is an instance id, and whether their
+// second is one of its binding ids, completed from the local record.
+var recordedArguments = map[string]bool{
+	"osb update": false, "osb deprovision": false, "osb bind": false, "osb rotate": true, "osb unbind": true,
+	"osb get instance": false, "osb get binding": true, "osb last-operation": false, "osb resume": false,
+	"osb bindings": false, "osb state get": false, "osb state set": false,
+}
+
+// addRecordedCompletion completes the ids of recordedArguments' commands.
+func (a *app) addRecordedCompletion(cmd *cobra.Command) {
+	if bindingArgument, ok := recordedArguments[cmd.CommandPath()]; ok && cmd.ValidArgsFunction == nil {
+		cmd.ValidArgsFunction = a.completeRecorded(bindingArgument)
+	}
+	for _, child := range cmd.Commands() {
+		a.addRecordedCompletion(child)
+	}
 }

@@ -34,6 +34,8 @@ type app struct {
 	query *gojq.Code
 	// commandPath names the command that ran ("osb provision"), in its errors.
 	commandPath string
+	// accepted takes the operation value of the running request's 202 Accepted answer.
+	accepted func(operation string)
 	// lastRetryAfter is the Retry-After of the broker's latest answer, to explain a wait that
 	// ended before its maximum.
 	lastRetryAfter time.Duration
@@ -170,6 +172,7 @@ func (a *app) commandTree() *cobra.Command {
 	// cobra's completion commands take the output stream when they are built.
 	withCompletionHelp(root)
 	addExamples(root)
+	a.addRecordedCompletion(root)
 	return root
 }
 

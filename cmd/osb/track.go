@@ -75,6 +75,18 @@ func (a *app) follow(target resumeTarget) *tracking {
 	return &tracking{a: a, entry: *e, previous: e}
 }
 
+// accepted records that the broker accepted the operation (202): it is in progress, polled with
+// operation, even if the process does not survive the wait. Without a record it does nothing.
+func (t *tracking) accepted(operation string) {
+	if t == nil || t.entry.State == stateInProgress {
+		// Only the first: a 202 later in the same command answers an orphan mitigation.
+		return
+	}
+	t.entry.State, t.entry.Operation = stateInProgress, operation
+	t.previous = &t.entry
+	t.a.recordError(t.a.record.put(t.entry))
+}
+
 func (t *tracking) deletion() bool {
 	return t.entry.Kind == kindDeprovision || t.entry.Kind == kindUnbind
 }

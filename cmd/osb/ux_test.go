@@ -104,3 +104,22 @@ func TestEveryCommandHasExamples(t *testing.T) {
 	bash := osb(t, nil, "completion", "bash", "--help")
 	assert.Contains(t, bash.stdout, "Without the bash-completion package")
 }
+
+func TestInstanceAndBindingIDsAreCompletedFromTheRecord(t *testing.T) {
+	srv := newBroker(t)
+	for _, args := range [][]string{
+		{"provision", "db-2", "--service", "brokertest-db", "--plan", "small"},
+		{"provision", "db-1", "--service", "brokertest-db", "--plan", "small"},
+		{"bind", "db-1", "app-1"},
+	} {
+		got := osb(t, srv, args...)
+		require.Equal(t, exitOK, got.code, got.stderr)
+	}
+	srv.ResetRequests()
+	got := invocation{}.run(t, nil, "__complete", "deprovision", "")
+	assert.Equal(t, exitOK, got.code, got.stderr)
+	assert.True(t, strings.HasPrefix(got.stdout, "db-1\ndb-2\n"), got.stdout)
+	got = invocation{}.run(t, nil, "__complete", "unbind", "db-1", "")
+	assert.True(t, strings.HasPrefix(got.stdout, "app-1\n"), got.stdout)
+	assert.Empty(t, srv.Requests(), "the broker is not asked")
+}

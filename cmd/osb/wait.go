@@ -188,6 +188,8 @@ func perform[O, R any](a *app, ctx context.Context, request asyncRequest[O, R]) 
 	var response *core.DetailedResponse
 	var err error
 	tracked := a.track(request.target, request.name)
+	a.accepted = tracked.accepted
+	defer func() { a.accepted = nil }()
 	if a.waiting(request.wait) {
 		waitOptions, display := a.startWait(request.target.label(request.name))
 		result, response, err = request.andWait(ctx, request.options, waitOptions)

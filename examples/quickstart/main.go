@@ -450,13 +450,11 @@ func (q *quickstart) removeOnceIdle(ctx context.Context, what string, remove fun
 	}
 	q.say("an operation on the %s is in progress; waiting for it to end", what)
 	if what == "binding" {
-		options := q.client.NewWaitForBindingLastOperationOptions(q.bindingID, q.instanceID).SetServiceID(q.serviceID).SetPlanID(q.planID)
-		options.WaitOptions = *q.waitOptions()
-		_, _, err = q.client.WaitForBindingLastOperation(ctx, options)
+		options := q.client.NewGetServiceBindingLastOperationOptions(q.bindingID, q.instanceID).SetServiceID(q.serviceID).SetPlanID(q.planID)
+		_, _, err = q.client.AwaitServiceBindingLastOperation(ctx, options, q.waitOptions())
 	} else {
-		options := q.client.NewWaitForLastOperationOptions(q.instanceID).SetServiceID(q.serviceID).SetPlanID(q.planID)
-		options.WaitOptions = *q.waitOptions()
-		_, _, err = q.client.WaitForLastOperation(ctx, options)
+		options := q.client.NewGetLastOperationOptions(q.instanceID).SetServiceID(q.serviceID).SetPlanID(q.planID)
+		_, _, err = q.client.AwaitLastOperation(ctx, options, q.waitOptions())
 	}
 	if err == nil || errors.As(err, new(*openservicebrokerv1.OperationFailedError)) {
 		err = remove(ctx)

@@ -377,23 +377,21 @@ func (l *lifecycle) removeOnceIdle(ctx context.Context, what string, remove, wai
 
 // waitForBinding waits for the binding's operation in progress.
 func (l *lifecycle) waitForBinding(ctx context.Context) error {
-	options := l.client.NewWaitForBindingLastOperationOptions(l.bindingID, l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan)
+	options := l.client.NewGetServiceBindingLastOperationOptions(l.bindingID, l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan)
 	if l.bindingOperation != "" {
 		options.SetOperation(l.bindingOperation)
 	}
-	options.WaitOptions = *l.waitOptions()
-	_, _, err := l.client.WaitForBindingLastOperation(ctx, options)
+	_, _, err := l.client.AwaitServiceBindingLastOperation(ctx, options, l.waitOptions())
 	return err
 }
 
 // waitForInstance waits for the instance's operation in progress.
 func (l *lifecycle) waitForInstance(ctx context.Context) error {
-	options := l.client.NewWaitForLastOperationOptions(l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan)
+	options := l.client.NewGetLastOperationOptions(l.instanceID).SetServiceID(l.service).SetPlanID(l.servicePlan)
 	if l.operation != "" {
 		options.SetOperation(l.operation)
 	}
-	options.WaitOptions = *l.waitOptions()
-	_, _, err := l.client.WaitForLastOperation(ctx, options)
+	_, _, err := l.client.AwaitLastOperation(ctx, options, l.waitOptions())
 	return err
 }
 

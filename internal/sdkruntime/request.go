@@ -73,14 +73,28 @@ type Request struct {
 	// Options points to the caller's Options struct, for checks written by hand.
 	Options any
 
-	// pathArray holds the path values of most operations, so that setting them costs no
-	// allocation of its own.
-	pathArray [2]string
+	// pathArray and headerArray hold the path values and the first header values set, so that
+	// setting them costs no allocation of its own: every request has a few.
+	pathArray   [2]string
+	headerArray [4]string
+	headersSet  int
 }
 
 // SetPathValues sets PathValues, in template order.
 func (r *Request) SetPathValues(values ...string) {
 	r.PathValues = append(r.pathArray[:0], values...)
+}
+
+// SetHeader sets the header of canonical name to the one value.
+func (r *Request) SetHeader(name, value string) {
+	if r.headersSet == len(r.headerArray) {
+		r.Header[name] = []string{value}
+		return
+	}
+	i := r.headersSet
+	r.headerArray[i] = value
+	r.Header[name] = r.headerArray[i : i+1 : i+1]
+	r.headersSet++
 }
 
 // headersAdded is how many headers a send function adds at most to the operation's header

@@ -7,7 +7,7 @@ package secret
 import (
 	"encoding/json"
 	"net/http"
-	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -112,20 +112,34 @@ var secretKeyWords = []string{"pass", "pwd", "pw", "auth", "sig"}
 
 // IsSecretKey reports whether a JSON key, query parameter or header name names a secret.
 func IsSecretKey(key string) bool {
-	normalized := strings.NewReplacer("_", "", "-", "", ".", "", " ", "").Replace(strings.ToLower(key))
+	normalized := normalizeKey(key)
 	for _, part := range secretKeyParts {
 		if strings.Contains(normalized, part) {
 			return true
 		}
 	}
-	for _, word := range keyWords(key) {
-		for _, secretWord := range secretKeyWords {
-			if word == secretWord {
-				return true
-			}
+	for _, secretWord := range secretKeyWords {
+		// Splitting into words costs more: only when the word may be there.
+		if strings.Contains(normalized, secretWord) && slices.Contains(keyWords(key), secretWord) {
+			return true
 		}
 	}
 	return false
+}
+
+// normalizeKey lower-cases a key and drops its separators: db_password, DB-Password and
+// db.password read the same.
+func normalizeKey(key string) string {
+	var b strings.Builder
+	b.Grow(len(key))
+	for _, r := range key {
+		switch r {
+		case '_', '-', '.', ' ':
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
 }
 
 // keyWords splits a key into lower-case words at separators and camelCase humps.
@@ -165,39 +179,26 @@ func keyWords(key string) []string {
 //   - the value of every key=value or key: value pair whose key names a secret (a JDBC URL's
 //     ?password=, a connection string's Password=...;, "token": "..." in JSON text).
 func MaskText(s string) string {
+	// Each rule is one pass over the text, so that a broker's megabytes cost milliseconds.
 	s = maskURLs(s)
-	s = dsnPassword.ReplaceAllString(s, "${1}${2}:"+Masked+"@${3}")
-	s = authorization.ReplaceAllString(s, "${1}"+Masked)
+	s = maskDSNs(s)
+	s = maskAuthorization(s)
 	return maskPairs(s)
 }
 
-var (
-	// urlStart matches where the user information of a URL would begin: scheme:// or scheme:\/\/.
-	urlStart = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*:(?:\\?/){2}`)
-	// dsnPassword matches the user:password@ of a Go MySQL DSN, up to the last @ before the
-	// protocol and its address (user:password@tcp(host:3306)/db, user:password@/db):
-	// ${1} what comes before the user, ${2} the user, ${3} the protocol.
-	dsnPassword = regexp.MustCompile(`(^|[\s"'=,;(])([^\s:@/"'(]+):(?:[^\s/\\]\S*)?@((?:tcp|tcp4|tcp6|udp|unix|unixgram)\(|/)`)
-	// authorization matches an Authorization header or field up to its credentials.
-	authorization = regexp.MustCompile(`(?im)((?:proxy-)?authorization"?\s*[:=]\s*"?)[^"\r\n]+`)
-	// pair matches key=value and key: value, the value quoted or not; maskPairs masks the
-	// value when the key names a secret. ${1} is the key, ${2} the value.
-	pair = regexp.MustCompile(`([A-Za-z][A-Za-z0-9_.-]*)"?\s*[=:]\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s;&"',{}\[\]<>]+)`)
-)
-
-// maskURLs masks the user information of every URL in s, each URL ending at white space or a
-// quote.
+// maskURLs masks the user information of every URL in s (after :// or JSON's :\/\/), each
+// URL ending at white space or a quote.
 func maskURLs(s string) string {
 	var b strings.Builder
 	for {
-		start := urlStart.FindStringIndex(s)
-		if start == nil {
+		start, length := urlStart(s)
+		if start < 0 {
 			b.WriteString(s)
 			return b.String()
 		}
-		rest := s[start[1]:]
+		rest := s[start+length:]
 		end := urlEnd(rest)
-		b.WriteString(s[:start[1]])
+		b.WriteString(s[:start+length])
 		if at := strings.LastIndex(rest[:end], "@"); at > 0 {
 			b.WriteString(Masked)
 			rest = rest[at:]
@@ -206,6 +207,18 @@ func maskURLs(s string) string {
 		b.WriteString(rest[:end])
 		s = rest[end:]
 	}
+}
+
+// urlStart finds the first :// or :\/\/ in s: its index and length, -1 without one.
+func urlStart(s string) (int, int) {
+	plain, escaped := strings.Index(s, "://"), strings.Index(s, `:\/\/`)
+	switch {
+	case plain < 0 && escaped < 0:
+		return -1, 0
+	case escaped < 0 || (plain >= 0 && plain < escaped):
+		return plain, len("://")
+	}
+	return escaped, len(`:\/\/`)
 }
 
 // urlEnd is where the URL at the start of s ends: white space, a quote not escaped, < or >.
@@ -221,32 +234,183 @@ func urlEnd(s string) int {
 	return len(s)
 }
 
-// maskPairs masks the values of the key=value and key: value pairs of s whose key names a
-// secret. The value of any other key is searched too: a URL's query can hold password=.
-func maskPairs(s string) string {
+// dsnProtocols follow the @ of a Go MySQL DSN: user:password@tcp(host:3306)/db, user:password@/db.
+var dsnProtocols = []string{"tcp(", "tcp4(", "tcp6(", "udp(", "unix(", "unixgram(", "/"}
+
+// maskDSNs masks the password of every MySQL DSN in s: in each word (text between white space
+// and quotes), from its first colon to its last @ before a protocol, when the colon follows
+// a user without / or @ and is not the :// of a URL.
+func maskDSNs(s string) string {
+	var b strings.Builder
+	wordStart, colon, maskEnd := 0, -1, -1
+	flush := func(end int) {
+		if maskEnd > colon && colon >= 0 {
+			b.WriteString(s[wordStart : colon+1])
+			b.WriteString(Masked)
+			b.WriteString(s[maskEnd:end])
+		} else {
+			b.WriteString(s[wordStart:end])
+		}
+		wordStart, colon, maskEnd = end, -1, -1
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'':
+			flush(i)
+		case c == ':' && colon < 0:
+			colon = i
+			if strings.ContainsAny(s[wordStart:i], "/@") || (i+1 < len(s) && (s[i+1] == '/' || s[i+1] == '\\')) {
+				colon = len(s) // not a DSN: no mask in this word
+			}
+		case c == '@' && colon >= 0 && colon < i && hasAnyPrefix(s[i+1:], dsnProtocols):
+			maskEnd = i
+		}
+	}
+	flush(len(s))
+	return b.String()
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, prefix := range prefixes {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// maskAuthorization masks what follows "Authorization:" or "Authorization=" (any case, the
+// name maybe quoted, Proxy-Authorization too) up to the end of the line or a quote.
+func maskAuthorization(s string) string {
+	const name = "authorization"
 	var b strings.Builder
 	for {
-		match := pair.FindStringSubmatchIndex(s)
-		if match == nil {
+		at := indexFoldASCII(s, name)
+		if at < 0 {
 			b.WriteString(s)
 			return b.String()
 		}
-		keyEnd, valueStart, valueEnd := match[3], match[4], match[5]
-		if !IsSecretKey(s[match[2]:keyEnd]) {
-			b.WriteString(s[:valueStart])
-			s = s[valueStart:]
+		i := at + len(name)
+		i = skip(s, i, `"`)
+		i = skip(s, i, " \t")
+		if i == len(s) || (s[i] != ':' && s[i] != '=') {
+			b.WriteString(s[:i])
+			s = s[i:]
 			continue
 		}
-		b.WriteString(s[:valueStart])
-		switch s[valueStart] {
-		case '"', '\'':
-			quote := s[valueStart : valueStart+1]
-			b.WriteString(quote + Masked + quote)
-		default:
+		i = skip(s, skip(s, i+1, " \t"), `"`)
+		end := i + strings.IndexAny(s[i:]+"\n", "\"\r\n")
+		b.WriteString(s[:i])
+		if end > i {
 			b.WriteString(Masked)
 		}
-		s = s[valueEnd:]
+		s = s[end:]
 	}
+}
+
+// skip returns the index after the bytes of set that start s[i:].
+func skip(s string, i int, set string) int {
+	for i < len(s) && strings.IndexByte(set, s[i]) >= 0 {
+		i++
+	}
+	return i
+}
+
+// indexFoldASCII is strings.Index for a lower-case ASCII word, whatever the case in s.
+func indexFoldASCII(s, word string) int {
+	first := word[:1] + strings.ToUpper(word[:1])
+	for i := 0; i+len(word) <= len(s); i++ {
+		next := strings.IndexAny(s[i:], first)
+		if next < 0 {
+			return -1
+		}
+		i += next
+		if i+len(word) <= len(s) && strings.EqualFold(s[i:i+len(word)], word) {
+			return i
+		}
+	}
+	return -1
+}
+
+// maskPairs masks the values of the key=value and key: value pairs of s whose key names a
+// secret: the key (letters, digits, _ . -, maybe quoted) before = or :, the value after it,
+// quoted or up to white space or one of ;&"',{}[]<>.
+func maskPairs(s string) string {
+	var b strings.Builder
+	written := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '=' && s[i] != ':' || !IsSecretKey(keyBefore(s, i)) {
+			continue
+		}
+		valueStart := skip(s, i+1, " \t")
+		valueEnd := valueEndAt(s, valueStart)
+		if valueEnd == valueStart {
+			continue
+		}
+		b.WriteString(s[written:valueStart])
+		if quote := s[valueStart]; quote == '"' || quote == '\'' {
+			b.WriteString(string(quote) + Masked + string(quote))
+		} else {
+			b.WriteString(Masked)
+		}
+		written, i = valueEnd, valueEnd-1
+	}
+	b.WriteString(s[written:])
+	return b.String()
+}
+
+// keyBefore is the key that ends before the separator at s[sep], "" without one.
+func keyBefore(s string, sep int) string {
+	end := sep
+	for end > 0 && (s[end-1] == ' ' || s[end-1] == '\t') {
+		end--
+	}
+	if end > 0 && s[end-1] == '"' {
+		end--
+	}
+	start := end
+	for start > 0 && isKeyByte(s[start-1]) {
+		start--
+	}
+	// A key starts with a letter.
+	for start < end && !('a' <= s[start]|0x20 && s[start]|0x20 <= 'z') {
+		start++
+	}
+	return s[start:end]
+}
+
+func isKeyByte(c byte) bool {
+	return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-'
+}
+
+// valueEndAt is where the value starting at s[start] ends: after its closing quote, or at
+// white space or one of ;&"',{}[]<>.
+func valueEndAt(s string, start int) int {
+	if start == len(s) {
+		return start
+	}
+	switch s[start] {
+	case '"':
+		for i := start + 1; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				i++
+			case '"':
+				return i + 1
+			}
+		}
+		return start
+	case '\'':
+		if end := strings.IndexByte(s[start+1:], '\''); end >= 0 {
+			return start + end + 2
+		}
+		return start
+	}
+	end := start
+	for end < len(s) && !strings.ContainsRune(" \t\r\n;&\"',{}[]<>", rune(s[end])) {
+		end++
+	}
+	return end
 }
 
 // MaskHeader returns a copy of HTTP headers safe to print: the values of Authorization,

@@ -159,14 +159,12 @@ func (lc *lifecycle) awaitRunningOperations(ctx context.Context) {
 		wait = osb.NewWaitOptions()
 	}
 	if lc.bindingMayExist {
-		options := lc.client.NewWaitForBindingLastOperationOptions(lc.bindingID, lc.instanceID).
+		options := lc.client.NewGetServiceBindingLastOperationOptions(lc.bindingID, lc.instanceID).
 			SetServiceID(lc.cfg.ServiceID).SetPlanID(lc.cfg.PlanID)
-		options.WaitOptions = *wait
-		_, _, _ = lc.client.WaitForBindingLastOperation(ctx, options)
+		_, _, _ = lc.client.AwaitServiceBindingLastOperation(ctx, options, wait)
 	}
-	options := lc.client.NewWaitForLastOperationOptions(lc.instanceID).SetServiceID(lc.cfg.ServiceID).SetPlanID(lc.cfg.PlanID)
-	options.WaitOptions = *wait
-	_, _, _ = lc.client.WaitForLastOperation(ctx, options)
+	options := lc.client.NewGetLastOperationOptions(lc.instanceID).SetServiceID(lc.cfg.ServiceID).SetPlanID(lc.cfg.PlanID)
+	_, _, _ = lc.client.AwaitLastOperation(ctx, options, wait)
 }
 
 // isNoAnswer reports whether err says the broker's answer never arrived (net/http reports

@@ -21,6 +21,8 @@ type Service struct {
 	Bindable    *bool    `json:"bindable"`
 	Requires    []string `json:"requires"`
 	Plans       []Plan   `json:"plans"`
+	// Metadata is the offering's metadata as the broker encoded it, nil when it gives none.
+	Metadata json.RawMessage `json:"metadata"`
 }
 
 // Plan is a plan as the rules read it. Its maintenance_info and parameters schemas are flat:
@@ -37,6 +39,7 @@ type Plan struct {
 	InstanceCreateSchema   json.RawMessage
 	InstanceUpdateSchema   json.RawMessage
 	BindingCreateSchema    json.RawMessage
+	Metadata               json.RawMessage
 }
 
 type schemaDocument struct {
@@ -46,11 +49,12 @@ type schemaDocument struct {
 // UnmarshalJSON reads a plan as the broker encodes it (Catalog Management, Service Plan Object).
 func (p *Plan) UnmarshalJSON(data []byte) error {
 	var encoded struct {
-		ID                     *string `json:"id"`
-		Name                   *string `json:"name"`
-		Description            *string `json:"description"`
-		Bindable               *bool   `json:"bindable"`
-		MaximumPollingDuration *int64  `json:"maximum_polling_duration"`
+		ID                     *string         `json:"id"`
+		Name                   *string         `json:"name"`
+		Description            *string         `json:"description"`
+		Bindable               *bool           `json:"bindable"`
+		MaximumPollingDuration *int64          `json:"maximum_polling_duration"`
+		Metadata               json.RawMessage `json:"metadata"`
 		MaintenanceInfo        *struct {
 			Version *string `json:"version"`
 		} `json:"maintenance_info"`
@@ -70,7 +74,7 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 		MaximumPollingDuration: encoded.MaximumPollingDuration, MaintenanceInfo: encoded.MaintenanceInfo != nil,
 		InstanceCreateSchema: encoded.Schemas.ServiceInstance.Create.Parameters,
 		InstanceUpdateSchema: encoded.Schemas.ServiceInstance.Update.Parameters,
-		BindingCreateSchema:  encoded.Schemas.ServiceBinding.Create.Parameters}
+		BindingCreateSchema:  encoded.Schemas.ServiceBinding.Create.Parameters, Metadata: encoded.Metadata}
 	if encoded.MaintenanceInfo != nil {
 		p.MaintenanceVersion = encoded.MaintenanceInfo.Version
 	}

@@ -70,6 +70,7 @@ const (
 	FindingSchemaInvalid              = "catalog.schema.invalid"
 	FindingBindingSchemaNotBindable   = "catalog.schema.binding-not-bindable"
 	FindingServiceRequiresUnsupported = "catalog.service.requires.unsupported"
+	FindingMetadataNameVariant        = "catalog.metadata.name-variant"
 )
 
 // The sections of the specification the catalog rules come from.
@@ -82,4 +83,5 @@ const (
 	sectionInputSchema       = "Catalog Management, Input Parameters Schema Object"
 	sectionMaintenanceInfo   = "Catalog Management, Maintenance Info Object"
 	sectionPollingDuration   = "Polling Interval and Duration"
+	sectionServiceMetadata   = "Profile, Service Metadata"
 )

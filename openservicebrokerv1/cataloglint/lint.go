@@ -1,7 +1,9 @@
 package cataloglint
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -140,8 +142,41 @@ func serviceFindings(service *Service, path string) []Finding {
 					termtext.Quote(permission), strings.Join(knownPermissions, ", "))})
 		}
 	}
+	findings = append(findings, metadataFindings(service.Metadata, path+"/metadata", serviceMetadataNames)...)
 	for i := range service.Plans {
 		findings = append(findings, planFindings(service, &service.Plans[i], fmt.Sprintf("%s/plans/%d", path, i))...)
+	}
+	return findings
+}
+
+// The metadata property names the profile recommends ("Service Metadata").
+var (
+	serviceMetadataNames = []string{"displayName", "imageUrl", "longDescription", "providerDisplayName", "documentationUrl", "supportUrl"}
+	planMetadataNames    = []string{"bullets", "costs", "displayName"}
+)
+
+// metadataFindings reports a metadata property that spells a recommended name another way
+// (display_name, ImageURL), when the recommended name itself is absent: platforms that read the
+// recommended names do not find it. Other properties are the broker's own.
+func metadataFindings(raw json.RawMessage, path string, recommended []string) []Finding {
+	var metadata map[string]json.RawMessage
+	if json.Unmarshal(raw, &metadata) != nil {
+		return nil
+	}
+	spelling := func(name string) string {
+		return strings.ToLower(strings.NewReplacer("_", "", "-", "", " ", "").Replace(name))
+	}
+	var findings []Finding
+	for _, name := range recommended {
+		if _, present := metadata[name]; present {
+			continue
+		}
+		for _, key := range slices.Sorted(maps.Keys(metadata)) {
+			if spelling(key) == spelling(name) { // such a key has no character a JSON pointer escapes
+				findings = append(findings, Finding{ID: FindingMetadataNameVariant, Section: sectionServiceMetadata, Level: LevelShould,
+					Path: path + "/" + key, Message: fmt.Sprintf("%s: the profile recommends the name %s, which platforms read", termtext.Quote(key), name)})
+			}
+		}
 	}
 	return findings
 }
@@ -151,6 +186,7 @@ func planFindings(service *Service, plan *Plan, path string) []Finding {
 	findings = append(findings, nameFindings(plan.Name, path+"/name", FindingPlanNameCLIFriendly)...)
 	findings = append(findings, guidFindings(plan.ID, path+"/id", FindingPlanIDGUID, sectionServicePlan)...)
 	findings = append(findings, lengthFindings(plan.Description, path+"/description")...)
+	findings = append(findings, metadataFindings(plan.Metadata, path+"/metadata", planMetadataNames)...)
 	if plan.MaintenanceInfo {
 		findings = append(findings, maintenanceFindings(plan.MaintenanceVersion, path+"/maintenance_info/version")...)
 	}

@@ -66,6 +66,10 @@ func TestLint_Findings(t *testing.T) {
 		{"negative maximum_polling_duration", `, "name": "s"`, `, "name": "plan", "maximum_polling_duration": -5`, FindingMaximumPollingDuration, LevelShould,
 			"/services/0/plans/0/maximum_polling_duration"},
 		{"unsupported requires", `, "name": "s", "requires": ["network"]`, `, "name": "plan"`, FindingServiceRequiresUnsupported, LevelShould, "/services/0/requires/0"},
+		{"offering metadata name spelt another way", `, "name": "s", "metadata": {"display_name": "S", "vendorField": 1}`, `, "name": "plan"`,
+			FindingMetadataNameVariant, LevelShould, "/services/0/metadata/display_name"},
+		{"plan metadata name spelt another way", `, "name": "s"`, `, "name": "plan", "metadata": {"Bullets": ["fast"], "displayName": "Plan"}`,
+			FindingMetadataNameVariant, LevelShould, "/services/0/plans/0/metadata/Bullets"},
 		{"binding schema on a plan that cannot be bound", `, "name": "s"`,
 			`, "name": "plan", "bindable": false, "schemas": {"service_binding": {"create": {"parameters": {` + draft7 + `}}}}`,
 			FindingBindingSchemaNotBindable, LevelMay, "/services/0/plans/0/schemas/service_binding/create/parameters"},
@@ -130,4 +134,12 @@ func TestLint_ReadsTheCatalogInEveryForm(t *testing.T) {
 	assert.Equal(t, FindingCatalogNotJSON, notJSON[0].ID)
 	assert.Equal(t, LevelMust, notJSON[0].Level)
 	assert.Equal(t, FindingCatalogMissing, Lint([]byte("null"))[0].ID)
+}
+
+// TestLint_MetadataNamesOfTheBrokersOwnAreNoFinding: a variant beside the recommended name, and
+// names the profile does not recommend, are the broker's own properties.
+func TestLint_MetadataNamesOfTheBrokersOwnAreNoFinding(t *testing.T) {
+	findings := lintPlan(t, `, "name": "s", "metadata": {"displayName": "S", "display_name": "S", "tier": "gold"}`,
+		`, "name": "plan", "metadata": {"bullets": ["fast"], "costs_note": "none"}`)
+	assert.Empty(t, findings)
 }

@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the fake implements the deprecated waiters for as long as the client has them
+
 package fake
 
 // The methods of the role interfaces: each call is an Action named for its method.
@@ -42,11 +44,6 @@ func (c *Client) NewGetLastOperationOptions(instanceID string) *osb.GetLastOpera
 	return c.helpers.NewGetLastOperationOptions(instanceID)
 }
 
-// NewWaitForLastOperationOptions is the SDK's NewWaitForLastOperationOptions.
-func (c *Client) NewWaitForLastOperationOptions(instanceID string) *osb.WaitForLastOperationOptions {
-	return c.helpers.NewWaitForLastOperationOptions(instanceID)
-}
-
 // NewReplaceServiceBindingOptions is the SDK's NewReplaceServiceBindingOptions.
 func (c *Client) NewReplaceServiceBindingOptions(bindingID string, instanceID string) *osb.ReplaceServiceBindingOptions {
 	return c.helpers.NewReplaceServiceBindingOptions(bindingID, instanceID)
@@ -65,11 +62,6 @@ func (c *Client) NewGetServiceBindingOptions(bindingID string, instanceID string
 // NewGetServiceBindingLastOperationOptions is the SDK's NewGetServiceBindingLastOperationOptions.
 func (c *Client) NewGetServiceBindingLastOperationOptions(bindingID string, instanceID string) *osb.GetServiceBindingLastOperationOptions {
 	return c.helpers.NewGetServiceBindingLastOperationOptions(bindingID, instanceID)
-}
-
-// NewWaitForBindingLastOperationOptions is the SDK's NewWaitForBindingLastOperationOptions.
-func (c *Client) NewWaitForBindingLastOperationOptions(bindingID string, instanceID string) *osb.WaitForBindingLastOperationOptions {
-	return c.helpers.NewWaitForBindingLastOperationOptions(bindingID, instanceID)
 }
 
 // NewGetServiceInstanceStateOptions is the SDK's NewGetServiceInstanceStateOptions.
@@ -212,14 +204,15 @@ func (c *Client) RefreshCatalog(ctx context.Context, previous *osb.Catalog) (*os
 	return catalog, err == nil && catalog != previous, err
 }
 
-// WaitForLastOperation records a WaitForLastOperation action and returns its reaction.
-func (c *Client) WaitForLastOperation(ctx context.Context, options *osb.WaitForLastOperationOptions) (*osb.InstanceLastOperationResp, *core.DetailedResponse, error) {
-	return invoke[*osb.InstanceLastOperationResp](c, ctx, Action{Verb: "WaitForLastOperation", Options: options})
+// AwaitLastOperation records an AwaitLastOperation action (Settings: wait) and returns its reaction.
+func (c *Client) AwaitLastOperation(ctx context.Context, options *osb.GetLastOperationOptions, wait *osb.WaitOptions) (*osb.InstanceLastOperationResp, *core.DetailedResponse, error) {
+	return invoke[*osb.InstanceLastOperationResp](c, ctx, Action{Verb: "AwaitLastOperation", Options: options, Settings: wait})
 }
 
-// WaitForBindingLastOperation records a WaitForBindingLastOperation action and returns its reaction.
-func (c *Client) WaitForBindingLastOperation(ctx context.Context, options *osb.WaitForBindingLastOperationOptions) (*osb.BindingLastOperationResp, *core.DetailedResponse, error) {
-	return invoke[*osb.BindingLastOperationResp](c, ctx, Action{Verb: "WaitForBindingLastOperation", Options: options})
+// AwaitServiceBindingLastOperation records an AwaitServiceBindingLastOperation action
+// (Settings: wait) and returns its reaction.
+func (c *Client) AwaitServiceBindingLastOperation(ctx context.Context, options *osb.GetServiceBindingLastOperationOptions, wait *osb.WaitOptions) (*osb.BindingLastOperationResp, *core.DetailedResponse, error) {
+	return invoke[*osb.BindingLastOperationResp](c, ctx, Action{Verb: "AwaitServiceBindingLastOperation", Options: options, Settings: wait})
 }
 
 // The lifecycle: the *AndWait helpers and Step are one action each.

@@ -125,8 +125,8 @@ var targets = map[string][]criterion{
 		{unit: nsPerOp, baseline: plain, max: 1.2, label: "time within 1.2x of plain"},
 	},
 	"P2LastOperationInMemory": {
-		{unit: nsPerOp, baseline: plain, max: 2, label: "time within 2x of plain"},
-		{unit: allocsPerOp, baseline: plain, max: 2, label: "at most 2x plain's allocations"},
+		{unit: nsPerOp, baseline: plain, max: 1.3, label: "time within 1.3x of plain"},
+		{unit: allocsPerOp, baseline: plain, max: 1.1, label: "at most 1.1x plain's allocations"},
 	},
 	"S1ScaleWaits": {
 		{unit: "heap-B/wait", max: 16 << 10, label: "at most 16 KB of heap per wait"},

@@ -152,7 +152,7 @@ func (_options *BooksAddOptions) request() (*sdkruntime.Request, error) {
 	request := sdkruntime.NewRequest(&booksAddOperation, _options, _options.Headers)
 	request.SetPathValues(*_options.BranchID)
 	if _options.XLibraryAPIVersion != nil {
-		request.Header["X-Library-Api-Version"] = []string{*_options.XLibraryAPIVersion}
+		request.SetHeader("X-Library-Api-Version", *_options.XLibraryAPIVersion)
 	}
 	if _options.Format != nil {
 		request.AddQuery("format", *_options.Format)

@@ -144,10 +144,10 @@ func (_options *BooksListOptions) request() (*sdkruntime.Request, error) {
 	request := sdkruntime.NewRequest(&booksListOperation, _options, _options.Headers)
 	request.SetPathValues(*_options.BranchID)
 	if _options.XLibraryAPIVersion != nil {
-		request.Header["X-Library-Api-Version"] = []string{*_options.XLibraryAPIVersion}
+		request.SetHeader("X-Library-Api-Version", *_options.XLibraryAPIVersion)
 	}
 	if _options.XPageToken != nil {
-		request.Header["X-Page-Token"] = []string{*_options.XPageToken}
+		request.SetHeader("X-Page-Token", *_options.XPageToken)
 	}
 	if _options.Format != nil {
 		request.AddQuery("format", *_options.Format)

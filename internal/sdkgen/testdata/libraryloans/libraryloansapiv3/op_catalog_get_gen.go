@@ -82,10 +82,10 @@ func (_options *CatalogGetOptions) request() (*sdkruntime.Request, error) {
 	}
 	request := sdkruntime.NewRequest(&catalogGetOperation, _options, _options.Headers)
 	if _options.XLibraryAPIVersion != nil {
-		request.Header["X-Library-Api-Version"] = []string{*_options.XLibraryAPIVersion}
+		request.SetHeader("X-Library-Api-Version", *_options.XLibraryAPIVersion)
 	}
 	if _options.XRequestID != nil {
-		request.Header["X-Request-Id"] = []string{*_options.XRequestID}
+		request.SetHeader("X-Request-Id", *_options.XRequestID)
 	}
 	return request, nil
 }

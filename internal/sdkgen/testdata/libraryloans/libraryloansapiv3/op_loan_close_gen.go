@@ -118,7 +118,7 @@ func (_options *LoanCloseOptions) request() (*sdkruntime.Request, error) {
 	request := sdkruntime.NewRequest(&loanCloseOperation, _options, _options.Headers)
 	request.SetPathValues(*_options.BranchID, *_options.LoanID)
 	if _options.XLibraryAPIVersion != nil {
-		request.Header["X-Library-Api-Version"] = []string{*_options.XLibraryAPIVersion}
+		request.SetHeader("X-Library-Api-Version", *_options.XLibraryAPIVersion)
 	}
 	if _options.Condition != nil {
 		request.AddQuery("condition", *_options.Condition)

@@ -99,7 +99,7 @@ func (_options *LoanGetOptions) request() (*sdkruntime.Request, error) {
 	request := sdkruntime.NewRequest(&loanGetOperation, _options, _options.Headers)
 	request.SetPathValues(*_options.BranchID, *_options.LoanID)
 	if _options.XLibraryAPIVersion != nil {
-		request.Header["X-Library-Api-Version"] = []string{*_options.XLibraryAPIVersion}
+		request.SetHeader("X-Library-Api-Version", *_options.XLibraryAPIVersion)
 	}
 	return request, nil
 }

@@ -158,10 +158,10 @@ func (_options *LoanOpenOptions) request() (*sdkruntime.Request, error) {
 	request := sdkruntime.NewRequest(&loanOpenOperation, _options, _options.Headers)
 	request.SetPathValues(*_options.BranchID, *_options.LoanID)
 	if _options.XLibraryAPIVersion != nil {
-		request.Header["X-Library-Api-Version"] = []string{*_options.XLibraryAPIVersion}
+		request.SetHeader("X-Library-Api-Version", *_options.XLibraryAPIVersion)
 	}
 	if _options.XRequestID != nil {
-		request.Header["X-Request-Id"] = []string{*_options.XRequestID}
+		request.SetHeader("X-Request-Id", *_options.XRequestID)
 	}
 	if _options.AcceptsIncomplete != nil {
 		request.AddQuery("accepts_incomplete", strconv.FormatBool(*_options.AcceptsIncomplete))

@@ -117,7 +117,7 @@ func (_options *LoanRenewOptions) request() (*sdkruntime.Request, error) {
 	request := sdkruntime.NewRequest(&loanRenewOperation, _options, _options.Headers)
 	request.SetPathValues(*_options.BranchID, *_options.LoanID)
 	if _options.XLibraryAPIVersion != nil {
-		request.Header["X-Library-Api-Version"] = []string{*_options.XLibraryAPIVersion}
+		request.SetHeader("X-Library-Api-Version", *_options.XLibraryAPIVersion)
 	}
 	body := &loanRenewBody{
 		Until:   _options.Until,

@@ -89,7 +89,7 @@ func (_options *ListPetsOptions) request() (*sdkruntime.Request, error) {
 	}
 	request := sdkruntime.NewRequest(&listPetsOperation, _options, _options.Headers)
 	if _options.TraceID != nil {
-		request.Header["X-Trace-Id"] = []string{*_options.TraceID}
+		request.SetHeader("X-Trace-Id", *_options.TraceID)
 	}
 	if _options.Limit != nil {
 		request.AddQuery("limit", strconv.FormatInt(*_options.Limit, 10))

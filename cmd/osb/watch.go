@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"sync"
@@ -27,14 +30,37 @@ const completionTimeout = 2 * time.Second
 // errNothingListens is the cause of a command stopped because the broker refused connections.
 var errNothingListens = errors.New("nothing listens at the broker's address")
 
-// refusalWatch watches a command's connections for refusals.
-type refusalWatch struct {
+// exchangeWatch watches a command's exchanges with the broker, under the SDK's retries: refused
+// connections, the latest Retry-After, the operation value of a 202 Accepted.
+type exchangeWatch struct {
 	next http.RoundTripper
 	a    *app
 
 	mu       sync.Mutex
 	answered bool
 	refusals int
+}
+
+// maxAcceptedBody bounds what is read of a 202 answer for its operation value.
+const maxAcceptedBody = 64 << 10
+
+// noteAccepted hands the operation value of a 202 Accepted answer to a change (the broker
+// carries it out asynchronously) to a.accepted, as soon as it arrives: a wait the process does
+// not survive is resumed with it. The body is put back for the SDK to read.
+func (w *exchangeWatch) noteAccepted(request *http.Request, response *http.Response) {
+	if w.a.accepted == nil || request.Method == http.MethodGet || response.StatusCode != http.StatusAccepted || response.Body == nil {
+		return
+	}
+	head, _ := io.ReadAll(io.LimitReader(response.Body, maxAcceptedBody))
+	response.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), response.Body), response.Body}
+	var answer struct {
+		Operation string `json:"operation"`
+	}
+	_ = json.Unmarshal(head, &answer)
+	w.a.accepted(answer.Operation)
 }
 
 // retryAfter is the Retry-After of an answer: seconds or an HTTP date; 0 when there is none.
@@ -49,13 +75,14 @@ func retryAfter(response *http.Response) time.Duration {
 	return 0
 }
 
-func (w *refusalWatch) RoundTrip(request *http.Request) (*http.Response, error) {
+func (w *exchangeWatch) RoundTrip(request *http.Request) (*http.Response, error) {
 	response, err := w.next.RoundTrip(request)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err == nil {
 		w.answered = true
 		w.a.lastRetryAfter = retryAfter(response)
+		w.noteAccepted(request, response)
 	}
 	if w.answered || !errors.Is(err, syscall.ECONNREFUSED) || w.a.completing {
 		return response, err
@@ -70,14 +97,14 @@ func (w *refusalWatch) RoundTrip(request *http.Request) (*http.Response, error) 
 	return response, err
 }
 
-// watchRefusals puts a refusalWatch under the client's transport.
-func (a *app) watchRefusals(client *openservicebrokerv1.OpenServiceBrokerV1) {
+// watchExchanges puts an exchangeWatch under the client's transport.
+func (a *app) watchExchanges(client *openservicebrokerv1.OpenServiceBrokerV1) {
 	httpClient := client.GetHTTPClient()
 	next := httpClient.Transport
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	httpClient.Transport = &refusalWatch{next: next, a: a}
+	httpClient.Transport = &exchangeWatch{next: next, a: a}
 }
 
 // commandContext gives a command a context that stopCommand ends.
