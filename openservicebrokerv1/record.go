@@ -62,8 +62,10 @@ type OperationRecord struct {
 	Operation string         `json:"operation,omitempty"`
 	Phase     OperationPhase `json:"phase"`
 	// Attempts counts the exchanges of the current phase; the backoff grows with it.
-	Attempts int       `json:"attempts"`
-	Started  time.Time `json:"started"`
+	Attempts int `json:"attempts"`
+	// Retries counts the deletions sent again after the broker reported them failed.
+	Retries int       `json:"retries,omitempty"`
+	Started time.Time `json:"started"`
 	// Deadline is when the operation is considered failed if it has not ended.
 	Deadline time.Time `json:"deadline"`
 	// NextAt is when Step is to be called next.
@@ -134,7 +136,9 @@ type RecordConfig struct {
 	Key []byte
 	// NoReplay keeps no request in the record. The first Step must then be given the record the
 	// constructor returned (the request stays in memory only), and an unknown outcome of a
-	// provision or bind is resolved by orphan mitigation, of an update by failing.
+	// provision or bind is resolved by orphan mitigation, of an update by failing. Platforms that
+	// step records on several replicas give a Key: a NoReplay record stepped by another replica
+	// while its first send is under way goes to orphan mitigation, whose deletion races the send.
 	NoReplay bool
 	// MaxPollingDuration is the platform's maximum polling duration;
 	// DefaultPlatformMaxPollingDuration when zero.
