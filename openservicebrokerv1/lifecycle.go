@@ -31,7 +31,7 @@ import (
 // it cannot complete; a platform that must never lose an orphan stores a record and Steps it.
 func (openServiceBroker *OpenServiceBrokerV1) ProvisionAndWait(ctx context.Context, options *ReplaceServiceInstanceOptions, wait *WaitOptions) (*InstancePutResp, *core.DetailedResponse, error) {
 	const op = "ProvisionAndWait"
-	record, err := openServiceBroker.newProvisionRecord(op, options, RecordConfig{NoReplay: true})
+	record, err := newRecordFrom(openServiceBroker, op, options, RecordConfig{NoReplay: true}, provisionIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -74,7 +74,7 @@ func (openServiceBroker *OpenServiceBrokerV1) andWait(ctx context.Context, op st
 // specification asks), else the requested plan_id.
 func (openServiceBroker *OpenServiceBrokerV1) UpdateAndWait(ctx context.Context, options *UpdateServiceInstanceOptions, wait *WaitOptions) (*InstancePatchResp, *core.DetailedResponse, error) {
 	const op = "UpdateAndWait"
-	record, err := openServiceBroker.newUpdateRecord(op, options, RecordConfig{NoReplay: true})
+	record, err := newRecordFrom(openServiceBroker, op, options, RecordConfig{NoReplay: true}, updateIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -98,7 +98,7 @@ func planBeforeUpdate(options *UpdateServiceInstanceOptions) *string {
 // those of the request's 202 Accepted.
 func (openServiceBroker *OpenServiceBrokerV1) DeprovisionAndWait(ctx context.Context, options *DeleteServiceInstanceOptions, wait *WaitOptions) (*InstanceDeleteResp, *core.DetailedResponse, error) {
 	const op = "DeprovisionAndWait"
-	record, err := openServiceBroker.newDeprovisionRecord(op, options, RecordConfig{NoReplay: true})
+	record, err := newRecordFrom(openServiceBroker, op, options, RecordConfig{NoReplay: true}, deprovisionIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,7 +118,7 @@ func (openServiceBroker *OpenServiceBrokerV1) DeprovisionAndWait(ctx context.Con
 // bind it unwraps to the *OperationFailedError.
 func (openServiceBroker *OpenServiceBrokerV1) BindAndWait(ctx context.Context, options *ReplaceServiceBindingOptions, wait *WaitOptions) (*BindingPutResp, *core.DetailedResponse, error) {
 	const op = "BindAndWait"
-	record, err := openServiceBroker.newBindRecord(op, options, RecordConfig{NoReplay: true})
+	record, err := newRecordFrom(openServiceBroker, op, options, RecordConfig{NoReplay: true}, bindIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -151,7 +151,7 @@ func fetchedBinding(fetched *BindingGetResp, operation *string) *BindingPutResp 
 // poll, it is the request's 202 Accepted.
 func (openServiceBroker *OpenServiceBrokerV1) UnbindAndWait(ctx context.Context, options *DeleteServiceBindingOptions, wait *WaitOptions) (*core.DetailedResponse, error) {
 	const op = "UnbindAndWait"
-	record, err := openServiceBroker.newUnbindRecord(op, options, RecordConfig{NoReplay: true})
+	record, err := newRecordFrom(openServiceBroker, op, options, RecordConfig{NoReplay: true}, unbindIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -247,8 +247,9 @@ func (openServiceBroker *OpenServiceBrokerV1) step(ctx context.Context, record O
 
 // expire ends a record whose deadline passed: "If either the Platform or Service Plan's maximum
 // polling duration is reached, the Platform SHOULD cease polling and the operation state MUST be
-// considered failed" ("Polling Interval and Duration"). A create that may have left a resource
-// then goes to orphan mitigation (unless the policy keeps timed-out creates); a mitigation whose
+// considered failed" ("Polling Interval and Duration"). A create then goes to orphan mitigation
+// (unless the policy keeps timed-out creates): even one still to_send after a busy answer, since
+// a later send may have created the resource before a crash lost its answer. A mitigation whose
 // own deadline passed ends failed with Leftover set.
 func (st *stepper) expire() (OperationRecord, bool) {
 	r := st.record
@@ -264,9 +265,8 @@ func (st *stepper) expire() (OperationRecord, bool) {
 		return r, false
 	}
 	r.Failure = &RecordedError{Description: fmt.Sprintf("the maximum polling duration passed (deadline %s): the operation is considered failed", r.Deadline.UTC().Format(time.RFC3339))}
-	mayExist := r.Phase == PhaseInProgress || r.OutcomeUnknown || r.Attempts == 0
 	switch {
-	case !r.Kind.creates() || !mayExist:
+	case !r.Kind.creates():
 		r = st.ended(r, PhaseTimedOut)
 		r.Leftover = r.Kind.deletes() // the deletion did not end: the resource may remain
 	case r.Phase == PhaseInProgress && !r.OutcomeUnknown && st.Policy.KeepTimedOutCreates:

@@ -749,3 +749,30 @@ func TestStepNamesABadRecord(t *testing.T) {
 	}
 	assert.Empty(t, h.server.Requests())
 }
+
+// TestStepMitigatesACreateWhoseAnswerWasLostNearTheDeadline: the broker was busy (429), the
+// next send created the instance but the process crashed before storing the answer, and the
+// deadline passed before the stored record was stepped again. The stored record says only that
+// the broker was busy; the instance may exist, so it is mitigated rather than forgotten.
+func TestStepMitigatesACreateWhoseAnswerWasLostNearTheDeadline(t *testing.T) {
+	h := newStepHarness(t)
+	config := h.config()
+	config.MaxPollingDuration = time.Minute
+	record, err := h.client.NewProvisionRecord(h.client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(brokertest.DefaultServiceID).
+		SetPlanID(brokertest.DefaultSyncPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID), config)
+	require.NoError(t, err)
+	h.inject(brokertest.Fault{Method: http.MethodPut, PathPattern: instancePath, Count: 1, Status: http.StatusTooManyRequests})
+	record = h.next(record)
+	require.Equal(t, osb.PhaseToSend, record.Phase)
+
+	lost := h.next(record) // the instance is created; the answer never reaches the store
+	require.Equal(t, osb.PhaseSucceeded, lost.Phase)
+	require.Len(t, h.instances(), 1)
+
+	h.clock.Advance(time.Minute)
+	record = h.next(record)
+	assert.Equal(t, osb.PhaseNeedsMitigation, record.Phase, "the create may have happened")
+	record = h.run(record, 3)
+	assert.Equal(t, osb.PhaseRemoved, record.Phase)
+	assert.Empty(t, h.instances())
+}
