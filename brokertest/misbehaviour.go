@@ -86,6 +86,10 @@ const (
 	// MisbehaveSnakeCaseMetadata spells the catalog's offering metadata names in snake case
 	// (display_name for displayName), not as the profile recommends ("Service Metadata").
 	MisbehaveSnakeCaseMetadata Misbehaviour = "snake-case-metadata"
+	// MisbehaveUnbindAnswers204 answers an unbind that completed with 204 No Content instead of
+	// 200 and {}; "Unbinding", Response, defines 200, 202 and 410 Gone for a success, and any
+	// other status MUST be interpreted as a failure.
+	MisbehaveUnbindAnswers204 Misbehaviour = "unbind-answers-204"
 )
 
 var allMisbehaviours = []Misbehaviour{
@@ -113,6 +117,7 @@ var allMisbehaviours = []Misbehaviour{
 	MisbehaveBusyUnbindAnswers410,
 	MisbehaveUnprocessableBodyAnswers422,
 	MisbehaveSnakeCaseMetadata,
+	MisbehaveUnbindAnswers204,
 }
 
 // Misbehaviours returns every Misbehaviour, in the order of their declaration.

@@ -24,7 +24,8 @@ type answerRewrite struct {
 func rewriteAnswers(next http.Handler, misbehave map[Misbehaviour]bool) http.Handler {
 	if !misbehave[MisbehaveEmptyDeleteBody] && !misbehave[MisbehaveGoneAsText] && !misbehave[MisbehaveEmptyErrorDescription] &&
 		!misbehave[MisbehaveFetchMissingAnswers410] && !misbehave[MisbehavePollMissingAnswers410] &&
-		!misbehave[MisbehaveInstanceUsableOnEveryPoll] && !misbehave[MisbehaveMalformedAnswers422] && !misbehave[MisbehaveUnprocessableBodyAnswers422] {
+		!misbehave[MisbehaveInstanceUsableOnEveryPoll] && !misbehave[MisbehaveMalformedAnswers422] && !misbehave[MisbehaveUnprocessableBodyAnswers422] &&
+		!misbehave[MisbehaveUnbindAnswers204] {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +54,10 @@ func unprocessableBody(r *http.Request) bool {
 func misbehavingAnswer(r *http.Request, status int, unprocessable bool, misbehave map[Misbehaviour]bool) answerRewrite {
 	rewrite := answerRewrite{status: status}
 	polling := strings.HasSuffix(r.URL.EscapedPath(), "/last_operation")
+	unbinding := r.Method == http.MethodDelete && strings.Contains(r.URL.EscapedPath(), "/service_bindings/")
 	switch {
+	case unbinding && status == http.StatusOK && misbehave[MisbehaveUnbindAnswers204]:
+		rewrite.status, rewrite.replace = http.StatusNoContent, true
 	case r.Method == http.MethodDelete && status == http.StatusOK && misbehave[MisbehaveEmptyDeleteBody]:
 		rewrite.replace = true
 	case status == http.StatusGone && misbehave[MisbehaveGoneAsText]:

@@ -159,6 +159,16 @@ var misbehaviourShown = map[Misbehaviour]func(t *testing.T, srv *Server, c *osbC
 		assert.Equal(t, "Brokertest DB", metadata["display_name"])
 		assert.NotContains(t, metadata, "displayName")
 	},
+	MisbehaveUnbindAnswers204: func(t *testing.T, srv *Server, c *osbClient) {
+		c.provisionSync("i1")
+		require.Equal(t, http.StatusCreated, c.do(http.MethodPut, bindingPath("i1", "b1"), bindBody(nil)).Status)
+		unbind := c.do(http.MethodDelete, bindingPath("i1", "b1")+"?"+planQuery(DefaultSyncPlanID), nil)
+		assert.Equal(t, http.StatusNoContent, unbind.Status)
+		assert.Empty(t, unbind.Body)
+		assert.Empty(t, srv.Bindings(), "the binding is gone all the same")
+		assert.Equal(t, http.StatusGone, c.do(http.MethodDelete, bindingPath("i1", "b1")+"?"+planQuery(DefaultSyncPlanID), nil).Status)
+		assert.Equal(t, http.StatusOK, c.do(http.MethodDelete, instancePath("i1")+"?"+planQuery(DefaultSyncPlanID), nil).Status, "a deprovision is answered as before")
+	},
 	MisbehaveInstanceUsableOnEveryPoll: func(t *testing.T, _ *Server, c *osbClient) {
 		a := c.do(http.MethodPut, instancePath("i1")+acceptsIncomplete, provisionBody(DefaultAsyncPlanID, nil))
 		require.Equal(t, http.StatusAccepted, a.Status)
@@ -192,7 +202,7 @@ func TestMisbehavioursAreDistinct(t *testing.T) {
 		assert.False(t, seen[m], "%s listed twice", m)
 		seen[m] = true
 	}
-	assert.Len(t, seen, 24)
+	assert.Len(t, seen, 25)
 }
 
 func TestWithMisbehaviourRejectsUnknownAndContradictoryOnes(t *testing.T) {

@@ -93,13 +93,28 @@ func errorBodyProblem(request *http.Request, status int, raw []byte) string {
 	return strings.Join(problems, "; ")
 }
 
+// statusProblem says why status is not an answer the specification defines for the operation
+// of request, by the SDK's status table (openservicebrokerv1.ClassifyReceivedAnswer); "" when
+// it is one.
+func statusProblem(request *http.Request, status int) string {
+	operationID, rule := openservicebrokerv1.ClassifyReceivedAnswer(request, status)
+	if operationID == "" || rule.Class != openservicebrokerv1.StatusUndefined {
+		return ""
+	}
+	return fmt.Sprintf("answered %d %s, a status the specification does not define for %s (%s: any other status code MUST be interpreted as a failure)",
+		status, http.StatusText(status), operationID, rule.Section)
+}
+
 // judgeAnswer notes on the exchange what the answer-wide checks need from its raw body.
 func judgeAnswer(exchange *Exchange, request *http.Request, status int, header http.Header, raw []byte) {
 	exchange.endpoint = endpointOf(request.Method, request.URL)
 	if exchange.endpoint == "" {
 		return
 	}
+	exchange.statusProblem = statusProblem(request, status)
 	switch {
+	case exchange.statusProblem != "":
+		// the specification defines no body for a status it does not define
 	case isSuccess(status):
 		exchange.shapeProblem = bodyShapeProblem(exchange.endpoint, status, raw)
 	case status >= 400:
@@ -122,7 +137,8 @@ type answerRule struct {
 }
 
 var answerRules = []answerRule{
-	{AnswersBodyShape, func(e *Exchange) bool { return isSuccess(e.Status) }, func(e *Exchange) string { return e.shapeProblem }},
+	{AnswersStatusDefined, func(e *Exchange) bool { return e.Status != 0 }, func(e *Exchange) string { return e.statusProblem }},
+	{AnswersBodyShape, func(e *Exchange) bool { return isSuccess(e.Status) && e.statusProblem == "" }, func(e *Exchange) string { return e.shapeProblem }},
 	{ErrorsDescriptionString, func(e *Exchange) bool { return e.Status >= 400 }, func(e *Exchange) string { return e.errorProblem }},
 	{AnswersContentTypeJSON, func(e *Exchange) bool { return e.hasBody }, func(e *Exchange) string {
 		if e.jsonContentType {

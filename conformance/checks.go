@@ -88,6 +88,7 @@ const (
 	UnbindBusy422                             CheckID = "unbind.busy-422"
 	RequestsUnprocessableBody400              CheckID = "requests.unprocessable-body-400"
 	CatalogMetadataNames                      CheckID = "catalog.metadata-names"
+	AnswersStatusDefined                      CheckID = "answers.status-defined"
 )
 
 // Check is one rule of OSB v2.17 that the checker verifies.
@@ -170,6 +171,7 @@ var allChecks = []Check{
 	{DeprovisionMissing410, "Deprovisioning, Response", must, "deprovisioning an instance that does not exist gets 410 Gone"},
 	{BrokerAnswersWithin60s, "Synchronous and Asynchronous Operations", should, "every answer arrives within a platform's 60 s request timeout"},
 	{AnswersBodyShape, "Service Broker Errors; each endpoint's Response, Body", must, "every successful answer's body is a JSON object of its endpoint's fields and types, with its REQUIRED fields, obeying the rules openservicebrokerv1.ValidateAnswer applies"},
+	{AnswersStatusDefined, "Service Broker Errors; each endpoint's Response", must, "every answer's status is one the specification defines for its endpoint, as openservicebrokerv1.ClassifyStatus says: any other MUST be interpreted as a failure"},
 	{AnswersContentTypeJSON, "Content Type", should, "every answer with a body says Content-Type: application/json"},
 	{ErrorsDescriptionString, "Service Broker Errors", must, "an error answer is a JSON object whose error and description, when present, are non-empty strings"},
 	{InstanceGetMissing404, "Fetching a Service Instance, Response", must, "with instances_retrievable, fetching an instance that does not exist gets 404 Not Found"},

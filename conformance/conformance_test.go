@@ -96,6 +96,7 @@ func TestEachMisbehaviourIsCaughtByItsChecks(t *testing.T) {
 		brokertest.MisbehaveBusyUnbindAnswers410:         {conformance.UnbindBusy422: conformance.Fail},
 		brokertest.MisbehaveUnprocessableBodyAnswers422:  {conformance.RequestsUnprocessableBody400: conformance.Warn},
 		brokertest.MisbehaveSnakeCaseMetadata:            {conformance.CatalogMetadataNames: conformance.Warn},
+		brokertest.MisbehaveUnbindAnswers204:             {conformance.AnswersStatusDefined: conformance.Fail},
 	}
 	// Only asynchronous bindings need accepts_incomplete or stay in progress; rotation on the
 	// asynchronous plan shows the rotation's part of the rule.
@@ -351,4 +352,39 @@ func TestAGetAfterTheUpdateEndedIsNoFailure(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, conformance.Inconclusive, outcomeOn(report, conformance.InstanceGetWhileUpdating422, "large"))
 	assert.Empty(t, srv.Instances())
+}
+
+// TestAnUndefinedStatusIsOneFailureOfItsOwn runs the checker against a broker that answers a
+// completed unbind 204 No Content: answers.status-defined fails on that endpoint alone, and the
+// check that expected 200 skips naming it; the refusals the checker provokes (401, 400, 404,
+// 409, 410, 412, 422) are statuses the specification defines and pass.
+func TestAnUndefinedStatusIsOneFailureOfItsOwn(t *testing.T) {
+	srv := brokertest.NewServer(brokertest.WithMisbehaviour(brokertest.MisbehaveUnbindAnswers204))
+	defer srv.Close()
+
+	report, err := conformance.Run(context.Background(), fastPolling(conformance.Options{Client: srv.Client()}))
+	require.NoError(t, err)
+	unbind := "DELETE /v2/service_instances/:instance_id/service_bindings/:binding_id"
+	endpoints, unbinds := 0, 0
+	for _, result := range report.Results {
+		switch {
+		case result.Check.ID == conformance.AnswersStatusDefined && result.Subject == unbind:
+			assert.Equal(t, conformance.Fail, result.Outcome)
+			assert.Contains(t, result.Message, "answered 204 No Content")
+			assert.Contains(t, result.Message, "Unbinding, Response")
+			require.NotNil(t, result.Evidence)
+			assert.Equal(t, 204, result.Evidence.Status)
+		case result.Check.ID == conformance.AnswersStatusDefined:
+			endpoints++
+			assert.Equal(t, conformance.Pass, result.Outcome, result.Subject)
+		case result.Check.ID == conformance.Unbind200Or202:
+			unbinds++
+			assert.Equal(t, conformance.Skip, result.Outcome, result.Subject)
+			assert.Contains(t, result.Message, "answers.status-defined reports it", result.Subject)
+		}
+	}
+	assert.Equal(t, 9, endpoints, "every other endpoint is judged")
+	assert.Positive(t, unbinds)
+	assert.Empty(t, report.Leftovers)
+	assert.Empty(t, srv.Bindings())
 }

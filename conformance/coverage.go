@@ -27,8 +27,9 @@ type Clause struct {
 // The sentences scripts/specclauses finds that are not in the matrix, and how many there are
 // in all.
 const (
-	// platformClauses bind the platform alone.
-	platformClauses = 192
+	// platformClauses bind the platform alone. (The Response sections' "any other status code
+	// ... interpreted as a failure" sentences are rows: they also fix the statuses a broker answers.)
+	platformClauses = 183
 	// notationClauses bind no one: notation, change policy, explanations.
 	notationClauses = 40
 	// specClauses is every normative sentence of spec.md and profile.md.
@@ -66,7 +67,7 @@ var coverage = []Clause{
 	{Key: "spec.md#platform-to-service-broker-authentication:5", Level: must, Rule: "a request that does not authenticate gets 401 Unauthorized", Checks: []CheckID{AuthMissingCredentials401, AuthWrongCredentials401}},
 	{Key: "spec.md#url-properties:1", Level: should, Rule: "ids are not restricted to unreserved characters: a broker serves an id with \":\" and \"/\" in it", Checks: []CheckID{IDsLongCRN}},
 	{Key: "spec.md#service-broker-errors:1", Level: must, Rule: "a failed request gets a fitting HTTP status", Untestable: untestableJudgement},
-	{Key: "spec.md#service-broker-errors:2", Level: must, Rule: "where the specification names the status of an answer, the broker uses it", Checks: []CheckID{ProvisionSync201New, Bind201New, DeprovisionMissing410, UnbindMissing410, InstanceGetMissing404, BindingGetMissing404, LastOperationMissing404, RequestsMalformed400}},
+	{Key: "spec.md#service-broker-errors:2", Level: must, Rule: "where the specification names the status of an answer, the broker uses it", Checks: []CheckID{AnswersStatusDefined, ProvisionSync201New, Bind201New, DeprovisionMissing410, UnbindMissing410, InstanceGetMissing404, BindingGetMissing404, LastOperationMissing404, RequestsMalformed400}},
 	{Key: "spec.md#service-broker-errors:3", Level: must, Rule: "an error's error field, when present, is a non-empty string", Checks: []CheckID{ErrorsDescriptionString}},
 	{Key: "spec.md#service-broker-errors:4", Level: must, Rule: "an error's description, when present, is a non-empty string", Checks: []CheckID{ErrorsDescriptionString}},
 	{Key: "spec.md#service-broker-errors:5", Level: must, Rule: "instance_usable appears only in the error of an update or deprovision", Checks: []CheckID{ErrorsDescriptionString}},
@@ -139,6 +140,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-1:2", Level: must, Rule: "a malformed poll gets 400", Untestable: untestableNoMandatory},
 	{Key: "spec.md#response-1:3", Level: may, Rule: "a poll with invalid data may get 400", Untestable: untestableFree},
 	{Key: "spec.md#response-1:4", Level: must, Rule: "polling an instance that does not exist gets 404", Checks: []CheckID{LastOperationMissing404}},
+	{Key: "spec.md#response-1:7", Level: should, Rule: "a poll of an instance is answered only with the statuses its Response section lists: any other is an error", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-1:1", Level: must, Rule: "an instance's last operation carries state", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#body-1:4", Level: must, Rule: "the last operation's description, when present, is a string", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#body-1:5", Level: must, Rule: "instance_usable comes only with the last operation of an update or deprovision", Checks: []CheckID{LastOperationOperationFields}},
@@ -153,6 +155,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-2:2", Level: must, Rule: "a malformed binding poll gets 400", Untestable: untestableNoMandatory},
 	{Key: "spec.md#response-2:3", Level: may, Rule: "a binding poll with invalid data may get 400", Untestable: untestableFree},
 	{Key: "spec.md#response-2:4", Level: must, Rule: "polling a binding that does not exist gets 404", Checks: []CheckID{LastOperationMissing404}},
+	{Key: "spec.md#response-2:7", Level: should, Rule: "a poll of a binding is answered only with the statuses its Response section lists: any other is an error", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-2:1", Level: must, Rule: "a binding's last operation carries state", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#body-2:4", Level: may, Rule: "a binding poll may carry Retry-After", Checks: []CheckID{LastOperationRetryAfter}},
 	{Key: "spec.md#body-2:5", Level: should, Rule: "Retry-After says how long to wait before the next binding poll", Checks: []CheckID{LastOperationRetryAfter}},
@@ -177,6 +180,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-3:12", Level: must, Rule: "a provision with a maintenance_info.version other than the plan's gets 422", Checks: []CheckID{UpdateMaintenanceInfoConflict422}},
 	{Key: "spec.md#response-3:13", Level: must, Rule: "that 422 carries MaintenanceInfoConflict", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-3:14", Level: may, Rule: "the MaintenanceInfoConflict error may carry a description", Untestable: untestableFree},
+	{Key: "spec.md#response-3:15", Level: must, Rule: "a provision is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-4:1", Level: must, Rule: "a dashboard_url identifies the instance", Untestable: untestableSemantic},
 	{Key: "spec.md#body-4:2", Level: must, Rule: "a dashboard_url comes with the first answer to the provision", Checks: []CheckID{ProvisionDashboardURLFirst}},
 	{Key: "spec.md#body-4:3", Level: must, Rule: "dashboard_url is a string or null", Checks: []CheckID{ProvisionDashboardURL, AnswersBodyShape}},
@@ -187,6 +191,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-4:1", Level: must, Rule: "GET of an instance that does not exist (or is still provisioning) gets 404", Checks: []CheckID{InstanceGetMissing404}},
 	{Key: "spec.md#response-4:2", Level: must, Rule: "GET of an instance being updated gets 422", Checks: []CheckID{InstanceGetWhileUpdating422}},
 	{Key: "spec.md#response-4:3", Level: must, Rule: "that 422 carries ConcurrencyError", Checks: []CheckID{ErrorsErrorCode}},
+	{Key: "spec.md#response-4:4", Level: must, Rule: "a fetch of an instance is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-5:1", Level: must, Rule: "a fetched dashboard_url identifies the instance", Untestable: untestableSemantic},
 	{Key: "spec.md#body-5:2", Level: must, Rule: "a dashboard_url comes with the first answer to the provision", Checks: []CheckID{ProvisionDashboardURLFirst}},
 	{Key: "spec.md#body-5:3", Level: may, Rule: "a fetched instance may carry maintenance_info", Checks: []CheckID{AnswersBodyShape}},
@@ -212,6 +217,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-5:10", Level: must, Rule: "an update with a stale maintenance_info.version gets 422", Checks: []CheckID{UpdateMaintenanceInfoConflict422}},
 	{Key: "spec.md#response-5:11", Level: must, Rule: "that 422 carries MaintenanceInfoConflict", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-5:12", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
+	{Key: "spec.md#response-5:13", Level: must, Rule: "an update is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#response-5:14", Level: must, Rule: "a refused update changes nothing", Untestable: untestableInternal},
 	{Key: "spec.md#response-5:15", Level: may, Rule: "another update may repair an unusable instance", Untestable: untestableFree},
 	{Key: "spec.md#response-5:20", Level: may, Rule: "other updates may still be possible", Untestable: untestableFree},
@@ -252,6 +258,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-6:14", Level: must, Rule: "a bind the broker can only do asynchronously, without accepts_incomplete=true, gets 422", Checks: []CheckID{BindAsyncRequired422}},
 	{Key: "spec.md#response-6:15", Level: must, Rule: "that 422 carries AsyncRequired", Checks: []CheckID{ErrorsErrorCode}},
 	{Key: "spec.md#response-6:16", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
+	{Key: "spec.md#response-6:17", Level: must, Rule: "a bind is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-9:1", Level: may, Rule: "an asynchronous bind may answer with an operation", Untestable: untestableFree},
 	{Key: "spec.md#body-9:3", Level: must, Rule: "the bind's operation has at most 10,000 characters", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#body-9:4", Level: may, Rule: "the bind may answer with metadata, an object", Checks: []CheckID{AnswersBodyShape}},
@@ -279,6 +286,7 @@ var coverage = []Clause{
 	{Key: "spec.md#parameters-6:1", Level: must, Rule: "a rotation the broker can only do asynchronously, without accepts_incomplete=true, gets 422 AsyncRequired", Checks: []CheckID{BindAsyncRequired422}},
 	{Key: "spec.md#fetching-a-service-binding:1", Level: must, Rule: "with bindings_retrievable, GET of a binding is served", Checks: []CheckID{BindingGet}},
 	{Key: "spec.md#response-8:1", Level: must, Rule: "GET of a binding that does not exist (or is still being created) gets 404", Checks: []CheckID{BindingGetMissing404}},
+	{Key: "spec.md#response-8:2", Level: must, Rule: "a fetch of a binding is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-11:1", Level: may, Rule: "a fetched binding may carry metadata, an object", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#body-11:2", Level: should, Rule: "fetched binding metadata holds nothing needed to connect", Untestable: untestableSemantic},
 	{Key: "spec.md#body-11:3", Level: must, Rule: "a binding created asynchronously is fetched with its credentials", Checks: []CheckID{BindingGet}},
@@ -303,6 +311,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-9:10", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
 	{Key: "spec.md#response-9:11", Level: must, Rule: "an unbind of a binding another operation is working on gets 422", Checks: []CheckID{UnbindBusy422}},
 	{Key: "spec.md#response-9:12", Level: must, Rule: "that 422 carries ConcurrencyError", Checks: []CheckID{ErrorsErrorCode}},
+	{Key: "spec.md#response-9:13", Level: must, Rule: "an unbind is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-12:1", Level: may, Rule: "an asynchronous unbind may answer with an operation", Untestable: untestableFree},
 	{Key: "spec.md#body-12:3", Level: must, Rule: "the unbind's operation has at most 10,000 characters", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#deprovisioning:1", Level: must, Rule: "a deprovision removes what the provision created", Checks: []CheckID{Deprovision200Or202}},
@@ -320,6 +329,7 @@ var coverage = []Clause{
 	{Key: "spec.md#response-10:10", Level: may, Rule: "that error may carry a description", Untestable: untestableFree},
 	{Key: "spec.md#response-10:11", Level: must, Rule: "a deprovision of an instance another operation is working on gets 422", Checks: []CheckID{ConcurrencyBusyInstance}},
 	{Key: "spec.md#response-10:12", Level: must, Rule: "that 422 carries ConcurrencyError", Checks: []CheckID{ConcurrencyBusyInstance, ErrorsErrorCode}},
+	{Key: "spec.md#response-10:13", Level: must, Rule: "a deprovision is answered only with the statuses its Response section lists: any other is a failure", Checks: []CheckID{AnswersStatusDefined}},
 	{Key: "spec.md#body-13:1", Level: may, Rule: "an asynchronous deprovision may answer with an operation", Untestable: untestableFree},
 	{Key: "spec.md#body-13:3", Level: must, Rule: "the deprovision's operation has at most 10,000 characters", Checks: []CheckID{AnswersBodyShape}},
 	{Key: "spec.md#orphan-mitigation:2", Level: may, Rule: "the broker may remove orphans on its own", Untestable: untestableFree},

@@ -284,6 +284,10 @@ type gradeKey struct {
 	subject string
 }
 
+// undefinedStatusReason is why a check judging an answer of an undefined status skips: one bad
+// answer, one failure.
+var undefinedStatusReason = fmt.Sprintf("the answer's status is one the specification does not define for its endpoint: %s reports it", AnswersStatusDefined)
+
 // grade records the outcome of a check for the current subject, with the latest exchange as
 // evidence. A check that is not selected, or already graded for this subject, is left alone.
 func (r *run) grade(id CheckID, outcome Outcome, evidence *Exchange, format string, args ...any) {
@@ -297,8 +301,11 @@ func (r *run) grade(id CheckID, outcome Outcome, evidence *Exchange, format stri
 	}
 	r.graded[key], r.reached[id] = true, true
 	result := Result{Check: check, Subject: r.subject, Outcome: outcome, Message: fmt.Sprintf(format, args...)}
-	if outcome != Pass && outcome != Skip && r.interrupted() {
+	switch {
+	case outcome != Pass && outcome != Skip && r.interrupted():
 		result.Outcome, result.Message = Skip, "the run was interrupted: "+result.Message
+	case (outcome == Fail || outcome == Warn || outcome == Info) && id != AnswersStatusDefined && evidence != nil && evidence.statusProblem != "":
+		result.Outcome, result.Message = Skip, undefinedStatusReason+": "+result.Message
 	}
 	if outcome != Skip {
 		result.Evidence = evidence

@@ -38,11 +38,11 @@ type Exchange struct {
 	// identity, when the broker did not echo it).
 	rawResponseHeaders http.Header
 	// What the answer-wide checks read from the raw exchange (judgeAnswer): the endpoint, the
-	// request identity sent, and what is wrong with the body.
-	endpoint                   string
-	requestIdentity            string
-	shapeProblem, errorProblem string
-	hasBody, jsonContentType   bool
+	// request identity sent, and what is wrong with the status and the body.
+	endpoint                                  string
+	requestIdentity                           string
+	statusProblem, shapeProblem, errorProblem string
+	hasBody, jsonContentType                  bool
 }
 
 // recorder is an http.RoundTripper that keeps every exchange it carries.

@@ -50,8 +50,8 @@ var scenarios = []scenario{
 		requests: []string{"PUT /v2/service_instances/{prefix-instance}?accepts_incomplete=true with a vendor field in context, then DELETE",
 			"PUT /v2/service_instances/{IBM CRN, 118 characters}?accepts_incomplete=true, then DELETE"}},
 	{name: "answers", run: answersScenario,
-		checks:   []CheckID{AnswersBodyShape, ErrorsDescriptionString, AnswersContentTypeJSON, HeadersRequestIdentityEchoed, BrokerAnswersWithin60s},
-		requests: []string{"none: every answer of the run is judged, per endpoint (body, error body, Content-Type, request identity, time)"}},
+		checks:   []CheckID{AnswersStatusDefined, AnswersBodyShape, ErrorsDescriptionString, AnswersContentTypeJSON, HeadersRequestIdentityEchoed, BrokerAnswersWithin60s},
+		requests: []string{"none: every answer of the run is judged, per endpoint (status, body, error body, Content-Type, request identity, time)"}},
 }
 
 // catalogRules groups the findings of cataloglint.Lint into checks.

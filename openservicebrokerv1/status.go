@@ -1,7 +1,8 @@
 package openservicebrokerv1
 
 // The one table of what each HTTP status means as the answer to each operation. decode, the
-// waiters and NeedsOrphanMitigation read it; ValidateErrorAnswer reads its 422 error codes.
+// waiters and NeedsOrphanMitigation read it; ValidateErrorAnswer reads its 422 error codes; the
+// checker (conformance) reads it through ClassifyReceivedAnswer.
 
 import (
 	"errors"
@@ -120,6 +121,19 @@ func classifyAnswer(operationID string, request *http.Request, status int) Statu
 		return StatusRule{Class: StatusUndefined, Section: sectionConditional}
 	}
 	return rule
+}
+
+// ClassifyReceivedAnswer is ClassifyStatus for an answer received outside this client (by a
+// checker, a proxy): the operation is found by the request's method and route, after any path the
+// broker's URL has of its own, as ValidateErrorBody finds it, and a 304 Not Modified is a success
+// only to a conditional catalog request. operationID is "" for a request for no operation of the
+// specification.
+func ClassifyReceivedAnswer(request *http.Request, status int) (operationID string, rule StatusRule) {
+	operationID = routes.operationID(request)
+	if operationID == "" {
+		return "", StatusRule{Class: StatusUndefined}
+	}
+	return operationID, classifyAnswer(operationID, request, status)
 }
 
 // Sections of the specification that define statuses for every endpoint.

@@ -2,6 +2,7 @@ package openservicebrokerv1
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"testing"
 
@@ -267,4 +268,33 @@ func TestMalformedAnswersNeedOrphanMitigationAsTheTableSaysOverHTTP(t *testing.T
 			})
 		}
 	}
+}
+
+func TestClassifyReceivedAnswerFindsTheOperationOfTheRequest(t *testing.T) {
+	tests := []struct {
+		operation, prefix string
+		status            int
+		want              StatusClass
+	}{
+		{"replace_service_instance", "", 204, StatusUndefined},
+		{"replace_service_instance", "/broker", 201, StatusSuccess},
+		{"get_service_binding_last_operation", "", 201, StatusUndefined},
+		{"delete_service_binding", "/a/b", 204, StatusUndefined},
+		{"delete_service_binding", "", 410, StatusSuccess},
+		{"get_last_operation", "", 404, StatusFailure},
+		{"list_catalog", "", 304, StatusUndefined}, // the request carries no If-None-Match
+	}
+	for _, tt := range tests {
+		operationID, rule := ClassifyReceivedAnswer(receivedRequest(t, tt.operation, tt.prefix), tt.status)
+		assert.Equal(t, tt.operation, operationID)
+		assert.Equal(t, tt.want, rule.Class, "%s %d", tt.operation, tt.status)
+		assert.Equal(t, statusTable[tt.operation].section != "", rule.Section != "", "%s %d names a section", tt.operation, tt.status)
+	}
+	conditional := receivedRequest(t, "list_catalog", "")
+	conditional.Header.Set("If-None-Match", `"v1"`)
+	_, rule := ClassifyReceivedAnswer(conditional, 304)
+	assert.Equal(t, StatusSuccess, rule.Class, "a 304 to a conditional catalog request")
+	operationID, rule := ClassifyReceivedAnswer(httptest.NewRequest(http.MethodGet, "http://127.0.0.1/healthz", nil), 200)
+	assert.Empty(t, operationID)
+	assert.Equal(t, StatusUndefined, rule.Class)
 }
