@@ -99,8 +99,9 @@ last_operation answer carries Retry-After: %d. Measured by %s.
 - *Polls per operation*: last_operation requests the broker counted, per operation, over the
   fewest that Retry-After allows (one poll right after the 202, then one per Retry-After until
   the provision ends).
-- *Lateness*: how late each poll started after its time: the engine's Stats (after the record's
-  NextAt); for the waiters, the time between two polls of a wait less Retry-After.
+- *Lateness*: how late each step started after its time: for the engine its Stats (every step,
+  the first sends included, after the record's NextAt); for the waiters, the time between two
+  polls of a wait less Retry-After.
 - *Steps per second*: provisions and polls the broker received over the whole run.
 
 | how | operations | Go heap per operation (bytes) | goroutine stacks per operation (bytes) | process RSS per operation (bytes) | goroutines before / at the peak | polls per operation / the fewest Retry-After allows | lateness p50 / p99 / max | steps per second | time to submit | whole run |
