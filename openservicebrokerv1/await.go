@@ -55,10 +55,10 @@ func (d *driver) store(ctx context.Context, record OperationRecord) error {
 
 // newDriver prepares a blocking run: the wait's settings, Step on the wait's clock without
 // jitter, and the policy of the helpers: a failed asynchronous create is deleted, one that timed
-// out is left to be polled again later (ErrWaitTimeout).
+// out is left to be polled again later (ErrWaitTimeout), a failed deletion is reported at once.
 func (openServiceBroker *OpenServiceBrokerV1) newDriver(plan *waitPlan, onCredentials func(context.Context, OperationRecord, *BindingPutResp) error) *driver {
 	step := &StepOptions{MinDelay: plan.minDelay, MaxDelay: plan.maxDelay, Now: plan.clock.now, OnCredentials: onCredentials,
-		Policy: MitigationPolicy{KeepTimedOutCreates: true, MaxDuration: plan.maxWait}, steady: true, retrySends: true}
+		Policy: MitigationPolicy{KeepTimedOutCreates: true, KeepFailedDeletes: true, MaxDuration: plan.maxWait}, steady: true, retrySends: true}
 	return &driver{client: openServiceBroker, plan: plan, step: step, start: plan.clock.now()}
 }
 

@@ -31,7 +31,7 @@ import (
 // it cannot complete; a platform that must never lose an orphan stores a record and Steps it.
 func (openServiceBroker *OpenServiceBrokerV1) ProvisionAndWait(ctx context.Context, options *ReplaceServiceInstanceOptions, wait *WaitOptions) (*InstancePutResp, *core.DetailedResponse, error) {
 	const op = "ProvisionAndWait"
-	record, err := openServiceBroker.newProvisionRecord(op, options, wait.recordConfig())
+	record, err := newRecordFrom(openServiceBroker, op, options, wait.recordConfig(), provisionIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -79,7 +79,7 @@ func (openServiceBroker *OpenServiceBrokerV1) andWait(ctx context.Context, op st
 // specification asks), else the requested plan_id.
 func (openServiceBroker *OpenServiceBrokerV1) UpdateAndWait(ctx context.Context, options *UpdateServiceInstanceOptions, wait *WaitOptions) (*InstancePatchResp, *core.DetailedResponse, error) {
 	const op = "UpdateAndWait"
-	record, err := openServiceBroker.newUpdateRecord(op, options, wait.recordConfig())
+	record, err := newRecordFrom(openServiceBroker, op, options, wait.recordConfig(), updateIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -103,7 +103,7 @@ func planBeforeUpdate(options *UpdateServiceInstanceOptions) *string {
 // those of the request's 202 Accepted.
 func (openServiceBroker *OpenServiceBrokerV1) DeprovisionAndWait(ctx context.Context, options *DeleteServiceInstanceOptions, wait *WaitOptions) (*InstanceDeleteResp, *core.DetailedResponse, error) {
 	const op = "DeprovisionAndWait"
-	record, err := openServiceBroker.newDeprovisionRecord(op, options, wait.recordConfig())
+	record, err := newRecordFrom(openServiceBroker, op, options, wait.recordConfig(), deprovisionIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -123,7 +123,7 @@ func (openServiceBroker *OpenServiceBrokerV1) DeprovisionAndWait(ctx context.Con
 // bind it unwraps to the *OperationFailedError.
 func (openServiceBroker *OpenServiceBrokerV1) BindAndWait(ctx context.Context, options *ReplaceServiceBindingOptions, wait *WaitOptions) (*BindingPutResp, *core.DetailedResponse, error) {
 	const op = "BindAndWait"
-	record, err := openServiceBroker.newBindRecord(op, options, wait.recordConfig())
+	record, err := newRecordFrom(openServiceBroker, op, options, wait.recordConfig(), bindIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -161,7 +161,7 @@ func fetchedBinding(fetched *BindingGetResp, operation *string) *BindingPutResp 
 // poll, it is the request's 202 Accepted.
 func (openServiceBroker *OpenServiceBrokerV1) UnbindAndWait(ctx context.Context, options *DeleteServiceBindingOptions, wait *WaitOptions) (*core.DetailedResponse, error) {
 	const op = "UnbindAndWait"
-	record, err := openServiceBroker.newUnbindRecord(op, options, wait.recordConfig())
+	record, err := newRecordFrom(openServiceBroker, op, options, wait.recordConfig(), unbindIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // OperationRecordVersion is the Version of the records this package writes and reads.
@@ -62,8 +64,10 @@ type OperationRecord struct {
 	Operation string         `json:"operation,omitempty"`
 	Phase     OperationPhase `json:"phase"`
 	// Attempts counts the exchanges of the current phase; the backoff grows with it.
-	Attempts int       `json:"attempts"`
-	Started  time.Time `json:"started"`
+	Attempts int `json:"attempts"`
+	// Retries counts the deletions sent again after the broker reported them failed.
+	Retries int       `json:"retries,omitempty"`
+	Started time.Time `json:"started"`
 	// Deadline is when the operation is considered failed if it has not ended.
 	Deadline time.Time `json:"deadline"`
 	// NextAt is when Step is to be called next.
@@ -134,7 +138,9 @@ type RecordConfig struct {
 	Key []byte
 	// NoReplay keeps no request in the record. The first Step must then be given the record the
 	// constructor returned (the request stays in memory only), and an unknown outcome of a
-	// provision or bind is resolved by orphan mitigation, of an update by failing.
+	// provision or bind is resolved by orphan mitigation, of an update by failing. Platforms that
+	// step records on several replicas give a Key: a NoReplay record stepped by another replica
+	// while its first send is under way goes to orphan mitigation, whose deletion races the send.
 	NoReplay bool
 	// MaxPollingDuration is the platform's maximum polling duration;
 	// DefaultPlatformMaxPollingDuration when zero.
@@ -183,80 +189,75 @@ func (c RecordConfig) pollingLimit() time.Duration {
 // NewProvisionRecord returns the record of a provision, in phase to_send: store it, then Step
 // sends it (with accepts_incomplete=true).
 func (openServiceBroker *OpenServiceBrokerV1) NewProvisionRecord(options *ReplaceServiceInstanceOptions, config RecordConfig) (OperationRecord, error) {
-	return openServiceBroker.newProvisionRecord("NewProvisionRecord", options, config)
+	return newRecordFrom(openServiceBroker, "NewProvisionRecord", options, config, provisionIDs)
 }
 
-func (openServiceBroker *OpenServiceBrokerV1) newProvisionRecord(op string, options *ReplaceServiceInstanceOptions, config RecordConfig) (OperationRecord, error) {
-	if _, err := options.request(); err != nil {
-		return OperationRecord{}, fmt.Errorf("%s: %w", op, err)
-	}
-	ids := OperationRecord{Kind: OperationProvision, InstanceID: *options.InstanceID, ServiceID: *options.ServiceID, PlanID: *options.PlanID}
-	keep := *options
-	keep.InstanceID, keep.ServiceID, keep.PlanID = nil, nil, nil
-	return openServiceBroker.newRecord(op, ids, &keep, config)
+// provisionIDs, updateIDs, deprovisionIDs, bindIDs and unbindIDs read a record's kind and ids
+// from its options, and name the options' fields that hold them.
+func provisionIDs(o *ReplaceServiceInstanceOptions) (OperationRecord, []**string) {
+	return OperationRecord{Kind: OperationProvision, InstanceID: *o.InstanceID, ServiceID: *o.ServiceID, PlanID: *o.PlanID},
+		[]**string{&o.InstanceID, &o.ServiceID, &o.PlanID}
 }
 
 // NewUpdateRecord returns the record of an update, in phase to_send. Its polls send
 // previous_values.plan_id when set, as the specification asks, else the plan_id.
 func (openServiceBroker *OpenServiceBrokerV1) NewUpdateRecord(options *UpdateServiceInstanceOptions, config RecordConfig) (OperationRecord, error) {
-	return openServiceBroker.newUpdateRecord("NewUpdateRecord", options, config)
+	return newRecordFrom(openServiceBroker, "NewUpdateRecord", options, config, updateIDs)
 }
 
-func (openServiceBroker *OpenServiceBrokerV1) newUpdateRecord(op string, options *UpdateServiceInstanceOptions, config RecordConfig) (OperationRecord, error) {
-	if _, err := options.request(); err != nil {
-		return OperationRecord{}, fmt.Errorf("%s: %w", op, err)
-	}
-	ids := OperationRecord{Kind: OperationUpdate, InstanceID: *options.InstanceID, ServiceID: *options.ServiceID,
-		PlanID: stringOrEmpty(options.PlanID), PreviousPlanID: stringOrEmpty(planBeforeUpdate(options))}
-	keep := *options
-	keep.InstanceID, keep.ServiceID, keep.PlanID = nil, nil, nil
-	return openServiceBroker.newRecord(op, ids, &keep, config)
+func updateIDs(o *UpdateServiceInstanceOptions) (OperationRecord, []**string) {
+	return OperationRecord{Kind: OperationUpdate, InstanceID: *o.InstanceID, ServiceID: *o.ServiceID,
+		PlanID: stringOrEmpty(o.PlanID), PreviousPlanID: stringOrEmpty(planBeforeUpdate(o))}, []**string{&o.InstanceID, &o.ServiceID, &o.PlanID}
 }
 
 // NewDeprovisionRecord returns the record of a deprovision, in phase to_send.
 func (openServiceBroker *OpenServiceBrokerV1) NewDeprovisionRecord(options *DeleteServiceInstanceOptions, config RecordConfig) (OperationRecord, error) {
-	return openServiceBroker.newDeprovisionRecord("NewDeprovisionRecord", options, config)
+	return newRecordFrom(openServiceBroker, "NewDeprovisionRecord", options, config, deprovisionIDs)
 }
 
-func (openServiceBroker *OpenServiceBrokerV1) newDeprovisionRecord(op string, options *DeleteServiceInstanceOptions, config RecordConfig) (OperationRecord, error) {
-	if _, err := options.request(); err != nil {
-		return OperationRecord{}, fmt.Errorf("%s: %w", op, err)
-	}
-	ids := OperationRecord{Kind: OperationDeprovision, InstanceID: *options.InstanceID, ServiceID: *options.ServiceID, PlanID: *options.PlanID}
-	keep := *options
-	keep.InstanceID, keep.ServiceID, keep.PlanID = nil, nil, nil
-	return openServiceBroker.newRecord(op, ids, &keep, config)
+func deprovisionIDs(o *DeleteServiceInstanceOptions) (OperationRecord, []**string) {
+	return OperationRecord{Kind: OperationDeprovision, InstanceID: *o.InstanceID, ServiceID: *o.ServiceID, PlanID: *o.PlanID},
+		[]**string{&o.InstanceID, &o.ServiceID, &o.PlanID}
 }
 
 // NewBindRecord returns the record of a bind, in phase to_send. Step hands the binding's
 // credentials to StepOptions.OnCredentials and never stores them.
 func (openServiceBroker *OpenServiceBrokerV1) NewBindRecord(options *ReplaceServiceBindingOptions, config RecordConfig) (OperationRecord, error) {
-	return openServiceBroker.newBindRecord("NewBindRecord", options, config)
+	return newRecordFrom(openServiceBroker, "NewBindRecord", options, config, bindIDs)
 }
 
-func (openServiceBroker *OpenServiceBrokerV1) newBindRecord(op string, options *ReplaceServiceBindingOptions, config RecordConfig) (OperationRecord, error) {
-	if _, err := options.request(); err != nil {
-		return OperationRecord{}, fmt.Errorf("%s: %w", op, err)
-	}
-	ids := OperationRecord{Kind: OperationBind, InstanceID: *options.InstanceID, BindingID: *options.BindingID, ServiceID: *options.ServiceID, PlanID: *options.PlanID}
-	keep := *options
-	keep.InstanceID, keep.BindingID, keep.ServiceID, keep.PlanID = nil, nil, nil, nil
-	return openServiceBroker.newRecord(op, ids, &keep, config)
+func bindIDs(o *ReplaceServiceBindingOptions) (OperationRecord, []**string) {
+	return OperationRecord{Kind: OperationBind, InstanceID: *o.InstanceID, BindingID: *o.BindingID, ServiceID: *o.ServiceID, PlanID: *o.PlanID},
+		[]**string{&o.InstanceID, &o.BindingID, &o.ServiceID, &o.PlanID}
 }
 
 // NewUnbindRecord returns the record of an unbind, in phase to_send.
 func (openServiceBroker *OpenServiceBrokerV1) NewUnbindRecord(options *DeleteServiceBindingOptions, config RecordConfig) (OperationRecord, error) {
-	return openServiceBroker.newUnbindRecord("NewUnbindRecord", options, config)
+	return newRecordFrom(openServiceBroker, "NewUnbindRecord", options, config, unbindIDs)
 }
 
-func (openServiceBroker *OpenServiceBrokerV1) newUnbindRecord(op string, options *DeleteServiceBindingOptions, config RecordConfig) (OperationRecord, error) {
+func unbindIDs(o *DeleteServiceBindingOptions) (OperationRecord, []**string) {
+	return OperationRecord{Kind: OperationUnbind, InstanceID: *o.InstanceID, BindingID: *o.BindingID, ServiceID: *o.ServiceID, PlanID: *o.PlanID},
+		[]**string{&o.InstanceID, &o.BindingID, &o.ServiceID, &o.PlanID}
+}
+
+// newRecordFrom checks options and makes their record: split reads the record's ids from a
+// copy of the options and names the copy's id fields, which are blanked, since the record holds
+// the ids and the kept request does not.
+func newRecordFrom[T any, P interface {
+	*T
+	request() (*sdkruntime.Request, error)
+}](openServiceBroker *OpenServiceBrokerV1, op string, options P, config RecordConfig, split func(P) (OperationRecord, []**string)) (OperationRecord, error) {
 	if _, err := options.request(); err != nil {
 		return OperationRecord{}, fmt.Errorf("%s: %w", op, err)
 	}
-	ids := OperationRecord{Kind: OperationUnbind, InstanceID: *options.InstanceID, BindingID: *options.BindingID, ServiceID: *options.ServiceID, PlanID: *options.PlanID}
-	keep := *options
-	keep.InstanceID, keep.BindingID, keep.ServiceID, keep.PlanID = nil, nil, nil, nil
-	return openServiceBroker.newRecord(op, ids, &keep, config)
+	keep := P(new(T))
+	*keep = *options
+	record, ids := split(keep)
+	for _, id := range ids {
+		*id = nil
+	}
+	return openServiceBroker.newRecord(op, record, keep, config)
 }
 
 // newRecord completes a record whose ids are set: phase, times, and the request (options less

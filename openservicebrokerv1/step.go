@@ -29,10 +29,11 @@ import (
 // specification asks to keep trying until the broker answers with a success ("Orphan Mitigation").
 const DefaultMaxMitigationDuration = DefaultPlatformMaxPollingDuration
 
-// MitigationPolicy is what the platform chose to do with resources a create may have left.
-// The zero value is the default: mitigate failed and timed-out creates, for up to
-// DefaultMaxMitigationDuration. An unknown outcome (no answer, 5xx, ...) is always mitigated:
-// the specification's table asks for it, and no user can inspect what the platform never saw.
+// MitigationPolicy is what the platform chose to do with resources a create may have left, or
+// a deletion failed to remove. The zero value is the default: mitigate failed and timed-out
+// creates, for up to DefaultMaxMitigationDuration, and send failed deletions again until the
+// record's deadline. An unknown outcome (no answer, 5xx, ...) is always settled: the
+// specification's table asks for it, and no user can inspect what the platform never saw.
 type MitigationPolicy struct {
 	// KeepFailedCreates leaves an instance or binding whose asynchronous create ended "failed"
 	// for the user to inspect (Cloud Controller's choice; the specification allows it: "the
@@ -43,6 +44,14 @@ type MitigationPolicy struct {
 	// timed_out with Leftover set. By default it is deleted: the operation "MUST be considered
 	// failed" ("Polling Interval and Duration") and a failed create leaves an orphan.
 	KeepTimedOutCreates bool
+	// KeepFailedDeletes ends a deprovision or unbind whose asynchronous operation the broker
+	// reported "failed": the record ends failed, with Leftover set and the broker's
+	// instance_usable in Failure, for the user to decide. By default the deletion is sent again,
+	// backing off, until the record's deadline: the table of "Orphan Mitigation" asks to mitigate
+	// a failed deprovisioning or unbinding, and the Platform "SHOULD keep trying to delete them
+	// until the Service Broker responds with a success". The blocking helpers keep failed
+	// deletions: they report them to the caller at once.
+	KeepFailedDeletes bool
 	// MaxDuration bounds orphan mitigation, from its start; DefaultMaxMitigationDuration when zero.
 	MaxDuration time.Duration
 }
@@ -133,12 +142,26 @@ func (r OperationRecord) check(op string) error {
 		problem = "has a binding_id that does not fit its kind"
 	case !r.Phase.valid():
 		problem = fmt.Sprintf("has the unknown phase %q", r.Phase)
+	case r.Deadline.IsZero():
+		problem = "lacks its deadline"
 	case !r.NoReplay && len(r.Sealed) == 0:
 		problem = "has no sealed request and no no_replay"
+	case r.MitigationDeadline == nil && (r.Phase == PhaseNeedsMitigation || r.Phase == PhaseMitigating):
+		problem = fmt.Sprintf("is in phase %s without a mitigation_deadline", r.Phase)
 	default:
 		return nil
 	}
-	return &ParameterError{Operation: op, Parameter: "record", Problem: problem}
+	return &ParameterError{Operation: op, Parameter: "record " + r.name(), Problem: problem}
+}
+
+// name identifies a record in an error: its kind and ids, as printable text of bounded length
+// (a record read from a store is untrusted input).
+func (r OperationRecord) name() string {
+	name := fmt.Sprintf("%q of instance %q", r.Kind, r.InstanceID)
+	if r.BindingID != "" {
+		name += fmt.Sprintf(", binding %q", r.BindingID)
+	}
+	return printablePrefix([]byte(name), maxMessageText)
 }
 
 func (p OperationPhase) valid() bool {
@@ -158,15 +181,20 @@ type exchange struct {
 }
 
 // Step advances an operation record by at most one exchange with the broker and returns the
-// next record; store it, then call Step again once NextAt has come (until Done). Step never
-// sleeps and starts no goroutine; the transport's own retries are off inside it, the record's
-// backoff replaces them. ctx bounds the one exchange only: orphan mitigation follows the
-// record's own deadline, whatever happens to any caller's context.
+// next record; store it, then call Step again once NextAt has come (until Done). Scheduling is
+// the caller's: Step does not compare NextAt with the time, it acts when called, so a caller
+// that steps early polls early. Step never sleeps and starts no goroutine; the transport's own
+// retries are off inside it, the record's backoff replaces them. ctx bounds the one exchange
+// only: orphan mitigation follows the record's own deadline, whatever happens to any caller's
+// context.
 //
-// A record stepped twice, by two replicas at once, or again after a crash, is safe: requests are
-// sent again only as the specification makes them idempotent (see the package's DESIGN note in
-// step.go), so no resource is created twice, and what may have been created is deleted (orphan
-// mitigation) rather than forgotten.
+// A sealed record stepped twice, by two replicas at once, or again after a crash, is safe:
+// requests are sent again only as the specification makes them idempotent (see the package's
+// DESIGN note in step.go), so no resource is created twice, and what may have been created is
+// deleted (orphan mitigation) rather than forgotten. A NoReplay record is not: read back from a
+// store while its first send is still under way in the process that created it, it goes to
+// orphan mitigation, whose deletion can race that send. Step one NoReplay record in one process
+// only, or seal the request.
 //
 // The error is not the broker's: its failures are recorded in the record (LastError, Failure).
 // Step returns an error, and the record unchanged, when the record or options are invalid, the
@@ -219,8 +247,9 @@ func (openServiceBroker *OpenServiceBrokerV1) step(ctx context.Context, record O
 
 // expire ends a record whose deadline passed: "If either the Platform or Service Plan's maximum
 // polling duration is reached, the Platform SHOULD cease polling and the operation state MUST be
-// considered failed" ("Polling Interval and Duration"). A create that may have left a resource
-// then goes to orphan mitigation (unless the policy keeps timed-out creates); a mitigation whose
+// considered failed" ("Polling Interval and Duration"). A create then goes to orphan mitigation
+// (unless the policy keeps timed-out creates): even one still to_send after a busy answer, since
+// a later send may have created the resource before a crash lost its answer. A mitigation whose
 // own deadline passed ends failed with Leftover set.
 func (st *stepper) expire() (OperationRecord, bool) {
 	r := st.record
@@ -236,10 +265,10 @@ func (st *stepper) expire() (OperationRecord, bool) {
 		return r, false
 	}
 	r.Failure = &RecordedError{Description: fmt.Sprintf("the maximum polling duration passed (deadline %s): the operation is considered failed", r.Deadline.UTC().Format(time.RFC3339))}
-	mayExist := r.Phase == PhaseInProgress || r.OutcomeUnknown || r.Attempts == 0
 	switch {
-	case !r.Kind.creates() || !mayExist:
+	case !r.Kind.creates():
 		r = st.ended(r, PhaseTimedOut)
+		r.Leftover = r.Kind.deletes() // the deletion did not end: the resource may remain
 	case r.Phase == PhaseInProgress && !r.OutcomeUnknown && st.Policy.KeepTimedOutCreates:
 		r = st.ended(r, PhaseTimedOut)
 		r.Leftover = true
@@ -286,12 +315,27 @@ func (st *stepper) createFailed(r OperationRecord) OperationRecord {
 // so that the deadline is acted on in time.
 func (st *stepper) later(r OperationRecord, response *core.DetailedResponse) OperationRecord {
 	r.Attempts++
+	return st.after(r, response, r.Attempts-1)
+}
+
+// deleteAgain sends a deletion the broker reported failed again, in phase (to_send for a
+// deprovision or unbind record, needs_mitigation for orphan mitigation), after a backoff that
+// grows with the failed deletions (Retries), not with the polls of the latest one. A poll's
+// Retry-After is about polling, not about sending again: it is not followed here.
+func (st *stepper) deleteAgain(r OperationRecord, phase OperationPhase) OperationRecord {
+	r.Retries++
+	r = st.entered(r, phase)
+	return st.after(r, nil, r.Retries-1)
+}
+
+// after schedules r's next action: Retry-After, else the backoff's step.
+func (st *stepper) after(r OperationRecord, response *core.DetailedResponse, step int) OperationRecord {
 	delay, ok := time.Duration(0), false
 	if response != nil {
 		delay, ok = parseRetryAfter(response.Headers, st.now)
 	}
 	if !ok {
-		delay = exponentialStep(st.MinDelay, st.MaxDelay, r.Attempts-1)
+		delay = exponentialStep(st.MinDelay, st.MaxDelay, step)
 		if !st.steady {
 			delay = jitter(delay)
 		}

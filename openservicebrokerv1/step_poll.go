@@ -92,6 +92,8 @@ func (st *stepper) poll(ctx context.Context) (OperationRecord, exchange, error) 
 	switch outcome := judgePoll(r.Kind.deletes(), seen); {
 	case outcome == pollSucceeded || (outcome == pollNotFound && r.Kind.deletes()):
 		return st.succeeded(r), seen, nil
+	case outcome == pollFailed && r.Kind.deletes():
+		return st.deletionFailed(r, seen), seen, nil
 	case outcome == pollFailed:
 		r.Failure = pollFailure(seen)
 		if r.Kind.creates() {
@@ -107,6 +109,20 @@ func (st *stepper) poll(ctx context.Context) (OperationRecord, exchange, error) 
 	default:
 		return st.later(r, seen.response), seen, nil
 	}
+}
+
+// deletionFailed: the broker reported a deprovision or unbind failed. The resource remains, so
+// the deletion is sent again ("Orphan Mitigation": mitigate a failed deprovisioning or
+// unbinding, and keep trying until a success) unless the policy keeps failed deletions.
+func (st *stepper) deletionFailed(r OperationRecord, seen exchange) OperationRecord {
+	r.LastError = pollFailure(seen)
+	if st.Policy.KeepFailedDeletes {
+		r.Failure = r.LastError
+		r = st.ended(r, PhaseFailed)
+		r.Leftover = true
+		return r
+	}
+	return st.deleteAgain(r, PhaseToSend)
 }
 
 // polled keeps what a poll told: the broker's description, or why the poll failed.
@@ -225,8 +241,7 @@ func (st *stepper) pollOrphan(ctx context.Context) (OperationRecord, exchange, e
 		return st.removed(r), seen, nil
 	case pollFailed:
 		r.LastError = pollFailure(seen)
-		r.Phase = PhaseNeedsMitigation
-		return st.later(r, seen.response), seen, nil
+		return st.deleteAgain(r, PhaseNeedsMitigation), seen, nil
 	default:
 		return st.later(r, seen.response), seen, nil
 	}

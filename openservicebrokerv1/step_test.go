@@ -655,3 +655,124 @@ func TestStepReportsAFailedUpdate(t *testing.T) {
 	assert.False(t, record.Leftover)
 	assert.Empty(t, requestsTo(h.server, http.MethodDelete, instancePath), "a failed update is never mitigated")
 }
+
+// TestStepDeletesAgainAfterAFailedDeprovision: the table of "Orphan Mitigation" asks to mitigate
+// a deprovisioning whose last operation ended "failed", and the Platform "SHOULD keep trying to
+// delete them until the Service Broker responds with a success": the deletion is sent again,
+// backing off over the failed deletions, unless the policy keeps failed deletions.
+func TestStepDeletesAgainAfterAFailedDeprovision(t *testing.T) {
+	h := newStepHarness(t, brokertest.WithAsyncPolls(1))
+	h.run(h.provisionRecord(brokertest.DefaultAsyncPlanID), 5)
+	record := h.next(h.deprovisionRecord(brokertest.DefaultAsyncPlanID))
+	require.Equal(t, osb.PhaseInProgress, record.Phase)
+	h.inject(brokertest.Fault{Method: http.MethodGet, PathPattern: lastOperationPath, Count: 1, Status: http.StatusOK,
+		Body: `{"state":"failed","description":"disk busy","instance_usable":true}`})
+	record = h.next(record)
+	assert.Equal(t, osb.PhaseToSend, record.Phase, "the failed deletion is sent again")
+	assert.Equal(t, 1, record.Retries)
+	assert.Nil(t, record.Failure, "the deletion has not failed for good")
+	require.NotNil(t, record.LastError)
+	assert.Equal(t, "disk busy", record.LastError.Description)
+	assert.GreaterOrEqual(t, record.NextAt.Sub(h.clock.Now()), osb.DefaultPollMinDelay)
+
+	record = h.run(record, 6)
+	assert.Equal(t, osb.PhaseSucceeded, record.Phase)
+	assert.Empty(t, h.instances())
+	assert.Len(t, requestsTo(h.server, http.MethodDelete, instancePath), 2)
+
+	kept := newStepHarness(t, brokertest.WithAsyncPolls(0), brokertest.WithFailingOperations(brokertest.OperationDeprovision))
+	kept.step.Policy.KeepFailedDeletes = true
+	kept.run(kept.provisionRecord(brokertest.DefaultAsyncPlanID), 5)
+	record = kept.run(kept.deprovisionRecord(brokertest.DefaultAsyncPlanID), 3)
+	assert.Equal(t, osb.PhaseFailed, record.Phase)
+	assert.True(t, record.Leftover)
+	require.NotNil(t, record.Failure)
+	assert.Len(t, requestsTo(kept.server, http.MethodDelete, instancePath), 1, "a kept failed deletion is not sent again")
+}
+
+// TestStepKeepsDeletingUntilTheDeadline: a deprovision that always fails is sent again with a
+// growing backoff until the record's deadline, then ends timed out with Leftover set.
+func TestStepKeepsDeletingUntilTheDeadline(t *testing.T) {
+	h := newStepHarness(t, brokertest.WithAsyncPolls(0), brokertest.WithFailingOperations(brokertest.OperationDeprovision))
+	h.run(h.provisionRecord(brokertest.DefaultAsyncPlanID), 5)
+	config := h.config()
+	config.MaxPollingDuration = 10 * time.Minute
+	record, err := h.client.NewDeprovisionRecord(h.client.NewDeleteServiceInstanceOptions(brokertest.DefaultServiceID, brokertest.DefaultAsyncPlanID, instanceID), config)
+	require.NoError(t, err)
+	var waits []time.Duration
+	for !record.Done() {
+		before := record.Retries
+		record = h.next(record)
+		if record.Retries > before {
+			waits = append(waits, record.NextAt.Sub(h.clock.Now()))
+		}
+	}
+	assert.Equal(t, osb.PhaseTimedOut, record.Phase)
+	assert.True(t, record.Leftover, "the instance may remain")
+	require.Greater(t, len(waits), 3)
+	assert.Greater(t, waits[3], waits[0], "the backoff grows with the failed deletions")
+	assert.Len(t, requestsTo(h.server, http.MethodDelete, instancePath), record.Retries, "one deletion per failure; the last failure met the deadline")
+	assert.Len(t, h.instances(), 1)
+}
+
+// TestStepNamesABadRecord: a record with bad data is refused with an error that names it, and
+// nothing is sent.
+func TestStepNamesABadRecord(t *testing.T) {
+	h := newStepHarness(t)
+	good := h.provisionRecord(brokertest.DefaultSyncPlanID)
+	tests := map[string]func(*osb.OperationRecord){
+		"version":             func(r *osb.OperationRecord) { r.Version = 2 },
+		"unknown kind":        func(r *osb.OperationRecord) { r.Kind = "restore" },
+		"instance_id":         func(r *osb.OperationRecord) { r.InstanceID = "" },
+		"binding_id":          func(r *osb.OperationRecord) { r.BindingID = "b" },
+		"unknown phase":       func(r *osb.OperationRecord) { r.Phase = "paused" },
+		"deadline":            func(r *osb.OperationRecord) { r.Deadline = time.Time{} },
+		"no sealed request":   func(r *osb.OperationRecord) { r.Sealed = nil },
+		"mitigation_deadline": func(r *osb.OperationRecord) { r.Phase = osb.PhaseMitigating },
+	}
+	for name, spoil := range tests {
+		t.Run(name, func(t *testing.T) {
+			record := good
+			spoil(&record)
+			record = stored(t, record)
+			var next osb.OperationRecord
+			var err error
+			require.NotPanics(t, func() { next, err = h.client.Step(context.Background(), record, h.step) })
+			var parameterErr *osb.ParameterError
+			require.ErrorAs(t, err, &parameterErr)
+			assert.Contains(t, err.Error(), "record")
+			if record.InstanceID != "" {
+				assert.Contains(t, err.Error(), instanceID, "the error names the record")
+			}
+			assert.Equal(t, record, next)
+		})
+	}
+	assert.Empty(t, h.server.Requests())
+}
+
+// TestStepMitigatesACreateWhoseAnswerWasLostNearTheDeadline: the broker was busy (429), the
+// next send created the instance but the process crashed before storing the answer, and the
+// deadline passed before the stored record was stepped again. The stored record says only that
+// the broker was busy; the instance may exist, so it is mitigated rather than forgotten.
+func TestStepMitigatesACreateWhoseAnswerWasLostNearTheDeadline(t *testing.T) {
+	h := newStepHarness(t)
+	config := h.config()
+	config.MaxPollingDuration = time.Minute
+	record, err := h.client.NewProvisionRecord(h.client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(brokertest.DefaultServiceID).
+		SetPlanID(brokertest.DefaultSyncPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID), config)
+	require.NoError(t, err)
+	h.inject(brokertest.Fault{Method: http.MethodPut, PathPattern: instancePath, Count: 1, Status: http.StatusTooManyRequests})
+	record = h.next(record)
+	require.Equal(t, osb.PhaseToSend, record.Phase)
+
+	lost := h.next(record) // the instance is created; the answer never reaches the store
+	require.Equal(t, osb.PhaseSucceeded, lost.Phase)
+	require.Len(t, h.instances(), 1)
+
+	h.clock.Advance(time.Minute)
+	record = h.next(record)
+	assert.Equal(t, osb.PhaseNeedsMitigation, record.Phase, "the create may have happened")
+	record = h.run(record, 3)
+	assert.Equal(t, osb.PhaseRemoved, record.Phase)
+	assert.Empty(t, h.instances())
+}
