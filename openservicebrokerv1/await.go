@@ -31,6 +31,26 @@ type driver struct {
 	last exchange
 	// pollOnly: a waiter, which polls and reports but neither fetches credentials nor mitigates.
 	pollOnly bool
+	// onRecord stores each record before the next action (WaitOptions.OnRecord); nil stores nothing.
+	onRecord func(context.Context, OperationRecord) error
+}
+
+// useRecordOptions takes the record's key and store from the wait options.
+func (d *driver) useRecordOptions(wait *WaitOptions) {
+	if wait != nil {
+		d.step.Key, d.onRecord = wait.RecordKey, wait.OnRecord
+	}
+}
+
+// store hands a record to onRecord.
+func (d *driver) store(ctx context.Context, record OperationRecord) error {
+	if d.onRecord == nil {
+		return nil
+	}
+	if err := d.onRecord(ctx, record); err != nil {
+		return fmt.Errorf("%s: storing the operation record: %w", d.plan.name, err)
+	}
+	return nil
 }
 
 // newDriver prepares a blocking run: the wait's settings, Step on the wait's clock without
@@ -47,6 +67,10 @@ func (openServiceBroker *OpenServiceBrokerV1) newDriver(plan *waitPlan, onCreden
 func (d *driver) run(ctx context.Context, record OperationRecord) (OperationRecord, error) {
 	windowCtx, cancel := context.WithTimeout(ctx, d.plan.maxWait)
 	defer cancel()
+	end := d.start.Add(d.plan.maxWait)
+	if err := d.store(ctx, record); err != nil {
+		return record, err
+	}
 	for {
 		next, seen, err := d.client.step(windowCtx, record, d.step)
 		if err != nil {
@@ -55,6 +79,9 @@ func (d *driver) run(ctx context.Context, record OperationRecord) (OperationReco
 			}
 			return next, d.notSent(windowCtx, err)
 		}
+		if err := d.store(ctx, next); err != nil {
+			return next, err
+		}
 		done, err := d.observe(record, next, seen)
 		if ctx.Err() != nil {
 			return next, d.stopped(next, ctx.Err())
@@ -62,7 +89,7 @@ func (d *driver) run(ctx context.Context, record OperationRecord) (OperationReco
 		if done {
 			return next, err
 		}
-		if !next.NextAt.Before(d.deadline(next)) || windowCtx.Err() != nil {
+		if !next.NextAt.Before(minTime(d.deadline(next), end)) || windowCtx.Err() != nil {
 			return next, d.ended(next)
 		}
 		if err := d.plan.clock.sleep(windowCtx, next.NextAt.Sub(d.plan.clock.now())); err != nil {

@@ -1,7 +1,7 @@
 package openservicebrokerv1
 
 // The *AndWait helpers: one blocking call per operation, each a record stepped to its end (see
-// await.go), with the request kept in memory only (NoReplay).
+// await.go), with the request kept in memory only (NoReplay) unless WaitOptions.RecordKey seals it.
 
 import (
 	"context"
@@ -31,7 +31,7 @@ import (
 // it cannot complete; a platform that must never lose an orphan stores a record and Steps it.
 func (openServiceBroker *OpenServiceBrokerV1) ProvisionAndWait(ctx context.Context, options *ReplaceServiceInstanceOptions, wait *WaitOptions) (*InstancePutResp, *core.DetailedResponse, error) {
 	const op = "ProvisionAndWait"
-	record, err := newRecordFrom(openServiceBroker, op, options, RecordConfig{NoReplay: true}, provisionIDs)
+	record, err := newRecordFrom(openServiceBroker, op, options, wait.recordConfig(), provisionIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -59,9 +59,14 @@ func (openServiceBroker *OpenServiceBrokerV1) andWait(ctx context.Context, op st
 	if err != nil {
 		return exchange{}, err
 	}
+	limit := plan.maxWait
+	if wait != nil && wait.OnRecord != nil {
+		limit = record.Deadline.Sub(record.Started) // the record's polling limit: it outlives this wait
+	}
 	record.Started, record.NextAt = plan.clock.now(), plan.clock.now()
-	record.Deadline = record.Started.Add(plan.maxWait)
+	record.Deadline = record.Started.Add(limit)
 	run := openServiceBroker.newDriver(plan, onCredentials)
+	run.useRecordOptions(wait)
 	_, err = run.run(ctx, record)
 	return run.sent, err
 }
@@ -74,7 +79,7 @@ func (openServiceBroker *OpenServiceBrokerV1) andWait(ctx context.Context, op st
 // specification asks), else the requested plan_id.
 func (openServiceBroker *OpenServiceBrokerV1) UpdateAndWait(ctx context.Context, options *UpdateServiceInstanceOptions, wait *WaitOptions) (*InstancePatchResp, *core.DetailedResponse, error) {
 	const op = "UpdateAndWait"
-	record, err := newRecordFrom(openServiceBroker, op, options, RecordConfig{NoReplay: true}, updateIDs)
+	record, err := newRecordFrom(openServiceBroker, op, options, wait.recordConfig(), updateIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -98,7 +103,7 @@ func planBeforeUpdate(options *UpdateServiceInstanceOptions) *string {
 // those of the request's 202 Accepted.
 func (openServiceBroker *OpenServiceBrokerV1) DeprovisionAndWait(ctx context.Context, options *DeleteServiceInstanceOptions, wait *WaitOptions) (*InstanceDeleteResp, *core.DetailedResponse, error) {
 	const op = "DeprovisionAndWait"
-	record, err := newRecordFrom(openServiceBroker, op, options, RecordConfig{NoReplay: true}, deprovisionIDs)
+	record, err := newRecordFrom(openServiceBroker, op, options, wait.recordConfig(), deprovisionIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,12 +123,17 @@ func (openServiceBroker *OpenServiceBrokerV1) DeprovisionAndWait(ctx context.Con
 // bind it unwraps to the *OperationFailedError.
 func (openServiceBroker *OpenServiceBrokerV1) BindAndWait(ctx context.Context, options *ReplaceServiceBindingOptions, wait *WaitOptions) (*BindingPutResp, *core.DetailedResponse, error) {
 	const op = "BindAndWait"
-	record, err := newRecordFrom(openServiceBroker, op, options, RecordConfig{NoReplay: true}, bindIDs)
+	record, err := newRecordFrom(openServiceBroker, op, options, wait.recordConfig(), bindIDs)
 	if err != nil {
 		return nil, nil, err
 	}
 	var handed *BindingPutResp
-	sent, err := openServiceBroker.andWait(ctx, op, record, wait, func(_ context.Context, _ OperationRecord, binding *BindingPutResp) error {
+	sent, err := openServiceBroker.andWait(ctx, op, record, wait, func(ctx context.Context, record OperationRecord, binding *BindingPutResp) error {
+		if wait != nil && wait.OnCredentials != nil {
+			if err := wait.OnCredentials(ctx, record, binding); err != nil {
+				return err
+			}
+		}
 		handed = binding
 		return nil
 	})
@@ -151,7 +161,7 @@ func fetchedBinding(fetched *BindingGetResp, operation *string) *BindingPutResp 
 // poll, it is the request's 202 Accepted.
 func (openServiceBroker *OpenServiceBrokerV1) UnbindAndWait(ctx context.Context, options *DeleteServiceBindingOptions, wait *WaitOptions) (*core.DetailedResponse, error) {
 	const op = "UnbindAndWait"
-	record, err := newRecordFrom(openServiceBroker, op, options, RecordConfig{NoReplay: true}, unbindIDs)
+	record, err := newRecordFrom(openServiceBroker, op, options, wait.recordConfig(), unbindIDs)
 	if err != nil {
 		return nil, err
 	}

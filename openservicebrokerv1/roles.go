@@ -93,4 +93,5 @@ type LifecycleAPI interface {
 	NewBindRecord(options *ReplaceServiceBindingOptions, config RecordConfig) (OperationRecord, error)
 	NewUnbindRecord(options *DeleteServiceBindingOptions, config RecordConfig) (OperationRecord, error)
 	Step(ctx context.Context, record OperationRecord, options *StepOptions) (OperationRecord, error)
+	AwaitRecord(ctx context.Context, record OperationRecord, wait *WaitOptions) (OperationRecord, error)
 }

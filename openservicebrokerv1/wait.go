@@ -62,6 +62,20 @@ type WaitOptions struct {
 	// Deletion says the awaited operation is a deprovision or an unbind: then 410 Gone (and 404
 	// Not Found) to a poll means it is done. The *AndWait helpers set it themselves.
 	Deletion bool
+	// OnRecord, when set, makes a helper's operation resumable by another process: the *AndWait
+	// helpers and AwaitRecord call it with the operation's record before its first Step and
+	// with each record Step returns, before acting again. It stores the record; an error ends
+	// the wait. With OnRecord, a record's deadline is its polling limit (the plan's
+	// maximum_polling_duration, else DefaultPlatformMaxPollingDuration), not MaxWait, so that
+	// a later AwaitRecord can go on after this wait ended.
+	OnRecord func(ctx context.Context, record OperationRecord) error
+	// RecordKey, when set, seals the helpers' request in their record (see RecordConfig.Key),
+	// so that a record stored by OnRecord can send it again after a crash; AwaitRecord opens
+	// the record with it. Without it the request stays in memory (RecordConfig.NoReplay).
+	RecordKey []byte
+	// OnCredentials, when set, receives a bind's answer (its credentials) in BindAndWait and
+	// AwaitRecord before the record advances past the bind (see StepOptions.OnCredentials).
+	OnCredentials func(ctx context.Context, record OperationRecord, binding *BindingPutResp) error
 
 	clock waitClock // nil: the real clock; tests replace it
 }
@@ -106,6 +120,15 @@ func (options *WaitOptions) SetOnPoll(onPoll func(PollEvent)) *WaitOptions {
 func (options *WaitOptions) SetDeletion(deletion bool) *WaitOptions {
 	options.Deletion = deletion
 	return options
+}
+
+// recordConfig is how the *AndWait helpers create their record: sealed with RecordKey, else
+// without replay.
+func (options *WaitOptions) recordConfig() RecordConfig {
+	if options != nil && options.RecordKey != nil {
+		return RecordConfig{Key: options.RecordKey}
+	}
+	return RecordConfig{NoReplay: true}
 }
 
 func (options *WaitOptions) deletion() bool {

@@ -170,6 +170,15 @@ func (a *app) keepCredentials(answer any, o *offering, file string) error {
 	return nil
 }
 
+// handOver writes a bind's credentials to --credentials-file, when given, before the record
+// of the bind advances past it: a crash after that cannot lose them.
+func handOver(binding *openservicebrokerv1.BindingPutResp, file string) error {
+	if file == "" || binding == nil || len(binding.Credentials) == 0 {
+		return nil
+	}
+	return writeCredentialsFile(file, binding.Credentials)
+}
+
 // writeCredentialsFile writes credentials as JSON to a file only its owner can read.
 func writeCredentialsFile(path string, credentials map[string]any) error {
 	encoded, err := json.MarshalIndent(credentials, "", "  ")

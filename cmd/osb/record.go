@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite", pure Go
@@ -16,7 +17,9 @@ import (
 // an interrupted wait can be resumed. It is a SQLite database in the user's state directory, in
 // WAL mode with a busy timeout, so that osb runs at once wait for each other instead of failing.
 // It is a convenience: every command works with explicit flags without it, and it holds no
-// credential (no broker password, no binding credentials, no parameters).
+// credential (no broker password, no binding credentials, no parameters). An operation waited
+// for with --wait keeps the SDK's OperationRecord while it is in flight, without its request
+// (NoReplay, see tracking.keep), for osb resume to step on.
 
 // The states an entry records besides the broker's own ("succeeded", "failed").
 const (
@@ -45,8 +48,12 @@ CREATE TABLE IF NOT EXISTS resources (
 	state        TEXT NOT NULL,
 	operation    TEXT NOT NULL DEFAULT '',
 	updated      TEXT NOT NULL,
+	operation_record TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (broker, instance_id, binding_id)
 )`
+
+// recordColumnAdded is the column a record written by an earlier osb lacks.
+const recordColumnAdded = `ALTER TABLE resources ADD COLUMN operation_record TEXT NOT NULL DEFAULT ''`
 
 // entry is one instance (BindingID empty) or binding in the record.
 type entry struct {
@@ -64,6 +71,9 @@ type entry struct {
 	// Operation is the broker's operation value, to poll with.
 	Operation string    `json:"operation,omitempty"`
 	Updated   time.Time `json:"updated"`
+	// Record is the SDK's OperationRecord (JSON) of an operation in flight that osb resume
+	// steps on; empty when the operation ended or was not waited for.
+	Record string `json:"-"`
 }
 
 // inFlight says the entry's operation has not been seen to end.
@@ -101,11 +111,30 @@ func openRecord(path string) (*record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.Exec(recordSchema); err != nil {
+	if err := createTables(db); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return &record{db: db}, nil
+}
+
+// createTables creates the table, or adds what an earlier osb's lacks.
+func createTables(db *sql.DB) error {
+	if _, err := db.Exec(recordSchema); err != nil {
+		return err
+	}
+	var has int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('resources') WHERE name = 'operation_record'`).Scan(&has); err != nil {
+		return err
+	}
+	if has > 0 {
+		return nil
+	}
+	// Another osb may add it at the same moment.
+	if _, err := db.Exec(recordColumnAdded); err != nil && !strings.Contains(err.Error(), "duplicate column") {
+		return err
+	}
+	return nil
 }
 
 func (r *record) close() {
@@ -120,10 +149,10 @@ func (r *record) put(e entry) error {
 		return nil
 	}
 	_, err := r.db.Exec(`INSERT OR REPLACE INTO resources
-		(broker, target, instance_id, binding_id, service_id, plan_id, service_name, plan_name, kind, state, operation, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(broker, target, instance_id, binding_id, service_id, plan_id, service_name, plan_name, kind, state, operation, updated, operation_record)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Broker, e.Target, e.InstanceID, e.BindingID, e.ServiceID, e.PlanID, e.ServiceName, e.PlanName,
-		e.Kind, e.State, e.Operation, time.Now().UTC().Format(time.RFC3339Nano))
+		e.Kind, e.State, e.Operation, time.Now().UTC().Format(time.RFC3339Nano), e.Record)
 	return err
 }
 
@@ -178,7 +207,7 @@ func (r *record) inFlight(broker string) ([]entry, error) {
 
 func (r *record) query(where string, args ...any) ([]entry, error) {
 	rows, err := r.db.Query(`SELECT broker, target, instance_id, binding_id, service_id, plan_id,
-		service_name, plan_name, kind, state, operation, updated FROM resources `+where, args...)
+		service_name, plan_name, kind, state, operation, updated, operation_record FROM resources `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +217,7 @@ func (r *record) query(where string, args ...any) ([]entry, error) {
 		var e entry
 		var updated string
 		if err := rows.Scan(&e.Broker, &e.Target, &e.InstanceID, &e.BindingID, &e.ServiceID, &e.PlanID,
-			&e.ServiceName, &e.PlanName, &e.Kind, &e.State, &e.Operation, &updated); err != nil {
+			&e.ServiceName, &e.PlanName, &e.Kind, &e.State, &e.Operation, &updated, &e.Record); err != nil {
 			return nil, err
 		}
 		e.Updated, _ = time.Parse(time.RFC3339Nano, updated)

@@ -95,13 +95,19 @@ func (e entry) where() string {
 }
 
 func (a *app) newResumeCommand() *cobra.Command {
-	var bindingID string
+	var bindingID, credentialsFile string
 	cmd := &cobra.Command{
 		Use:   "resume [<instance-id> [--binding <binding-id>]]",
 		Short: "Wait again for operations whose wait was interrupted (Ctrl-C, a crash, --timeout)",
 		Long: `Wait again, one after another, for the operations on the configured broker that the local
 record holds as in flight: a --wait stopped by Ctrl-C or --timeout, a process that died, a
-command sent without --wait. With an instance id (and --binding), only that one's.`,
+command sent without --wait. With an instance id (and --binding), only that one's.
+
+An operation started with --wait goes on from its stored operation record, exactly where it
+stopped, as --wait would have gone on: a provision or bind whose answer was lost, or that
+failed, is deleted (orphan mitigation), an update whose answer was lost is reported failed (send
+it again), a resumed bind's credentials are written to --credentials-file, or printed masked,
+before the record says it succeeded. An operation sent without --wait is polled.`,
 		Example: "  osb resume\n  osb resume db-1\n  osb resume db-1 --binding app-1 --timeout 5m",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) (*outcome, error) {
@@ -118,15 +124,19 @@ command sent without --wait. With an instance id (and --binding), only that one'
 					selected = append(selected, e)
 				}
 			}
-			return a.resume(cmd, selected)
+			if err := checkCredentialsFile(credentialsFile); err != nil {
+				return nil, err
+			}
+			return a.resume(cmd, selected, credentialsFile)
 		}),
 	}
 	cmd.Flags().StringVar(&bindingID, "binding", "", "the binding's operation instead of the instance's")
+	cmd.Flags().StringVar(&credentialsFile, "credentials-file", "", "write the credentials of a resumed bind, unmasked, as JSON to this file (mode 0600)")
 	return cmd
 }
 
 // resume waits for each operation in turn, and stops at the first that does not succeed.
-func (a *app) resume(cmd *cobra.Command, entries []entry) (*outcome, error) {
+func (a *app) resume(cmd *cobra.Command, entries []entry, credentialsFile string) (*outcome, error) {
 	if len(entries) == 0 {
 		return &outcome{Answer: []any{}, table: func(w io.Writer) {
 			printf(w, "nothing to resume at %s\n", a.broker)
@@ -135,9 +145,15 @@ func (a *app) resume(cmd *cobra.Command, entries []entry) (*outcome, error) {
 	var answers []any
 	var tables []func(io.Writer)
 	for _, e := range entries {
-		flags := lastOperationFlags{offer: offeringFlags{service: e.ServiceID, plan: e.PlanID}, bindingID: e.BindingID,
-			operation: e.Operation, wait: true, deletion: e.Kind == kindDeprovision || e.Kind == kindUnbind}
-		o, err := a.lastOperation(cmd, e.InstanceID, flags)
+		var o *outcome
+		var err error
+		if e.Record != "" {
+			o, err = a.resumeRecord(cmd, e, credentialsFile)
+		} else {
+			flags := lastOperationFlags{offer: offeringFlags{service: e.ServiceID, plan: e.PlanID}, bindingID: e.BindingID,
+				operation: e.Operation, wait: true, deletion: e.Kind == kindDeprovision || e.Kind == kindUnbind}
+			o, err = a.lastOperation(cmd, e.InstanceID, flags)
+		}
 		if o != nil {
 			answers, tables = append(answers, o.Answer), append(tables, o.table)
 		}

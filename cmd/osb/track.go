@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -87,6 +88,32 @@ func (t *tracking) accepted(operation string) {
 	t.a.recordError(t.a.record.put(t.entry))
 }
 
+// keep has the wait store its operation record in the entry before each action, so that osb
+// resume goes on exactly where it stopped. The record keeps no request (NoReplay, no RecordKey):
+// the record holds no parameters, and a request whose answer a crash or Ctrl-C lost is settled
+// as --wait settles an unknown outcome, by orphan mitigation (a provision or bind is deleted, an
+// update fails), never by a request osb can no longer show the user.
+func (t *tracking) keep(wait *openservicebrokerv1.WaitOptions) {
+	if t != nil {
+		wait.OnRecord = t.stored
+	}
+}
+
+// stored writes the next operation record; a record that cannot be written is said once and the
+// wait goes on, as every command goes on without the record.
+func (t *tracking) stored(_ context.Context, next openservicebrokerv1.OperationRecord) error {
+	encoded, err := json.Marshal(next)
+	if err != nil {
+		return err
+	}
+	t.entry.Record = string(encoded)
+	if next.Operation != "" {
+		t.entry.Operation = next.Operation
+	}
+	t.a.recordError(t.a.record.put(t.entry))
+	return nil
+}
+
 func (t *tracking) deletion() bool {
 	return t.entry.Kind == kindDeprovision || t.entry.Kind == kindUnbind
 }
@@ -123,6 +150,9 @@ func (t *tracking) end(response *core.DetailedResponse, waited bool, operation *
 	default:
 		t.restore()
 		return
+	}
+	if !e.inFlight() {
+		e.Record = ""
 	}
 	t.a.recordError(t.a.record.put(e))
 }

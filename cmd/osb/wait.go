@@ -190,8 +190,16 @@ func perform[O, R any](a *app, ctx context.Context, request asyncRequest[O, R]) 
 	tracked := a.track(request.target, request.name)
 	a.accepted = tracked.accepted
 	defer func() { a.accepted = nil }()
+	handedOver := false
 	if a.waiting(request.wait) {
 		waitOptions, display := a.startWait(request.target.label(request.name))
+		tracked.keep(waitOptions)
+		if request.kind == demo.Creation && request.target.bindingID != "" {
+			waitOptions.OnCredentials = func(_ context.Context, _ openservicebrokerv1.OperationRecord, binding *openservicebrokerv1.BindingPutResp) error {
+				handedOver = true
+				return handOver(binding, request.credentialsFile)
+			}
+		}
 		result, response, err = request.andWait(ctx, request.options, waitOptions)
 		request.target.operation = operationIn(result)
 		err = a.endWait(display, request.target, err)
@@ -212,8 +220,11 @@ func perform[O, R any](a *app, ctx context.Context, request asyncRequest[O, R]) 
 	if o == nil || outcomeErr != nil || request.target.bindingID == "" || request.kind != demo.Creation || !ended {
 		return o, outcomeErr
 	}
-	if err := a.keepCredentials(result, request.target.offering, request.credentialsFile); err != nil {
-		return o, err
+	// Under --wait the file was written before the record advanced past the bind.
+	if !handedOver || request.credentialsFile == "" {
+		if err := a.keepCredentials(result, request.target.offering, request.credentialsFile); err != nil {
+			return o, err
+		}
 	}
 	instanceTable := o.table
 	o.table = func(w io.Writer) {

@@ -264,6 +264,16 @@ func (c *Client) Step(ctx context.Context, record osb.OperationRecord, options *
 	return next, err
 }
 
+// AwaitRecord records an AwaitRecord action (Options: the record; Settings: wait) and returns
+// the record its reaction gives, with its error; a reaction that gives no record leaves it unchanged.
+func (c *Client) AwaitRecord(ctx context.Context, record osb.OperationRecord, wait *osb.WaitOptions) (osb.OperationRecord, error) {
+	next, _, err := invoke[osb.OperationRecord](c, ctx, Action{Verb: "AwaitRecord", Options: record, Settings: wait})
+	if next.Kind == "" {
+		return record, err
+	}
+	return next, err
+}
+
 // NewProvisionRecord is the SDK's NewProvisionRecord: the record the real client would return.
 func (c *Client) NewProvisionRecord(options *osb.ReplaceServiceInstanceOptions, config osb.RecordConfig) (osb.OperationRecord, error) {
 	return c.helpers.NewProvisionRecord(options, config)
