@@ -65,7 +65,8 @@ type StepOptions struct {
 	Policy MitigationPolicy
 	// OnCredentials receives a bind's answer (its credentials) and must store it before it
 	// returns; the record advances past the bind only after it returned nil. Required for bind
-	// records. Step never keeps credentials in the record.
+	// records. Step never keeps credentials in the record. It may be called more than once for
+	// the same binding (a replay after a crash, two replicas): store idempotently.
 	OnCredentials func(ctx context.Context, record OperationRecord, binding *BindingPutResp) error
 	// MinDelay is the shortest wait before the next action and the first step of the backoff;
 	// DefaultPollMinDelay when zero.

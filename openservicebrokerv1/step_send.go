@@ -227,7 +227,8 @@ func (st *stepper) rejected(r OperationRecord, response *core.DetailedResponse, 
 		return st.startMitigation(r)
 	}
 	r = st.ended(r, PhaseFailed)
-	r.Leftover = r.Kind.creates() && status(response) == http.StatusOK // it existed before this request
+	// A create answered 200 found the resource already there; a refused deletion leaves it.
+	r.Leftover = (r.Kind.creates() && status(response) == http.StatusOK) || r.Kind.deletes()
 	return r
 }
 

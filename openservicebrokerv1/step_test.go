@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -680,6 +681,13 @@ func TestStepDeletesAgainAfterAFailedDeprovision(t *testing.T) {
 	assert.Empty(t, h.instances())
 	assert.Len(t, requestsTo(h.server, http.MethodDelete, instancePath), 2)
 
+	refused := newStepHarness(t)
+	refused.run(refused.provisionRecord(brokertest.DefaultSyncPlanID), 2)
+	refused.inject(brokertest.Fault{Method: http.MethodDelete, PathPattern: instancePath, Count: 1, Status: http.StatusBadRequest, Body: `{"description":"no"}`})
+	record = refused.next(refused.deprovisionRecord(brokertest.DefaultSyncPlanID))
+	assert.Equal(t, osb.PhaseFailed, record.Phase, "a refused deletion (4xx) is not sent again: the table's \"All other 4xx\" row")
+	assert.True(t, record.Leftover, "the instance remains")
+
 	kept := newStepHarness(t, brokertest.WithAsyncPolls(0), brokertest.WithFailingOperations(brokertest.OperationDeprovision))
 	kept.step.Policy.KeepFailedDeletes = true
 	kept.run(kept.provisionRecord(brokertest.DefaultAsyncPlanID), 5)
@@ -775,4 +783,46 @@ func TestStepMitigatesACreateWhoseAnswerWasLostNearTheDeadline(t *testing.T) {
 	record = h.run(record, 3)
 	assert.Equal(t, osb.PhaseRemoved, record.Phase)
 	assert.Empty(t, h.instances())
+}
+
+// FuzzStepStoredRecord: a record read from a store is untrusted input. Whatever it holds, Step
+// returns an error or a record, never panics, and refuses a record with bad data by name.
+func FuzzStepStoredRecord(f *testing.F) {
+	server := brokertest.NewServer(brokertest.WithAsyncPolls(1))
+	f.Cleanup(server.Close)
+	client := server.Client()
+	config := osb.RecordConfig{Key: recordKey}
+	provision, err := client.NewProvisionRecord(client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(brokertest.DefaultServiceID).
+		SetPlanID(brokertest.DefaultAsyncPlanID).SetOrganizationGUID(testkit.OrganizationGUID).SetSpaceGUID(testkit.SpaceGUID), config)
+	require.NoError(f, err)
+	bind, err := client.NewBindRecord(client.NewReplaceServiceBindingOptions(bindingID, instanceID).SetServiceID(brokertest.DefaultServiceID).SetPlanID(brokertest.DefaultAsyncPlanID), config)
+	require.NoError(f, err)
+	for _, record := range []osb.OperationRecord{provision, bind} {
+		encoded, err := json.Marshal(record)
+		require.NoError(f, err)
+		f.Add(encoded)
+		for _, phase := range []osb.OperationPhase{osb.PhaseInProgress, osb.PhaseNeedsMitigation, osb.PhaseMitigating, "?"} {
+			spoiled := record
+			spoiled.Phase, spoiled.CredentialsPending, spoiled.InFlight, spoiled.Rebinding = phase, true, true, true
+			encoded, err := json.Marshal(spoiled)
+			require.NoError(f, err)
+			f.Add(encoded)
+		}
+	}
+	f.Add([]byte(`{"v":1,"kind":"unbind","instance_id":"i","service_id":"s","phase":"mitigating","no_replay":true,"deadline":"2030-01-01T00:00:00Z"}`))
+	f.Add([]byte(`{"v":1,"kind":"provision","instance_id":"i","service_id":"s","phase":"to_send","sealed":"AAAA","deadline":"2030-01-01T00:00:00Z","attempts":-7}`))
+	step := &osb.StepOptions{Key: recordKey, OnCredentials: func(context.Context, osb.OperationRecord, *osb.BindingPutResp) error { return nil }}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var record osb.OperationRecord
+		if json.Unmarshal(data, &record) != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		next, err := client.Step(ctx, record, step)
+		var parameterErr *osb.ParameterError
+		if errors.As(err, &parameterErr) && strings.HasPrefix(parameterErr.Parameter, "record") {
+			assert.Equal(t, record, next, "a refused record is returned unchanged")
+		}
+	})
 }
