@@ -106,9 +106,21 @@ func (p *progress) onPoll(event openservicebrokerv1.PollEvent) {
 	printf(p.w, "%s: %s after %s\n", p.label, state, event.Elapsed.Round(100*time.Millisecond))
 }
 
-// finish ends the display with a last line saying how the wait ended, if anything was polled
-// and, for logs, the broker's last answer did not say it already.
+// finish ends the display with a last line saying how the wait ended and after how long, if
+// anything was polled and, for logs, the broker's last answer did not say it already.
 func (p *progress) finish(outcome string) {
+	p.finishWith(outcome, "")
+}
+
+// finishAtLimit ends the display of a wait that reached its limit: the line states the limit
+// the user gave, not the time of the last poll (the wait ends early when the next poll would
+// come after the limit).
+func (p *progress) finishAtLimit(limit string) {
+	p.finishWith("timed out", limit)
+}
+
+// finishWith writes the last line: outcome, then when (the elapsed time when empty).
+func (p *progress) finishWith(outcome, when string) {
 	close(p.done)
 	p.stopped.Wait()
 	p.mu.Lock()
@@ -119,5 +131,8 @@ func (p *progress) finish(outcome string) {
 	if p.terminal {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
-	printf(p.w, "%s: %s after %s\n", p.label, outcome, time.Since(p.start).Round(100*time.Millisecond))
+	if when == "" {
+		when = "after " + time.Since(p.start).Round(100*time.Millisecond).String()
+	}
+	printf(p.w, "%s: %s %s\n", p.label, outcome, when)
 }

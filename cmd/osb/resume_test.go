@@ -121,3 +121,13 @@ func TestAResumedBindHandsItsCredentialsOverBeforeItsRecordEnds(t *testing.T) {
 	assert.Equal(t, stateSucceeded, e.State)
 	assert.Empty(t, e.Record, "an ended operation keeps no operation record")
 }
+
+func TestATimedOutWaitStatesTheLimitTheUserGave(t *testing.T) {
+	withHome(t)
+	// Retry-After 30 puts the next poll after the limit: the wait ends at once, well before 3s.
+	srv := newBroker(t, brokertest.WithAsyncPolls(1000), brokertest.WithLastOperationRetryAfter(30))
+	got := osb(t, srv, "provision", "inst", "--service", service, "--plan", asyncPlan, "--wait", "--timeout", "3s")
+	require.Equal(t, exitTimeout, got.code, got.stderr)
+	assert.Contains(t, got.stderr, "provision inst: timed out at the limit of 3s (--timeout)\n")
+	assert.NotContains(t, got.stderr, "timed out after")
+}

@@ -60,7 +60,7 @@ func (a *app) endWait(display *progress, target resumeTarget, err error) error {
 		display.finish("failed")
 		return err
 	case errors.Is(err, openservicebrokerv1.ErrWaitTimeout):
-		display.finish("timed out")
+		display.finishAtLimit(a.waitLimit())
 		return withHint(err, a.whyTimedOut()+"the broker goes on with the operation; wait longer with: "+a.resumeCommand(target))
 	case errors.Is(err, context.Canceled):
 		display.finish("stopped waiting")
@@ -68,6 +68,14 @@ func (a *app) endWait(display *progress, target resumeTarget, err error) error {
 	}
 	display.finish("ended")
 	return err
+}
+
+// waitLimit names the limit a wait reached: --timeout as the user gave it, else the maximum wait.
+func (a *app) waitLimit() string {
+	if a.flags.timeout > 0 {
+		return "at the limit of " + a.flags.timeout.String() + " (--timeout)"
+	}
+	return "at the maximum wait (the plan's maximum_polling_duration, else 1h)"
 }
 
 // whyTimedOut explains a wait that ended before its maximum: the next poll, at the time the
