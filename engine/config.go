@@ -41,7 +41,8 @@ type Config struct {
 	// MinDelay and MaxDelay bound the record's backoff between polls when the broker sends no
 	// Retry-After (StepOptions); the SDK's defaults when zero.
 	MinDelay, MaxDelay time.Duration
-	// Policy decides the orphan mitigation of failed and timed-out creates.
+	// Policy decides the orphan mitigation of failed and timed-out creates, and whether a failed
+	// deprovision or unbind is sent again (by default, until its deadline).
 	Policy osb.MitigationPolicy
 	// OnCredentials receives a bind's answer. It must store the credentials where the platform
 	// keeps secrets and return nil only once they are safe: the record advances past the bind

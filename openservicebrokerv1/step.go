@@ -192,10 +192,12 @@ type exchange struct {
 // A sealed record stepped twice, by two replicas at once, or again after a crash, is safe:
 // requests are sent again only as the specification makes them idempotent (see the package's
 // DESIGN note in step.go), so no resource is created twice, and what may have been created is
-// deleted (orphan mitigation) rather than forgotten. A NoReplay record is not: read back from a
-// store while its first send is still under way in the process that created it, it goes to
-// orphan mitigation, whose deletion can race that send. Step one NoReplay record in one process
-// only, or seal the request.
+// deleted (orphan mitigation) rather than forgotten. The broker is then right; for the record
+// to be right too, store Step's result only if the stored record is still the one stepped
+// (compare-and-swap), so that a replica's stale result never overwrites a newer one. A NoReplay
+// record is not safe that way: read back from a store while its first send is still under way
+// in the process that created it, it goes to orphan mitigation, whose deletion can race that
+// send. Step one NoReplay record in one process only, or seal the request.
 //
 // The error is not the broker's: its failures are recorded in the record (LastError, Failure).
 // Step returns an error, and the record unchanged, when the record or options are invalid, the
