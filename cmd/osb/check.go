@@ -109,14 +109,14 @@ func (a *app) runCheck(cmd *cobra.Command, f checkFlags) error {
 	// elsewhere as a line of its own.
 	options.Notice = func(notice string) {
 		if a.terminal {
-			fmt.Fprintf(a.stderr, "\r\x1b[K%s", termtext.Clean(notice))
+			drawStatusLine(a.stderr, notice, a.columns)
 		} else {
 			fmt.Fprintf(a.stderr, "osb check: %s\n", termtext.Clean(notice))
 		}
 	}
 	if a.terminal {
 		options.Progress = func(result conformance.Result) {
-			fmt.Fprintf(a.stderr, "\r\x1b[K%s %s [%s]", result.Outcome, result.Check.ID, termtext.Clean(result.Subject))
+			drawStatusLine(a.stderr, fmt.Sprintf("%s %s [%s]", result.Outcome, result.Check.ID, result.Subject), a.columns)
 		}
 	}
 	report, runErr := conformance.Run(cmd.Context(), options)

@@ -69,8 +69,17 @@ func (p *progress) drawStatusLine() {
 	if p.description != "" {
 		line += ": " + p.description
 	}
+	drawStatusLine(p.w, line, p.columns)
+}
+
+// drawStatusLine replaces the terminal's status line with line, cleaned and cut to fit columns
+// (defaultColumns when unknown), so that it never wraps and is redrawn in place.
+func drawStatusLine(w io.Writer, line string, columns int) {
+	if columns <= 0 {
+		columns = defaultColumns
+	}
 	// One column is left free: a line filling the last column wraps on some terminals.
-	fmt.Fprintf(p.w, "\r\x1b[K%s", termtext.Fit(line, p.columns-1))
+	fmt.Fprintf(w, "\r\x1b[K%s", termtext.Fit(line, columns-1))
 }
 
 // onPoll takes one poll's answer; it is the waiter's OnPoll.

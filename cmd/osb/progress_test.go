@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"strings"
@@ -134,4 +135,14 @@ func TestUnbindWaitAfter410PrintsNoEmptyState(t *testing.T) {
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.Contains(t, got.stderr, "unbind b: gone (410) after", got.stdout)
 	assert.NotRegexp(t, `: +after`, got.stderr, "no empty state")
+}
+
+func TestTheStatusLineNeverWrapsNorCarriesTheBrokersEscapes(t *testing.T) {
+	var out bytes.Buffer
+	drawStatusLine(&out, "passed lifecycle.provision [db\x1b]0;owned\x07 "+strings.Repeat("very long subject ", 500)+"]", 40)
+	line, ok := strings.CutPrefix(out.String(), "\r\x1b[K")
+	require.True(t, ok, "the line is redrawn in place: %q", out.String())
+	assert.NotContains(t, line, "\x1b")
+	assert.LessOrEqual(t, utf8.RuneCountInString(line), 39, "cut to the terminal's width, one column free: %q", line)
+	assert.True(t, strings.HasPrefix(line, `passed lifecycle.provision [db\u001b]0`), "the escape is shown, not sent: %q", line)
 }

@@ -131,3 +131,21 @@ func TestATimedOutWaitStatesTheLimitTheUserGave(t *testing.T) {
 	assert.Contains(t, got.stderr, "provision inst: timed out at the limit of 3s (--timeout)\n")
 	assert.NotContains(t, got.stderr, "timed out after")
 }
+
+func TestErrorsOfWaitsNameTheCommandNotTheSDKMethod(t *testing.T) {
+	withHome(t)
+	srv := newBroker(t, brokertest.WithAsyncPolls(1000), brokertest.WithLastOperationRetryAfter(30))
+	got := osb(t, srv, "provision", "inst", "--service", service, "--plan", asyncPlan, "--wait", "--timeout", "1s")
+	require.Equal(t, exitTimeout, got.code, got.stderr)
+	_, record := storedRecord(t, srv.URL, "inst", "")
+	require.Equal(t, openservicebrokerv1.PhaseInProgress, record.Phase, "resume steps the stored record")
+	for _, args := range [][]string{
+		{"last-operation", "inst", "--wait", "--timeout", "1s"},
+		{"resume", "--timeout", "1s"},
+	} {
+		got := osb(t, srv, args...)
+		require.Equal(t, exitTimeout, got.code, got.stderr)
+		assert.Contains(t, got.stderr, "osb "+args[0]+": the operation did not end within the maximum wait", "%v", args)
+		assert.NotContains(t, got.stderr, "Await", "%v", args)
+	}
+}

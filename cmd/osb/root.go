@@ -218,4 +218,4 @@ func (a *app) printError(err error) {
 }
 
 // sdkMethods are the SDK's method names that start its errors: osb names its command instead.
-var sdkMethods = regexp.MustCompile(`(^|: )(?:ListCatalog|(?:Replace|Update|Delete|Get)Service(?:Instance|Binding)(?:State|LastOperation)?|GetLastOperation|(?:Provision|Bind|Update|Deprovision|Unbind|RotateBinding)AndWait|WaitFor(?:Binding)?LastOperation): `)
+var sdkMethods = regexp.MustCompile(`(^|: )(?:ListCatalog|(?:Replace|Update|Delete|Get)Service(?:Instance|Binding)(?:State|LastOperation)?|GetLastOperation|(?:Provision|Bind|Update|Deprovision|Unbind|RotateBinding)AndWait|WaitFor(?:Binding)?LastOperation|Await(?:ServiceBinding)?LastOperation|AwaitRecord): `)
