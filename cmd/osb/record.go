@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -9,7 +10,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the database/sql driver "sqlite", pure Go
+	"modernc.org/sqlite" // the database/sql driver "sqlite", pure Go
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // The local record: what osb created (instances and bindings, with their broker, offering and
@@ -104,11 +106,14 @@ func openRecord(path string) (*record, error) {
 	file.Close()
 	query := url.Values{"_pragma": {
 		fmt.Sprintf("busy_timeout(%d)", recordBusyTimeout.Milliseconds()),
-		"journal_mode(WAL)",
 		"synchronous(NORMAL)",
 	}, "_txlock": {"immediate"}}
 	db, err := sql.Open("sqlite", "file:"+path+"?"+query.Encode())
 	if err != nil {
+		return nil, err
+	}
+	if err := switchToWAL(db); err != nil {
+		db.Close()
 		return nil, err
 	}
 	if err := createTables(db); err != nil {
@@ -116,6 +121,23 @@ func openRecord(path string) (*record, error) {
 		return nil, err
 	}
 	return &record{db: db}, nil
+}
+
+// switchToWAL puts the record in WAL mode, which the file keeps for every later connection.
+// Switching reads the file's header and then writes it; when runs at once switch a new record,
+// SQLite answers "database is locked" at once, without the busy timeout, to every one but the
+// first to write (waiting with a read lock held would deadlock). A loser has released its lock
+// and switches again: once a run has switched, the header says WAL and switching only reads it.
+func switchToWAL(db *sql.DB) error {
+	deadline := time.Now().Add(recordBusyTimeout)
+	for {
+		_, err := db.Exec("PRAGMA journal_mode=WAL")
+		var sqliteErr *sqlite.Error
+		if err == nil || !errors.As(err, &sqliteErr) || sqliteErr.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // createTables creates the table, or adds what an earlier osb's lacks.
