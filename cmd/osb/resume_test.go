@@ -122,7 +122,9 @@ func TestAResumedBindHandsItsCredentialsOverBeforeItsRecordEnds(t *testing.T) {
 	assert.Empty(t, e.Record, "an ended operation keeps no operation record")
 }
 
-func TestATimedOutWaitStatesTheLimitTheUserGave(t *testing.T) {
+// A timed-out wait states the limit the user gave, keeps its record, and the errors of the waits
+// that follow name the command, not the SDK's methods.
+func TestATimedOutWaitStatesItsLimitAndIsWaitedForAgain(t *testing.T) {
 	withHome(t)
 	// Retry-After 30 puts the next poll after the limit: the wait ends at once, well before 3s.
 	srv := newBroker(t, brokertest.WithAsyncPolls(1000), brokertest.WithLastOperationRetryAfter(30))
@@ -130,13 +132,6 @@ func TestATimedOutWaitStatesTheLimitTheUserGave(t *testing.T) {
 	require.Equal(t, exitTimeout, got.code, got.stderr)
 	assert.Contains(t, got.stderr, "provision inst: timed out at the limit of 3s (--timeout)\n")
 	assert.NotContains(t, got.stderr, "timed out after")
-}
-
-func TestErrorsOfWaitsNameTheCommandNotTheSDKMethod(t *testing.T) {
-	withHome(t)
-	srv := newBroker(t, brokertest.WithAsyncPolls(1000), brokertest.WithLastOperationRetryAfter(30))
-	got := osb(t, srv, "provision", "inst", "--service", service, "--plan", asyncPlan, "--wait", "--timeout", "1s")
-	require.Equal(t, exitTimeout, got.code, got.stderr)
 	_, record := storedRecord(t, srv.URL, "inst", "")
 	require.Equal(t, openservicebrokerv1.PhaseInProgress, record.Phase, "resume steps the stored record")
 	for _, args := range [][]string{
