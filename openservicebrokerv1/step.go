@@ -331,11 +331,13 @@ func (st *stepper) deleteAgain(r OperationRecord, phase OperationPhase) Operatio
 	return st.after(r, nil, r.Retries-1)
 }
 
-// after schedules r's next action: Retry-After, else the backoff's step.
+// after schedules r's next action: Retry-After, else the backoff's step. The wait counts from
+// the answer, not from the Step's start, so that a slow exchange does not shorten it.
 func (st *stepper) after(r OperationRecord, response *core.DetailedResponse, step int) OperationRecord {
+	answered := st.Now()
 	delay, ok := time.Duration(0), false
 	if response != nil {
-		delay, ok = parseRetryAfter(response.Headers, st.now)
+		delay, ok = parseRetryAfter(response.Headers, answered)
 	}
 	if !ok {
 		delay = exponentialStep(st.MinDelay, st.MaxDelay, step)
@@ -343,7 +345,7 @@ func (st *stepper) after(r OperationRecord, response *core.DetailedResponse, ste
 			delay = jitter(delay)
 		}
 	}
-	r.NextAt = st.now.Add(max(delay, st.MinDelay))
+	r.NextAt = answered.Add(max(delay, st.MinDelay))
 	deadline := r.Deadline
 	if r.MitigationDeadline != nil && (r.Phase == PhaseNeedsMitigation || r.Phase == PhaseMitigating) {
 		deadline = *r.MitigationDeadline

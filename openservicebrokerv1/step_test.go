@@ -370,6 +370,22 @@ func TestStepHonoursRetryAfter(t *testing.T) {
 	assert.Equal(t, at, record.NextAt, "an HTTP date")
 }
 
+// TestStepCountsRetryAfterFromTheAnswer: a slow exchange does not shorten the wait the broker
+// asks for; each reading of the clock here is five seconds after the one before.
+func TestStepCountsRetryAfterFromTheAnswer(t *testing.T) {
+	h := newStepHarness(t, brokertest.WithAsyncPolls(5), brokertest.WithLastOperationRetryAfter(7))
+	record := h.next(h.provisionRecord(brokertest.DefaultAsyncPlanID))
+	var readings []time.Time
+	h.step.Now = func() time.Time {
+		readings = append(readings, h.clock.Now())
+		h.clock.Advance(5 * time.Second)
+		return readings[len(readings)-1]
+	}
+	record = h.next(record)
+	require.Greater(t, len(readings), 1, "the clock is read again once the broker has answered")
+	assert.Equal(t, readings[len(readings)-1].Add(7*time.Second), record.NextAt)
+}
+
 // TestStepBacksOffWithJitterWithinBounds: without Retry-After, the wait grows from MinDelay
 // to MaxDelay, spread by jitter, never below MinDelay.
 func TestStepBacksOffWithJitterWithinBounds(t *testing.T) {

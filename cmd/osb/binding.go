@@ -13,7 +13,7 @@ import (
 	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/spf13/cobra"
 
-	"github.com/osbkit/osb-go-sdk/internal/demo"
+	"github.com/osbkit/osb-go-sdk/cmd/osb/internal/demo"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 

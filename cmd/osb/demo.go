@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/osbkit/osb-go-sdk/internal/demo"
+	"github.com/osbkit/osb-go-sdk/cmd/osb/internal/demo"
 )
 
 func (a *app) newDemoCommand() *cobra.Command {

@@ -1,7 +1,8 @@
 // Package demo walks the whole life of a service instance against a broker, step by step:
 // catalog, provision, get, update, IBM Cloud state disable and enable, bind, get binding, unbind
-// and deprovision, printing what each step did and how long it took. The quickstart example and
-// `osb demo` are its two front ends.
+// and deprovision, printing what each step did and how long it took: `osb demo`, with a report
+// the command prints as text, JSON or YAML. examples/quickstart walks the same lifecycle in one
+// file of public API, for reading.
 //
 // It works against any conformant broker given only its URL and credentials: it picks the
 // service and plan from the catalog (a bindable plan when there is one), provisions with a
