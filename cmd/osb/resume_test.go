@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -142,5 +143,35 @@ func TestATimedOutWaitStatesItsLimitAndIsWaitedForAgain(t *testing.T) {
 		require.Equal(t, exitTimeout, got.code, got.stderr)
 		assert.Contains(t, got.stderr, "osb "+args[0]+": the operation did not end within the maximum wait", "%v", args)
 		assert.NotContains(t, got.stderr, "Await", "%v", args)
+	}
+}
+
+func TestARecordWrittenByAnEarlierOsbGainsTheOperationRecordColumn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "osb.db")
+	earlier, err := sql.Open("sqlite", "file:"+path)
+	require.NoError(t, err)
+	withoutColumn := strings.Replace(recordSchema, "\toperation_record TEXT NOT NULL DEFAULT '',\n", "", 1)
+	require.NotEqual(t, recordSchema, withoutColumn)
+	_, err = earlier.Exec(withoutColumn)
+	require.NoError(t, err)
+	_, err = earlier.Exec(`INSERT INTO resources (broker, instance_id, kind, state, updated) VALUES ('http://b', 'db-1', 'provision', 'in progress', '2026-01-01T00:00:00Z')`)
+	require.NoError(t, err)
+	require.NoError(t, earlier.Close())
+
+	for i := range 2 { // the second open finds the column there
+		rec, err := openRecord(path)
+		require.NoError(t, err)
+		e, err := rec.get("http://b", "db-1", "")
+		require.NoError(t, err)
+		require.NotNil(t, e)
+		if i == 0 {
+			assert.Empty(t, e.Record, "the earlier row reads with an empty record")
+		}
+		e.Record = `{"v":1}`
+		require.NoError(t, rec.put(*e))
+		again, err := rec.get("http://b", "db-1", "")
+		require.NoError(t, err)
+		assert.Equal(t, `{"v":1}`, again.Record)
+		rec.close()
 	}
 }
