@@ -367,12 +367,12 @@ func TestConfig_ApplyTransport(t *testing.T) {
 		assert.NotNil(t, client.Transport.(*http.Transport).TLSClientConfig.GetClientCertificate)
 	})
 	t.Run("refuses a transport it cannot configure", func(t *testing.T) {
-		client := &http.Client{Transport: roundTripperFunc(http.DefaultTransport.RoundTrip)}
+		client := &http.Client{Transport: testkit.RoundTripperFunc(http.DefaultTransport.RoundTrip)}
 
 		err := config.ApplyTransport(client)
 
 		require.Error(t, err)
-		assert.Contains(t, err.Error(), "cannot install TLS settings on an HTTP transport of type common.roundTripperFunc")
+		assert.Contains(t, err.Error(), "cannot install TLS settings on an HTTP transport of type testkit.RoundTripperFunc")
 	})
 	t.Run("does nothing without TLS files", func(t *testing.T) {
 		transport := defaultTransport()
@@ -560,10 +560,6 @@ func TestExternalConfiguration_ErrorsNeverContainSecrets(t *testing.T) {
 }
 
 func pointer[T any](value T) *T { return &value }
-
-type roundTripperFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestConfig_AuthenticatorUsesThePropertiesReadAtLoad(t *testing.T) {
 	setConfig(t, map[string]string{PropertyAuthType: core.AUTHTYPE_BASIC, core.PROPNAME_USERNAME: "platform", core.PROPNAME_PASSWORD: "secret"})

@@ -207,25 +207,16 @@ func (e *Engine) storeFailed(doing, id string, err error) error {
 	return fmt.Errorf("%w: %s operation %q: %w", ErrStore, doing, id, err)
 }
 
-// decode reads a stored record and has the SDK check it (version, kind, ids, sealed request).
+// decode reads a stored record and has the SDK validate it (version, kind, phase, ids, deadlines).
 func (e *Engine) decode(r row) (Operation, error) {
 	op := Operation{ID: r.id, Broker: r.broker, Cancelled: r.cancelled}
 	if err := json.Unmarshal(r.record, &op.Record); err != nil {
 		return op, &RecordError{ID: r.id, Err: err}
 	}
-	if err := e.check(op.Record); err != nil {
+	if err := op.Record.Validate(); err != nil {
 		return op, &RecordError{ID: r.id, Err: err}
 	}
 	return op, nil
-}
-
-// check judges a record by the SDK's own rules without sending anything: Step checks the record
-// and its options first, and does nothing for a record that has ended.
-func (e *Engine) check(r osb.OperationRecord) error {
-	r.Phase = osb.PhaseSucceeded
-	ignore := func(context.Context, osb.OperationRecord, *osb.BindingPutResp) error { return nil }
-	_, err := (&osb.OpenServiceBrokerV1{}).Step(context.Background(), r, &osb.StepOptions{Key: e.cfg.Key, OnCredentials: ignore})
-	return err
 }
 
 func (e *Engine) logBadRecord(err error) {

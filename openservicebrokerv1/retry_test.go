@@ -17,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 func TestCheckRetryByStatus(t *testing.T) {
@@ -195,13 +197,6 @@ func (t stubTransport) RoundTrip(request *http.Request) (*http.Response, error) 
 	return &http.Response{StatusCode: t.status, Header: t.header, Body: http.NoBody, Request: request}, nil
 }
 
-// roundTripperFunc lets a function be a transport.
-type roundTripperFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripperFunc) RoundTrip(request *http.Request) (*http.Response, error) {
-	return f(request)
-}
-
 func TestRetryBudgetEarnsOnlyWhenTheBrokerAnswered(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -329,7 +324,7 @@ func TestRetryBackoffNeverWaitsPastTheDeadline(t *testing.T) {
 func TestRetryWaitIsNotCutAtTheAttemptDeadline(t *testing.T) {
 	var attempts []time.Time
 	busy := stubTransport{status: http.StatusServiceUnavailable, header: http.Header{"Retry-After": {"1"}}}
-	recording := roundTripperFunc(func(request *http.Request) (*http.Response, error) {
+	recording := testkit.RoundTripperFunc(func(request *http.Request) (*http.Response, error) {
 		attempts = append(attempts, time.Now())
 		return busy.RoundTrip(request)
 	})

@@ -129,6 +129,13 @@ func (s stepSettings) check(op string, record OperationRecord) error {
 	return nil
 }
 
+// Validate reports, without sending anything, whether Step can take the record. A record read
+// back from a store is untrusted input: an unknown version, kind or phase, missing ids or
+// deadlines give a *ParameterError that names the record.
+func (r OperationRecord) Validate() error {
+	return r.check("Validate")
+}
+
 // check rejects a record this version cannot step.
 func (r OperationRecord) check(op string) error {
 	problem := ""

@@ -740,7 +740,7 @@ func TestStepKeepsDeletingUntilTheDeadline(t *testing.T) {
 }
 
 // TestStepNamesABadRecord: a record with bad data is refused with an error that names it, and
-// nothing is sent.
+// nothing is sent; Validate gives the same verdict without a client.
 func TestStepNamesABadRecord(t *testing.T) {
 	h := newStepHarness(t)
 	good := h.provisionRecord(brokertest.DefaultSyncPlanID)
@@ -769,8 +769,10 @@ func TestStepNamesABadRecord(t *testing.T) {
 				assert.Contains(t, err.Error(), instanceID, "the error names the record")
 			}
 			assert.Equal(t, record, next)
+			assert.Equal(t, err.Error(), strings.Replace(record.Validate().Error(), "Validate", "Step", 1))
 		})
 	}
+	require.NoError(t, good.Validate())
 	assert.Empty(t, h.server.Requests())
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 	"github.com/osbkit/osb-go-sdk/openservicebrokerv1"
 )
 
@@ -210,12 +211,18 @@ func TestInterruptCleansUp(t *testing.T) {
 			target.PlanID = brokertest.DefaultAsyncPlanID
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			go func() {
-				for !slices.ContainsFunc(srv.Requests(), c.sent) {
-					time.Sleep(2 * time.Millisecond)
+			// The interrupt comes with the first poll of the operation, which has 20 to go.
+			httpClient := target.Client.GetHTTPClient()
+			base := httpClient.Transport
+			if base == nil {
+				base = http.DefaultTransport
+			}
+			httpClient.Transport = testkit.RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
+				if strings.HasSuffix(r.URL.Path, "/last_operation") && slices.ContainsFunc(srv.Requests(), c.sent) {
+					cancel()
 				}
-				cancel()
-			}()
+				return base.RoundTrip(r)
+			})
 			var out bytes.Buffer
 			_, err := Run(ctx, &out, "demo", target)
 			require.ErrorIs(t, err, context.Canceled)
