@@ -240,24 +240,17 @@ func (realClock) sleep(ctx context.Context, d time.Duration) error {
 // client cannot read, and (as the specification asks) 410 while no deletion is awaited. The
 // error returned after the maximum wait also wraps the last such failure.
 func (openServiceBroker *OpenServiceBrokerV1) AwaitLastOperation(ctx context.Context, options *GetLastOperationOptions, wait *WaitOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error) {
-	const op = "AwaitLastOperation"
-	if _, err := options.request(); err != nil {
-		return nil, nil, err
-	}
-	return openServiceBroker.awaitInstance(ctx, op, options, wait)
+	return openServiceBroker.awaitInstance(ctx, "AwaitLastOperation", options, wait)
 }
 
 // awaitInstance is AwaitLastOperation under the name of the call that waits.
 func (openServiceBroker *OpenServiceBrokerV1) awaitInstance(ctx context.Context, op string, options *GetLastOperationOptions, wait *WaitOptions) (*InstanceLastOperationResp, *core.DetailedResponse, error) {
-	target := operationTarget{instanceID: *options.InstanceID, operation: options.Operation, deletion: wait.deletion()}
-	kind := OperationProvision
-	if target.deletion {
-		kind = OperationDeprovision
+	if _, err := options.request(); err != nil {
+		return nil, nil, err
 	}
-	record := pollRecord(kind, target, options.ServiceID, options.PlanID, extras{OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers})
-	last, err := openServiceBroker.awaitRecord(ctx, op, record, target, wait)
-	result, _ := last.result.(*InstanceLastOperationResp)
-	return result, last.response, err
+	target := operationTarget{instanceID: *options.InstanceID, operation: options.Operation, deletion: wait.deletion()}
+	sent := extras{OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers}
+	return awaitResult[InstanceLastOperationResp](openServiceBroker.awaitPoll(ctx, op, target, options.ServiceID, options.PlanID, sent, wait))
 }
 
 // AwaitServiceBindingLastOperation polls the last operation of a service binding until the
@@ -266,28 +259,32 @@ func (openServiceBroker *OpenServiceBrokerV1) awaitInstance(ctx context.Context,
 // a bind succeeded, fetch the binding's credentials with GetServiceBinding (or use BindAndWait,
 // or a bind record, which do).
 func (openServiceBroker *OpenServiceBrokerV1) AwaitServiceBindingLastOperation(ctx context.Context, options *GetServiceBindingLastOperationOptions, wait *WaitOptions) (*BindingLastOperationResp, *core.DetailedResponse, error) {
-	const op = "AwaitServiceBindingLastOperation"
-	if _, err := options.request(); err != nil {
-		return nil, nil, err
-	}
-	return openServiceBroker.awaitBinding(ctx, op, options, wait)
+	return openServiceBroker.awaitBinding(ctx, "AwaitServiceBindingLastOperation", options, wait)
 }
 
 // awaitBinding is AwaitServiceBindingLastOperation under the name of the call that waits.
 func (openServiceBroker *OpenServiceBrokerV1) awaitBinding(ctx context.Context, op string, options *GetServiceBindingLastOperationOptions, wait *WaitOptions) (*BindingLastOperationResp, *core.DetailedResponse, error) {
-	target := operationTarget{instanceID: *options.InstanceID, bindingID: *options.BindingID, operation: options.Operation, deletion: wait.deletion()}
-	kind := OperationBind
-	if target.deletion {
-		kind = OperationUnbind
+	if _, err := options.request(); err != nil {
+		return nil, nil, err
 	}
-	record := pollRecord(kind, target, options.ServiceID, options.PlanID, extras{OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers})
-	last, err := openServiceBroker.awaitRecord(ctx, op, record, target, wait)
-	result, _ := last.result.(*BindingLastOperationResp)
+	target := operationTarget{instanceID: *options.InstanceID, bindingID: *options.BindingID, operation: options.Operation, deletion: wait.deletion()}
+	sent := extras{OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers}
+	return awaitResult[BindingLastOperationResp](openServiceBroker.awaitPoll(ctx, op, target, options.ServiceID, options.PlanID, sent, wait))
+}
+
+// awaitResult is a waiter's answer: the last poll's result as the waiter's result type.
+func awaitResult[Result any](last exchange, err error) (*Result, *core.DetailedResponse, error) {
+	result, _ := last.result.(*Result)
 	return result, last.response, err
 }
 
-// awaitRecord polls a record built by pollRecord until its operation ends.
-func (openServiceBroker *OpenServiceBrokerV1) awaitRecord(ctx context.Context, op string, record OperationRecord, target operationTarget, wait *WaitOptions) (exchange, error) {
+// awaitPoll polls the last operation of the target until it ends. The polls send the given ids,
+// originating identity and headers, kept in memory only.
+func (openServiceBroker *OpenServiceBrokerV1) awaitPoll(ctx context.Context, op string, target operationTarget, serviceID, planID *string, sent extras, wait *WaitOptions) (exchange, error) {
+	unsent, _ := json.Marshal(sent) // strings only: it cannot fail
+	record := OperationRecord{Version: OperationRecordVersion, Kind: target.pollKind(), Phase: PhaseInProgress,
+		InstanceID: target.instanceID, BindingID: target.bindingID, ServiceID: stringOrEmpty(serviceID), PlanID: stringOrEmpty(planID),
+		Operation: stringOrEmpty(target.operation), NoReplay: true, unsent: unsent}
 	plan, err := newWaitPlan(op, openServiceBroker.withCatalogPollingLimit(wait.orDefaults(), nonEmpty(record.ServiceID), nonEmpty(record.PlanID)), target)
 	if err != nil {
 		return exchange{}, err
@@ -299,14 +296,6 @@ func (openServiceBroker *OpenServiceBrokerV1) awaitRecord(ctx context.Context, o
 	run.pollOnly = true
 	_, err = run.run(ctx, record)
 	return run.last, err
-}
-
-// pollRecord is a record of an operation in progress that a waiter polls: the polls send the
-// given ids, originating identity and headers, kept in memory only.
-func pollRecord(kind OperationKind, target operationTarget, serviceID, planID *string, sent extras) OperationRecord {
-	unsent, _ := json.Marshal(sent) // strings only: it cannot fail
-	return OperationRecord{Version: OperationRecordVersion, Kind: kind, Phase: PhaseInProgress, InstanceID: target.instanceID, BindingID: target.bindingID,
-		ServiceID: stringOrEmpty(serviceID), PlanID: stringOrEmpty(planID), Operation: stringOrEmpty(target.operation), NoReplay: true, unsent: unsent}
 }
 
 // OperationFailedError is the error of a wait that ended in state "failed". Find it with errors.As.
@@ -366,6 +355,20 @@ type operationTarget struct {
 	instanceID, bindingID string
 	operation             *string
 	deletion              bool
+}
+
+// pollKind is the kind of a waiter's record: a waiter knows only the target and whether it is
+// a deletion.
+func (target operationTarget) pollKind() OperationKind {
+	switch {
+	case target.bindingID == "" && target.deletion:
+		return OperationDeprovision
+	case target.bindingID == "":
+		return OperationProvision
+	case target.deletion:
+		return OperationUnbind
+	}
+	return OperationBind
 }
 
 // waitPlan is everything the polling loop needs besides the poll itself.

@@ -236,17 +236,9 @@ func (options *WaitForBindingLastOperationOptions) pollOptions() *GetServiceBind
 		OriginatingIdentity: options.OriginatingIdentity, Headers: options.Headers}
 }
 
-// waitOptions are the options' WaitOptions with their Deletion.
-func (options *WaitForLastOperationOptions) waitOptions() *WaitOptions {
-	wait := options.WaitOptions
-	wait.Deletion = options.Deletion
-	return &wait
-}
-
-// waitOptions are the options' WaitOptions with their Deletion.
-func (options *WaitForBindingLastOperationOptions) waitOptions() *WaitOptions {
-	wait := options.WaitOptions
-	wait.Deletion = options.Deletion
+// withDeletion is a copy of wait with the deprecated options' Deletion.
+func withDeletion(wait WaitOptions, deletion bool) *WaitOptions {
+	wait.Deletion = deletion
 	return &wait
 }
 
@@ -258,11 +250,7 @@ func (openServiceBroker *OpenServiceBrokerV1) WaitForLastOperation(ctx context.C
 	if options == nil {
 		return nil, nil, &ParameterError{Operation: op, Parameter: "options", Problem: "must not be nil; build them with NewWaitForLastOperationOptions"}
 	}
-	poll := options.pollOptions()
-	if _, err := poll.request(); err != nil {
-		return nil, nil, err
-	}
-	return openServiceBroker.awaitInstance(ctx, op, poll, options.waitOptions())
+	return openServiceBroker.awaitInstance(ctx, op, options.pollOptions(), withDeletion(options.WaitOptions, options.Deletion))
 }
 
 // WaitForBindingLastOperation is AwaitServiceBindingLastOperation with the options of both in
@@ -274,9 +262,5 @@ func (openServiceBroker *OpenServiceBrokerV1) WaitForBindingLastOperation(ctx co
 	if options == nil {
 		return nil, nil, &ParameterError{Operation: op, Parameter: "options", Problem: "must not be nil; build them with NewWaitForBindingLastOperationOptions"}
 	}
-	poll := options.pollOptions()
-	if _, err := poll.request(); err != nil {
-		return nil, nil, err
-	}
-	return openServiceBroker.awaitBinding(ctx, op, poll, options.waitOptions())
+	return openServiceBroker.awaitBinding(ctx, op, options.pollOptions(), withDeletion(options.WaitOptions, options.Deletion))
 }
