@@ -36,6 +36,14 @@ func provisionSmall(client *openservicebrokerv1.OpenServiceBrokerV1, instanceID 
 	}
 }
 
+// provisionLarge provisions an instance of the asynchronous plan and waits until the broker is done.
+func provisionLarge(client *openservicebrokerv1.OpenServiceBrokerV1, instanceID string, wait *openservicebrokerv1.WaitOptions) {
+	options := client.NewReplaceServiceInstanceOptions(instanceID).SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID)
+	if _, _, err := client.ProvisionAndWait(context.Background(), options, wait); err != nil {
+		panic(err)
+	}
+}
+
 // bindSmall creates a binding of an instance of the synchronous plan.
 func bindSmall(client *openservicebrokerv1.OpenServiceBrokerV1, instanceID, bindingID string) {
 	options := client.NewReplaceServiceBindingOptions(bindingID, instanceID).SetServiceID(serviceID).SetPlanID(planID)
@@ -390,11 +398,7 @@ func ExampleOpenServiceBrokerV1_GetServiceBindingLastOperation() {
 	srv := brokertest.NewServer(brokertest.WithAsyncBindings(true), brokertest.WithAsyncPolls(1))
 	defer srv.Close()
 	client := srv.Client()
-	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID), openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond))
-	if err != nil {
-		panic(err)
-	}
+	provisionLarge(client, "db-1", openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond))
 
 	bind, response, err := client.ReplaceServiceBinding(client.NewReplaceServiceBindingOptions("binding-1", "db-1").
 		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetAcceptsIncomplete(true))
@@ -517,11 +521,7 @@ func ExampleOpenServiceBrokerV1_AwaitServiceBindingLastOperation() {
 	defer srv.Close()
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
-	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID), wait)
-	if err != nil {
-		panic(err)
-	}
+	provisionLarge(client, "db-1", wait)
 	bind, _, err := client.ReplaceServiceBinding(client.NewReplaceServiceBindingOptions("binding-1", "db-1").
 		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetAcceptsIncomplete(true))
 	if err != nil {
@@ -568,11 +568,7 @@ func ExampleOpenServiceBrokerV1_UpdateAndWait() {
 	defer srv.Close()
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
-	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID), wait)
-	if err != nil {
-		panic(err)
-	}
+	provisionLarge(client, "db-1", wait)
 
 	options := client.NewUpdateServiceInstanceOptions("db-1").
 		SetServiceID(serviceID).
@@ -595,11 +591,7 @@ func ExampleOpenServiceBrokerV1_DeprovisionAndWait() {
 	defer srv.Close()
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
-	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID), wait)
-	if err != nil {
-		panic(err)
-	}
+	provisionLarge(client, "db-1", wait)
 
 	options := client.NewDeleteServiceInstanceOptions(serviceID, asyncPlanID, "db-1")
 	_, response, err := client.DeprovisionAndWait(context.Background(), options, wait)
@@ -618,11 +610,7 @@ func ExampleOpenServiceBrokerV1_BindAndWait() {
 	defer srv.Close()
 	client := srv.Client()
 	wait := openservicebrokerv1.NewWaitOptions().SetMinDelay(time.Millisecond)
-	_, _, err := client.ProvisionAndWait(context.Background(), client.NewReplaceServiceInstanceOptions("db-1").
-		SetServiceID(serviceID).SetPlanID(asyncPlanID).SetOrganizationGUID(orgGUID).SetSpaceGUID(spaceGUID), wait)
-	if err != nil {
-		panic(err)
-	}
+	provisionLarge(client, "db-1", wait)
 
 	// The broker binds asynchronously; BindAndWait waits and then fetches the credentials.
 	options := client.NewReplaceServiceBindingOptions("binding-1", "db-1").SetServiceID(serviceID).SetPlanID(asyncPlanID)
