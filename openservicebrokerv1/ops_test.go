@@ -197,19 +197,25 @@ func TestOperations_TableCoversEveryOperation(t *testing.T) {
 func TestOperations_SendMethodEscapedPathAndQuery(t *testing.T) {
 	for _, op := range mockOperations {
 		t.Run(op.name, func(t *testing.T) {
-			client, broker := newMockClient(t)
-			broker.reply(op.statuses[0], op.minimalAnswer())
+			request := op.sendMinimal(t)
 
-			_, _, err := op.call(context.Background(), client, op.options(client))
-
-			require.NoError(t, err)
-			request := broker.only()
 			assert.Equal(t, op.method, request.Method)
 			assert.Equal(t, op.path, request.URL.EscapedPath())
 			assert.Equal(t, op.segments, mockPathSegments(t, request.URL.EscapedPath()))
 			assert.Equal(t, mockQueryOrEmpty(op.query), request.query(t), "query: only the parameters set")
 		})
 	}
+}
+
+// sendMinimal sends the operation with its minimal options to a broker that gives its minimal
+// answer, and returns the one request the broker got.
+func (op mockOperation) sendMinimal(t *testing.T) mockRequest {
+	t.Helper()
+	client, broker := newMockClient(t)
+	broker.reply(op.statuses[0], op.minimalAnswer())
+	_, _, err := op.call(context.Background(), client, op.options(client))
+	require.NoError(t, err)
+	return broker.only()
 }
 
 // mockQueryOrEmpty returns query, or an empty query for nil, as url.ParseQuery does.
@@ -223,13 +229,8 @@ func mockQueryOrEmpty(query url.Values) url.Values {
 func TestOperations_EscapeTheCRNSlashOnce(t *testing.T) {
 	for _, op := range mockOperations[1:] {
 		t.Run(op.name, func(t *testing.T) {
-			client, broker := newMockClient(t)
-			broker.reply(op.statuses[0], op.minimalAnswer())
+			request := op.sendMinimal(t)
 
-			_, _, err := op.call(context.Background(), client, op.options(client))
-
-			require.NoError(t, err)
-			request := broker.only()
 			assert.Contains(t, request.URL.RawPath, "a%2F499b176abb3e1c9727df87ae48b27c7b")
 			assert.NotContains(t, request.URL.RawPath, "%252F", "escaped twice")
 			assert.Contains(t, request.URL.Path, "/"+mockInstanceID, "the decoded path holds the CRN intact")
@@ -240,13 +241,8 @@ func TestOperations_EscapeTheCRNSlashOnce(t *testing.T) {
 func TestOperations_SendTheOSBAndSDKHeaders(t *testing.T) {
 	for _, op := range mockOperations {
 		t.Run(op.name, func(t *testing.T) {
-			client, broker := newMockClient(t)
-			broker.reply(op.statuses[0], op.minimalAnswer())
+			header := op.sendMinimal(t).Header
 
-			_, _, err := op.call(context.Background(), client, op.options(client))
-
-			require.NoError(t, err)
-			header := broker.only().Header
 			assert.Equal(t, []string{"2.17"}, header.Values(HeaderAPIVersion))
 			assert.Equal(t, []string{mockUserAgent}, header.Values("User-Agent"))
 			assert.Equal(t, []string{"application/json"}, header.Values("Accept"))
