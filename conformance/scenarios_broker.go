@@ -248,6 +248,12 @@ func (r *run) send(ctx context.Context, p probe, authenticator core.Authenticato
 	}
 	request.Header.Set(openservicebrokerv1.HeaderAPIVersion, openservicebrokerv1.DefaultBrokerAPIVersion)
 	request.Header.Set(identityHeader, uuid.NewString())
+	return r.do(request, authenticator)
+}
+
+// do authenticates request, sends it through the run's recording transport (which keeps the
+// exchange as evidence), drains a bounded part of the answer and returns the answer's status.
+func (r *run) do(request *http.Request, authenticator core.Authenticator) (int, error) {
 	if err := authenticator.Authenticate(request); err != nil {
 		return 0, err
 	}
@@ -299,15 +305,6 @@ func (r *run) catalogWithoutVersion(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := r.client.Service.Options.Authenticator.Authenticate(request); err != nil {
-		return 0, err
-	}
 	request.Header.Set(openservicebrokerv1.HeaderRequestIdentity, uuid.NewString())
-	response, err := r.http.Do(request)
-	if err != nil {
-		return 0, err
-	}
-	defer response.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(response.Body, maxEvidenceBody))
-	return response.StatusCode, nil
+	return r.do(request, r.client.Service.Options.Authenticator)
 }
