@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/IBM/go-sdk-core/v5/core"
@@ -230,29 +233,23 @@ func parametersInstance(op string, parameters any) (instance any, present bool, 
 func isJSONValue(value any) bool {
 	switch v := value.(type) {
 	case map[string]any:
-		if v == nil {
-			return false // encodes to null
-		}
-		for _, child := range v {
-			if !isJSONValue(child) {
-				return false
-			}
-		}
-		return true
+		return v != nil && allJSONValues(maps.Values(v)) // nil encodes to null
 	case []any:
-		if v == nil {
-			return false // encodes to null
-		}
-		for _, child := range v {
-			if !isJSONValue(child) {
-				return false
-			}
-		}
-		return true
+		return v != nil && allJSONValues(slices.Values(v)) // nil encodes to null
 	case float64:
 		return !math.IsNaN(v) && !math.IsInf(v, 0)
 	case nil, bool, string, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
 		return true
 	}
 	return false
+}
+
+// allJSONValues reports whether each of values is a JSON value (see isJSONValue).
+func allJSONValues(values iter.Seq[any]) bool {
+	for value := range values {
+		if !isJSONValue(value) {
+			return false
+		}
+	}
+	return true
 }
