@@ -2,7 +2,6 @@ package common
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -144,13 +143,7 @@ func TestLoadConfig_ReadsCredentialsFile(t *testing.T) {
 }
 
 func TestLoadConfig_RejectsMisconfiguration(t *testing.T) {
-	pki := testkit.NewPKI(t)
-	dir := t.TempDir()
-	certFile, keyFile, _ := clientFiles(t, pki, dir, "platform")
-	_, otherKeyPEM := pki.Issue("other", x509.ExtKeyUsageClientAuth)
-	otherKeyFile := writeFile(t, dir, "other.key", otherKeyPEM)
-	garbageFile := writeFile(t, dir, "garbage.pem", []byte("not PEM"))
-	missingFile := filepath.Join(dir, "missing.pem")
+	files := newTLSFiles(t)
 	const (
 		expectedCertFile = "expected the path of a PEM file holding the client certificate"
 		expectedKeyFile  = "expected the path of a PEM file holding the unencrypted private key of the client certificate"
@@ -248,23 +241,23 @@ func TestLoadConfig_RejectsMisconfiguration(t *testing.T) {
 		},
 		{
 			name:      "client certificate missing",
-			props:     map[string]string{PropertyClientCertFile: missingFile, PropertyClientKeyFile: keyFile},
-			wantError: fmt.Sprintf("configuration variable OPEN_SERVICE_BROKER_CLIENT_CERT_FILE: client certificate file %q cannot be read: no such file or directory; %s", missingFile, expectedCertFile),
+			props:     map[string]string{PropertyClientCertFile: files.missingFile, PropertyClientKeyFile: files.keyFile},
+			wantError: fmt.Sprintf("configuration variable OPEN_SERVICE_BROKER_CLIENT_CERT_FILE: client certificate file %q cannot be read: no such file or directory; %s", files.missingFile, expectedCertFile),
 		},
 		{
 			name:      "client certificate without key",
-			props:     map[string]string{PropertyClientCertFile: certFile},
+			props:     map[string]string{PropertyClientCertFile: files.certFile},
 			wantError: "configuration variable OPEN_SERVICE_BROKER_CLIENT_KEY_FILE: client key file is not set, but a client certificate file is; " + expectedKeyFile,
 		},
 		{
 			name:      "client key of another certificate",
-			props:     map[string]string{PropertyClientCertFile: certFile, PropertyClientKeyFile: otherKeyFile},
-			wantError: fmt.Sprintf("configuration variable OPEN_SERVICE_BROKER_CLIENT_KEY_FILE: client key file %q does not hold the private key of the certificate in %q; %s", otherKeyFile, certFile, expectedKeyFile),
+			props:     map[string]string{PropertyClientCertFile: files.certFile, PropertyClientKeyFile: files.otherKeyFile},
+			wantError: fmt.Sprintf("configuration variable OPEN_SERVICE_BROKER_CLIENT_KEY_FILE: client key file %q does not hold the private key of the certificate in %q; %s", files.otherKeyFile, files.certFile, expectedKeyFile),
 		},
 		{
 			name:      "CA file not PEM",
-			props:     map[string]string{PropertyCACertFile: garbageFile},
-			wantError: fmt.Sprintf("configuration variable OPEN_SERVICE_BROKER_CA_CERT_FILE: CA certificate file %q holds no PEM CERTIFICATE block that can be parsed; expected the path of a PEM file holding the CA certificates that sign the broker's certificate", garbageFile),
+			props:     map[string]string{PropertyCACertFile: files.garbageFile},
+			wantError: fmt.Sprintf("configuration variable OPEN_SERVICE_BROKER_CA_CERT_FILE: CA certificate file %q holds no PEM CERTIFICATE block that can be parsed; expected the path of a PEM file holding the CA certificates that sign the broker's certificate", files.garbageFile),
 		},
 	}
 	for _, tt := range tests {
@@ -519,12 +512,8 @@ func TestConfigError_WithoutCause(t *testing.T) {
 
 // No configured secret ever reaches error text, whichever part of the configuration is wrong.
 func TestExternalConfiguration_ErrorsNeverContainSecrets(t *testing.T) {
-	pki := testkit.NewPKI(t)
-	dir := t.TempDir()
-	certFile, _, _ := clientFiles(t, pki, dir, "platform")
-	_, otherKeyPEM := pki.Issue("other", x509.ExtKeyUsageClientAuth)
-	otherKeyFile := writeFile(t, dir, "other.key", otherKeyPEM)
-	tokenFile := writeFile(t, dir, "token", []byte("secret-token-1 secret-token-2"))
+	files := newTLSFiles(t)
+	tokenFile := writeFile(t, files.dir, "token", []byte("secret-token-1 secret-token-2"))
 
 	tests := []struct {
 		name   string
@@ -539,7 +528,7 @@ func TestExternalConfiguration_ErrorsNeverContainSecrets(t *testing.T) {
 		{name: "secret given as identity", props: map[string]string{PropertyOriginatingIdentity: "platform secret-in-identity!"}, secret: "secret-in-identity"},
 		{name: "secret given as API version", props: map[string]string{PropertyAPIVersion: "secret-in-version"}, secret: "secret-in-version"},
 		{name: "secret given as boolean", props: map[string]string{PropertyEnableGzip: "secret-in-bool"}, secret: "secret-in-bool"},
-		{name: "key of another certificate", props: map[string]string{PropertyClientCertFile: certFile, PropertyClientKeyFile: otherKeyFile}},
+		{name: "key of another certificate", props: map[string]string{PropertyClientCertFile: files.certFile, PropertyClientKeyFile: files.otherKeyFile}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -554,7 +543,7 @@ func TestExternalConfiguration_ErrorsNeverContainSecrets(t *testing.T) {
 			if tt.secret != "" {
 				assert.NotContains(t, text, tt.secret)
 			}
-			assertNoKeyMaterial(t, text, otherKeyPEM)
+			assertNoKeyMaterial(t, text, files.otherKeyPEM)
 		})
 	}
 }

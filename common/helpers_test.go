@@ -121,6 +121,31 @@ func clientFiles(t *testing.T, pki *testkit.PKI, dir, commonName string) (certFi
 		writeFile(t, dir, "ca.crt", pki.CertPEM)
 }
 
+// tlsFiles are, in a fresh directory, a client certificate and key issued for "platform" (with
+// their CA) and files a TLS configuration cannot use.
+type tlsFiles struct {
+	dir               string
+	certFile, keyFile string
+	otherKeyPEM       []byte // the key of another certificate, which no error text may show
+	otherKeyFile      string // holds otherKeyPEM
+	garbageFile       string // not PEM
+	brokenKeyFile     string // a PEM PRIVATE KEY block that is not a key
+	missingFile       string // no file is there
+}
+
+func newTLSFiles(t *testing.T) tlsFiles {
+	t.Helper()
+	pki := testkit.NewPKI(t)
+	files := tlsFiles{dir: t.TempDir()}
+	files.certFile, files.keyFile, _ = clientFiles(t, pki, files.dir, "platform")
+	_, files.otherKeyPEM = pki.Issue("other", x509.ExtKeyUsageClientAuth)
+	files.otherKeyFile = writeFile(t, files.dir, "other.key", files.otherKeyPEM)
+	files.garbageFile = writeFile(t, files.dir, "garbage.pem", []byte("not PEM"))
+	files.brokenKeyFile = writeFile(t, files.dir, "broken.key", testkit.PEMEncode("PRIVATE KEY", []byte("not DER")))
+	files.missingFile = filepath.Join(files.dir, "missing.pem")
+	return files
+}
+
 // get sends a GET to url with client and returns the status, failing the test on a transport error.
 func get(t *testing.T, client *http.Client, url string) int {
 	t.Helper()

@@ -7,7 +7,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -195,14 +194,7 @@ func TestLoadClientCertificate_ReadsKeyEncodings(t *testing.T) {
 }
 
 func TestNewTLSConfig_ReportsUnusableFiles(t *testing.T) {
-	pki := testkit.NewPKI(t)
-	dir := t.TempDir()
-	certFile, keyFile, _ := clientFiles(t, pki, dir, "platform")
-	_, otherKeyPEM := pki.Issue("other", x509.ExtKeyUsageClientAuth)
-	otherKeyFile := writeFile(t, dir, "other.key", otherKeyPEM)
-	garbageFile := writeFile(t, dir, "garbage", []byte("not PEM at all"))
-	brokenKeyFile := writeFile(t, dir, "broken.key", testkit.PEMEncode("PRIVATE KEY", []byte("not DER")))
-	missingFile := filepath.Join(dir, "missing.pem")
+	files := newTLSFiles(t)
 
 	tests := []struct {
 		name                      string
@@ -211,18 +203,18 @@ func TestNewTLSConfig_ReportsUnusableFiles(t *testing.T) {
 		wantPath                  string
 		wantText                  string
 	}{
-		{name: "missing certificate", certFile: missingFile, keyFile: keyFile, wantKind: FileKindClientCertificate, wantPath: missingFile, wantText: "cannot be read: no such file or directory"},
-		{name: "certificate not PEM", certFile: garbageFile, keyFile: keyFile, wantKind: FileKindClientCertificate, wantPath: garbageFile, wantText: "holds no PEM CERTIFICATE block"},
-		{name: "certificate file holds a key", certFile: keyFile, keyFile: keyFile, wantKind: FileKindClientCertificate, wantPath: keyFile, wantText: "holds no PEM CERTIFICATE block"},
-		{name: "missing key", certFile: certFile, keyFile: missingFile, wantKind: FileKindClientKey, wantPath: missingFile, wantText: "cannot be read"},
-		{name: "key not PEM", certFile: certFile, keyFile: garbageFile, wantKind: FileKindClientKey, wantPath: garbageFile, wantText: "holds no PEM PRIVATE KEY block"},
-		{name: "key file holds a certificate", certFile: certFile, keyFile: certFile, wantKind: FileKindClientKey, wantPath: certFile, wantText: "holds no PEM PRIVATE KEY block"},
-		{name: "key cannot be parsed", certFile: certFile, keyFile: brokenKeyFile, wantKind: FileKindClientKey, wantPath: brokenKeyFile, wantText: "holds a private key that cannot be parsed"},
-		{name: "key of another certificate", certFile: certFile, keyFile: otherKeyFile, wantKind: FileKindClientKey, wantPath: otherKeyFile, wantText: "does not hold the private key of the certificate in"},
-		{name: "certificate without key", certFile: certFile, wantKind: FileKindClientKey, wantText: "client key file is not set, but a client certificate file is"},
-		{name: "key without certificate", keyFile: keyFile, wantKind: FileKindClientCertificate, wantText: "client certificate file is not set, but a client key file is"},
-		{name: "CA not PEM", caFile: garbageFile, wantKind: FileKindCACertificate, wantPath: garbageFile, wantText: "holds no PEM CERTIFICATE block that can be parsed"},
-		{name: "missing CA", certFile: certFile, keyFile: keyFile, caFile: missingFile, wantKind: FileKindCACertificate, wantPath: missingFile, wantText: "cannot be read"},
+		{name: "missing certificate", certFile: files.missingFile, keyFile: files.keyFile, wantKind: FileKindClientCertificate, wantPath: files.missingFile, wantText: "cannot be read: no such file or directory"},
+		{name: "certificate not PEM", certFile: files.garbageFile, keyFile: files.keyFile, wantKind: FileKindClientCertificate, wantPath: files.garbageFile, wantText: "holds no PEM CERTIFICATE block"},
+		{name: "certificate file holds a key", certFile: files.keyFile, keyFile: files.keyFile, wantKind: FileKindClientCertificate, wantPath: files.keyFile, wantText: "holds no PEM CERTIFICATE block"},
+		{name: "missing key", certFile: files.certFile, keyFile: files.missingFile, wantKind: FileKindClientKey, wantPath: files.missingFile, wantText: "cannot be read"},
+		{name: "key not PEM", certFile: files.certFile, keyFile: files.garbageFile, wantKind: FileKindClientKey, wantPath: files.garbageFile, wantText: "holds no PEM PRIVATE KEY block"},
+		{name: "key file holds a certificate", certFile: files.certFile, keyFile: files.certFile, wantKind: FileKindClientKey, wantPath: files.certFile, wantText: "holds no PEM PRIVATE KEY block"},
+		{name: "key cannot be parsed", certFile: files.certFile, keyFile: files.brokenKeyFile, wantKind: FileKindClientKey, wantPath: files.brokenKeyFile, wantText: "holds a private key that cannot be parsed"},
+		{name: "key of another certificate", certFile: files.certFile, keyFile: files.otherKeyFile, wantKind: FileKindClientKey, wantPath: files.otherKeyFile, wantText: "does not hold the private key of the certificate in"},
+		{name: "certificate without key", certFile: files.certFile, wantKind: FileKindClientKey, wantText: "client key file is not set, but a client certificate file is"},
+		{name: "key without certificate", keyFile: files.keyFile, wantKind: FileKindClientCertificate, wantText: "client certificate file is not set, but a client key file is"},
+		{name: "CA not PEM", caFile: files.garbageFile, wantKind: FileKindCACertificate, wantPath: files.garbageFile, wantText: "holds no PEM CERTIFICATE block that can be parsed"},
+		{name: "missing CA", certFile: files.certFile, keyFile: files.keyFile, caFile: files.missingFile, wantKind: FileKindCACertificate, wantPath: files.missingFile, wantText: "cannot be read"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,7 +226,7 @@ func TestNewTLSConfig_ReportsUnusableFiles(t *testing.T) {
 			assert.Equal(t, tt.wantKind, fileErr.Kind)
 			assert.Equal(t, tt.wantPath, fileErr.Path)
 			assert.Contains(t, err.Error(), tt.wantText)
-			assertNoKeyMaterial(t, err.Error(), otherKeyPEM)
+			assertNoKeyMaterial(t, err.Error(), files.otherKeyPEM)
 		})
 	}
 }

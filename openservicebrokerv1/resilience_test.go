@@ -362,10 +362,7 @@ func TestABrokerThatNeverAnswersCannotHangTheCaller(t *testing.T) {
 			return client
 		}},
 		{name: "timeout from OPEN_SERVICE_BROKER_TIMEOUT", newClient: func(t *testing.T, server *brokertest.Server) *osb.OpenServiceBrokerV1 {
-			t.Setenv("OPEN_SERVICE_BROKER_URL", server.URL)
-			t.Setenv("OPEN_SERVICE_BROKER_AUTH_TYPE", "basic")
-			t.Setenv("OPEN_SERVICE_BROKER_USERNAME", server.Username)
-			t.Setenv("OPEN_SERVICE_BROKER_PASSWORD", server.Password)
+			testkit.SetBasicAuthConfig(t, server.URL, server.Username, server.Password)
 			t.Setenv("OPEN_SERVICE_BROKER_TIMEOUT", timeout.String())
 			client, err := osb.NewOpenServiceBrokerV1UsingExternalConfig(&osb.OpenServiceBrokerV1Options{})
 			require.NoError(t, err)
@@ -431,10 +428,7 @@ func TestRetriesOffReturnsTheFirstFailure(t *testing.T) {
 
 func TestRetriesSwitchedOffByExternalConfiguration(t *testing.T) {
 	server := startBroker(t)
-	t.Setenv("OPEN_SERVICE_BROKER_URL", server.URL)
-	t.Setenv("OPEN_SERVICE_BROKER_AUTH_TYPE", "basic")
-	t.Setenv("OPEN_SERVICE_BROKER_USERNAME", server.Username)
-	t.Setenv("OPEN_SERVICE_BROKER_PASSWORD", server.Password)
+	testkit.SetBasicAuthConfig(t, server.URL, server.Username, server.Password)
 	t.Setenv("OPEN_SERVICE_BROKER_MAX_RETRIES", "0")
 	client, err := osb.NewOpenServiceBrokerV1UsingExternalConfig(nil)
 	require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/osbkit/osb-go-sdk/brokertest"
+	"github.com/osbkit/osb-go-sdk/internal/testkit"
 )
 
 // withHome points the targets file and the local record at a fresh directory of the test.
@@ -35,10 +36,7 @@ func credentialsFile(t *testing.T, srv *brokertest.Server) string {
 
 func setBrokerVariables(t *testing.T, srv *brokertest.Server) {
 	t.Helper()
-	t.Setenv("OPEN_SERVICE_BROKER_URL", srv.URL)
-	t.Setenv("OPEN_SERVICE_BROKER_AUTH_TYPE", "basic")
-	t.Setenv("OPEN_SERVICE_BROKER_USERNAME", srv.Username)
-	t.Setenv("OPEN_SERVICE_BROKER_PASSWORD", srv.Password)
+	testkit.SetBasicAuthConfig(t, srv.URL, srv.Username, srv.Password)
 }
 
 func TestVariablesWinOverACredentialsFile(t *testing.T) {

@@ -145,10 +145,7 @@ func TestDryRunPrintsTheExactRequestAndSendsNothingElse(t *testing.T) {
 
 func TestDryRunNamesTheVariablesCredentialsCameFrom(t *testing.T) {
 	srv := newBroker(t)
-	t.Setenv("OPEN_SERVICE_BROKER_URL", srv.URL)
-	t.Setenv("OPEN_SERVICE_BROKER_AUTH_TYPE", "basic")
-	t.Setenv("OPEN_SERVICE_BROKER_USERNAME", srv.Username)
-	t.Setenv("OPEN_SERVICE_BROKER_PASSWORD", srv.Password)
+	setBrokerVariables(t, srv)
 	got := invocation{}.run(t, nil, "deprovision", "inst", "--service", "brokertest-db", "--plan", "small", "--dry-run")
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.Contains(t, got.stdout, `-u "$OPEN_SERVICE_BROKER_USERNAME:$OPEN_SERVICE_BROKER_PASSWORD"`)

@@ -139,31 +139,30 @@ func (a *app) targetOfFlags(flags targetPasswordFlags) (*target, error) {
 }
 
 func (a *app) newTargetUseCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:     "use <name>",
-		Short:   "Make a named target the current one",
-		Example: "  osb target use prod",
-		Args:    cobra.ExactArgs(1),
-		RunE: a.run(func(_ *cobra.Command, args []string) (*outcome, error) {
-			return nil, a.changeTargets(args[0], func(file *targetsFile) { file.Current = args[0] })
-		}),
-		ValidArgsFunction: a.completeTargetNames,
-	}
+	return a.newTargetChangeCommand("use <name>", "Make a named target the current one", "  osb target use prod",
+		func(file *targetsFile, name string) { file.Current = name })
 }
 
 func (a *app) newTargetRemoveCommand() *cobra.Command {
+	return a.newTargetChangeCommand("remove <name>", "Remove a named target", "  osb target remove old-broker",
+		func(file *targetsFile, name string) {
+			delete(file.Targets, name)
+			if file.Current == name {
+				file.Current = ""
+			}
+		})
+}
+
+// newTargetChangeCommand is a command that changes the targets file for the one named target it
+// takes (see changeTargets).
+func (a *app) newTargetChangeCommand(use, short, example string, change func(file *targetsFile, name string)) *cobra.Command {
 	return &cobra.Command{
-		Use:     "remove <name>",
-		Short:   "Remove a named target",
-		Example: "  osb target remove old-broker",
+		Use:     use,
+		Short:   short,
+		Example: example,
 		Args:    cobra.ExactArgs(1),
 		RunE: a.run(func(_ *cobra.Command, args []string) (*outcome, error) {
-			return nil, a.changeTargets(args[0], func(file *targetsFile) {
-				delete(file.Targets, args[0])
-				if file.Current == args[0] {
-					file.Current = ""
-				}
-			})
+			return nil, a.changeTargets(args[0], func(file *targetsFile) { change(file, args[0]) })
 		}),
 		ValidArgsFunction: a.completeTargetNames,
 	}

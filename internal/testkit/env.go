@@ -50,3 +50,13 @@ func isolate(credentialsFile string) error {
 	}
 	return os.Setenv(credentialsFileVariable, credentialsFile)
 }
+
+// SetBasicAuthConfig points the client's external configuration at a broker with basic
+// authentication, for the test's duration.
+func SetBasicAuthConfig(t testing.TB, url, username, password string) {
+	t.Helper()
+	t.Setenv(configurationPrefix+"URL", url)
+	t.Setenv(configurationPrefix+"AUTH_TYPE", "basic")
+	t.Setenv(configurationPrefix+"USERNAME", username)
+	t.Setenv(configurationPrefix+"PASSWORD", password)
+}
