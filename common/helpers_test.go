@@ -121,6 +121,34 @@ func clientFiles(t *testing.T, pki *testkit.PKI, dir, commonName string) (certFi
 		writeFile(t, dir, "ca.crt", pki.CertPEM)
 }
 
+// watchedCertificate is a client certificate loaded from files that pki issued for
+// "platform-one", whose file checks run on a fake clock, so that a test rotates the files at will.
+type watchedCertificate struct {
+	certificate               *ClientCertificate
+	certFile, keyFile, caFile string
+	clock                     *testkit.FakeClock
+	reads                     *readCounter
+}
+
+func newWatchedCertificate(t *testing.T, pki *testkit.PKI) watchedCertificate {
+	t.Helper()
+	watched := watchedCertificate{clock: testkit.NewFakeClock()}
+	watched.certFile, watched.keyFile, watched.caFile = clientFiles(t, pki, t.TempDir(), "platform-one")
+	certificate, err := LoadClientCertificate(watched.certFile, watched.keyFile)
+	require.NoError(t, err)
+	watched.certificate = certificate
+	watched.reads = watch(certificate.pair, watched.clock)
+	return watched
+}
+
+// presented is the common name of the certificate the client would present now.
+func (watched watchedCertificate) presented(t *testing.T) string {
+	t.Helper()
+	cert, err := watched.certificate.GetClientCertificate(&tls.CertificateRequestInfo{})
+	require.NoError(t, err)
+	return cert.Leaf.Subject.CommonName
+}
+
 // tlsFiles are, in a fresh directory, a client certificate and key issued for "platform" (with
 // their CA) and files a TLS configuration cannot use.
 type tlsFiles struct {

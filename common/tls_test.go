@@ -78,13 +78,8 @@ func TestNewTLSConfig_KeepsServerVerificationOn(t *testing.T) {
 func TestClientCertificate_RotatedCertificateReachesServer(t *testing.T) {
 	pki := testkit.NewPKI(t)
 	server, seen := newMutualTLSServer(t, pki)
-	dir := t.TempDir()
-	certFile, keyFile, caFile := clientFiles(t, pki, dir, "platform-one")
-	certificate, err := LoadClientCertificate(certFile, keyFile)
-	require.NoError(t, err)
-	clock := testkit.NewFakeClock()
-	reads := watch(certificate.pair, clock)
-	config, err := newTLSConfig(certificate, caFile)
+	watched := newWatchedCertificate(t, pki)
+	config, err := newTLSConfig(watched.certificate, watched.caFile)
 	require.NoError(t, err)
 	transport := defaultTransport()
 	transport.TLSClientConfig = config
@@ -100,65 +95,46 @@ func TestClientCertificate_RotatedCertificateReachesServer(t *testing.T) {
 
 	certPEM, keyPEM := pki.Issue("platform-two", x509.ExtKeyUsageClientAuth)
 	later := time.Now().Add(time.Minute)
-	rewriteFile(t, certFile, certPEM, later)
-	rewriteFile(t, keyFile, keyPEM, later)
+	rewriteFile(t, watched.certFile, certPEM, later)
+	rewriteFile(t, watched.keyFile, keyPEM, later)
 	assert.Equal(t, "platform-one", newConnection(), "the files are not checked again within the interval")
 
-	clock.Advance(DefaultFileCheckInterval)
+	watched.clock.Advance(DefaultFileCheckInterval)
 	assert.Equal(t, "platform-two", newConnection())
 	assert.Equal(t, "platform-two", newConnection())
-	assert.Equal(t, 2, reads.count(), "certificate and key are read once per change")
+	assert.Equal(t, 2, watched.reads.count(), "certificate and key are read once per change")
 }
 
 func TestClientCertificate_SetCheckIntervalDelaysRotation(t *testing.T) {
 	pki := testkit.NewPKI(t)
-	certFile, keyFile, _ := clientFiles(t, pki, t.TempDir(), "platform-one")
-	certificate, err := LoadClientCertificate(certFile, keyFile)
-	require.NoError(t, err)
-	clock := testkit.NewFakeClock()
-	watch(certificate.pair, clock)
-	certificate.SetCheckInterval(time.Hour)
+	watched := newWatchedCertificate(t, pki)
+	watched.certificate.SetCheckInterval(time.Hour)
 	certPEM, keyPEM := pki.Issue("platform-two", x509.ExtKeyUsageClientAuth)
 	later := time.Now().Add(time.Minute)
-	rewriteFile(t, certFile, certPEM, later)
-	rewriteFile(t, keyFile, keyPEM, later)
-	presented := func() string {
-		t.Helper()
-		cert, err := certificate.GetClientCertificate(&tls.CertificateRequestInfo{})
-		require.NoError(t, err)
-		return cert.Leaf.Subject.CommonName
-	}
+	rewriteFile(t, watched.certFile, certPEM, later)
+	rewriteFile(t, watched.keyFile, keyPEM, later)
 
-	clock.Advance(DefaultFileCheckInterval)
-	assert.Equal(t, "platform-one", presented())
+	watched.clock.Advance(DefaultFileCheckInterval)
+	assert.Equal(t, "platform-one", watched.presented(t))
 
-	clock.Advance(time.Hour)
-	assert.Equal(t, "platform-two", presented())
+	watched.clock.Advance(time.Hour)
+	assert.Equal(t, "platform-two", watched.presented(t))
 }
 
 // Files rotated one after the other briefly hold a new certificate with the old key; the pair
 // read last stays in use until the key follows.
 func TestClientCertificate_KeepsLastPairWhileRotationIsHalfDone(t *testing.T) {
 	pki := testkit.NewPKI(t)
-	certFile, keyFile, _ := clientFiles(t, pki, t.TempDir(), "platform-one")
-	certificate, err := LoadClientCertificate(certFile, keyFile)
-	require.NoError(t, err)
-	clock := testkit.NewFakeClock()
-	watch(certificate.pair, clock)
-	presented := func() string {
-		t.Helper()
-		clock.Advance(DefaultFileCheckInterval)
-		cert, err := certificate.GetClientCertificate(&tls.CertificateRequestInfo{})
-		require.NoError(t, err)
-		return cert.Leaf.Subject.CommonName
-	}
+	watched := newWatchedCertificate(t, pki)
 	certPEM, keyPEM := pki.Issue("platform-two", x509.ExtKeyUsageClientAuth)
 
-	rewriteFile(t, certFile, certPEM, time.Now().Add(time.Minute))
-	assert.Equal(t, "platform-one", presented())
+	rewriteFile(t, watched.certFile, certPEM, time.Now().Add(time.Minute))
+	watched.clock.Advance(DefaultFileCheckInterval)
+	assert.Equal(t, "platform-one", watched.presented(t))
 
-	rewriteFile(t, keyFile, keyPEM, time.Now().Add(2*time.Minute))
-	assert.Equal(t, "platform-two", presented())
+	rewriteFile(t, watched.keyFile, keyPEM, time.Now().Add(2*time.Minute))
+	watched.clock.Advance(DefaultFileCheckInterval)
+	assert.Equal(t, "platform-two", watched.presented(t))
 }
 
 func TestLoadClientCertificate_ReadsKeyEncodings(t *testing.T) {
