@@ -144,8 +144,7 @@ type badInputBroker struct {
 
 func newBadInputBroker(t *testing.T) *badInputBroker {
 	t.Helper()
-	server := brokertest.NewServer()
-	t.Cleanup(server.Close)
+	server := startBroker(t)
 	broker := &badInputBroker{server: server, client: server.Client(), transport: &countingTransport{}}
 	broker.client.DisableRetries()
 	broker.client.GetHTTPClient().Transport = broker.transport

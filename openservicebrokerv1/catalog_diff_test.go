@@ -117,8 +117,7 @@ func TestDiffCatalogs_NilAndEqual(t *testing.T) {
 }
 
 func TestRefreshCatalogDiff_ReturnsWhatTheBrokerChanged(t *testing.T) {
-	srv := brokertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := startBroker(t)
 	client := srv.Client()
 	ctx := context.Background()
 	first, diff, err := client.RefreshCatalogDiff(ctx, nil)

@@ -66,8 +66,7 @@ func TestProvision_SendsTheHeldCatalogsMaintenanceInfo(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			srv := brokertest.NewServer()
-			t.Cleanup(srv.Close)
+			srv := startBroker(t)
 			client := clientHoldingCatalog(t, srv)
 			if c.configure != nil {
 				c.configure(client)
@@ -88,8 +87,7 @@ func TestProvision_SendsTheHeldCatalogsMaintenanceInfo(t *testing.T) {
 }
 
 func TestProvision_WithoutAHeldCatalogSendsNoMaintenanceInfo(t *testing.T) {
-	srv := brokertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := startBroker(t)
 	client := srv.Client()
 
 	_, _, err := client.ReplaceServiceInstance(provisionOptions(client, "instance-1"))
@@ -100,8 +98,7 @@ func TestProvision_WithoutAHeldCatalogSendsNoMaintenanceInfo(t *testing.T) {
 }
 
 func TestProvision_MaintenanceInfoConflictRefreshesTheHeldCatalog(t *testing.T) {
-	srv := brokertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := startBroker(t)
 	client := clientHoldingCatalog(t, srv)
 	held := client.Catalog()
 	require.NoError(t, srv.SetPlanMaintenanceInfo(brokertest.DefaultSyncPlanID, domain.MaintenanceInfo{Version: "1.1.0"}))
@@ -124,8 +121,7 @@ func TestProvision_MaintenanceInfoConflictRefreshesTheHeldCatalog(t *testing.T) 
 }
 
 func TestUpdate_MaintenanceInfoConflictWithoutAHeldCatalogIsTheBrokersError(t *testing.T) {
-	srv := brokertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := startBroker(t)
 	client := srv.Client()
 	_, _, err := client.ReplaceServiceInstance(provisionOptions(client, "instance-1"))
 	require.NoError(t, err)

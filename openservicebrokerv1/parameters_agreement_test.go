@@ -20,8 +20,7 @@ func TestParametersSchema_ClientAndBrokertestAgree(t *testing.T) {
 	catalog[0].Plans[0].Schemas.Instance.Create.Parameters = map[string]any{
 		"type": "object", "properties": map[string]any{"e": map[string]any{"type": "string", "format": "email"}},
 	}
-	srv := brokertest.NewServer(brokertest.WithCatalog(catalog))
-	defer srv.Close()
+	srv := startBroker(t, brokertest.WithCatalog(catalog))
 	checking := srv.Client()
 	held, _, err := checking.RefreshCatalog(context.Background(), nil)
 	require.NoError(t, err)

@@ -541,8 +541,7 @@ func TestUpdateIsNotRetriedWhenTheBrokerSaysItIsNotRepeatable(t *testing.T) {
 // deprovisions; the broker refuses with ConcurrencyError while its provision runs, and the
 // mitigation waits for that operation to end instead of giving up.
 func TestOrphanMitigationWaitsOutTheProvisionStillRunning(t *testing.T) {
-	srv := brokertest.NewServer(brokertest.WithAsyncPolls(3))
-	defer srv.Close()
+	srv := startBroker(t, brokertest.WithAsyncPolls(3))
 	client := srv.Client()
 	client.EnableRetries(1, fastRetryInterval)
 	require.NoError(t, srv.InjectFault(brokertest.Fault{

@@ -167,8 +167,7 @@ func TestSecretsStayOutOfLogsAndErrorsWithBasicAuth(t *testing.T) {
 	check := newSecretCheck(t)
 	const basicPassword = "basic-pa55word-d41d8cd98f"
 	check.secrets["basic-auth password"] = basicPassword
-	srv := brokertest.NewServer(brokertest.WithCredentials("broker-admin", basicPassword))
-	t.Cleanup(srv.Close)
+	srv := startBroker(t, brokertest.WithCredentials("broker-admin", basicPassword))
 	client := srv.Client()
 	client.EnableRetries(1, 5*time.Millisecond)
 	check.secretLifecycle(t, client)
@@ -241,8 +240,7 @@ func TestSecretsStayOutOfLogsAndErrorsWithBearerToken(t *testing.T) {
 	check := newSecretCheck(t)
 	const token = "bearer-token-2fd4e1c67a2d28fced849ee1bb76e7391b93eb12"
 	check.secrets["bearer token"] = token
-	srv := brokertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := startBroker(t)
 	check.secrets["basic-auth password behind the gate"] = srv.Password
 	gateURL := newTokenGate(t, srv, token)
 	client, err := osb.NewOpenServiceBrokerV1(&osb.OpenServiceBrokerV1Options{URL: gateURL, Authenticator: &core.BearerTokenAuthenticator{BearerToken: token}})
@@ -302,8 +300,7 @@ func TestSecretsStayOutOfLogsAndErrorsWithIAMAPIKey(t *testing.T) {
 	check.secrets["IAM apikey"] = apikey
 	check.secrets["IAM access token"] = accessToken
 	check.secrets["IAM refresh token"] = refreshToken
-	srv := brokertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := startBroker(t)
 	iamURL := newMockIAM(t, apikey, accessToken, refreshToken)
 	gateURL := newTokenGate(t, srv, accessToken)
 	check.secretLifecycle(t, iamClient(t, gateURL, iamURL, apikey))

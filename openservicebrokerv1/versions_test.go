@@ -209,8 +209,7 @@ func refusedName(rule osb.APIVersionRule) string {
 }
 
 func TestAPIVersionRules_EachElementIsSentFromItsVersionOnAndNotBefore(t *testing.T) {
-	srv := brokertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := startBroker(t)
 	for _, rule := range osb.APIVersionRules() {
 		operations := operationsOf(rule)
 		require.NotEmpty(t, operations, "rule %+v is tested on at least one operation", rule)
@@ -236,8 +235,7 @@ func TestAPIVersionRules_EachElementIsSentFromItsVersionOnAndNotBefore(t *testin
 }
 
 func TestAPIVersionRules_AStrictBrokerRefusesOrRecordsWhatIsNewerThanTheAnnouncedVersion(t *testing.T) {
-	srv := brokertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := startBroker(t)
 	for _, rule := range osb.APIVersionRules() {
 		for _, operation := range operationsOf(rule) {
 			name := fmt.Sprintf("%s %s %s since %s on %s", rule.Kind, rule.Name, rule.Operation, rule.Since, operation)
@@ -261,8 +259,7 @@ func TestAPIVersionRules_AStrictBrokerRefusesOrRecordsWhatIsNewerThanTheAnnounce
 }
 
 func TestAPIVersionRules_ALenientBrokerOnlyRecordsWhatIsNewer(t *testing.T) {
-	srv := brokertest.NewServer(brokertest.WithLenient())
-	t.Cleanup(srv.Close)
+	srv := startBroker(t, brokertest.WithLenient())
 	atSince, _ := sendAt(t, srv, "2.14", "get_service_instance", "")
 	require.NotNil(t, atSince)
 
@@ -295,8 +292,7 @@ func versionNewer(a, b string) bool {
 }
 
 func TestAPIVersion_A213ClientSendsNothingNewer(t *testing.T) {
-	srv := brokertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := startBroker(t)
 	for operation := range fullRequests {
 		t.Run(operation, func(t *testing.T) {
 			received, err := sendAt(t, srv, "2.13", operation, "")
@@ -316,8 +312,7 @@ func TestAPIVersion_A213ClientSendsNothingNewer(t *testing.T) {
 }
 
 func TestAPIVersion_A217ClientSendsEverything(t *testing.T) {
-	srv := brokertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := startBroker(t)
 	for _, refused := range []string{"", "/maintenance_info", "/predecessor_binding_id"} {
 		for operation := range fullRequests {
 			received, _ := sendAt(t, srv, "2.17", operation, refused)
@@ -350,8 +345,7 @@ func mayCarry(operation string, rule osb.APIVersionRule) bool {
 }
 
 func TestAPIVersion_TheVersionHeaderACallerSetsIsTheOneApplied(t *testing.T) {
-	srv := brokertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := startBroker(t)
 	client := srv.Client()
 
 	_, _, err := client.GetServiceInstance(client.NewGetServiceInstanceOptions(gatedInstance).
@@ -408,8 +402,7 @@ func TestAPIVersion_ProfileJSON(t *testing.T) {
 				"instance_annotations": {"myprovider.com/send-alerts-to-email": "me@mycompany.com"}}`,
 		},
 	}
-	srv := brokertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := startBroker(t)
 	client := srv.Client()
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
