@@ -207,9 +207,8 @@ func TestValidateAnswerOfNothing(t *testing.T) {
 }
 
 func TestWaitersPollThroughAMalformedState(t *testing.T) {
-	_, server := newScriptedBroker(t, map[string][]canned{"GET " + instancePath + "/last_operation": {
+	_, client := newScriptedClient(t, map[string][]canned{"GET " + instancePath + "/last_operation": {
 		{status: 200, body: `{"state": "in_progress"}`}, {status: 200, body: `{}`}, {status: 200, body: `{"state": "succeeded"}`}}})
-	client := newWaitTestClient(t, server.URL)
 	options := client.NewWaitForLastOperationOptions(waitInstanceID)
 	options.WaitOptions = *fakeWait()
 

@@ -55,11 +55,10 @@ func TestProvisionAndWait(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			broker, server := newScriptedBroker(t, map[string][]canned{
+			broker, client := newScriptedClient(t, map[string][]canned{
 				"PUT " + instancePath: {tt.provision},
 				"GET " + lastOpPath:   tt.polls,
 			})
-			client := newWaitTestClient(t, server.URL)
 			options := provisionOptions(client)
 
 			result, response, err := client.ProvisionAndWait(context.Background(), options, fakeWait())
@@ -81,12 +80,11 @@ func TestProvisionAndWait(t *testing.T) {
 }
 
 func TestProvisionAndWaitMitigatesAFailedAsynchronousProvision(t *testing.T) {
-	broker, server := newScriptedBroker(t, map[string][]canned{
+	broker, client := newScriptedClient(t, map[string][]canned{
 		"PUT " + instancePath:    {{status: 202, body: `{"operation":"op-1"}`}},
 		"GET " + lastOpPath:      {{status: 200, body: `{"state":"failed","description":"no capacity"}`}},
 		"DELETE " + instancePath: {{status: 200, body: `{}`}},
 	})
-	client := newWaitTestClient(t, server.URL)
 
 	_, response, err := client.ProvisionAndWait(context.Background(), provisionOptions(client), fakeWait())
 
@@ -113,11 +111,10 @@ func TestUpdateAndWait(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			broker, server := newScriptedBroker(t, map[string][]canned{
+			broker, client := newScriptedClient(t, map[string][]canned{
 				"PATCH " + instancePath: {tt.update},
 				"GET " + lastOpPath:     tt.polls,
 			})
-			client := newWaitTestClient(t, server.URL)
 			options := client.NewUpdateServiceInstanceOptions(waitInstanceID).SetServiceID("service-1").SetPlanID("plan-new").
 				SetPreviousValues(&PreviousValues{PlanID: core.StringPtr("plan-old")})
 
@@ -136,11 +133,10 @@ func TestUpdateAndWait(t *testing.T) {
 }
 
 func TestUpdateAndWaitReportsAFailedUpdate(t *testing.T) {
-	_, server := newScriptedBroker(t, map[string][]canned{
+	_, client := newScriptedClient(t, map[string][]canned{
 		"PATCH " + instancePath: {{status: 202, body: `{"operation":"op-1"}`}},
 		"GET " + lastOpPath:     {{status: 200, body: `{"state":"failed","instance_usable":true,"update_repeatable":false}`}},
 	})
-	client := newWaitTestClient(t, server.URL)
 	options := client.NewUpdateServiceInstanceOptions(waitInstanceID).SetServiceID("service-1").SetPlanID("plan-new")
 
 	_, _, err := client.UpdateAndWait(context.Background(), options, fakeWait())
@@ -165,11 +161,10 @@ func TestDeprovisionAndWait(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			broker, server := newScriptedBroker(t, map[string][]canned{
+			broker, client := newScriptedClient(t, map[string][]canned{
 				"DELETE " + instancePath: {tt.deprovision},
 				"GET " + lastOpPath:      tt.polls,
 			})
-			client := newWaitTestClient(t, server.URL)
 			options := client.NewDeleteServiceInstanceOptions("service-1", "plan-1", waitInstanceID)
 
 			_, response, err := client.DeprovisionAndWait(context.Background(), options, fakeWait())
@@ -185,8 +180,7 @@ func TestDeprovisionAndWait(t *testing.T) {
 }
 
 func TestDeprovisionAndWaitRejectsAnUndefinedSuccessStatus(t *testing.T) {
-	_, server := newScriptedBroker(t, map[string][]canned{"DELETE " + instancePath: {{status: 204}}})
-	client := newWaitTestClient(t, server.URL)
+	_, client := newScriptedClient(t, map[string][]canned{"DELETE " + instancePath: {{status: 204}}})
 
 	_, response, err := client.DeprovisionAndWait(context.Background(), client.NewDeleteServiceInstanceOptions("service-1", "plan-1", waitInstanceID), fakeWait())
 
@@ -211,12 +205,11 @@ func TestBindAndWait(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			broker, server := newScriptedBroker(t, map[string][]canned{
+			broker, client := newScriptedClient(t, map[string][]canned{
 				"PUT " + bindingPath:   {tt.bind},
 				"GET " + bindingLastOp: tt.polls,
 				"GET " + bindingPath:   {{status: 200, body: credentials}},
 			})
-			client := newWaitTestClient(t, server.URL)
 
 			result, response, err := client.BindAndWait(context.Background(), bindOptions(client), fakeWait())
 
@@ -242,12 +235,11 @@ func TestBindAndWait(t *testing.T) {
 
 func TestBindAndWaitFailures(t *testing.T) {
 	t.Run("failed asynchronous bind is unbound", func(t *testing.T) {
-		broker, server := newScriptedBroker(t, map[string][]canned{
+		broker, client := newScriptedClient(t, map[string][]canned{
 			"PUT " + bindingPath:    {{status: 202, body: `{"operation":"op-1"}`}},
 			"GET " + bindingLastOp:  {{status: 200, body: `{"state":"failed","description":"quota"}`}},
 			"DELETE " + bindingPath: {{status: 200, body: `{}`}},
 		})
-		client := newWaitTestClient(t, server.URL)
 
 		_, _, err := client.BindAndWait(context.Background(), bindOptions(client), fakeWait())
 
@@ -260,12 +252,11 @@ func TestBindAndWaitFailures(t *testing.T) {
 		assert.Empty(t, broker.seen(http.MethodGet, bindingPath), "no credentials are fetched for a failed bind")
 	})
 	t.Run("fetching the binding fails", func(t *testing.T) {
-		_, server := newScriptedBroker(t, map[string][]canned{
+		_, client := newScriptedClient(t, map[string][]canned{
 			"PUT " + bindingPath:   {{status: 202, body: `{"operation":"op-1"}`}},
 			"GET " + bindingLastOp: {succeeded()},
 			"GET " + bindingPath:   {{status: 404, body: `{}`}},
 		})
-		client := newWaitTestClient(t, server.URL)
 
 		result, response, err := client.BindAndWait(context.Background(), bindOptions(client), fakeWait())
 
@@ -290,11 +281,10 @@ func TestUnbindAndWait(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			broker, server := newScriptedBroker(t, map[string][]canned{
+			broker, client := newScriptedClient(t, map[string][]canned{
 				"DELETE " + bindingPath: {tt.unbind},
 				"GET " + bindingLastOp:  tt.polls,
 			})
-			client := newWaitTestClient(t, server.URL)
 			options := client.NewDeleteServiceBindingOptions(waitBindingID, waitInstanceID, "plan-1", "service-1")
 
 			response, err := client.UnbindAndWait(context.Background(), options, fakeWait())
@@ -312,8 +302,7 @@ func TestUnbindAndWait(t *testing.T) {
 }
 
 func TestAndWaitHelpersRejectInvalidOptionsBeforeSending(t *testing.T) {
-	broker, server := newScriptedBroker(t, map[string][]canned{})
-	client := newWaitTestClient(t, server.URL)
+	broker, client := newScriptedClient(t, map[string][]canned{})
 	negative := NewWaitOptions().SetMaxWait(-time.Second)
 	calls := map[string]func() error{
 		"ProvisionAndWait without plan": func() error {
@@ -384,12 +373,11 @@ func TestOrphanMitigationOfAProvision(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			broker, server := newScriptedBroker(t, map[string][]canned{
+			broker, client := newScriptedClient(t, map[string][]canned{
 				"PUT " + instancePath:    {tt.provision},
 				"DELETE " + instancePath: tt.deletions,
 				"GET " + lastOpPath:      tt.polls,
 			})
-			client := newWaitTestClient(t, server.URL)
 			identity, err := NewOriginatingIdentity(PlatformCloudFoundry, CloudFoundryIdentity{UserID: "user-1"})
 			require.NoError(t, err)
 			options := provisionOptions(client).SetOriginatingIdentity(identity)
@@ -445,12 +433,11 @@ func TestOrphanMitigationPollsTheOperationInFlightLikeItsDeletion(t *testing.T) 
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			broker, server := newScriptedBroker(t, map[string][]canned{
+			broker, client := newScriptedClient(t, map[string][]canned{
 				"PUT " + tt.path:      {{status: 500}},
 				"DELETE " + tt.path:   {busy, gone},
 				"GET " + tt.pollsPath: {succeeded},
 			})
-			client := newWaitTestClient(t, server.URL)
 
 			err := tt.create(client, map[string]string{"X-Tenant": "tenant-1"})
 
@@ -468,11 +455,10 @@ func TestOrphanMitigationPollsTheOperationInFlightLikeItsDeletion(t *testing.T) 
 }
 
 func TestOrphanMitigationErrorMessages(t *testing.T) {
-	_, server := newScriptedBroker(t, map[string][]canned{
+	_, client := newScriptedClient(t, map[string][]canned{
 		"PUT " + instancePath:    {{status: 500, body: `{"description":"boom"}`}},
 		"DELETE " + instancePath: {{status: 400, body: `{"description":"no"}`}},
 	})
-	client := newWaitTestClient(t, server.URL)
 
 	_, _, err := client.ProvisionAndWait(context.Background(), provisionOptions(client), fakeWait())
 
@@ -486,11 +472,10 @@ func TestOrphanMitigationErrorMessages(t *testing.T) {
 }
 
 func TestOrphanMitigationAfterATimeout(t *testing.T) {
-	broker, server := newScriptedBroker(t, map[string][]canned{
+	broker, client := newScriptedClient(t, map[string][]canned{
 		"PUT " + instancePath:    {{hang: true}},
 		"DELETE " + instancePath: {{status: 200, body: `{}`}},
 	})
-	client := newWaitTestClient(t, server.URL)
 	client.GetHTTPClient().Timeout = 50 * time.Millisecond
 
 	_, _, err := client.ProvisionAndWait(context.Background(), provisionOptions(client), fakeWait())
@@ -504,11 +489,10 @@ func TestOrphanMitigationAfterATimeout(t *testing.T) {
 func TestNoOrphanMitigationWhenTheBrokerRejectsTheRequest(t *testing.T) {
 	for _, status := range []int{400, 408, 409, 422} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
-			broker, server := newScriptedBroker(t, map[string][]canned{
+			broker, client := newScriptedClient(t, map[string][]canned{
 				"PUT " + instancePath: {{status: status, body: `{"description":"rejected"}`}},
 				"PUT " + bindingPath:  {{status: status, body: `{"description":"rejected"}`}},
 			})
-			client := newWaitTestClient(t, server.URL)
 
 			_, _, provisionErr := client.ProvisionAndWait(context.Background(), provisionOptions(client), fakeWait())
 			_, _, bindErr := client.BindAndWait(context.Background(), bindOptions(client), fakeWait())
@@ -542,12 +526,11 @@ func TestOrphanMitigationOfABinding(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			broker, server := newScriptedBroker(t, map[string][]canned{
+			broker, client := newScriptedClient(t, map[string][]canned{
 				"PUT " + bindingPath:    {tt.bind},
 				"DELETE " + bindingPath: tt.unbinds,
 				"GET " + bindingLastOp:  tt.polls,
 			})
-			client := newWaitTestClient(t, server.URL)
 
 			_, _, err := client.BindAndWait(context.Background(), bindOptions(client), fakeWait())
 
@@ -567,11 +550,10 @@ func TestOrphanMitigationOfABinding(t *testing.T) {
 }
 
 func TestOrphanMitigationCannotRunOnceTheContextIsDone(t *testing.T) {
-	broker, server := newScriptedBroker(t, map[string][]canned{
+	broker, client := newScriptedClient(t, map[string][]canned{
 		"PUT " + instancePath:    {{hang: true}},
 		"DELETE " + instancePath: {{status: 200, body: `{}`}},
 	})
-	client := newWaitTestClient(t, server.URL)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
 

@@ -128,6 +128,14 @@ func closeWithoutAnswer(w http.ResponseWriter) {
 	_ = connection.Close()
 }
 
+// newScriptedClient starts a scripted broker and returns it with a client of it (see
+// newWaitTestClient).
+func newScriptedClient(t *testing.T, scripts map[string][]canned) (*scriptedBroker, *OpenServiceBrokerV1) {
+	t.Helper()
+	broker, server := newScriptedBroker(t, scripts)
+	return broker, newWaitTestClient(t, server.URL)
+}
+
 // newWaitTestClient returns a client of the broker at url with the client's own retries off, so
 // that every failure reaches the waiter and polls can be counted.
 func newWaitTestClient(t *testing.T, url string) *OpenServiceBrokerV1 {
@@ -178,10 +186,9 @@ func instanceWait(client *OpenServiceBrokerV1, clock waitClock) *WaitForLastOper
 }
 
 func TestWaitForLastOperationPollsUntilSucceeded(t *testing.T) {
-	broker, server := newScriptedBroker(t, map[string][]canned{
+	broker, client := newScriptedClient(t, map[string][]canned{
 		"GET " + lastOpPath: {inProgress(), inProgress(), {status: 200, body: `{"state":"succeeded","description":"ready"}`}},
 	})
-	client := newWaitTestClient(t, server.URL)
 	identity, err := NewOriginatingIdentity(PlatformCloudFoundry, CloudFoundryIdentity{UserID: "user-1"})
 	require.NoError(t, err)
 	clock := newFakeClock()
@@ -252,10 +259,9 @@ func TestWaitHonoursRetryAfter(t *testing.T) {
 func TestWaitRetryAfterMeasuredOverHTTP(t *testing.T) {
 	const factor = 1000
 	answer := canned{status: 200, body: `{"state":"in progress"}`, retryAfter: "2"}
-	broker, server := newScriptedBroker(t, map[string][]canned{
+	broker, client := newScriptedClient(t, map[string][]canned{
 		"GET " + lastOpPath: {answer, answer, answer, answer, succeeded()},
 	})
-	client := newWaitTestClient(t, server.URL)
 	options := instanceWait(client, scaledClock{origin: time.Now(), factor: factor}).SetMinDelay(100 * time.Millisecond).SetMaxDelay(time.Second)
 
 	_, _, err := client.WaitForLastOperation(context.Background(), options)
@@ -286,8 +292,7 @@ func TestWaitBacksOffExponentiallyWithinBounds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			script := []canned{inProgress(), inProgress(), inProgress(), inProgress(), inProgress(), inProgress(), succeeded()}
-			_, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: script})
-			client := newWaitTestClient(t, server.URL)
+			_, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: script})
 			clock := newFakeClock()
 			options := instanceWait(client, clock).SetMinDelay(tt.min).SetMaxDelay(tt.max)
 
@@ -304,10 +309,9 @@ func TestWaitBacksOffExponentiallyWithinBounds(t *testing.T) {
 }
 
 func TestWaitEndsWithOperationFailedError(t *testing.T) {
-	_, server := newScriptedBroker(t, map[string][]canned{
+	_, client := newScriptedClient(t, map[string][]canned{
 		"GET " + lastOpPath: {inProgress(), {status: 200, body: `{"state":"failed","description":"disk quota exceeded","instance_usable":false,"update_repeatable":true}`}},
 	})
-	client := newWaitTestClient(t, server.URL)
 
 	result, response, err := client.WaitForLastOperation(context.Background(), instanceWait(client, newFakeClock()))
 
@@ -326,8 +330,7 @@ func TestWaitEndsWithOperationFailedError(t *testing.T) {
 func TestWaitTreats410AsSuccessOnlyForDeletions(t *testing.T) {
 	gone := canned{status: 410, body: `{}`}
 	t.Run("deletion", func(t *testing.T) {
-		broker, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {inProgress(), gone}})
-		client := newWaitTestClient(t, server.URL)
+		broker, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {inProgress(), gone}})
 
 		result, response, err := client.WaitForLastOperation(context.Background(), instanceWait(client, newFakeClock()).SetDeletion(true))
 
@@ -337,8 +340,7 @@ func TestWaitTreats410AsSuccessOnlyForDeletions(t *testing.T) {
 		assert.Len(t, broker.seen(http.MethodGet, lastOpPath), 2)
 	})
 	t.Run("no deletion: an invalid answer, polling goes on", func(t *testing.T) {
-		broker, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {gone, gone, succeeded()}})
-		client := newWaitTestClient(t, server.URL)
+		broker, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {gone, gone, succeeded()}})
 
 		result, _, err := client.WaitForLastOperation(context.Background(), instanceWait(client, newFakeClock()))
 
@@ -350,8 +352,7 @@ func TestWaitTreats410AsSuccessOnlyForDeletions(t *testing.T) {
 
 func TestWaitReturnsPromptlyWhenTheContextIsCancelled(t *testing.T) {
 	t.Run("while sleeping between polls", func(t *testing.T) {
-		_, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {inProgress()}})
-		client := newWaitTestClient(t, server.URL)
+		_, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {inProgress()}})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		polled := make(chan struct{}, 1)
@@ -373,8 +374,7 @@ func TestWaitReturnsPromptlyWhenTheContextIsCancelled(t *testing.T) {
 		t.Logf("returned %v after the cancellation", latency)
 	})
 	t.Run("while a poll is in flight", func(t *testing.T) {
-		_, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {{hang: true}}})
-		client := newWaitTestClient(t, server.URL)
+		_, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {{hang: true}}})
 		ctx, cancel := context.WithCancel(context.Background())
 		var cancelledAt time.Time
 		timer := time.AfterFunc(30*time.Millisecond, func() {
@@ -394,8 +394,7 @@ func TestWaitReturnsPromptlyWhenTheContextIsCancelled(t *testing.T) {
 
 func TestWaitTimesOut(t *testing.T) {
 	t.Run("after the maximum wait", func(t *testing.T) {
-		broker, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {inProgress()}})
-		client := newWaitTestClient(t, server.URL)
+		broker, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {inProgress()}})
 		clock := newFakeClock()
 
 		_, _, err := client.WaitForLastOperation(context.Background(), instanceWait(client, clock).SetMaxDelay(4*time.Second).SetMaxWait(10*time.Second))
@@ -406,8 +405,7 @@ func TestWaitTimesOut(t *testing.T) {
 		assert.Contains(t, err.Error(), `service instance "instance-1" after 4 polls (last state: in progress, maximum wait 10s)`)
 	})
 	t.Run("at once when Retry-After points past the maximum wait", func(t *testing.T) {
-		broker, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {{status: 200, body: `{"state":"in progress"}`, retryAfter: "120"}}})
-		client := newWaitTestClient(t, server.URL)
+		broker, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {{status: 200, body: `{"state":"in progress"}`, retryAfter: "120"}}})
 		clock := newFakeClock()
 
 		_, _, err := client.WaitForLastOperation(context.Background(), instanceWait(client, clock).SetMaxWait(time.Minute))
@@ -417,8 +415,7 @@ func TestWaitTimesOut(t *testing.T) {
 		assert.Len(t, broker.seen(http.MethodGet, lastOpPath), 1)
 	})
 	t.Run("at the plan's maximum_polling_duration", func(t *testing.T) {
-		_, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {inProgress()}})
-		client := newWaitTestClient(t, server.URL)
+		_, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {inProgress()}})
 		clock := newFakeClock()
 
 		_, _, err := client.WaitForLastOperation(context.Background(), instanceWait(client, clock).SetMaximumPollingDuration(5))
@@ -427,8 +424,7 @@ func TestWaitTimesOut(t *testing.T) {
 		assert.Equal(t, []time.Duration{time.Second, 2 * time.Second}, clock.Slept())
 	})
 	t.Run("names the last state and wraps the last transient failure", func(t *testing.T) {
-		_, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {inProgress(), {status: 503, body: `{"description":"maintenance"}`}}})
-		client := newWaitTestClient(t, server.URL)
+		_, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {inProgress(), {status: 503, body: `{"description":"maintenance"}`}}})
 
 		_, _, err := client.WaitForLastOperation(context.Background(), instanceWait(client, newFakeClock()).SetMaxWait(time.Minute))
 
@@ -440,8 +436,7 @@ func TestWaitTimesOut(t *testing.T) {
 		assert.Contains(t, err.Error(), "the last poll failed: GetLastOperation: broker answered 503 Service Unavailable: maintenance")
 	})
 	t.Run("in real time", func(t *testing.T) {
-		_, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {inProgress()}})
-		client := newWaitTestClient(t, server.URL)
+		_, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {inProgress()}})
 		options := client.NewWaitForLastOperationOptions(waitInstanceID).SetMinDelay(2 * time.Millisecond).
 			SetMaxDelay(5 * time.Millisecond).SetMaxWait(40 * time.Millisecond)
 		start := time.Now()
@@ -455,7 +450,7 @@ func TestWaitTimesOut(t *testing.T) {
 }
 
 func TestWaitPollsThroughTransientFailures(t *testing.T) {
-	broker, server := newScriptedBroker(t, map[string][]canned{
+	broker, client := newScriptedClient(t, map[string][]canned{
 		"GET " + lastOpPath: {
 			{status: 503, body: `<html>unavailable</html>`},
 			{status: 429, body: `{}`, retryAfter: "3"},
@@ -465,7 +460,6 @@ func TestWaitPollsThroughTransientFailures(t *testing.T) {
 			succeeded(),
 		},
 	})
-	client := newWaitTestClient(t, server.URL)
 	clock := newFakeClock()
 	var events []PollEvent
 	options := instanceWait(client, clock).SetOnPoll(func(event PollEvent) { events = append(events, event) })
@@ -486,8 +480,7 @@ func TestWaitPollsThroughTransientFailures(t *testing.T) {
 
 func TestWaitSendsEachPollOnce(t *testing.T) {
 	unavailable := canned{status: 503, body: `{}`}
-	broker, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {unavailable, unavailable, succeeded()}})
-	client := newWaitTestClient(t, server.URL)
+	broker, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {unavailable, unavailable, succeeded()}})
 	client.EnableRetries(2, time.Millisecond)
 	var attempts []int
 	options := instanceWait(client, newFakeClock()).SetOnPoll(func(event PollEvent) { attempts = append(attempts, event.Attempt) })
@@ -502,8 +495,7 @@ func TestWaitSendsEachPollOnce(t *testing.T) {
 func TestWaitStopsOnA4xx(t *testing.T) {
 	for _, status := range []int{400, 401, 403, 404, 412, 422, 501} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
-			broker, server := newScriptedBroker(t, map[string][]canned{"GET " + lastOpPath: {{status: status, body: `{"description":"no"}`}, succeeded()}})
-			client := newWaitTestClient(t, server.URL)
+			broker, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {{status: status, body: `{"description":"no"}`}, succeeded()}})
 
 			_, response, err := client.WaitForLastOperation(context.Background(), instanceWait(client, newFakeClock()))
 
@@ -518,14 +510,13 @@ func TestWaitStopsOnA4xx(t *testing.T) {
 }
 
 func TestWaitReportsEveryPoll(t *testing.T) {
-	_, server := newScriptedBroker(t, map[string][]canned{
+	_, client := newScriptedClient(t, map[string][]canned{
 		"GET " + lastOpPath: {
 			{status: 200, body: `{"state":"in progress","description":"10%"}`},
 			{status: 200, body: `{"state":"in progress","description":"60%"}`},
 			{status: 200, body: `{"state":"succeeded","description":"done"}`},
 		},
 	})
-	client := newWaitTestClient(t, server.URL)
 	var events []PollEvent
 	options := instanceWait(client, newFakeClock()).SetOnPoll(func(event PollEvent) { events = append(events, event) })
 
@@ -568,8 +559,7 @@ func TestWaitForBindingLastOperation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			broker, server := newScriptedBroker(t, map[string][]canned{"GET " + bindingLastOp: tt.answers})
-			client := newWaitTestClient(t, server.URL)
+			broker, client := newScriptedClient(t, map[string][]canned{"GET " + bindingLastOp: tt.answers})
 			options := client.NewWaitForBindingLastOperationOptions(waitBindingID, waitInstanceID).SetOperation("op-1").
 				SetServiceID("service-1").SetPlanID("plan-1").SetDeletion(tt.deletion)
 			options.clock = newFakeClock()
@@ -586,8 +576,7 @@ func TestWaitForBindingLastOperation(t *testing.T) {
 }
 
 func TestWaitRejectsInvalidOptionsBeforeSending(t *testing.T) {
-	broker, server := newScriptedBroker(t, map[string][]canned{})
-	client := newWaitTestClient(t, server.URL)
+	broker, client := newScriptedClient(t, map[string][]canned{})
 	tests := []struct {
 		name      string
 		wait      func() error
