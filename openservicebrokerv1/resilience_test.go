@@ -11,7 +11,6 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"slices"
 	"testing"
 	"time"
 
@@ -112,10 +111,11 @@ func inject(t *testing.T, server *brokertest.Server, fault brokertest.Fault) {
 
 // recorded returns the requests the broker received for one method and escaped path, once it
 // has recorded the number expected. The broker records a request when its handler returns, which
-// can be a moment after the client saw the answer or the dropped connection.
+// can be a moment after the client saw the answer or the dropped connection; that moment is
+// given ten seconds, so that only a request that never comes fails the test, not a slow machine.
 func recorded(t *testing.T, server *brokertest.Server, method, path string, want int) []brokertest.RecordedRequest {
 	t.Helper()
-	assert.Eventually(t, func() bool { return len(requestsTo(server, method, path)) >= want }, time.Second, time.Millisecond)
+	assert.Eventually(t, func() bool { return len(requestsTo(server, method, path)) >= want }, 10*time.Second, time.Millisecond)
 	requests := requestsTo(server, method, path)
 	assert.Len(t, requests, want)
 	return requests
@@ -305,6 +305,7 @@ func TestRetryAfterSetsTheWaitUpToTheMaximumInterval(t *testing.T) {
 func TestRetryWaitEndsAtTheContextDeadline(t *testing.T) {
 	server := startBroker(t)
 	client := server.Client()
+	const retryWait = 5 * time.Second
 	inject(t, server, brokertest.Fault{Status: http.StatusServiceUnavailable, Header: retryAfter("5")})
 	const deadline = 150 * time.Millisecond
 	// Timed from before the context is made, so that elapsed counts the whole deadline.
@@ -318,34 +319,32 @@ func TestRetryWaitEndsAtTheContextDeadline(t *testing.T) {
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.GreaterOrEqual(t, elapsed, deadline)
-	assert.Less(t, elapsed, time.Second, "returns at the deadline, well before the 5 s Retry-After")
+	assert.Less(t, elapsed, retryWait/2, "returns at the deadline, well before the Retry-After wait ends")
 	recorded(t, server, http.MethodPut, instancePath, 1)
 }
 
-// The latency is judged by the median of five cancellations, so that one scheduling hiccup of a
-// busy machine does not fail the test; the slowest is reported too.
+// The bound is half the Retry-After wait the cancellation cuts short: a client that slept it out
+// would fail, and a machine however slow returns from a cancelled timer long before.
 func TestCancellingDuringARetryWaitReturnsAtOnce(t *testing.T) {
+	const retryWait = osb.DefaultMaxRetryInterval // the longest wait a Retry-After can ask for
 	server := startBroker(t)
 	client := server.Client()
-	inject(t, server, brokertest.Fault{Status: http.StatusServiceUnavailable, Header: retryAfter("5")})
-	var latencies []time.Duration
-	for range 5 {
-		ctx, cancel := context.WithCancel(context.Background())
-		cancelledAt := make(chan time.Time, 1)
-		time.AfterFunc(50*time.Millisecond, func() {
-			cancelledAt <- time.Now()
-			cancel()
-		})
+	inject(t, server, brokertest.Fault{Status: http.StatusServiceUnavailable, Header: retryAfter(fmt.Sprint(retryWait.Seconds()))})
+	ctx, cancel := context.WithCancel(context.Background())
+	var cancelledAt time.Time
+	timer := time.AfterFunc(50*time.Millisecond, func() {
+		cancelledAt = time.Now()
+		cancel()
+	})
+	defer timer.Stop()
 
-		_, err := listCatalog(ctx, client)
+	_, err := listCatalog(ctx, client)
+	latency := time.Since(cancelledAt)
 
-		latencies = append(latencies, time.Since(<-cancelledAt))
-		require.ErrorIs(t, err, context.Canceled)
-	}
-	slices.Sort(latencies)
-	median, slowest := latencies[len(latencies)/2], latencies[len(latencies)-1]
-	assert.Less(t, median, 100*time.Millisecond)
-	t.Logf("return after cancel during a 5 s Retry-After wait, 5 cancellations: median %v, slowest %v", median, slowest)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, latency, retryWait/2, "returns at the cancellation, not when the Retry-After wait ends")
+	recorded(t, server, http.MethodGet, catalogPath, 1)
+	t.Logf("returned %v after a cancellation during a %v Retry-After wait", latency, retryWait)
 }
 
 // A broker that accepts the connection and never answers costs at most the client timeout per
@@ -384,7 +383,7 @@ func TestABrokerThatNeverAnswersCannotHangTheCaller(t *testing.T) {
 			assert.True(t, netErr.Timeout(), "got %v", err)
 			assert.True(t, osb.NeedsOrphanMitigation(osb.OperationProvision, response, err))
 			assert.GreaterOrEqual(t, elapsed, 2*timeout, "two attempts, each cut at the timeout")
-			assert.Less(t, elapsed, 2*timeout+time.Second)
+			assert.Less(t, elapsed, osb.DefaultTimeout/2, "cut at the timeout set, not the default one or the broker's hour")
 		})
 	}
 }

@@ -435,17 +435,21 @@ func TestWaitTimesOut(t *testing.T) {
 		assert.Contains(t, err.Error(), "(last state: in progress, maximum wait 1m0s)")
 		assert.Contains(t, err.Error(), "the last poll failed: GetLastOperation: broker answered 503 Service Unavailable: maintenance")
 	})
-	t.Run("in real time", func(t *testing.T) {
-		_, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {inProgress()}})
+	t.Run("in real time, cutting short a poll the broker holds open", func(t *testing.T) {
+		broker, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {inProgress(), {hang: true}}})
+		const maxWait = 300 * time.Millisecond
 		options := client.NewWaitForLastOperationOptions(waitInstanceID).SetMinDelay(2 * time.Millisecond).
-			SetMaxDelay(5 * time.Millisecond).SetMaxWait(40 * time.Millisecond)
+			SetMaxDelay(5 * time.Millisecond).SetMaxWait(maxWait)
 		start := time.Now()
 
 		_, _, err := client.WaitForLastOperation(context.Background(), options)
 		elapsed := time.Since(start)
 
 		require.ErrorIs(t, err, ErrWaitTimeout)
-		assert.Less(t, elapsed, 40*time.Millisecond+50*time.Millisecond, "never waits past the maximum wait")
+		assert.Len(t, broker.seen(http.MethodGet, lastOpPath), 2, "polls again after a real sleep")
+		assert.GreaterOrEqual(t, elapsed, maxWait, "waits the whole maximum wait")
+		assert.Less(t, elapsed, DefaultTimeout/2, "ends at the maximum wait, not when the held poll times out")
+		t.Logf("a %v wait ended after %v", maxWait, elapsed)
 	})
 }
 

@@ -86,7 +86,7 @@ func TestProgressPrintsNoEscapeTheBrokerSent(t *testing.T) {
 			var out testkit.SyncBuffer
 			display := newProgress(&out, terminal, 200, "provision inst")
 			display.onPoll(event)
-			require.Eventually(t, func() bool { return strings.Contains(out.String(), want) }, time.Second, time.Millisecond,
+			require.Eventually(t, func() bool { return strings.Contains(out.String(), want) }, 10*time.Second, time.Millisecond,
 				"terminal %v: %q", terminal, out.String())
 			display.finish("succeeded")
 			for _, control := range []string{"\x1b[2J", "\x1b]0", "\x07", "\x1b[31m", "\x1b[H", "\u009b"} {
