@@ -330,16 +330,10 @@ func TestCancellingDuringARetryWaitReturnsAtOnce(t *testing.T) {
 	server := startBroker(t)
 	client := server.Client()
 	inject(t, server, brokertest.Fault{Status: http.StatusServiceUnavailable, Header: retryAfter(fmt.Sprint(retryWait.Seconds()))})
-	ctx, cancel := context.WithCancel(context.Background())
-	var cancelledAt time.Time
-	timer := time.AfterFunc(50*time.Millisecond, func() {
-		cancelledAt = time.Now()
-		cancel()
-	})
-	defer timer.Stop()
+	ctx, sinceCancel := testkit.CancelAfter(t, 50*time.Millisecond)
 
 	_, err := listCatalog(ctx, client)
-	latency := time.Since(cancelledAt)
+	latency := sinceCancel()
 
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Less(t, latency, retryWait/2, "returns at the cancellation, not when the Retry-After wait ends")

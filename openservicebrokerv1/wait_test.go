@@ -375,16 +375,10 @@ func TestWaitReturnsPromptlyWhenTheContextIsCancelled(t *testing.T) {
 	})
 	t.Run("while a poll is in flight", func(t *testing.T) {
 		_, client := newScriptedClient(t, map[string][]canned{"GET " + lastOpPath: {{hang: true}}})
-		ctx, cancel := context.WithCancel(context.Background())
-		var cancelledAt time.Time
-		timer := time.AfterFunc(30*time.Millisecond, func() {
-			cancelledAt = time.Now()
-			cancel()
-		})
-		defer timer.Stop()
+		ctx, sinceCancel := testkit.CancelAfter(t, 30*time.Millisecond)
 
 		_, _, err := client.WaitForLastOperation(ctx, client.NewWaitForLastOperationOptions(waitInstanceID))
-		latency := time.Since(cancelledAt)
+		latency := sinceCancel()
 
 		require.ErrorIs(t, err, context.Canceled)
 		assert.Less(t, latency, DefaultTimeout/2, "returns at the cancellation, not at the client's timeout")

@@ -1,5 +1,6 @@
 // Package testkit holds the helpers that the project's tests share: a hermetic environment, a
-// fake clock, a goroutine-safe buffer, a test PKI and the identifiers every provision needs.
+// fake clock, a timed cancellation, a goroutine-safe buffer, a test PKI and the identifiers every
+// provision needs.
 // It is imported by test files only.
 package testkit
 

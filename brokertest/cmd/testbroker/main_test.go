@@ -45,7 +45,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		var err error
 		content, err = os.ReadFile(readyFile)
 		return err == nil
-	}, 5*time.Second, 5*time.Millisecond, "ready file; stderr: %s", stderr.String())
+	}, 30*time.Second, 5*time.Millisecond, "ready file; stderr: %s", stderr.String())
 	env := parseEnv(t, string(content))
 	assert.Equal(t, "basic", env["OPEN_SERVICE_BROKER_AUTH_TYPE"])
 	assert.Equal(t, "u", env["OPEN_SERVICE_BROKER_USERNAME"])
@@ -68,7 +68,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	select {
 	case err := <-done:
 		require.NoError(t, err)
-	case <-time.After(5 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("run did not return after cancellation")
 	}
 	assert.NoFileExists(t, readyFile, "the ready file goes away with the broker")
