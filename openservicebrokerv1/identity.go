@@ -3,12 +3,15 @@ package openservicebrokerv1
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 // Headers the OSB specification defines for every request.
@@ -121,12 +124,21 @@ func validatePlatform(platform string) error {
 	return nil
 }
 
-// newRequestIdentity returns a fresh random (version 4) UUID for X-Broker-API-Request-Identity.
-// Every request makes one, so it is built in place: one allocation, the string.
-func newRequestIdentity() string {
+// writeRequestIdentity writes a fresh random (version 4) UUID for X-Broker-API-Request-Identity
+// into text, in its canonical form (8-4-4-4-12 lowercase hex digits). Every request makes one, in
+// the request's own storage (sdkruntime.Request.SetIdentity): no allocation.
+func writeRequestIdentity(text *[sdkruntime.IdentityLength]byte) {
 	var id uuid.UUID
 	_, _ = rand.Read(id[:])   // crypto/rand.Read never fails
 	id[6] = id[6]&0x0f | 0x40 // version 4
 	id[8] = id[8]&0x3f | 0x80 // the variant of RFC 9562
-	return id.String()
+	hex.Encode(text[0:8], id[0:4])
+	text[8] = '-'
+	hex.Encode(text[9:13], id[4:6])
+	text[13] = '-'
+	hex.Encode(text[14:18], id[6:8])
+	text[18] = '-'
+	hex.Encode(text[19:23], id[8:10])
+	text[23] = '-'
+	hex.Encode(text[24:36], id[10:16])
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
 func TestOriginatingIdentityRoundTrip(t *testing.T) {
@@ -139,10 +141,14 @@ func TestParseOriginatingIdentityRejectsInvalidHeaders(t *testing.T) {
 }
 
 func TestNewRequestIdentityIsAFreshUUIDv4(t *testing.T) {
-	first, second := newRequestIdentity(), newRequestIdentity()
+	var firstText, secondText [sdkruntime.IdentityLength]byte
+	writeRequestIdentity(&firstText)
+	writeRequestIdentity(&secondText)
+	first, second := string(firstText[:]), string(secondText[:])
 
 	parsed, err := uuid.Parse(first)
 	require.NoError(t, err)
+	assert.Equal(t, parsed.String(), first, "the canonical text form")
 	assert.Equal(t, uuid.Version(4), parsed.Version())
 	assert.Equal(t, uuid.RFC4122, parsed.Variant())
 	assert.NotEqual(t, first, second)

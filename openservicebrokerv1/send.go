@@ -83,8 +83,7 @@ func (openServiceBroker *OpenServiceBrokerV1) addHeaders(request *sdkruntime.Req
 	}
 	identity := header.Get(canonicalRequestIdentity)
 	if identity == "" {
-		identity = newRequestIdentity()
-		request.SetHeader(canonicalRequestIdentity, identity)
+		identity = request.SetIdentity(canonicalRequestIdentity, writeRequestIdentity)
 	}
 	if _, set := header[canonicalAPIVersion]; !set {
 		header[canonicalAPIVersion] = openServiceBroker.brokerAPIVersion

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unsafe"
 )
 
 // Operation describes one API operation; the generator writes one per operationId.
@@ -78,6 +79,10 @@ type Request struct {
 	pathArray   [2]string
 	headerArray [4]string
 	headersSet  int
+	// identityText holds the text of the identity SetIdentity made, written once: identity
+	// is a string over it.
+	identityText [IdentityLength]byte
+	identity     string
 }
 
 // SetPathValues sets PathValues, in template order.
@@ -95,6 +100,21 @@ func (r *Request) SetHeader(name, value string) {
 	r.headerArray[i] = value
 	r.Header[name] = r.headerArray[i : i+1 : i+1]
 	r.headersSet++
+}
+
+// IdentityLength is the length of the text of a request identity (a UUID).
+const IdentityLength = 36
+
+// SetIdentity sets the header of canonical name to the identity that write puts into the
+// request's own storage, so that it costs no allocation of its own, and returns it. A request
+// has one identity: write is called the first time only, later calls set the same one.
+func (r *Request) SetIdentity(name string, write func(text *[IdentityLength]byte)) string {
+	if r.identity == "" {
+		write(&r.identityText)
+		r.identity = unsafe.String(&r.identityText[0], len(r.identityText)) // never written again
+	}
+	r.SetHeader(name, r.identity)
+	return r.identity
 }
 
 // headersAdded is how many headers a send function adds at most to the operation's header

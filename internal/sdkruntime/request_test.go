@@ -102,3 +102,20 @@ func TestCheckObject(t *testing.T) {
 func rawJSON(text string) any {
 	return json.RawMessage(text)
 }
+
+func TestSetIdentityWritesTheIdentityOnceIntoTheRequest(t *testing.T) {
+	request := NewRequest(&bindingOperation, nil, nil)
+	writes := 0
+	write := func(text *[IdentityLength]byte) {
+		writes++
+		copy(text[:], "6ba7b810-9dad-41d1-80b4-00c04fd430c8")
+	}
+
+	first := request.SetIdentity("X-Broker-Api-Request-Identity", write)
+	second := request.SetIdentity("X-Broker-Api-Request-Identity", write)
+
+	assert.Equal(t, "6ba7b810-9dad-41d1-80b4-00c04fd430c8", first)
+	assert.Equal(t, first, second)
+	assert.Equal(t, 1, writes, "a written identity is never written again")
+	assert.Equal(t, []string{first}, request.Header["X-Broker-Api-Request-Identity"])
+}
