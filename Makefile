@@ -12,10 +12,11 @@ BENCH_FLAGS ?= -run '^$$' -bench . -benchmem -count 5
 BENCH_OUT ?= /tmp/osb-go-sdk-bench.txt
 FIGURE_FLAGS ?= -count=1 -timeout 15m -v -run '^Test(Scale|Outage)Figures$$'
 FIGURES_OUT ?= /tmp/osb-go-sdk-figures.txt
+P2_OUT ?= /tmp/osb-go-sdk-bench-p2.txt
 # The engine's scale figures: 100,000 provisions in flight on each store (see BENCHMARKS.md, E1).
 ENGINE_SCALE_FLAGS ?= -scale.operations=100000 -scale.retry-after=60 -scale.duration=600s
 
-.PHONY: generate check-generated check-tidy check-tree sdk-graph download build lint test test-int soak chaos bench tidy
+.PHONY: generate check-generated check-tidy check-tree sdk-graph download build lint test test-int soak chaos bench bench-p2 tidy
 
 ## generate: regenerate openservicebrokerv1 from openapi.yaml
 generate:
@@ -102,6 +103,15 @@ bench:
 		-cmd "make bench ($(GO) test $(BENCH_FLAGS); $(GO) test $(FIGURE_FLAGS) . -figures FILE)")
 	cd engine && GOWORK=off $(GO) test -count=1 -timeout 90m -v -run '^TestScaleFigures$$' ./internal/chaos \
 		-scale.figures ../BENCHMARKS.md $(ENGINE_SCALE_FLAGS)
+
+## bench-p2: GetLastOperation, in memory and over loopback, 10 runs of each contender, compared
+## by benchstat (a tool of the benchmarks module) with plain net/http as the baseline; the
+## sub-benchmarks are renamed client=<contender> on the way, the form benchstat groups by
+bench-p2:
+	cd benchmarks && GOWORK=off $(GO) test -run '^$$' -bench '^BenchmarkP2LastOperation' -benchmem -count 10 . > $(P2_OUT) \
+		|| { cat $(P2_OUT); exit 1; }
+	sed -E 's#/(ours|ibm|plain)([-[:space:]])#/client=\1\2#' $(P2_OUT) > $(P2_OUT).benchstat
+	cd benchmarks && GOWORK=off $(GO) tool benchstat -col '/client@(plain ours ibm)' $(P2_OUT).benchstat
 
 ## tidy: tidy every module
 tidy:

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -198,14 +197,36 @@ func EnvVarName(serviceName, property string) string {
 	return strings.ReplaceAll(strings.ToUpper(serviceName), "-", "_") + "_" + property
 }
 
-var apiVersionPattern = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
-
 // ValidateBrokerAPIVersion checks that version has the form major.minor, such as "2.17".
 func ValidateBrokerAPIVersion(version string) error {
-	if !apiVersionPattern.MatchString(version) {
+	if _, _, ok := ParseBrokerAPIVersion(version); !ok {
 		return errors.New("broker API version is not of the form major.minor")
 	}
 	return nil
+}
+
+// ParseBrokerAPIVersion reads an X-Broker-API-Version of the form major.minor, two runs of ASCII
+// digits such as "2.17"; ok is false for anything else (a sign, a space, a third part, a number
+// too large for an int).
+func ParseBrokerAPIVersion(version string) (major, minor int, ok bool) {
+	majorText, minorText, found := strings.Cut(version, ".")
+	major, majorOK := parseDigits(majorText)
+	minor, minorOK := parseDigits(minorText)
+	return major, minor, found && majorOK && minorOK
+}
+
+// parseDigits reads a non-empty run of ASCII digits that fits an int.
+func parseDigits(text string) (int, bool) {
+	if text == "" {
+		return 0, false
+	}
+	for i := 0; i < len(text); i++ {
+		if text[i] < '0' || text[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(text)
+	return n, err == nil
 }
 
 // ValidateOriginatingIdentity checks that value has the form of an

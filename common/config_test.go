@@ -381,10 +381,20 @@ func TestValidateBrokerAPIVersion(t *testing.T) {
 	for version, valid := range map[string]bool{
 		"2.17": true, "2.13": true, "10.0": true,
 		"": false, "2": false, "2.": false, ".17": false, "v2.17": false, "2.17.1": false, "2.x": false, " 2.17": false,
+		"+2.17": false, "2.-1": false, "2.17\n": false, "99999999999999999999.1": false,
 	} {
 		err := ValidateBrokerAPIVersion(version)
 		assert.Equal(t, valid, err == nil, "version %q", version)
 	}
+}
+
+func TestParseBrokerAPIVersion(t *testing.T) {
+	major, minor, ok := ParseBrokerAPIVersion("2.17")
+	assert.True(t, ok)
+	assert.Equal(t, []int{2, 17}, []int{major, minor})
+
+	_, _, ok = ParseBrokerAPIVersion("2.+17")
+	assert.False(t, ok, "a sign is not a digit")
 }
 
 func TestValidateOriginatingIdentity(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
@@ -271,6 +273,44 @@ func TestDecodeGivesNoPartialResult(t *testing.T) {
 	assert.Nil(t, result, "a 2xx body that does not decode gives no result, as in IBM's SDK")
 	assert.Nil(t, response.Result)
 	assert.Equal(t, `{"state":"in progress","description":5}`, string(response.RawResult))
+}
+
+func TestReadBodyReadsWhateverTheDeclaredLength(t *testing.T) {
+	body := strings.Repeat("0123456789", 300)
+	tests := []struct {
+		name     string
+		declared int64
+		maxCap   int
+	}{
+		{"declared exactly", int64(len(body)), len(body) + 1},
+		{"undeclared", -1, 2 * len(body)},
+		{"declared shorter than sent", 10, 2 * len(body)},
+		{"declared longer than sent", int64(len(body)) + 100, len(body) + 101},
+		{"empty", 0, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sent := body
+			if tt.declared == 0 {
+				sent = ""
+			}
+			// OneByteReader makes every read short, as a slow connection does.
+			got, err := readBody(iotest.OneByteReader(strings.NewReader(sent)), tt.declared)
+
+			require.NoError(t, err)
+			assert.Equal(t, sent, string(got))
+			assert.LessOrEqual(t, cap(got), tt.maxCap, "the buffer fits the declared length")
+		})
+	}
+}
+
+func TestReadBodyKeepsWhatArrivedBeforeAnError(t *testing.T) {
+	broken := io.MultiReader(strings.NewReader(`{"state":`), iotest.ErrReader(io.ErrUnexpectedEOF))
+
+	got, err := readBody(broken, 100)
+
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.Equal(t, `{"state":`, string(got))
 }
 
 func TestBrokerCorrelation(t *testing.T) {

@@ -40,7 +40,7 @@ func (openServiceBroker *OpenServiceBrokerV1) addCatalogMaintenanceInfo(request 
 	if !isProvision || body.MaintenanceInfo != nil || catalog == nil || openServiceBroker.skipCatalogMaintenanceInfo {
 		return
 	}
-	if version, ok := parseAPIVersion(request.Header.Get(canonicalAPIVersion)); !ok || version.before(maintenanceInfoSince) {
+	if version, ok := parseAPIVersion(headerValue(request.Header, canonicalAPIVersion)); !ok || version.before(maintenanceInfoSince) {
 		return
 	}
 	plan, ok := catalog.Plan(*body.ServiceID, *body.PlanID)

@@ -5,7 +5,6 @@ package openservicebrokerv1
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"time"
 )
 
@@ -35,8 +34,6 @@ type clientSettings struct {
 	skipCatalogMaintenanceInfo bool
 }
 
-var apiVersionPattern = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
-
 // init applies the defaults a platform needs without asking: API version, a bounded request
 // duration and answer size, and retries of transient failures on a budget.
 func (openServiceBroker *OpenServiceBrokerV1) init() error {
@@ -59,7 +56,7 @@ func (openServiceBroker *OpenServiceBrokerV1) init() error {
 
 // SetBrokerAPIVersion sets the X-Broker-API-Version sent with every request, such as "2.17".
 func (openServiceBroker *OpenServiceBrokerV1) SetBrokerAPIVersion(version string) error {
-	if !apiVersionPattern.MatchString(version) {
+	if !validAPIVersion(version) {
 		return fmt.Errorf("SetBrokerAPIVersion: %q is not an API version; use major.minor such as %q", version, DefaultBrokerAPIVersion)
 	}
 	openServiceBroker.brokerAPIVersion = []string{version}

@@ -121,11 +121,29 @@ func unmarshalResult(body []byte, target reflect.Value) error {
 	return nil
 }
 
-// readBody reads body whole into a buffer presized from the declared length.
+// readBody reads body whole, into a buffer of the declared length (bounded) and one byte more, so
+// that the read which meets the end needs no larger buffer: bytes.Buffer and io.ReadAll keep
+// 512 bytes free for every read, more than most answers. A body of undeclared length, or longer
+// than declared, grows the buffer as io.ReadAll does.
 func readBody(body io.Reader, declared int64) ([]byte, error) {
-	buf := bytes.NewBuffer(make([]byte, 0, min(max(declared, 0), maxPresizedBody)+bytes.MinRead))
-	_, err := buf.ReadFrom(body)
-	return buf.Bytes(), err
+	size := int64(bytes.MinRead)
+	if declared >= 0 {
+		size = min(declared, maxPresizedBody) + 1
+	}
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, max(len(buf), bytes.MinRead))
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // Correlation headers a broker may send, in the order they are looked for. The request

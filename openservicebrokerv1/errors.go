@@ -293,7 +293,7 @@ func redirectHost(header http.Header) string {
 // credentialsOf returns the credentials request carried in its Authorization header: the
 // whole value, its token or encoded pair, and for basic authentication the password.
 func credentialsOf(request *http.Request) []string {
-	value := request.Header.Get("Authorization")
+	value := headerValue(request.Header, "Authorization")
 	if value == "" {
 		return nil
 	}

@@ -29,6 +29,15 @@ var (
 	canonicalOriginatingIdentity = http.CanonicalHeaderKey(HeaderOriginatingIdentity)
 )
 
+// headerValue is the first value of the header of canonical name: http.Header.Get would
+// canonicalise the name again on every call.
+func headerValue(header http.Header, canonical string) string {
+	if values := header[canonical]; len(values) > 0 {
+		return values[0]
+	}
+	return ""
+}
+
 var (
 	jsonMediaType = []string{"application/json"}
 	gzipEncoding  = []string{"gzip"}
@@ -81,7 +90,7 @@ func (openServiceBroker *OpenServiceBrokerV1) addHeaders(request *sdkruntime.Req
 	for name, values := range openServiceBroker.Service.DefaultHeaders {
 		header[http.CanonicalHeaderKey(name)] = values
 	}
-	identity := header.Get(canonicalRequestIdentity)
+	identity := headerValue(header, canonicalRequestIdentity)
 	if identity == "" {
 		identity = request.SetIdentity(canonicalRequestIdentity, writeRequestIdentity)
 	}
@@ -91,9 +100,9 @@ func (openServiceBroker *OpenServiceBrokerV1) addHeaders(request *sdkruntime.Req
 	if _, set := header[canonicalOriginatingIdentity]; !set && openServiceBroker.defaultOriginatingIdentity != "" && op.Declares(canonicalOriginatingIdentity) {
 		request.SetHeader(canonicalOriginatingIdentity, openServiceBroker.defaultOriginatingIdentity)
 	}
-	for name, values := range op.SDKHeaders {
-		if _, set := header[name]; !set {
-			header[name] = values
+	for _, sdkHeader := range op.SDKHeaders {
+		if _, set := header[sdkHeader.Name]; !set {
+			header[sdkHeader.Name] = sdkHeader.Values
 		}
 	}
 	if op.Accept {
@@ -109,11 +118,11 @@ func (openServiceBroker *OpenServiceBrokerV1) checkRequest(request *sdkruntime.R
 		return fmt.Errorf("%s: the client has no authenticator; set OpenServiceBrokerV1Options.Authenticator "+
 			"(core.NoAuthAuthenticator for a broker without authentication)", request.Op.Name)
 	}
-	if version := request.Header.Get(canonicalAPIVersion); !apiVersionPattern.MatchString(version) {
+	if version := headerValue(request.Header, canonicalAPIVersion); !validAPIVersion(version) {
 		return &ParameterError{Operation: request.Op.Name, Parameter: HeaderAPIVersion,
 			Problem: fmt.Sprintf("%q is not an API version; use major.minor such as %q", version, DefaultBrokerAPIVersion)}
 	}
-	return openServiceBroker.checkAgainstCatalog(request.Options, request.Header.Get(canonicalOriginatingIdentity))
+	return openServiceBroker.checkAgainstCatalog(request.Options, headerValue(request.Header, canonicalOriginatingIdentity))
 }
 
 // newHTTPRequest builds the HTTP request: the URL with its path and query, the body encoded

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/osbkit/osb-go-sdk/common"
 	"github.com/osbkit/osb-go-sdk/internal/sdkruntime"
 )
 
@@ -24,13 +25,16 @@ var ErrNewerThanAPIVersion = errors.New("needs a newer X-Broker-API-Version")
 // apiVersion is an X-Broker-API-Version as numbers.
 type apiVersion struct{ major, minor int }
 
-// parseAPIVersion reads major.minor; ok is false for anything else.
+// parseAPIVersion reads major.minor (common.ParseBrokerAPIVersion); ok is false for anything else.
 func parseAPIVersion(text string) (version apiVersion, ok bool) {
-	major, minor, found := strings.Cut(text, ".")
-	var errMajor, errMinor error
-	version.major, errMajor = strconv.Atoi(major)
-	version.minor, errMinor = strconv.Atoi(minor)
-	return version, found && errMajor == nil && errMinor == nil
+	version.major, version.minor, ok = common.ParseBrokerAPIVersion(text)
+	return version, ok
+}
+
+// validAPIVersion reports whether text is an API version of the form major.minor.
+func validAPIVersion(text string) bool {
+	_, ok := parseAPIVersion(text)
+	return ok
 }
 
 func (v apiVersion) before(other apiVersion) bool {
@@ -164,7 +168,7 @@ func compileRules(rules []APIVersionRule) ([]compiledRule, apiVersion) {
 // fitAPIVersion applies the version table to a request about to be sent, for the version its
 // X-Broker-API-Version header announces (already checked to be major.minor).
 func fitAPIVersion(request *sdkruntime.Request) error {
-	version, _ := parseAPIVersion(request.Header.Get(canonicalAPIVersion))
+	version, _ := parseAPIVersion(headerValue(request.Header, canonicalAPIVersion))
 	if !version.before(newestRule) {
 		return nil
 	}

@@ -1,9 +1,11 @@
 package sdkruntime
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"unsafe"
 )
@@ -19,16 +21,27 @@ type Operation struct {
 	Accept          bool     // the operation expects a JSON answer
 	// SDKHeaders are the headers common.GetSdkHeaders gives for the operation (User-Agent),
 	// canonical and ready to send.
-	SDKHeaders http.Header
+	SDKHeaders []HeaderValues
 }
 
-// SDKHeaders turns what common.GetSdkHeaders returns into canonical headers, once per operation.
-func SDKHeaders(headers map[string]string) http.Header {
-	canonical := make(http.Header, len(headers))
+// HeaderValues is one header: its canonical name and its values.
+type HeaderValues struct {
+	Name   string
+	Values []string
+}
+
+// SDKHeaders turns what common.GetSdkHeaders returns into canonical headers, sorted by name,
+// once per operation: a slice, since every request walks them. A name given in two spellings
+// keeps the lesser of its values, so that the result never depends on the map's order.
+func SDKHeaders(headers map[string]string) []HeaderValues {
+	canonical := make([]HeaderValues, 0, len(headers))
 	for name, value := range headers {
-		canonical.Set(name, value)
+		canonical = append(canonical, HeaderValues{Name: http.CanonicalHeaderKey(name), Values: []string{value}})
 	}
-	return canonical
+	slices.SortFunc(canonical, func(a, b HeaderValues) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Values[0], b.Values[0]))
+	})
+	return slices.CompactFunc(canonical, func(a, b HeaderValues) bool { return a.Name == b.Name })
 }
 
 // Declares reports whether the operation declares the header parameter named canonical.

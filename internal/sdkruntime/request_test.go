@@ -55,6 +55,15 @@ func TestNewRequestCanonicalisesTheCallersHeaders(t *testing.T) {
 	assert.Equal(t, []string{"c-1"}, request.Header["X-Correlation-Id"])
 }
 
+func TestSDKHeadersAreCanonicalSortedAndOnePerName(t *testing.T) {
+	headers := SDKHeaders(map[string]string{"x-sdk-analytics": "a", "user-agent": "sdk/2", "User-Agent": "sdk/1"})
+
+	assert.Equal(t, []HeaderValues{
+		{Name: "User-Agent", Values: []string{"sdk/1"}},
+		{Name: "X-Sdk-Analytics", Values: []string{"a"}},
+	}, headers)
+}
+
 func TestOperationSuccessAndDeclaredHeaders(t *testing.T) {
 	op := Operation{Headers: []string{"X-Broker-Api-Version"}, SuccessStatuses: []int{http.StatusGone}}
 

@@ -25,8 +25,8 @@ func Send(ctx context.Context, service *core.BaseService, request *Request, resu
 			builder.AddHeader(name, value)
 		}
 	}
-	for name, values := range request.Op.SDKHeaders {
-		builder.AddHeader(name, values[0])
+	for _, header := range request.Op.SDKHeaders {
+		builder.AddHeader(header.Name, header.Values[0])
 	}
 	if request.Op.Accept {
 		builder.AddHeader("Accept", "application/json")
