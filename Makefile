@@ -102,7 +102,7 @@ bench:
 	cat $(BENCH_OUT) $(FIGURES_OUT) | (cd benchmarks && GOWORK=off $(GO) run ./cmd/benchtable -o ../BENCHMARKS.md -notes NOTES.md \
 		-cmd "make bench ($(GO) test $(BENCH_FLAGS); $(GO) test $(FIGURE_FLAGS) . -figures FILE)")
 	cd engine && GOWORK=off $(GO) test -count=1 -timeout 90m -v -run '^TestScaleFigures$$' ./internal/chaos \
-		-scale.figures ../BENCHMARKS.md $(ENGINE_SCALE_FLAGS)
+		-scale.figures $(CURDIR)/BENCHMARKS.md $(ENGINE_SCALE_FLAGS)
 
 ## bench-p2: GetLastOperation, in memory and over loopback, 10 runs of each contender, compared
 ## by benchstat (a tool of the benchmarks module) with plain net/http as the baseline; the
