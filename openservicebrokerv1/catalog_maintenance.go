@@ -25,22 +25,24 @@ func (openServiceBroker *OpenServiceBrokerV1) GetSendCatalogMaintenanceInfo() bo
 	return !openServiceBroker.skipCatalogMaintenanceInfo
 }
 
-// prepareRequest completes a request from the held catalog, then fits it to the API version it
-// announces (the version table wins: it removes or refuses what the version does not have).
-func (openServiceBroker *OpenServiceBrokerV1) prepareRequest(request *sdkruntime.Request) error {
-	openServiceBroker.addCatalogMaintenanceInfo(request)
-	return fitAPIVersion(request)
+// prepareRequest completes a request from the held catalog, then fits it to version, the API
+// version it announces (the version table wins: it removes or refuses what the version does not
+// have).
+func (openServiceBroker *OpenServiceBrokerV1) prepareRequest(request *sdkruntime.Request, version apiVersion) error {
+	openServiceBroker.addCatalogMaintenanceInfo(request, version)
+	return fitAPIVersion(request, version)
 }
 
 // addCatalogMaintenanceInfo gives a provision body without maintenance_info the version the held
-// catalog offers for its plan; the body is the request's copy, never the caller's Options.
-func (openServiceBroker *OpenServiceBrokerV1) addCatalogMaintenanceInfo(request *sdkruntime.Request) {
+// catalog offers for its plan, when the API version the request announces has maintenance_info;
+// the body is the request's copy, never the caller's Options.
+func (openServiceBroker *OpenServiceBrokerV1) addCatalogMaintenanceInfo(request *sdkruntime.Request, version apiVersion) {
 	body, isProvision := request.Body.(*replaceServiceInstanceBody)
 	catalog := openServiceBroker.Catalog()
 	if !isProvision || body.MaintenanceInfo != nil || catalog == nil || openServiceBroker.skipCatalogMaintenanceInfo {
 		return
 	}
-	if version, ok := parseAPIVersion(headerValue(request.Header, canonicalAPIVersion)); !ok || version.before(maintenanceInfoSince) {
+	if version.before(maintenanceInfoSince) {
 		return
 	}
 	plan, ok := catalog.Plan(*body.ServiceID, *body.PlanID)

@@ -56,7 +56,7 @@ func (openServiceBroker *OpenServiceBrokerV1) init() error {
 
 // SetBrokerAPIVersion sets the X-Broker-API-Version sent with every request, such as "2.17".
 func (openServiceBroker *OpenServiceBrokerV1) SetBrokerAPIVersion(version string) error {
-	if !validAPIVersion(version) {
+	if _, ok := parseAPIVersion(version); !ok {
 		return fmt.Errorf("SetBrokerAPIVersion: %q is not an API version; use major.minor such as %q", version, DefaultBrokerAPIVersion)
 	}
 	openServiceBroker.brokerAPIVersion = []string{version}

@@ -33,8 +33,8 @@ const maxErrorBody = 1 << 20
 func decode(op *sdkruntime.Operation, identity string, request *http.Request, answer *http.Response, withheld bool, result any) (*core.DetailedResponse, error) {
 	defer answer.Body.Close()
 	response := &core.DetailedResponse{StatusCode: answer.StatusCode, Headers: answer.Header}
-	correlationHeader, correlationID := brokerCorrelation(answer.Header, correlationHeaders)
-	if _, echoed := answer.Header[canonicalRequestIdentity]; !echoed {
+	_, echoed := answer.Header[canonicalRequestIdentity]
+	if !echoed {
 		answer.Header[canonicalRequestIdentity] = request.Header[canonicalRequestIdentity] // the identity sent
 	}
 	// The broker may quote the request, Authorization header included: what this client keeps of
@@ -51,7 +51,11 @@ func decode(op *sdkruntime.Operation, identity string, request *http.Request, an
 		// A secret the broker JSON-escaped differently from how it was sent is scrubbed once decoded.
 		brokerErr.ErrorCode, brokerErr.Description, brokerErr.Body =
 			scrubText(brokerErr.ErrorCode, secrets), scrubText(brokerErr.Description, secrets), scrubText(brokerErr.Body, secrets)
-		brokerErr.BrokerCorrelationHeader, brokerErr.BrokerCorrelationID = correlationHeader, correlationID
+		correlation := correlationHeaders
+		if !echoed {
+			correlation = correlationHeaders[1:] // the identity this client filled in is no broker's id
+		}
+		brokerErr.BrokerCorrelationHeader, brokerErr.BrokerCorrelationID = brokerCorrelation(answer.Header, correlation)
 		brokerErr.retriesWithheld = withheld
 		brokerErr.undefined, brokerErr.undefinedIn = rule.Class == StatusUndefined, rule.Section
 		return response, brokerErr

@@ -115,6 +115,15 @@ func newGet(t *testing.T, url string) *http.Request {
 	return request
 }
 
+// retryFirstAttempt sends a GET of the catalog through stack's retries, as send starts a call.
+func retryFirstAttempt(t *testing.T, stack *transportStack) (*http.Response, bool, error) {
+	t.Helper()
+	attemptCtx, endAttempt := stack.attemptContext(context.Background())
+	request, err := http.NewRequestWithContext(attemptCtx, http.MethodGet, "http://127.0.0.1/v2/catalog", nil)
+	require.NoError(t, err)
+	return stack.retry(context.Background(), request, endAttempt)
+}
+
 func TestCheckRetryByTransportError(t *testing.T) {
 	closedAddress := func() string {
 		listener, err := net.Listen("tcp", "127.0.0.1:0")
@@ -213,7 +222,7 @@ func TestRetryBudgetEarnsOnlyWhenTheBrokerAnswered(t *testing.T) {
 			budget := &retryBudget{}
 			stack := &transportStack{base: tt.outcome, policy: retryPolicy{maxRetries: 1}, budget: budget}
 
-			resp, _, err := stack.retry(newGet(t, "http://127.0.0.1/v2/catalog"))
+			resp, _, err := retryFirstAttempt(t, stack)
 			discard(resp)
 
 			assert.Equal(t, tt.outcome.err, err)
@@ -331,7 +340,7 @@ func TestRetryWaitIsNotCutAtTheAttemptDeadline(t *testing.T) {
 	stack := &transportStack{base: recording, timeout: 20 * time.Millisecond, maxBytes: 1 << 10,
 		policy: retryPolicy{maxRetries: 1, minWait: time.Millisecond, maxWait: 10 * time.Second}}
 
-	resp, _, err := stack.retry(newGet(t, "http://127.0.0.1/v2/catalog"))
+	resp, _, err := retryFirstAttempt(t, stack)
 	discard(resp)
 
 	require.NoError(t, err)

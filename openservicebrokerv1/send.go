@@ -51,26 +51,24 @@ var problemComponent = core.NewProblemComponent(DefaultServiceName, common.Versi
 func (openServiceBroker *OpenServiceBrokerV1) send(ctx context.Context, request *sdkruntime.Request, result any) (*core.DetailedResponse, error) {
 	op := request.Op
 	identity := openServiceBroker.addHeaders(request)
-	if err := openServiceBroker.checkRequest(request); err != nil {
-		return nil, err
-	}
-	if err := openServiceBroker.prepareRequest(request); err != nil {
-		return nil, err
-	}
-	httpRequest, err := openServiceBroker.newHTTPRequest(ctx, request)
+	version, err := openServiceBroker.checkRequest(request)
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, requestNotSent(fmt.Errorf("%s: not sent (request identity %s): %w", op.Name, identity, err))
+	if err := openServiceBroker.prepareRequest(request, version); err != nil {
+		return nil, err
 	}
-	if err := openServiceBroker.Service.Options.Authenticator.Authenticate(httpRequest); err != nil {
-		problem := core.SDKErrorf(err, fmt.Sprintf(core.ERRORMSG_AUTHENTICATE_ERROR, err.Error()), "authentication-failed", problemComponent)
-		return nil, fmt.Errorf("%s: cannot authenticate the request: %w", op.Name, problem)
+	// The first attempt's bound starts here, so that its request is built with its context:
+	// rebinding a request to another context copies it.
+	stack := openServiceBroker.stack(ctx)
+	attemptCtx, endAttempt := stack.attemptContext(ctx)
+	httpRequest, err := openServiceBroker.newAuthenticatedRequest(ctx, attemptCtx, request, identity)
+	if err != nil {
+		endAttempt()
+		return nil, err
 	}
 	logRequest(httpRequest)
-	stack := openServiceBroker.stack(ctx)
-	httpResponse, withheld, err := stack.roundTrip(httpRequest)
+	httpResponse, withheld, err := stack.roundTrip(ctx, httpRequest, endAttempt)
 	if err != nil {
 		return nil, noAnswer(op.Name, identity, withheld, err)
 	}
@@ -112,17 +110,38 @@ func (openServiceBroker *OpenServiceBrokerV1) addHeaders(request *sdkruntime.Req
 }
 
 // checkRequest rejects, before anything is sent, a request that could not reach the broker,
-// or that the catalog the client holds does not allow.
-func (openServiceBroker *OpenServiceBrokerV1) checkRequest(request *sdkruntime.Request) error {
+// or that the catalog the client holds does not allow. It returns the API version the request
+// announces.
+func (openServiceBroker *OpenServiceBrokerV1) checkRequest(request *sdkruntime.Request) (apiVersion, error) {
 	if core.IsNil(openServiceBroker.Service.Options.Authenticator) {
-		return fmt.Errorf("%s: the client has no authenticator; set OpenServiceBrokerV1Options.Authenticator "+
+		return apiVersion{}, fmt.Errorf("%s: the client has no authenticator; set OpenServiceBrokerV1Options.Authenticator "+
 			"(core.NoAuthAuthenticator for a broker without authentication)", request.Op.Name)
 	}
-	if version := headerValue(request.Header, canonicalAPIVersion); !validAPIVersion(version) {
-		return &ParameterError{Operation: request.Op.Name, Parameter: HeaderAPIVersion,
-			Problem: fmt.Sprintf("%q is not an API version; use major.minor such as %q", version, DefaultBrokerAPIVersion)}
+	text := headerValue(request.Header, canonicalAPIVersion)
+	version, ok := parseAPIVersion(text)
+	if !ok {
+		return apiVersion{}, &ParameterError{Operation: request.Op.Name, Parameter: HeaderAPIVersion,
+			Problem: fmt.Sprintf("%q is not an API version; use major.minor such as %q", text, DefaultBrokerAPIVersion)}
 	}
-	return openServiceBroker.checkAgainstCatalog(request.Options, headerValue(request.Header, canonicalOriginatingIdentity))
+	return version, openServiceBroker.checkAgainstCatalog(request.Options, headerValue(request.Header, canonicalOriginatingIdentity))
+}
+
+// newAuthenticatedRequest builds the HTTP request of the attempt of attemptCtx and authenticates
+// it, unless the call's ctx is done already.
+func (openServiceBroker *OpenServiceBrokerV1) newAuthenticatedRequest(ctx, attemptCtx context.Context, request *sdkruntime.Request, identity string) (*http.Request, error) {
+	op := request.Op
+	httpRequest, err := openServiceBroker.newHTTPRequest(attemptCtx, request)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, requestNotSent(fmt.Errorf("%s: not sent (request identity %s): %w", op.Name, identity, err))
+	}
+	if err := openServiceBroker.Service.Options.Authenticator.Authenticate(httpRequest); err != nil {
+		problem := core.SDKErrorf(err, fmt.Sprintf(core.ERRORMSG_AUTHENTICATE_ERROR, err.Error()), "authentication-failed", problemComponent)
+		return nil, fmt.Errorf("%s: cannot authenticate the request: %w", op.Name, problem)
+	}
+	return httpRequest, nil
 }
 
 // newHTTPRequest builds the HTTP request: the URL with its path and query, the body encoded

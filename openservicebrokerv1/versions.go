@@ -31,12 +31,6 @@ func parseAPIVersion(text string) (version apiVersion, ok bool) {
 	return version, ok
 }
 
-// validAPIVersion reports whether text is an API version of the form major.minor.
-func validAPIVersion(text string) bool {
-	_, ok := parseAPIVersion(text)
-	return ok
-}
-
 func (v apiVersion) before(other apiVersion) bool {
 	return v.major < other.major || (v.major == other.major && v.minor < other.minor)
 }
@@ -165,10 +159,9 @@ func compileRules(rules []APIVersionRule) ([]compiledRule, apiVersion) {
 	return compiled, newest
 }
 
-// fitAPIVersion applies the version table to a request about to be sent, for the version its
-// X-Broker-API-Version header announces (already checked to be major.minor).
-func fitAPIVersion(request *sdkruntime.Request) error {
-	version, _ := parseAPIVersion(headerValue(request.Header, canonicalAPIVersion))
+// fitAPIVersion applies the version table to a request about to be sent, for version, the one
+// its X-Broker-API-Version header announces.
+func fitAPIVersion(request *sdkruntime.Request, version apiVersion) error {
 	if !version.before(newestRule) {
 		return nil
 	}
