@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IBM/go-sdk-core/v5/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -115,15 +116,6 @@ func newGet(t *testing.T, url string) *http.Request {
 	return request
 }
 
-// retryFirstAttempt sends a GET of the catalog through stack's retries, as send starts a call.
-func retryFirstAttempt(t *testing.T, stack *transportStack) (*http.Response, bool, error) {
-	t.Helper()
-	attemptCtx, endAttempt := stack.attemptContext(context.Background())
-	request, err := http.NewRequestWithContext(attemptCtx, http.MethodGet, "http://127.0.0.1/v2/catalog", nil)
-	require.NoError(t, err)
-	return stack.retry(context.Background(), request, endAttempt)
-}
-
 func TestCheckRetryByTransportError(t *testing.T) {
 	closedAddress := func() string {
 		listener, err := net.Listen("tcp", "127.0.0.1:0")
@@ -222,7 +214,7 @@ func TestRetryBudgetEarnsOnlyWhenTheBrokerAnswered(t *testing.T) {
 			budget := &retryBudget{}
 			stack := &transportStack{base: tt.outcome, policy: retryPolicy{maxRetries: 1}, budget: budget}
 
-			resp, _, err := retryFirstAttempt(t, stack)
+			resp, _, err := stack.retry(newGet(t, "http://127.0.0.1/v2/catalog"))
 			discard(resp)
 
 			assert.Equal(t, tt.outcome.err, err)
@@ -328,6 +320,35 @@ func TestRetryBackoffNeverWaitsPastTheDeadline(t *testing.T) {
 	assert.Equal(t, 5*time.Second, wait, "a distant deadline does not shorten the wait")
 }
 
+// slowAuthenticator takes its time before it lets a request go, as one fetching a token does.
+type slowAuthenticator struct{ delay time.Duration }
+
+func (a slowAuthenticator) AuthenticationType() string { return core.AUTHTYPE_NOAUTH }
+func (a slowAuthenticator) Validate() error            { return nil }
+func (a slowAuthenticator) Authenticate(*http.Request) error {
+	time.Sleep(a.delay)
+	return nil
+}
+
+// The client's timeout bounds each attempt from its sending: an authenticator slower than the
+// timeout delays the call, it does not make it fail unsent.
+func TestTheTimeoutStartsAfterAuthentication(t *testing.T) {
+	const timeout = 100 * time.Millisecond
+	var requests atomic.Int32
+	server := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		answer(http.StatusOK, jsonType, `{"state":"succeeded"}`)(w, r)
+	})
+	client := newClientWith(t, server.URL, slowAuthenticator{delay: 2 * timeout})
+	client.GetHTTPClient().Timeout = timeout
+
+	result, _, err := client.GetLastOperation(client.NewGetLastOperationOptions("instance-1"))
+
+	require.NoError(t, err)
+	assert.Equal(t, "succeeded", *result.State)
+	assert.Equal(t, int32(1), requests.Load())
+}
+
 // TestRetryWaitIsNotCutAtTheAttemptDeadline: the client's timeout bounds each attempt, not the
 // wait between attempts, which only the call's context ends.
 func TestRetryWaitIsNotCutAtTheAttemptDeadline(t *testing.T) {
@@ -340,7 +361,7 @@ func TestRetryWaitIsNotCutAtTheAttemptDeadline(t *testing.T) {
 	stack := &transportStack{base: recording, timeout: 20 * time.Millisecond, maxBytes: 1 << 10,
 		policy: retryPolicy{maxRetries: 1, minWait: time.Millisecond, maxWait: 10 * time.Second}}
 
-	resp, _, err := retryFirstAttempt(t, stack)
+	resp, _, err := stack.retry(newGet(t, "http://127.0.0.1/v2/catalog"))
 	discard(resp)
 
 	require.NoError(t, err)

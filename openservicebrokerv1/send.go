@@ -58,17 +58,20 @@ func (openServiceBroker *OpenServiceBrokerV1) send(ctx context.Context, request 
 	if err := openServiceBroker.prepareRequest(request, version); err != nil {
 		return nil, err
 	}
-	// The first attempt's bound starts here, so that its request is built with its context:
-	// rebinding a request to another context copies it.
-	stack := openServiceBroker.stack(ctx)
-	attemptCtx, endAttempt := stack.attemptContext(ctx)
-	httpRequest, err := openServiceBroker.newAuthenticatedRequest(ctx, attemptCtx, request, identity)
+	httpRequest, err := openServiceBroker.newHTTPRequest(ctx, request)
 	if err != nil {
-		endAttempt()
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, requestNotSent(fmt.Errorf("%s: not sent (request identity %s): %w", op.Name, identity, err))
+	}
+	if err := openServiceBroker.Service.Options.Authenticator.Authenticate(httpRequest); err != nil {
+		problem := core.SDKErrorf(err, fmt.Sprintf(core.ERRORMSG_AUTHENTICATE_ERROR, err.Error()), "authentication-failed", problemComponent)
+		return nil, fmt.Errorf("%s: cannot authenticate the request: %w", op.Name, problem)
+	}
 	logRequest(httpRequest)
-	httpResponse, withheld, err := stack.roundTrip(ctx, httpRequest, endAttempt)
+	stack := openServiceBroker.stack(ctx)
+	httpResponse, withheld, err := stack.roundTrip(httpRequest)
 	if err != nil {
 		return nil, noAnswer(op.Name, identity, withheld, err)
 	}
@@ -124,24 +127,6 @@ func (openServiceBroker *OpenServiceBrokerV1) checkRequest(request *sdkruntime.R
 			Problem: fmt.Sprintf("%q is not an API version; use major.minor such as %q", text, DefaultBrokerAPIVersion)}
 	}
 	return version, openServiceBroker.checkAgainstCatalog(request.Options, headerValue(request.Header, canonicalOriginatingIdentity))
-}
-
-// newAuthenticatedRequest builds the HTTP request of the attempt of attemptCtx and authenticates
-// it, unless the call's ctx is done already.
-func (openServiceBroker *OpenServiceBrokerV1) newAuthenticatedRequest(ctx, attemptCtx context.Context, request *sdkruntime.Request, identity string) (*http.Request, error) {
-	op := request.Op
-	httpRequest, err := openServiceBroker.newHTTPRequest(attemptCtx, request)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, requestNotSent(fmt.Errorf("%s: not sent (request identity %s): %w", op.Name, identity, err))
-	}
-	if err := openServiceBroker.Service.Options.Authenticator.Authenticate(httpRequest); err != nil {
-		problem := core.SDKErrorf(err, fmt.Sprintf(core.ERRORMSG_AUTHENTICATE_ERROR, err.Error()), "authentication-failed", problemComponent)
-		return nil, fmt.Errorf("%s: cannot authenticate the request: %w", op.Name, problem)
-	}
-	return httpRequest, nil
 }
 
 // newHTTPRequest builds the HTTP request: the URL with its path and query, the body encoded

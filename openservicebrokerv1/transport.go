@@ -45,12 +45,10 @@ func (openServiceBroker *OpenServiceBrokerV1) stack(ctx context.Context) transpo
 	return stack
 }
 
-// roundTrip sends req through the stack, within the call's ctx. req is the first attempt's
-// request, bound to the context attemptContext gave; endAttempt ends that attempt. withheld tells
-// that a retry was due but the budget could not pay for it. Its errors are *url.Error, as
-// http.Client gives them.
-func (s *transportStack) roundTrip(ctx context.Context, req *http.Request, endAttempt context.CancelFunc) (resp *http.Response, withheld bool, err error) {
-	resp, withheld, err = s.followRedirects(ctx, req, endAttempt)
+// roundTrip sends req through the stack. withheld tells that a retry was due but the budget
+// could not pay for it. Its errors are *url.Error, as http.Client gives them.
+func (s *transportStack) roundTrip(req *http.Request) (resp *http.Response, withheld bool, err error) {
+	resp, withheld, err = s.followRedirects(req)
 	if err != nil {
 		return nil, withheld, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.Redacted(), Err: err}
 	}
@@ -58,9 +56,9 @@ func (s *transportStack) roundTrip(ctx context.Context, req *http.Request, endAt
 }
 
 // followRedirects sends req with retries and follows the redirects the policy allows.
-func (s *transportStack) followRedirects(ctx context.Context, req *http.Request, endAttempt context.CancelFunc) (resp *http.Response, withheld bool, err error) {
+func (s *transportStack) followRedirects(req *http.Request) (resp *http.Response, withheld bool, err error) {
 	for hops := 0; ; hops++ {
-		resp, withheld, err = s.retry(ctx, req, endAttempt)
+		resp, withheld, err = s.retry(req)
 		if err != nil {
 			return nil, withheld, err
 		}
@@ -72,21 +70,21 @@ func (s *transportStack) followRedirects(ctx context.Context, req *http.Request,
 		if hops == maxRedirects {
 			return nil, withheld, fmt.Errorf("stopped after %d redirects", maxRedirects)
 		}
-		next, endNext := s.nextAttempt(ctx, req)
+		next := req.Clone(req.Context())
 		next.URL, next.Host = target, ""
-		req, endAttempt = next, endNext
+		req = next
 	}
 }
 
 // retry sends an attempt again after a transient failure (see checkRetry), waiting as
-// retryBackoff says, while the policy allows, the budget pays and the call's ctx lasts. The last
+// retryBackoff says, while the policy allows, the budget pays and the context lasts. The last
 // outcome is returned as it came.
-func (s *transportStack) retry(ctx context.Context, req *http.Request, endAttempt context.CancelFunc) (resp *http.Response, withheld bool, err error) {
+func (s *transportStack) retry(req *http.Request) (resp *http.Response, withheld bool, err error) {
 	attempt := req
 	for retry := 0; ; retry++ {
-		resp, err := s.attempt(attempt, endAttempt)
-		if again, _ := checkRetry(ctx, resp, err); !again {
-			if err == nil && s.budget != nil && ctx.Err() == nil {
+		resp, err := s.attempt(attempt)
+		if again, _ := checkRetry(req.Context(), resp, err); !again {
+			if err == nil && s.budget != nil && req.Context().Err() == nil {
 				s.budget.earn() // the broker answered
 			}
 			return resp, false, err
@@ -99,12 +97,12 @@ func (s *transportStack) retry(ctx context.Context, req *http.Request, endAttemp
 		}
 		// The wait ends at the call's deadline at the latest, and the call with it; resp.Request
 		// carries the attempt's deadline, which bounds the attempt only.
-		wait := retryBackoff(ctx, s.policy.minWait, s.policy.maxWait, retry, resp)
+		wait := retryBackoff(req.Context(), s.policy.minWait, s.policy.maxWait, retry, resp)
 		discard(resp)
-		if err := sleep(ctx, wait); err != nil {
+		if err := sleep(req.Context(), wait); err != nil {
 			return nil, false, err
 		}
-		if attempt, endAttempt, err = s.replay(ctx, req); err != nil {
+		if attempt, err = replay(req); err != nil {
 			return nil, false, err
 		}
 	}
@@ -115,33 +113,17 @@ func replayable(req *http.Request) bool {
 	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 }
 
-// replay is the request of the next attempt: a copy of req with a fresh body.
-func (s *transportStack) replay(ctx context.Context, req *http.Request) (*http.Request, context.CancelFunc, error) {
-	again, endAttempt := s.nextAttempt(ctx, req)
+// replay is a copy of req with a fresh body, for the next attempt.
+func replay(req *http.Request) (*http.Request, error) {
+	again := req.Clone(req.Context())
 	if req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
-			endAttempt()
-			return nil, nil, err
+			return nil, err
 		}
 		again.Body = body
 	}
-	return again, endAttempt, nil
-}
-
-// attemptContext is the context of one attempt within the call's ctx, bounded by the client's
-// timeout (its http.Client Timeout, OPEN_SERVICE_BROKER_TIMEOUT), and the function that ends it.
-func (s *transportStack) attemptContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if s.timeout > 0 {
-		return context.WithTimeout(ctx, s.timeout)
-	}
-	return ctx, func() {}
-}
-
-// nextAttempt is a copy of req bound to a new attempt's context, and the function that ends it.
-func (s *transportStack) nextAttempt(ctx context.Context, req *http.Request) (*http.Request, context.CancelFunc) {
-	attemptCtx, endAttempt := s.attemptContext(ctx)
-	return req.Clone(attemptCtx), endAttempt
+	return again, nil
 }
 
 // maxDiscarded bounds what is read of an answer that is dropped for a retry, so that a small
@@ -210,17 +192,23 @@ func (e *ResponseTooLargeError) Is(target error) bool {
 	return target == ErrResponseTooLarge
 }
 
-// attempt sends one attempt, req bound to its context (attemptContext), which bounds its duration
-// from building its request until its body is closed; endAttempt ends it. Its body is bounded to
-// maxBytes. net/http has decompressed the body already when it asked for gzip itself, so the
+// attempt sends one attempt and bounds it: its duration, from sending until its body is closed,
+// to the client's timeout (its http.Client Timeout, OPEN_SERVICE_BROKER_TIMEOUT), and its body
+// to maxBytes. net/http has decompressed the body already when it asked for gzip itself, so the
 // bytes counted are those decoded.
-func (s *transportStack) attempt(req *http.Request, endAttempt context.CancelFunc) (*http.Response, error) {
+func (s *transportStack) attempt(req *http.Request) (*http.Response, error) {
+	cancel := context.CancelFunc(func() {})
+	if s.timeout > 0 {
+		var ctx context.Context
+		ctx, cancel = context.WithTimeout(req.Context(), s.timeout)
+		req = req.WithContext(ctx)
+	}
 	resp, err := s.base.RoundTrip(req)
 	if err != nil {
-		endAttempt()
+		cancel()
 		return nil, err
 	}
-	resp.Body = &limitedBody{body: resp.Body, remaining: s.maxBytes, limit: s.maxBytes, declared: resp.ContentLength, cancel: endAttempt}
+	resp.Body = &limitedBody{body: resp.Body, remaining: s.maxBytes, limit: s.maxBytes, declared: resp.ContentLength, cancel: cancel}
 	return resp, nil
 }
 
