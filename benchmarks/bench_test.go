@@ -3,24 +3,20 @@ package benchmarks
 import (
 	"context"
 	"net/http"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
-// benchmarkCatalogJSON generates the P1 catalog once per test binary run.
-var benchmarkCatalogJSON = sync.OnceValues(func() ([]byte, error) {
-	return generateCatalogJSON(benchmarkCatalog, fixtureSeed)
-})
-
 // pollingInstanceID is the instance whose last operation cases P2 and P4 poll.
 const pollingInstanceID = "7f3c2a1b-0e9d-4c8b-a7f6-5e4d3c2b1a09"
 
-// catalogBody returns the P1 catalog, failing tb if it cannot be generated.
+// catalogBody returns the P1 catalog, generated anew for each case (in well under a second), failing
+// tb if it cannot be generated. Kept for the whole run, its tens of megabytes would make the
+// collector run rarely in every later case, whose figures would then depend on the order of cases.
 func catalogBody(tb testing.TB) []byte {
 	tb.Helper()
-	body, err := benchmarkCatalogJSON()
+	body, err := generateCatalogJSON(benchmarkCatalog, fixtureSeed)
 	require.NoError(tb, err)
 	return body
 }
